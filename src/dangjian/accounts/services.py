@@ -1,0 +1,166 @@
+"""Account actions: create accounts, change and reset passwords, grant roles, API tokens."""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.models import ApiToken, Role, RoleGrant, User
+from dangjian.accounts.permissions import Perm, forget_scope, scope_for
+from dangjian.core import audit
+from dangjian.core.errors import DomainError, Forbidden
+
+
+def generate_initial_password() -> str:
+    """A one-time password an officer hands over; the holder must change it at first login."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    display_name: str,
+    password: str | None = None,
+    must_change_password: bool = True,
+) -> User:
+    """Create an account; without a password it cannot log in until one is issued."""
+    username = username.strip()
+    if not username:
+        raise DomainError(_("An account needs a staff or student number."), field="username")
+    if User.objects.filter(username=username).exists():
+        raise DomainError(_("The account %(username)s already exists.") % {"username": username}, field="username")
+    user = User(username=username, display_name=display_name, must_change_password=must_change_password)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit.record(actor=actor, action="account.create", obj=user, changes={"username": username})
+    return user
+
+
+@transaction.atomic(durable=True)
+def password_change(*, actor: User, old_password: str, new_password: str) -> User:
+    """The actor changes their own password."""
+    if not actor.check_password(old_password):
+        raise DomainError(_("The current password is wrong."), field="old_password")
+    if old_password == new_password:
+        raise DomainError(_("The new password must differ from the current one."), field="new_password")
+    try:
+        validate_password(new_password, user=actor)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="new_password") from exc
+    actor.set_password(new_password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    audit.record(actor=actor, action="account.password_change", obj=actor)
+    return actor
+
+
+@transaction.atomic(durable=True)
+def password_reset(*, actor: User, user: User, org_path: str) -> str:
+    """Issue a one-time password for `user`, whose member record sits at `org_path`."""
+    if not scope_for(actor).allows(Perm.MANAGE_ACCOUNTS, org_path):
+        raise Forbidden()
+    password = generate_initial_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.is_active = True
+    user.save(update_fields=["password", "must_change_password", "is_active"])
+    audit.record(actor=actor, action="account.password_reset", obj=user, org_path=org_path)
+    return password
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    org=None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    note: str = "",
+) -> RoleGrant:
+    """Bind a role to an organisation (or everywhere, for administrators)."""
+    if actor is not None:
+        scope = scope_for(actor)
+        if role == Role.ADMIN and not scope.is_admin:
+            raise Forbidden()
+        if org is not None and not scope.allows(Perm.MANAGE_ACCOUNTS, org.path):
+            raise Forbidden()
+    if role != Role.ADMIN and org is None:
+        raise DomainError(_("This role must be bound to an organisation."), field="org")
+    grant = RoleGrant.objects.create(
+        user=user,
+        role=role,
+        org=org if role != Role.ADMIN else None,
+        since=since or timezone.localdate(),
+        until=until,
+        note=note,
+    )
+    forget_scope(user)
+    audit.record(
+        actor=actor,
+        action="role.grant",
+        obj=grant,
+        org_path=org.path if org else "",
+        changes={"user": user.username, "role": role, "org": org.pk if org else None, "since": grant.since},
+    )
+    return grant
+
+
+@transaction.atomic
+def role_end(*, actor: User | None, grant: RoleGrant, until: datetime.date) -> RoleGrant:
+    grant.until = max(until, grant.since)
+    grant.save(update_fields=["until", "updated_at"])
+    forget_scope(grant.user)
+    audit.record(
+        actor=actor,
+        action="role.end",
+        obj=grant,
+        org_path=grant.org.path if grant.org_id else "",
+        changes={"until": grant.until},
+    )
+    return grant
+
+
+def _hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic(durable=True)
+def api_token_create(*, actor: User) -> tuple[ApiToken, str]:
+    """A new bearer token for the actor; the plain key is returned once and never stored."""
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor,
+        key_hash=_hash_token(key),
+        expires_at=timezone.now() + datetime.timedelta(days=settings.DANGJIAN_API_TOKEN_DAYS),
+    )
+    audit.record(actor=actor, action="api_token.create", obj=token)
+    return token, key
+
+
+def api_token_user(key: str) -> User | None:
+    """The active account behind a bearer key, or None."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_token(key), expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,35 @@
+"""Domain errors. Services raise them; views and the API turn them into messages and 4xx."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A business rule refused the action. `message` is shown to the user as it is."""
+
+    status_code = 400
+    default_message = _("The request could not be carried out.")
+
+    def __init__(self, message=None, *, field: str | None = None, errors: dict | None = None):
+        self.message = str(message or self.default_message)
+        self.field = field
+        self.errors = errors or {}
+        super().__init__(self.message)
+
+
+class NotFound(DomainError):
+    """Missing or out of the actor's scope: the two are indistinguishable on purpose."""
+
+    status_code = 404
+    default_message = _("The object does not exist or you may not see it.")
+
+
+class Forbidden(DomainError):
+    """The actor may see the object but not perform this action on it."""
+
+    status_code = 403
+    default_message = _("You do not have permission to do this.")
+
+
+class Conflict(DomainError):
+    status_code = 409
+    default_message = _("The data conflicts with what is already recorded.")

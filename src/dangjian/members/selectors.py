@@ -1,0 +1,84 @@
+"""Reads of the roster, always limited to the actor's scope."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dangjian.accounts.models import User
+from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.members.models import Member, Membership, SpecialSituation, Status
+
+SORTS = {
+    "name": ("name_initials", "name", "pk"),
+    "-name": ("-name_initials", "-name", "-pk"),
+    "number": ("number", "pk"),
+    "-number": ("-number", "-pk"),
+    "joined": ("joined_on", "pk"),
+    "-joined": ("-joined_on", "-pk"),
+    "org": ("org__path", "name_initials", "pk"),
+    "-org": ("-org__path", "name_initials", "pk"),
+}
+DEFAULT_SORT = "org"
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    q: str = ""
+    org_id: int | None = None
+    category: str = ""
+    status: str = ""
+    sort: str = DEFAULT_SORT
+
+
+def member_list(
+    *, actor: User, filters: MemberFilters = MemberFilters(), today: datetime.date | None = None
+) -> QuerySet[Member]:
+    """Current members the actor may see, filtered, searched and sorted, with their organisation."""
+    scope = scope_for(actor)
+    visible = scope.org_filter(Perm.VIEW_MEMBERS)
+    if scope.member_id and not scope.has_anywhere(Perm.VIEW_MEMBERS):
+        visible = Q(pk=scope.member_id)
+    qs = Member.objects.current().filter(visible).for_list()
+    if filters.org_id:
+        from dangjian.orgs.models import Organisation
+
+        org = Organisation.objects.filter(pk=filters.org_id).only("path").first()
+        qs = qs.filter(org__path__startswith=org.path) if org else qs.none()
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.status in Status.values:
+        qs = qs.with_status(filters.status, today)
+    if term := filters.q.strip():
+        # Name, pinyin initials ("zs" finds 张三) or staff/student number.
+        search = Q(name__contains=term) | Q(number__startswith=term)
+        if term.isascii() and term.isalpha():
+            search |= Q(name_initials__startswith=term.lower())
+        qs = qs.filter(search)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+@dataclass
+class MemberProfile:
+    member: Member
+    memberships: list[Membership]
+    situations: list[SpecialSituation]
+    officer_terms: list
+    today: datetime.date
+
+
+def member_profile(*, member: Member, today: datetime.date | None = None) -> MemberProfile:
+    """A member (already reached through `access_member`) with their history."""
+    return MemberProfile(
+        member=member,
+        memberships=list(member.memberships.select_related("org").order_by("-since")),
+        situations=list(member.situations.order_by("-since")),
+        officer_terms=list(member.officer_terms.select_related("org").order_by("-since")),
+        today=today or timezone.localdate(),
+    )
+
+
+def exempt_member_ids(member_ids, day: datetime.date) -> set[int]:
+    """Members with a special situation on `day` (away, abroad, frail) — for attendance rules."""
+    return set(SpecialSituation.objects.on(day).filter(member_id__in=member_ids).values_list("member_id", flat=True))

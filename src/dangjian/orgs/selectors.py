@@ -1,0 +1,167 @@
+"""Reads of the organisation tree, always limited to the actor's scope."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dangjian.accounts.models import User
+from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.members.models import Member
+from dangjian.orgs import rules
+from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
+
+
+def org_list(*, actor: User, kind: str | None = None, include_dissolved: bool = False):
+    """Organisations the actor may see, in tree order."""
+    qs = Organisation.objects.filter(scope_for(actor).org_filter(Perm.VIEW_ORG, prefix="path")).select_related("parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if not include_dissolved:
+        qs = qs.filter(dissolved_on__isnull=True)
+    return qs.order_by("path")
+
+
+@dataclass
+class OrgNode:
+    org: Organisation
+    member_count: int = 0  # members of this organisation and everything under it
+    children: list["OrgNode"] = field(default_factory=list)
+
+
+def org_tree(*, actor: User) -> list[OrgNode]:
+    """The visible part of the tree as nested nodes with subtree member counts (two queries)."""
+    orgs = list(org_list(actor=actor))
+    direct = (
+        dict(Member.objects.current().filter(org__in=[o.pk for o in orgs]).values_list("org").annotate(n=Count("pk")))
+        if orgs
+        else {}
+    )
+    nodes = {o.pk: OrgNode(org=o, member_count=direct.get(o.pk, 0)) for o in orgs}
+    roots: list[OrgNode] = []
+    for org in orgs:  # path order: parents come before children
+        node = nodes[org.pk]
+        parent = nodes.get(org.parent_id)
+        (parent.children if parent else roots).append(node)
+    for org in reversed(orgs):
+        parent = nodes.get(org.parent_id)
+        if parent:
+            parent.member_count += nodes[org.pk].member_count
+    return roots
+
+
+@dataclass
+class OrgSummary:
+    org: Organisation
+    officers: list[OfficerTerm]
+    children: list[Organisation]
+    full_members: int
+    probationary_members: int
+    election_due: datetime.date | None
+    election_near: bool
+    findings: list[rules.Finding]
+
+    @property
+    def total_members(self) -> int:
+        return self.full_members + self.probationary_members
+
+
+def subtree_member_counts(org: Organisation, today: datetime.date | None = None) -> tuple[int, int]:
+    """(full, probationary) members of the organisation and its subtree."""
+    today = today or timezone.localdate()
+    counts = (
+        Member.objects.current()
+        .filter(org__path__startswith=org.path)
+        .aggregate(
+            full=Count("pk", filter=Q(full_member_on__lte=today)),
+            total=Count("pk"),
+        )
+    )
+    return counts["full"], counts["total"] - counts["full"]
+
+
+def org_summary(*, actor: User, org: Organisation, today: datetime.date | None = None) -> OrgSummary:
+    """An organisation with its officers, sub-organisations, counts, next election and checks."""
+    today = today or timezone.localdate()
+    officers = list(
+        OfficerTerm.objects.current(today).filter(org=org).select_related("member").order_by("position", "since")
+    )
+    children = list(org_list(actor=actor).filter(parent=org))
+    full, probationary = subtree_member_counts(org, today)
+    due = rules.next_election_on(org.term_started_on, rules.term_years(org.kind, org.term_years))
+    findings: list[rules.Finding] = []
+    if org.kind == OrgKind.BRANCH:
+        committee = {t.member_id for t in officers if t.position in rules.COMMITTEE_POSITIONS}
+        findings = rules.check_branch(
+            full_members=full,
+            probationary_members=probationary,
+            committee_size=len(committee),
+            has_secretary=any(t.position == "secretary" for t in officers),
+            election_due=due,
+            today=today,
+        )
+    return OrgSummary(
+        org=org,
+        officers=officers,
+        children=children,
+        full_members=full,
+        probationary_members=probationary,
+        election_due=due,
+        election_near=rules.election_is_near(due, today),
+        findings=findings,
+    )
+
+
+def branch_overview(
+    *, actor: User, root: Organisation | None = None, today: datetime.date | None = None
+) -> list[OrgSummary]:
+    """Every visible branch under `root` with its counts and checks, in few queries."""
+    today = today or timezone.localdate()
+    branches = list(org_list(actor=actor, kind=OrgKind.BRANCH))
+    if root is not None:
+        branches = [b for b in branches if b.path.startswith(root.path)]
+    if not branches:
+        return []
+    counts: dict[str, list[int]] = {b.path: [0, 0] for b in branches}
+    rows = (
+        Member.objects.current()
+        .filter(scope_for(actor).org_filter(Perm.VIEW_ORG))
+        .values_list("org__path", "full_member_on")
+    )
+    by_length = sorted({len(b.path) for b in branches})
+    for path, full_on in rows:
+        for length in by_length:
+            key = path[:length]
+            if key in counts:
+                counts[key][0 if full_on and full_on <= today else 1] += 1
+                break
+    terms: dict[int, list[OfficerTerm]] = {}
+    for term in OfficerTerm.objects.current(today).filter(org__in=branches).select_related("member"):
+        terms.setdefault(term.org_id, []).append(term)
+    result = []
+    for branch in branches:
+        officers = terms.get(branch.pk, [])
+        full, probationary = counts[branch.path]
+        due = rules.next_election_on(branch.term_started_on, rules.term_years(branch.kind, branch.term_years))
+        committee = {t.member_id for t in officers if t.position in rules.COMMITTEE_POSITIONS}
+        result.append(
+            OrgSummary(
+                org=branch,
+                officers=officers,
+                children=[],
+                full_members=full,
+                probationary_members=probationary,
+                election_due=due,
+                election_near=rules.election_is_near(due, today),
+                findings=rules.check_branch(
+                    full_members=full,
+                    probationary_members=probationary,
+                    committee_size=len(committee),
+                    has_secretary=any(t.position == "secretary" for t in officers),
+                    election_due=due,
+                    today=today,
+                ),
+            )
+        )
+    return result
