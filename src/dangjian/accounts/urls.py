@@ -1,2 +1,11 @@
+from django.urls import path
+
+from dangjian.accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password-change"),
+    path("audit/", views.audit_list, name="audit-list"),
+]

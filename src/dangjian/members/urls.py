@@ -1,2 +1,20 @@
+from django.urls import path
+
+from dangjian.members.views import imports, roster
+
 app_name = "members"
-urlpatterns: list = []
+urlpatterns = [
+    path("", roster.member_list, name="member-list"),
+    path("new/", roster.member_create, name="member-create"),
+    path("export/", roster.member_export, name="member-export"),
+    path("<int:pk>/", roster.member_detail, name="member-detail"),
+    path("<int:pk>/edit/", roster.member_edit, name="member-edit"),
+    path("<int:pk>/reveal/", roster.member_reveal, name="member-reveal"),
+    path("<int:pk>/transfer/", roster.member_transfer, name="member-transfer"),
+    path("<int:pk>/situations/new/", roster.situation_add, name="situation-add"),
+    path("<int:pk>/password-reset/", roster.password_reset, name="member-password-reset"),
+    path("import/", imports.import_upload, name="import-upload"),
+    path("import/template/", imports.import_template, name="import-template"),
+    path("import/<str:token>/", imports.import_preview, name="import-preview"),
+    path("import/<str:token>/confirm/", imports.import_confirm, name="import-confirm"),
+]

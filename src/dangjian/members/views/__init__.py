@@ -1,0 +1,1 @@
+from dangjian.members.views import imports, roster  # noqa: F401
