@@ -5,4 +5,4 @@ def _todo(request, *args, **kwargs):
     return HttpResponse(status=501)
 
 
-import_upload = import_template = import_preview = import_confirm = _todo
+import_upload = import_template = import_preview = import_confirm = member_export = _todo
