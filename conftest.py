@@ -1,7 +1,9 @@
 """Fixtures shared by every test: a small college with one account per role."""
 
 import datetime
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +78,44 @@ def college(db) -> College:
         user.must_change_password = False
         user.save()
     return College(committee, branch, group, other, secretary, member, other_member, users)
+
+
+# --- Browser journeys (Playwright driving Debian's Chromium; no browser download) -------------
+
+CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("DANGJIAN_CHROMIUM")
+    candidates = [configured] if configured else CHROMIUM_CANDIDATES
+    return next((path for path in candidates if path and Path(path).exists()), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_path() is not None:
+        return
+    if os.environ.get("DANGJIAN_REQUIRE_BROWSER"):
+        raise pytest.UsageError("Browser tests must run here, but no Chromium was found (install Debian's chromium).")
+    skip = pytest.mark.skip(reason="no Chromium found: install Debian's chromium to run the browser journeys")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
+
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# between browser steps are safe because the live server runs in its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
