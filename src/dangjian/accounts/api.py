@@ -1,3 +1,91 @@
-from ninja import Router
+import math
 
-router = Router()
+from axes.helpers import get_cool_off
+from django.contrib.auth import SESSION_KEY, authenticate, update_session_auth_hash
+from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from ninja import Router, Status
+
+from dangjian.accounts import selectors, services
+from dangjian.accounts.schemas import AccountOut, AuthPasswordChangeIn, AuthTokenCreateIn, AuthTokenCreateOut, MeOut
+from dangjian.core.errors import DomainError
+from dangjian.core.schemas import ErrorOut
+
+router = Router(tags=["auth"])
+
+
+class LoginFailed(DomainError):
+    status_code = 401
+    default_message = gettext_lazy("The staff or student number or the password is wrong, or the account is disabled.")
+
+
+class LockedOut(DomainError):
+    status_code = 429
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    operation_id="auth_token_create",
+    response={201: AuthTokenCreateOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Log in and get a bearer token",
+    description=(
+        "Checks the staff or student number and password like the login page does, failures count toward "
+        "the same lock-out. 401 for wrong credentials or a disabled account; 429 while the account is locked "
+        "out after repeated failures. An account that still has a one-time password gets a token with "
+        "`must_change_password: true`."
+    ),
+)
+def auth_token_create(request, payload: AuthTokenCreateIn):
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        # Answer the lock-out here, as JSON; left set, the flag makes django-axes' middleware
+        # replace this response with the login page's HTML one.
+        request.axes_locked_out = False
+        cool_off = get_cool_off(request)
+        minutes = max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else None
+        raise LockedOut(
+            ngettext(
+                "Too many failed logins. Try again in %(minutes)d minute.",
+                "Too many failed logins. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes}
+            if minutes
+            else _("Too many failed logins. Ask an administrator to unlock the account.")
+        )
+    if user is None:
+        raise LoginFailed()
+    token, key = services.api_token_create(actor=user)
+    # A token login is a login: last_login is updated and django-axes forgets earlier failures.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return Status(
+        201, {"token": key, "expires_at": token.expires_at, "must_change_password": user.must_change_password}
+    )
+
+
+@router.post(
+    "/auth/password",
+    operation_id="auth_password_change",
+    response={200: AccountOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Change the caller's own password",
+    description="400 when the current password is wrong or the new one is too weak; 403 for a failed CSRF check.",
+)
+def auth_password_change(request, payload: AuthPasswordChangeIn):
+    user = services.password_change(
+        actor=request.auth, old_password=payload.old_password, new_password=payload.new_password
+    )
+    if request.session.get(SESSION_KEY) == str(user.pk):  # keep a session login alive
+        update_session_auth_hash(request, user)
+    return user
+
+
+@router.get(
+    "/me",
+    operation_id="me_get",
+    response={200: MeOut, 401: ErrorOut},
+    summary="The caller: account, member record, roles and permissions",
+)
+def me_get(request):
+    return selectors.account_overview(actor=request.auth)

@@ -8,13 +8,28 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import ApiToken, Role, RoleGrant, User
-from dangjian.accounts.permissions import Perm, forget_scope, scope_for
+from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, Scope, forget_scope, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
+
+
+def may_confer(scope: Scope, role: str, org_path: str | None) -> bool:
+    """Whether an actor with `scope` may hand out (or take over) `role` at `org_path`.
+
+    Nobody confers more than they hold: besides managing accounts there, the actor must hold
+    every permission the role brings. Otherwise a branch officer could make themself a committee
+    officer of their own branch, or reset the password of the committee secretary whose member
+    record sits in their branch.
+    """
+    if role == Role.ADMIN:
+        return scope.is_admin
+    needed = ROLE_PERMISSIONS.get(role, frozenset()) | {Perm.MANAGE_ACCOUNTS}
+    return all(scope.allows(perm, org_path) for perm in needed)
 
 
 def generate_initial_password() -> str:
@@ -69,8 +84,16 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
 @transaction.atomic(durable=True)
 def password_reset(*, actor: User, user: User, org_path: str) -> str:
     """Issue a one-time password for `user`, whose member record sits at `org_path`."""
-    if not scope_for(actor).allows(Perm.MANAGE_ACCOUNTS, org_path):
+    scope = scope_for(actor)
+    if not scope.allows(Perm.MANAGE_ACCOUNTS, org_path):
         raise Forbidden()
+    if user.is_superuser and not scope.is_admin:
+        raise Forbidden()
+    # The account's roles (current and still to come) must be ones the actor could confer.
+    today = timezone.localdate()
+    for grant in user.role_grants.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("org"):
+        if not may_confer(scope, grant.role, grant.org.path if grant.org_id else None):
+            raise Forbidden()
     password = generate_initial_password()
     user.set_password(password)
     user.must_change_password = True
@@ -92,12 +115,8 @@ def role_grant(
     note: str = "",
 ) -> RoleGrant:
     """Bind a role to an organisation (or everywhere, for administrators)."""
-    if actor is not None:
-        scope = scope_for(actor)
-        if role == Role.ADMIN and not scope.is_admin:
-            raise Forbidden()
-        if org is not None and not scope.allows(Perm.MANAGE_ACCOUNTS, org.path):
-            raise Forbidden()
+    if actor is not None and not may_confer(scope_for(actor), role, org.path if org is not None else None):
+        raise Forbidden()
     if role != Role.ADMIN and org is None:
         raise DomainError(_("This role must be bound to an organisation."), field="org")
     grant = RoleGrant.objects.create(

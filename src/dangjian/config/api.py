@@ -1,13 +1,21 @@
 """The one NinjaAPI: routers from each app, bearer-token and session auth, errors as JSON."""
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from dangjian.accounts.services import api_token_user
-from dangjian.core.errors import DomainError
+from dangjian.core.errors import DomainError, Forbidden, NotFound
+
+
+class CsrfFailed(Forbidden):
+    default_message = gettext_lazy(
+        "The request was refused because its CSRF token is missing or wrong. Reload the page and try again."
+    )
 
 
 class BearerAuth(HttpBearer):
@@ -19,17 +27,50 @@ class BearerAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """Session login, for pages that call the API; CSRF is checked on unsafe methods."""
+    """Session login, for pages that call the API; CSRF is checked on unsafe methods.
 
-    def authenticate(self, request: HttpRequest, key):
-        user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+    The check runs only for a logged-in session, so a request with no credentials at all gets
+    401 rather than a CSRF failure.
+    """
 
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        return super().__call__(request)
+
+    def _get_key(self, request: HttpRequest):
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed()
+        return request.COOKIES.get(self.param_name)
+
+
+STATUS_CODES = """Status codes, the same for every operation:
+
+- 401: no valid bearer token and no logged-in session.
+- 404: the object does not exist, or it lies outside the caller's scope; the two look the same.
+  An operation whose permission the caller holds nowhere (the audit log for a branch secretary)
+  also answers 404, as the pages do.
+- 403: the caller may see the object but not do this to it; or a session request without a valid
+  CSRF token on an unsafe method.
+- 400: the request breaks a business rule (`errors` lists problems per field), or its body is
+  not JSON at all.
+- 422: the request does not match the schema (a missing field, a date that is not a date).
+- 429: too many failed logins (`auth_token_create`).
+
+Every error body is `ErrorOut`: `{"detail": "...", "field": ..., "errors": {field: [messages]}}`,
+with `detail` in the user's language.
+"""
 
 api = NinjaAPI(
     title="dangjian API",
     version="1",
-    description="基层党建工作平台 API. Every operation is limited to the caller's scope in the organisation tree.",
+    description=(
+        "基层党建工作平台 API. Every operation is limited to the caller's scope in the organisation tree.\n\n"
+        "Log in with `POST /api/v1/auth/token` and send `Authorization: Bearer <token>`; pages of the "
+        "platform may also call the API with their session (unsafe methods then need the CSRF token).\n\n"
+        + STATUS_CODES
+    ),
     auth=[BearerAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
@@ -37,20 +78,47 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError):
-    body = {"detail": exc.message}
+    body: dict = {"detail": exc.message}
     if exc.field:
         body["field"] = exc.field
-    if exc.errors:
-        body["errors"] = exc.errors
+    errors = exc.errors or ({exc.field: [exc.message]} if exc.field else None)
+    if errors:
+        body["errors"] = {field: [str(m) for m in messages] for field, messages in errors.items()}
     return api.create_response(request, body, status=exc.status_code)
+
+
+# Pydantic's messages are English; the common ones are said again through gettext.
+VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "extra_forbidden": gettext_lazy("This field is not allowed."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_too_long": gettext_lazy("The text is too long."),
+    "string_too_short": gettext_lazy("The text is too short."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "date_type": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_inexact": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "literal_error": gettext_lazy("Choose one of the allowed values."),
+    "enum": gettext_lazy("Choose one of the allowed values."),
+    "greater_than_equal": gettext_lazy("The number is too small."),
+    "less_than_equal": gettext_lazy("The number is too large."),
+    "model_attributes_type": gettext_lazy("Send a JSON object."),
+    "dict_type": gettext_lazy("Send a JSON object."),
+}
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
-        errors.setdefault(".".join(location) or "request", []).append(error.get("msg", ""))
+        message = VALIDATION_MESSAGES.get(error.get("type", ""))
+        errors.setdefault(".".join(location) or "request", []).append(str(message or error.get("msg", "")))
     return api.create_response(request, {"detail": _("The request data is not valid."), "errors": errors}, status=422)
 
 
@@ -59,11 +127,28 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
     return api.create_response(request, {"detail": _("Please log in or send a valid token.")}, status=401)
 
 
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": str(NotFound.default_message)}, status=404)
+
+
+# Django Ninja raises HttpError itself only with English text; say it in the user's language.
+HTTP_ERROR_MESSAGES = {
+    400: gettext_lazy("The request body could not be read. Send valid JSON."),
+    403: gettext_lazy("You do not have permission to do this."),
+    404: NotFound.default_message,
+    405: gettext_lazy("This method is not allowed here."),
+    429: gettext_lazy("Too many requests. Try again later."),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
+    message = HTTP_ERROR_MESSAGES.get(exc.status_code) or _("The request could not be carried out.")
+    return api.create_response(request, {"detail": str(message)}, status=exc.status_code)
 
 
 api.add_router("/", "dangjian.accounts.api.router")
 api.add_router("/orgs", "dangjian.orgs.api.router")
 api.add_router("/members", "dangjian.members.api.router")
+api.add_router("/audit", "dangjian.core.api.router")

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "ninja",  # the API docs page then uses Django Ninja's bundled Swagger UI files, not a CDN
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.orgs",

@@ -66,8 +66,23 @@ def record(
     object_repr: str = "",
 ) -> AuditEvent:
     """Append one audit event in the caller's transaction."""
-    origin = _origin.get()
     return AuditEvent.objects.create(
+        **event_fields(actor=actor, action=action, obj=obj, changes=changes, org_path=org_path, object_repr=object_repr)
+    )
+
+
+def event_fields(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    org_path: str = "",
+    object_repr: str = "",
+) -> dict:
+    """The field values `record` writes: for bulk writers, which insert many events at once."""
+    origin = _origin.get()
+    return dict(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "display_name", "") or getattr(actor, "username", "") or "",
         action=action,

@@ -15,6 +15,18 @@ class AuditEventQuerySet(models.QuerySet):
     def for_objects(self, object_type: str, object_id) -> "AuditEventQuerySet":
         return self.filter(object_type=object_type, object_id=str(object_id))
 
+    # Bulk writes would bypass the model's own refusal below.
+    def update(self, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit events are append-only.")
+
+    delete.queryset_only = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError("Audit events are append-only.")
+
 
 class AuditEvent(models.Model):
     """One write (or one reveal of personal data): who, what, when, from where, and the change.

@@ -2,15 +2,19 @@
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 # GB 11643-1999 §8.2: ISO 7064 MOD 11-2 over the first 17 digits.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CODES = "10X98765432"
-ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: `\d` would also take full-width and other scripts' digits, which `int`
+# reads, so "１１０…" would pass and be stored apart from the same number typed in ASCII.
+ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
 
 
 @dataclass(frozen=True)
@@ -29,13 +33,14 @@ def id_check_code(first17: str) -> str:
 
 
 def normalise_id_number(raw: str) -> str:
-    return raw.strip().upper().replace(" ", "")
+    """Full-width digits and letters typed through a Chinese input method become ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", raw).strip().upper().replace(" ", "")
 
 
 def parse_id_number(raw: str) -> IdInfo:
     """Validate an 18-digit ID number and read the birth date and gender it encodes."""
     value = normalise_id_number(raw)
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         raise IdNumberError(_("the ID number must be 17 digits followed by a digit or X"))
     if id_check_code(value[:17]) != value[17]:
         raise IdNumberError(_("the ID number's check digit is wrong"))
@@ -78,20 +83,27 @@ def mask_phone(value: str | None) -> str:
     if not value:
         return ""
     if len(value) <= 7:
-        return value[:1] + "*" * (len(value) - 1)
+        return value[:1] + "*" * (len(value) - 1) if len(value) > 1 else "*"
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def _keep_ascii_alnum(chars: str) -> str:
+    # Latin letters and digits are kept whole; spaces and marks such as the "·" in 阿依古丽·买买提
+    # are dropped, so the initials of a name read as one searchable word.
+    return "".join(c for c in chars if c.isascii() and c.isalnum())
+
+
 def name_initials(name: str) -> str:
-    """Pinyin initials for search: 张三 → "zs". Non-Chinese characters are kept, lower-cased."""
-    return "".join(part[:1] for part in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
+    """Pinyin initials for search: 张三 → "zs". Latin letters and digits are kept, lower-cased."""
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors=_keep_ascii_alnum)).lower()
 
 
-PHONE_PATTERN = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+# Mobile numbers are 11 digits starting 13–19; landlines have a 0-led area code of 3 or 4 digits.
+PHONE_PATTERN = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
 
 
 def is_valid_phone(value: str) -> bool:
-    return bool(PHONE_PATTERN.match(value))
+    return bool(PHONE_PATTERN.fullmatch(value))
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -102,19 +114,22 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 MIN_AGE_TO_JOIN = 18
 
 
+REQUIRED_MEMBER_FIELDS = (
+    ("name", gettext_lazy("name")),
+    ("gender", gettext_lazy("gender")),
+    ("birth_date", gettext_lazy("birth date")),
+    ("category", gettext_lazy("category")),
+    ("joined_on", gettext_lazy("date of joining")),
+)
+
+
 def member_problems(data: dict, today: datetime.date) -> list[tuple[str, str]]:
     """Problems with one member's data, as (field, message) pairs. Pure: no database.
 
     `data` holds cleaned Python values: dates as `date`, choices as their codes.
     """
     problems: list[tuple[str, str]] = []
-    for field, label in (
-        ("name", _("name")),
-        ("gender", _("gender")),
-        ("birth_date", _("birth date")),
-        ("category", _("category")),
-        ("joined_on", _("date of joining")),
-    ):
+    for field, label in REQUIRED_MEMBER_FIELDS:  # labels are lazy: a roster import checks many rows
         if not data.get(field):
             problems.append((field, _("%(field)s is required") % {"field": label}))
     if id_number := data.get("id_number"):

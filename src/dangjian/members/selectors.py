@@ -38,8 +38,9 @@ def member_list(
     """Current members the actor may see, filtered, searched and sorted, with their organisation."""
     scope = scope_for(actor)
     visible = scope.org_filter(Perm.VIEW_MEMBERS)
-    if scope.member_id and not scope.has_anywhere(Perm.VIEW_MEMBERS):
-        visible = Q(pk=scope.member_id)
+    if scope.member_id and "" not in scope.paths(Perm.VIEW_MEMBERS):
+        # Every member sees themself, also one whose roles lie elsewhere in the tree.
+        visible = (visible | Q(pk=scope.member_id)) if scope.has_anywhere(Perm.VIEW_MEMBERS) else Q(pk=scope.member_id)
     qs = Member.objects.current().filter(visible).for_list()
     if filters.org_id:
         from dangjian.orgs.models import Organisation
@@ -52,7 +53,7 @@ def member_list(
         qs = qs.with_status(filters.status, today)
     if term := filters.q.strip():
         # Name, pinyin initials ("zs" finds 张三) or staff/student number.
-        search = Q(name__contains=term) | Q(number__startswith=term)
+        search = Q(name__contains=term) | Q(number__istartswith=term)
         if term.isascii() and term.isalpha():
             search |= Q(name_initials__startswith=term.lower())
         qs = qs.filter(search)
@@ -72,9 +73,9 @@ def member_profile(*, member: Member, today: datetime.date | None = None) -> Mem
     """A member (already reached through `access_member`) with their history."""
     return MemberProfile(
         member=member,
-        memberships=list(member.memberships.select_related("org").order_by("-since")),
-        situations=list(member.situations.order_by("-since")),
-        officer_terms=list(member.officer_terms.select_related("org").order_by("-since")),
+        memberships=list(member.memberships.select_related("org").order_by("-since", "-pk")),
+        situations=list(member.situations.order_by("-since", "-pk")),
+        officer_terms=list(member.officer_terms.select_related("org").order_by("-since", "-pk")),
         today=today or timezone.localdate(),
     )
 

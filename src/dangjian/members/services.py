@@ -12,7 +12,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.members import rules
-from dangjian.members.models import Member, Membership, SpecialSituation
+from dangjian.members.models import Category, Education, Gender, Member, Membership, SituationKind, SpecialSituation
 from dangjian.members.permissions import can_manage, can_reveal
 from dangjian.orgs.models import Organisation, OrgKind
 
@@ -33,6 +33,8 @@ MEMBER_FIELDS = [
 # Audit records never carry personal data in clear.
 PERSONAL_FIELDS = {"id_number", "phone"}
 MEMBER_ORGS = {OrgKind.BRANCH, OrgKind.GROUP}
+# The database does not enforce choices, so the service does.
+MEMBER_CHOICES = {"gender": Gender, "category": Category, "education": Education}
 
 
 def _audit_values(values: dict) -> dict:
@@ -67,6 +69,9 @@ def validate_member(
     errors: dict[str, list[str]] = {}
     for field, message in rules.member_problems(data, today or timezone.localdate()):
         errors.setdefault(field, []).append(message)
+    for field, choices in MEMBER_CHOICES.items():
+        if data.get(field) and data[field] not in choices.values:
+            errors.setdefault(field, []).append(_("%(value)s is not a valid choice") % {"value": data[field]})
     others = Member.objects.exclude(pk=instance.pk) if instance else Member.objects.all()
     if data.get("id_number") and others.filter(id_number=data["id_number"]).exists():
         errors.setdefault("id_number", []).append(_("another member already has this ID number"))
@@ -132,7 +137,8 @@ def member_update(*, actor: User | None, member: Member, **data) -> Member:
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     before = audit.snapshot(member, MEMBER_FIELDS)
-    merged = clean_member_data(before | data)
+    # Validate the typed values (dates as dates), not the audit snapshot, whose dates are text.
+    merged = clean_member_data({name: getattr(member, name) for name in MEMBER_FIELDS} | data)
     _raise_if_invalid(validate_member(merged, instance=member))
     for key in data:
         setattr(member, key, merged[key])
@@ -165,6 +171,8 @@ def member_transfer(
         _check_member_org(to_org)
         if to_org.pk == member.org_id:
             raise DomainError(_("The member already belongs to this organisation."), field="org")
+    elif member.org_id is None:
+        raise DomainError(_("The member has already been transferred out."), field="org")
     current = member.memberships.filter(until__isnull=True).first()
     if current is not None:
         if on < current.since:
@@ -212,6 +220,8 @@ def situation_add(
     """Record a dated special situation (flowing, abroad, frail and exempt)."""
     if not can_manage(actor, member):
         raise Forbidden()
+    if kind not in SituationKind.values:
+        raise DomainError(_("Unknown kind of special situation."), field="kind")
     if until is not None and until < since:
         raise DomainError(_("A period cannot end before it begins."), field="until")
     situation = SpecialSituation.objects.create(member=member, kind=kind, since=since, until=until, note=note)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,7 +165,9 @@ def officer_end(*, actor: User, term: OfficerTerm, until: datetime.date) -> Offi
         raise DomainError(_("A term cannot end before it begins."), field="until")
     term.until = until
     term.save(update_fields=["until", "updated_at"])
-    for grant in RoleGrant.objects.filter(note=f"officer_term:{term.pk}", until__isnull=True):
+    # A term appointed with an end date may end early: its role then ends with it.
+    grants = RoleGrant.objects.filter(Q(until__isnull=True) | Q(until__gt=until), note=f"officer_term:{term.pk}")
+    for grant in grants.select_related("user", "org"):
         account_services.role_end(actor=None, grant=grant, until=until)
     audit.record(actor=actor, action="officer.end", obj=term, org_path=term.org.path, changes={"until": until})
     return term

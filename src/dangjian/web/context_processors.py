@@ -1,2 +1,58 @@
-def navigation(request):
-    return {}
+"""Navigation built from what the actor may do, for the layout's sidebar and bottom bar."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.permissions import Perm, scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str  # "namespace:url-name" prefix that marks the item as the current page
+    url: str
+    label: str | Promise
+    short_label: str | Promise
+    icon: str
+    active: bool = False
+
+
+def _items(request) -> list[NavItem]:
+    scope = scope_for(request.user)
+    items = [NavItem("web:", reverse("web:home"), _("Home"), _("Home"), "⌂")]
+    if scope.has_anywhere(Perm.VIEW_ORG):
+        items.append(NavItem("orgs:", reverse("orgs:org-tree"), _("Organisations"), _("Orgs"), "☷"))
+    if scope.has_anywhere(Perm.VIEW_MEMBERS):
+        items.append(NavItem("members:", reverse("members:member-list"), _("Members"), _("Members"), "☰"))
+    elif scope.member_id:
+        items.append(
+            NavItem(
+                "members:member-detail",
+                reverse("members:member-detail", args=[scope.member_id]),
+                _("My profile"),
+                _("Profile"),
+                "☺",
+            )
+        )
+    if scope.has_anywhere(Perm.MANAGE_MEMBERS):
+        items.append(NavItem("members:import", reverse("members:import-upload"), _("Import roster"), _("Import"), "⇪"))
+    if scope.has_anywhere(Perm.VIEW_AUDIT):
+        items.append(NavItem("accounts:audit", reverse("accounts:audit-list"), _("Audit log"), _("Audit"), "✎"))
+    return items
+
+
+def _mark_active(items: list[NavItem], current: str) -> list[NavItem]:
+    # The longest matching prefix wins, so "members:import" beats "members:".
+    best = max((item.key for item in items if current.startswith(item.key)), key=len, default=None)
+    return [NavItem(**{**item.__dict__, "active": item.key == best}) for item in items]
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    match = getattr(request, "resolver_match", None)
+    current = f"{match.namespace}:{match.url_name}" if match else ""
+    return {"nav_items": _mark_active(_items(request), current)}

@@ -1,5 +1,19 @@
 from django.http import HttpResponse
+from django.shortcuts import render
+
+from dangjian.accounts.permissions import scope_for
+from dangjian.core.http import AuthedRequest
+from dangjian.web import selectors
+from dangjian.web.http import page
+
+HOME_TEMPLATES = {
+    selectors.COMMITTEE: "web/home_committee.html",
+    selectors.BRANCH: "web/home_branch.html",
+    selectors.MEMBER: "web/home_member.html",
+}
 
 
-def home(request):
-    return HttpResponse("dangjian")
+@page
+def home(request: AuthedRequest) -> HttpResponse:
+    data = selectors.home_for(actor=request.user)
+    return render(request, HOME_TEMPLATES[data.kind], {"home": data, "my_member_id": scope_for(request.user).member_id})

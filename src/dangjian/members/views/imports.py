@@ -1,8 +1,166 @@
-from django.http import HttpResponse
+"""The roster in Excel: the import wizard (upload → preview → confirm → result), the template, the export.
+
+An uploaded file waits under DATA_DIR/imports/ under a random token until it is confirmed. The
+token is recorded in the uploader's session with their account, so nobody else can preview or
+confirm it; the file is checked again when confirmed, since anything may have changed meanwhile.
+"""
+
+import datetime
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangjian.accounts.permissions import Perm
+from dangjian.core.http import AuthedRequest
+from dangjian.members import exporting, importing
+from dangjian.members.forms import MemberFilterForm
+from dangjian.orgs.selectors import org_list
+from dangjian.web.http import page
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "roster_imports"  # token → {"user": account id, "filename": name, "result": counts once imported}
+KEEP_UPLOADS = datetime.timedelta(days=1)
+KEEP_PER_SESSION = 10
+MAX_LISTED = 500  # problems or changes listed on one page; the counts are always complete
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        help_text=_("Fill in the template and upload it here. Nothing is imported before you confirm."),
+    )
 
 
-import_upload = import_template = import_preview = import_confirm = member_export = _todo
+def _upload_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _forget_old_uploads(folder: Path) -> None:
+    cutoff = time.time() - KEEP_UPLOADS.total_seconds()
+    for path in folder.glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def _pending(request: AuthedRequest, token: str) -> dict:
+    """The upload behind `token`, if this session uploaded it while logged in as this user; else 404."""
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if not isinstance(entry, dict) or entry.get("user") != request.user.pk:
+        raise Http404
+    return entry
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@page(perm=Perm.MANAGE_MEMBERS)
+@require_http_methods(["GET", "POST"])
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # The size first, so that a large upload is never read into memory.
+        problem = importing.size_problem(upload.size)
+        data = b"" if problem else upload.read()
+        if problem := problem or importing.file_problem(data, upload.name):
+            form.add_error("file", problem)
+        else:
+            folder = _upload_dir()
+            _forget_old_uploads(folder)
+            token = secrets.token_urlsafe(18)
+            (folder / f"{token}.xlsx").write_bytes(data)
+            uploads = request.session.get(SESSION_KEY, {})
+            for old_token in list(uploads)[: max(0, len(uploads) - KEEP_PER_SESSION + 1)]:
+                del uploads[old_token]
+                (folder / f"{old_token}.xlsx").unlink(missing_ok=True)
+            uploads[token] = {"user": request.user.pk, "filename": upload.name[:200]}
+            request.session[SESSION_KEY] = uploads
+            return redirect("members:import-preview", token=token)
+    context = {"form": form, "max_size": importing.size_text(settings.DANGJIAN_IMPORT_MAX_BYTES)}
+    return render(request, "members/import_upload.html", context, status=400 if form.errors else 200)
+
+
+@page(perm=Perm.MANAGE_MEMBERS)
+@require_GET
+def import_template(request: AuthedRequest) -> HttpResponse:
+    return _xlsx_response(importing.roster_template(actor=request.user), "党员名册模板.xlsx")
+
+
+@page(perm=Perm.MANAGE_MEMBERS)
+@require_GET
+@never_cache
+def import_preview(request: AuthedRequest, token: str) -> HttpResponse:
+    entry = _pending(request, token)
+    if "result" in entry:
+        return render(request, "members/import_result.html", {"result": entry["result"]})
+    path = _upload_dir() / f"{token}.xlsx"
+    if not path.exists():
+        raise Http404
+    preview = importing.roster_import_preview(actor=request.user, data=path.read_bytes(), filename=entry["filename"])
+    return _render_preview(request, token, preview)
+
+
+def _render_preview(request: AuthedRequest, token: str, preview: importing.ImportPreview, status: int = 200):
+    context = {
+        "token": token,
+        "preview": preview,
+        "problems": preview.errors[:MAX_LISTED],
+        "more_problems": max(0, len(preview.problems) - MAX_LISTED),
+        "changes": preview.changes[:MAX_LISTED],
+        "more_changes": max(0, len(preview.changes) - MAX_LISTED),
+    }
+    return render(request, "members/import_preview.html", context, status=status)
+
+
+@page(perm=Perm.MANAGE_MEMBERS)
+@require_POST
+def import_confirm(request: AuthedRequest, token: str) -> HttpResponse:
+    entry = _pending(request, token)
+    if "result" in entry:  # confirmed twice (a double click): show what the first one did
+        return redirect("members:import-preview", token=token)
+    path = _upload_dir() / f"{token}.xlsx"
+    if not path.exists():
+        raise Http404
+    try:
+        result = importing.roster_import_apply(actor=request.user, data=path.read_bytes(), filename=entry["filename"])
+    except importing.ImportRejected as exc:
+        return _render_preview(request, token, exc.preview, status=400)
+    path.unlink(missing_ok=True)
+    uploads = request.session.get(SESSION_KEY, {})
+    uploads[token] = entry | {
+        "result": {
+            "filename": result.filename,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "transferred": result.transferred,
+            "accounts_created": result.accounts_created,
+            "at": timezone.now().isoformat(),
+        }
+    }
+    request.session[SESSION_KEY] = uploads
+    return redirect("members:import-preview", token=token)
+
+
+@page(perm=Perm.VIEW_MEMBERS)
+@require_GET
+def member_export(request: AuthedRequest) -> HttpResponse:
+    filters = MemberFilterForm(request.GET, orgs=org_list(actor=request.user)).filters()
+    export = exporting.roster_export(actor=request.user, filters=filters)
+    return _xlsx_response(export.content, f"党员名册-{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,0 +1,48 @@
+"""Reads about accounts: what an account is, holds and may do."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from dangjian.accounts.models import RoleGrant, User
+from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
+from dangjian.members.models import Member
+
+
+@dataclass(frozen=True)
+class PermissionReach:
+    name: str
+    description: str
+    everywhere: bool
+    org_ids: list[int]  # roots of the subtrees where the permission holds
+
+
+@dataclass
+class AccountOverview:
+    account: User
+    member: Member | None
+    roles: list[RoleGrant]
+    permissions: list[PermissionReach]
+
+
+def account_overview(*, actor: User, today: datetime.date | None = None) -> AccountOverview:
+    """The actor's own account, member record, current roles and where each permission reaches."""
+    today = today or timezone.localdate()
+    scope = scope_for(actor)
+    roles = list(actor.role_grants.current(today).select_related("org").order_by("since", "pk"))
+    org_by_path = {grant.org_path: grant.org_id for grant in scope.grants if grant.org_id}
+    permissions = []
+    for perm in Perm:
+        roots = scope.paths(perm)
+        if roots:
+            permissions.append(
+                PermissionReach(
+                    name=perm.value,
+                    description=str(PERMISSION_DESCRIPTIONS[perm]),
+                    everywhere="" in roots,
+                    org_ids=[org_by_path[root] for root in roots if root in org_by_path],
+                )
+            )
+    member = Member.objects.for_list().filter(user=actor).first()
+    return AccountOverview(account=actor, member=member, roles=roles, permissions=permissions)

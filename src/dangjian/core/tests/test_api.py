@@ -1,0 +1,166 @@
+import pytest
+from django.test import Client
+
+from dangjian.core.models import AuditEvent
+from dangjian.core.tests.apiclient import API, ApiClient, api_as
+
+OPERATIONS = {
+    "auth_token_create",
+    "auth_password_change",
+    "me_get",
+    "org_list",
+    "org_get",
+    "org_create",
+    "org_update",
+    "member_list",
+    "member_get",
+    "member_reveal",
+    "member_create",
+    "member_update",
+    "audit_list",
+}
+
+
+# audit_list -------------------------------------------------------------------------------------
+
+
+def test_audit_list_for_an_auditor_is_limited_to_their_subtree(college):
+    AuditEvent.objects.create(action="settings.change", object_repr="global")  # no organisation
+    response = api_as(college.user("auditor")).get("/audit", {"limit": 5})
+    assert response.status_code == 200
+    body = response.json()
+    in_scope = AuditEvent.objects.exclude(org_path="").filter(org_path__startswith=college.committee.path).count()
+    assert body["count"] == in_scope
+    assert len(body["items"]) == min(5, in_scope)
+    assert all(item["org_path"].startswith(college.committee.path) for item in body["items"])
+    assert "global" not in {item["object_repr"] for item in body["items"]}
+
+
+def test_audit_list_for_an_administrator_includes_global_events(college):
+    AuditEvent.objects.create(action="settings.change", object_repr="global")
+    body = api_as(college.user("admin")).get("/audit", {"q": "global"}).json()
+    assert [item["action"] for item in body["items"]] == ["settings.change"]
+
+
+def test_audit_list_filters_by_action(college):
+    api_as(college.user("branch")).post(f"/members/{college.member.pk}/reveal")
+    body = api_as(college.user("auditor")).get("/audit", {"action": "member."}).json()
+    assert [item["action"] for item in body["items"]] == ["member.reveal"] + ["member.create"] * (body["count"] - 1)
+    assert body["items"][0]["actor_name"] == college.user("branch").display_name
+
+
+@pytest.mark.parametrize("role", ["committee", "branch", "group_leader", "member", "other_branch"])
+def test_audit_list_without_the_permission_anywhere_is_404(college, role):
+    response = api_as(college.user(role)).get("/audit")
+    assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+def test_audit_list_anonymous_is_401(college):
+    assert ApiClient().get("/audit").status_code == 401
+
+
+# The OpenAPI document and the docs page ---------------------------------------------------------
+
+
+@pytest.fixture
+def openapi(db) -> dict:
+    response = Client().get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(openapi: dict):
+    for path, methods in openapi["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_openapi_lists_every_operation_once(openapi):
+    ids = [operation["operationId"] for _, _, operation in operations(openapi)]
+    assert sorted(ids) == sorted(OPERATIONS)
+
+
+def test_openapi_declares_error_responses_as_error_out(openapi):
+    for path, method, operation in operations(openapi):
+        responses = operation["responses"]
+        codes = {int(code) for code in responses}
+        errors = {code for code in codes if code >= 400}
+        assert errors, f"{method} {path} declares no error response"
+        if operation["operationId"] != "auth_token_create":
+            assert 401 in codes, f"{method} {path} does not declare 401"
+        if operation.get("parameters") or operation.get("requestBody"):
+            assert 422 in codes, f"{method} {path} takes input but does not declare 422"
+        if operation.get("requestBody"):
+            assert 400 in codes, f"{method} {path} takes a body but does not declare 400 (unreadable JSON)"
+        if method in ("post", "patch") and operation.get("security"):
+            assert 403 in codes, f"{method} {path} can fail its CSRF check but does not declare 403"
+        if "{" in path:
+            assert 404 in codes, f"{method} {path} reaches an object but does not declare 404"
+        for code in errors:
+            schema = responses[str(code)]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorOut"}, f"{method} {path} {code}"
+
+
+def test_openapi_names_schemas_by_operation(openapi):
+    names = set(openapi["components"]["schemas"])
+    assert {"ErrorOut", "MemberOut", "MemberCreateIn", "MemberUpdateIn", "OrgCreateIn", "OrgGetOut"} <= names
+    assert all(name.endswith(("In", "Out")) for name in names), names
+
+
+def test_docs_page_works_offline_under_the_csp(db):
+    client = Client()
+    response = client.get(f"{API}/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn." not in html
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "/static/ninja/swagger-ui-init.js" in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    # Every script the page runs is a file from our own origin; the settings block is JSON data.
+    assert html.count("<script") == html.count('<script src="/static/') + html.count('type="application/json"')
+    for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
+        served = client.get(f"/static/{asset}")
+        assert served.status_code == 200, asset
+        served.close()
+
+
+# Every operation answers bad input with a status it declares ------------------------------------
+
+BAD_IDS = ["999999", "abc", "-1"]
+BAD_BODIES = [{}, {"unknown": 1}, {"name": None, "org": "x", "parent": [], "username": 1}]
+BAD_QUERIES = [{}, {"limit": "x", "offset": "-1", "kind": "club", "sort": "?", "date_from": "no"}]
+
+
+def fill(path: str, value: str) -> str:
+    return "/".join(value if part.startswith("{") else part for part in path.split("/"))
+
+
+def test_every_operation_answers_bad_input_with_a_declared_status(college, openapi):
+    clients = {
+        "anonymous": ApiClient(),
+        "admin": api_as(college.user("admin")),
+        "member": api_as(college.user("member")),
+    }
+    checked = 0
+    for path, method, operation in operations(openapi):
+        declared = {int(code) for code in operation["responses"]}
+        for who, client in clients.items():
+            for bad_id in BAD_IDS if "{" in path else [None]:
+                url = (fill(path, bad_id) if bad_id else path).removeprefix(API)
+                if method == "get":
+                    cases = [client.get(url, query) for query in BAD_QUERIES]
+                else:
+                    cases = [getattr(client, method)(url, body) for body in BAD_BODIES]
+                    cases.append(
+                        client.generic(method.upper(), API + url, b"{not json", content_type="application/json")
+                    )
+                for response in cases:
+                    checked += 1
+                    assert response.status_code in declared, (
+                        f"{who} {method.upper()} {url} → {response.status_code}, declared {sorted(declared)}"
+                    )
+                    if response.status_code >= 400:
+                        assert response["Content-Type"].startswith("application/json"), url
+                        assert response.json()["detail"], url
+    assert checked > 100

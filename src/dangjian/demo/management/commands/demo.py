@@ -1,0 +1,116 @@
+"""`dangjian demo`: migrate, build the demo college if it is not there yet, print its accounts, serve.
+
+It refuses to touch a database that holds anything but the demo college (see
+`dangjian.demo.generator.demo_state`), and checks that before it writes anything.
+"""
+
+import time
+import unicodedata
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import BaseCommand, CommandError, call_command
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.models import User
+from dangjian.core.management.commands.serve import DEFAULT_HOST, DEFAULT_PORT
+from dangjian.demo import generator
+from dangjian.members.models import Member, Membership
+from dangjian.orgs.models import Organisation
+
+OWN_TABLES = {model._meta.db_table for model in (User, Organisation, Member, Membership)}
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "Build the demo college if it is not there yet, print the demo accounts and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Build the demo and exit without serving.")
+        parser.add_argument("--host", default=DEFAULT_HOST, help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="Port to listen on (default 8000).")
+
+    def handle(self, *args, no_serve: bool, host: str, port: int, **options):
+        self._refuse_foreign_data()
+        self.stdout.write(_("Preparing the database…"))
+        call_command("migrate", interactive=False, verbosity=0)
+        state, reason = generator.demo_state()
+        if state == generator.OTHER:  # only reachable if the tables appeared meanwhile
+            raise CommandError(self._refusal(reason))
+        if state == generator.EMPTY:
+            self.stdout.write(_("Building the demo college…"))
+            started = time.perf_counter()
+            counts = generator.build_demo()
+            self.stdout.write(
+                _(
+                    "Built the demo college in %(seconds).1f s: %(branches)d branches, %(members)d members, "
+                    "%(officers)d terms of office."
+                )
+                % {
+                    "seconds": time.perf_counter() - started,
+                    "branches": counts["branches"],
+                    "members": counts["members"],
+                    "officers": counts["officer_terms"],
+                }
+            )
+        else:
+            self.stdout.write(_("The demo college is already there; nothing was added."))
+            if reset := generator.demo_accounts_ensure():
+                self.stdout.write(
+                    _("The password of these demo accounts was set back: %(names)s") % {"names": ", ".join(reset)}
+                )
+        self._print_accounts()
+        if no_serve:
+            return
+        call_command("serve", host=host, port=port)
+
+    def _refuse_foreign_data(self) -> None:
+        """Refuse before anything is written: another application's tables, or non-demo rows."""
+        tables = set(connection.introspection.table_names())
+        if not tables:
+            return
+        prefixes = tuple(f"{config.label}_" for config in apps.get_app_configs()) + ("django_", "sqlite_")
+        if any(not table.startswith(prefixes) for table in tables):
+            raise CommandError(self._refusal(_("it holds tables of another application")))
+        if not OWN_TABLES.issubset(tables):
+            return  # an unfinished set-up of this application: migrate completes it
+        state, reason = generator.demo_state()
+        if state == generator.OTHER:
+            raise CommandError(self._refusal(reason))
+
+    @staticmethod
+    def _refusal(reason: str) -> str:
+        return _(
+            "The database holds data that is not the demo college (%(reason)s), so the demo will not touch it. "
+            "Run the demo with an empty data folder, for example DANGJIAN_DATA_DIR=./demo-data, "
+            "and without DATABASE_URL."
+        ) % {"reason": reason}
+
+    def _print_accounts(self) -> None:
+        rows = generator.demo_account_rows()
+        table = format_table(
+            [_("Account"), _("Who"), _("Name"), _("Organisation")],
+            [[row.username, row.description, row.name, row.organisation] for row in rows],
+        )
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": generator.DEMO_PASSWORD})
+        self.stdout.write("")
+        self.stdout.write(table)
+        self.stdout.write("")
+        self.stdout.write(_("Data folder: %(path)s") % {"path": settings.DATA_DIR})

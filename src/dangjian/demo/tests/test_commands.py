@@ -1,0 +1,114 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from dangjian.accounts.models import User
+from dangjian.accounts.tests.factories import UserFactory
+from dangjian.core.management.commands import serve
+from dangjian.core.models import AuditEvent
+from dangjian.demo import generator
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organisation
+from dangjian.orgs.tests.factories import OrganisationFactory
+
+SMALL = generator.Scale(committees=1, branches=8, members=60)
+
+
+@pytest.fixture
+def small_demo(monkeypatch):
+    monkeypatch.setattr(generator, "DEMO_SCALE", SMALL)
+
+
+@pytest.fixture
+def execve(monkeypatch):
+    calls = []
+    monkeypatch.setattr(serve.os, "execve", lambda path, argv, env: calls.append((path, argv, env)))
+    return calls
+
+
+def run_demo(*args) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_builds_once_and_prints_the_accounts(small_demo, execve):
+    output = run_demo("--no-serve")
+    counts = (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count())
+    assert counts[1] >= 50
+    for account in generator.DEMO_ACCOUNTS:
+        assert account.username in output
+    assert generator.DEMO_PASSWORD in output
+    assert "哲学系教工党支部" in output
+
+    again = run_demo("--no-serve")
+    assert (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == counts
+    assert "demo-student" in again
+    assert execve == []
+
+
+@pytest.mark.django_db
+def test_demo_sets_a_changed_demo_password_back(small_demo, execve):
+    run_demo("--no-serve")
+    user = User.objects.get(username="demo-branch")
+    user.set_password("something-else-1")
+    user.save()
+    output = run_demo("--no-serve")
+    assert "demo-branch" in output
+    user.refresh_from_db()
+    assert user.check_password(generator.DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make", ["organisation", "account", "member"])
+def test_demo_refuses_a_database_with_other_data(make, small_demo, execve):
+    if make == "organisation":
+        OrganisationFactory(kind="committee", name="某学院党委", code="C01")
+    elif make == "account":
+        UserFactory(username="T100001")
+    else:
+        demo_org = OrganisationFactory(kind="committee", name="哲学与社会发展学院党委", code="DEMO-C01")
+        branch = OrganisationFactory(parent=demo_org, name="支部", code="DEMO-C01-B01")
+        member = Member.objects.create(
+            name="张三", gender="male", birth_date="1980-01-01", category="faculty", joined_on="2000-01-01", org=branch
+        )
+        assert member.memberships.count() == 0  # entered behind the services' back: not demo data
+    before = (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(CommandError) as exc:
+        run_demo("--no-serve")
+    assert "demo" in str(exc.value).lower() or "演示" in str(exc.value)
+    assert (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == before
+    assert execve == []
+
+
+@pytest.mark.django_db
+def test_demo_serves_after_building(small_demo, execve):
+    run_demo("--host", "127.0.0.2", "--port", "8123")
+    [(path, argv, env)] = execve
+    assert argv[:5] == [path, "-m", "granian", "--interface", "wsgi"]
+    assert argv[argv.index("--host") + 1] == "127.0.0.2"
+    assert argv[argv.index("--port") + 1] == "8123"
+
+
+def test_serve_execs_granian_in_wsgi_mode(execve, monkeypatch, settings):
+    monkeypatch.setenv("DANGJIAN_WORKERS", "3")
+    monkeypatch.setenv("DANGJIAN_THREADS", "7")
+    out = io.StringIO()
+    call_command("serve", "--port", "9001", stdout=out)
+    [(path, argv, env)] = execve
+    assert argv[-1] == "dangjian.config.wsgi:application"
+    assert argv[argv.index("--interface") + 1] == "wsgi"
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[argv.index("--blocking-threads") + 1] == "7"
+    assert argv[argv.index("--host") + 1] == "127.0.0.1"
+    assert env["DANGJIAN_DATA_DIR"] == str(settings.DATA_DIR)
+    assert "http://127.0.0.1:9001/" in out.getvalue()
+    assert (settings.STATIC_ROOT / "django_htmx" / "htmx-2.min.js").exists()  # collected
+
+
+def test_serve_refuses_zero_workers(execve):
+    with pytest.raises(CommandError):
+        call_command("serve", "--workers", "0")
+    assert execve == []

@@ -1,0 +1,84 @@
+"""Reaching a member: `access_member` and the `can_*` checks, for every role of the college."""
+
+import pytest
+from conftest import ROLES
+from django.utils import timezone
+
+from dangjian.accounts.permissions import Perm
+from dangjian.core.errors import NotFound
+from dangjian.members import services
+from dangjian.members.permissions import access_member, can, can_manage, can_reveal
+
+# Which roles may do what with 张三, a plain member of the faculty branch's group.
+EXPECTED = {
+    #                view   manage  reveal
+    "anonymous": (False, False, False),
+    "admin": (True, True, True),
+    "committee": (True, True, True),
+    "branch": (True, True, True),
+    "group_leader": (True, False, False),
+    "member": (True, False, True),  # themself
+    "auditor": (True, False, False),
+    "other_branch": (False, False, False),
+}
+
+
+def actor_for(college, role):
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser() if role == "anonymous" else college.user(role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permissions_over_a_member(college, role):
+    actor = actor_for(college, role)
+    view, manage, reveal = EXPECTED[role]
+    assert can(actor, Perm.VIEW_MEMBERS, college.member) is view
+    assert can_manage(actor, college.member) is manage
+    assert can_reveal(actor, college.member) is reveal
+    if view:
+        assert access_member(actor, college.member.pk) == college.member
+    else:
+        with pytest.raises(NotFound):
+            access_member(actor, college.member.pk)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_missing_and_forbidden_look_the_same(college, role):
+    actor = actor_for(college, role)
+    for bad in (999_999, "abc", None, "1; drop"):
+        with pytest.raises(NotFound) as exc:
+            access_member(actor, bad)
+        assert exc.value.status_code == 404
+
+
+def test_access_member_with_a_permission(college):
+    assert access_member(college.user("branch"), college.member.pk, perm=Perm.MANAGE_MEMBERS) == college.member
+    with pytest.raises(NotFound):
+        access_member(college.user("group_leader"), college.member.pk, perm=Perm.MANAGE_MEMBERS)
+    with pytest.raises(NotFound):
+        access_member(college.user("member"), college.member.pk, perm=Perm.MANAGE_MEMBERS)
+
+
+def test_a_member_sees_only_themself(college):
+    member = college.user("member")
+    for other in (college.secretary, college.other_member):
+        with pytest.raises(NotFound):
+            access_member(member, other.pk)
+
+
+def test_after_a_transfer_out_the_last_organisations_officers_keep_read_access(college):
+    services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    college.member.refresh_from_db()
+    assert access_member(college.user("branch"), college.member.pk) == college.member
+    assert access_member(college.user("member"), college.member.pk) == college.member  # still themself
+    with pytest.raises(NotFound):
+        access_member(college.user("other_branch"), college.member.pk)
+
+
+def test_after_a_transfer_the_new_branch_takes_over(college):
+    services.member_transfer(actor=None, member=college.member, to_org=college.other_branch, on=timezone.localdate())
+    college.member.refresh_from_db()
+    assert access_member(college.user("other_branch"), college.member.pk, perm=Perm.MANAGE_MEMBERS)
+    with pytest.raises(NotFound):
+        access_member(college.user("branch"), college.member.pk)

@@ -1,0 +1,84 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.models import Organisation, OrgKind, Position
+from dangjian.web.forms import DateInput
+
+
+def org_label(org: Organisation) -> str:
+    return "　" * org.depth + org.name
+
+
+class OrgForm(forms.Form):
+    """The organisation's own details; where it sits in the tree is chosen only on creation."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    code = forms.CharField(label=_("Code"), max_length=32)
+    founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DateInput())
+    admin_unit = forms.CharField(
+        label=_("Administrative unit served"),
+        max_length=100,
+        required=False,
+        help_text=_("The college, department, year or office the organisation is set up in."),
+    )
+    admin_unit_head = forms.CharField(label=_("Head of the administrative unit"), max_length=64, required=False)
+    term_started_on = forms.DateField(label=_("Current term began on"), required=False, widget=DateInput())
+    term_years = forms.IntegerField(
+        label=_("Term length in years"),
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text=_("Leave empty to use the regulation's term length for this kind."),
+    )
+    sort_order = forms.IntegerField(label=_("Order"), required=False, min_value=0, initial=0)
+
+    def cleaned_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["sort_order"] = data.get("sort_order") or 0
+        return data
+
+
+class OrgCreateForm(OrgForm):
+    parent = forms.ChoiceField(label=_("Parent organisation"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
+    field_order = ["parent", "kind", "name", "code"]
+
+    def __init__(self, *args, parents: list[Organisation], allow_top: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(o.pk), org_label(o)) for o in parents]
+        if allow_top:
+            choices.insert(0, ("", _("(none: a top-level committee)")))
+        self.fields["parent"].choices = choices
+        self.fields["parent"].required = not allow_top
+
+
+class OrgEditForm(OrgForm):
+    dissolved_on = forms.DateField(
+        label=_("Dissolved on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Set only when the organisation has been dissolved."),
+    )
+
+
+class OfficerAppointForm(forms.Form):
+    member = forms.ChoiceField(label=_("Member"))
+    position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
+    since = forms.DateField(label=_("Since"), widget=DateInput(), initial=timezone.localdate)
+    until = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty while the term is open."),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", "—")] + [
+            (str(m.pk), f"{m.name} · {m.number or '—'} · {m.org.name}") for m in members
+        ]
+
+
+class OfficerEndForm(forms.Form):
+    until = forms.DateField(label=_("Term ends on"), widget=DateInput(), initial=timezone.localdate)
