@@ -1,0 +1,92 @@
+"""Fixtures for the browser journeys: pages on the live server, desktop or phone-sized, and logging in.
+
+Locators prefer what survives the translation of the interface: URLs, form field names, ids and
+roles whose names match both the English msgid and the Chinese. Assertions about content use data
+values (member names, ID numbers), not interface labels.
+"""
+
+import re
+
+import pytest
+from conftest import PASSWORD
+from playwright.sync_api import BrowserContext, Page, expect
+
+from dangjian.accounts.models import User
+
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+TIMEOUT_MS = 10_000  # a failing journey stops here instead of at Playwright's 30 s
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+LOG_IN_BUTTON = re.compile(r"^\s*(Log in|登录)\s*$", re.IGNORECASE)
+
+
+@pytest.fixture(scope="session")
+def base_url(django_db_setup, live_server) -> str:
+    """Relative URLs in `page.goto` go to the live server (pytest-playwright reads this fixture).
+
+    The test database comes first: a live server started before it would not share SQLite's
+    in-memory database connection and would leave a connection open per request thread.
+    """
+    return live_server.url
+
+
+class BrowserProblems:
+    """Uncaught script errors and Content Security Policy violations seen by a page."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def watch(self, page: Page) -> Page:
+        page.on("pageerror", lambda error: self.messages.append(f"script error: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                self.messages.append(f"console: {message.text}")
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
+
+
+def _open(context: BrowserContext, problems: BrowserProblems) -> Page:
+    page = problems.watch(context.new_page())
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture
+def browser_problems() -> BrowserProblems:
+    problems = BrowserProblems()
+    yield problems
+    assert not problems.messages, "the browser reported problems:\n" + "\n".join(problems.messages)
+
+
+# Through pytest-playwright's `new_context`, so that --screenshot and --tracing keep working.
+@pytest.fixture
+def page(new_context, browser_problems: BrowserProblems) -> Page:
+    """A desktop-sized page; fails the test on a script error or a CSP violation."""
+    return _open(new_context(**DESKTOP), browser_problems)
+
+
+@pytest.fixture
+def phone_page(new_context, browser_problems: BrowserProblems) -> Page:
+    """A phone-sized page (390×844, touch), as a member would use the platform."""
+    return _open(new_context(**PHONE), browser_problems)
+
+
+def submit_login(page: Page, username: str, password: str) -> None:
+    """Fill in and send the log-in form on the current page."""
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name=LOG_IN_BUTTON).click()
+
+
+def log_in(page: Page, user: User, password: str = PASSWORD) -> Page:
+    """Log in through the form, as a person would, and wait for the home page."""
+    page.goto("/accounts/login/")
+    submit_login(page, user.username, password)
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
+    return page
