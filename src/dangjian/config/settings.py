@@ -157,7 +157,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = env_bool("DANGJIAN_STATIC_FROM_APPS", True)
+# `serve` runs collectstatic, so WhiteNoise serves the compressed copies; set this for `runserver`.
+WHITENOISE_USE_FINDERS = env_bool("DANGJIAN_STATIC_FROM_APPS", DEBUG)
 
 _redis_url = env_str("REDIS_URL")
 CACHES = {

@@ -105,7 +105,7 @@ class Command(BaseCommand):
     def _print_accounts(self) -> None:
         rows = generator.demo_account_rows()
         table = format_table(
-            [_("Account"), _("Who"), _("Name"), _("Organisation")],
+            [_("Account"), _("Who they are"), _("Name"), _("Organisation")],
             [[row.username, row.description, row.name, row.organisation] for row in rows],
         )
         self.stdout.write("")
