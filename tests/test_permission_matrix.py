@@ -56,7 +56,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "members:import-confirm": ("post", allow(404, [])),
 }
 
-SKIPPED_NAMESPACES = {"admin", "api"}
+SKIPPED_NAMESPACES = {"api"}
 
 
 def _walk(patterns, prefix=""):

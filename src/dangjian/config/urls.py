@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
@@ -7,5 +6,4 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("api/v1/", include("dangjian.config.api_urls")),
-    path("admin/", admin.site.urls),
 ]

@@ -120,6 +120,13 @@ def test_a_file_that_is_not_xlsx_is_refused_at_upload(client, college, uploads):
     assert counts() == before
 
 
+def test_an_upload_without_a_file_is_refused(client, college):
+    client.force_login(college.user("committee"))
+    response = client.post(reverse("members:import-upload"), {})
+    assert response.status_code == 400
+    assert "file" in response.context["form"].errors
+
+
 def test_a_file_over_the_limit_is_refused_at_upload(client, college, settings):
     settings.DANGJIAN_IMPORT_MAX_BYTES = 1000
     client.force_login(college.user("committee"))

@@ -55,6 +55,21 @@ def _forget_old_uploads(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def _store_upload(request: AuthedRequest, data: bytes, filename: str) -> str:
+    """Keep the file for the preview and the confirmation; its token goes into the session."""
+    folder = _upload_dir()
+    _forget_old_uploads(folder)
+    token = secrets.token_urlsafe(18)
+    (folder / f"{token}.xlsx").write_bytes(data)
+    uploads = request.session.get(SESSION_KEY, {})
+    for old_token in list(uploads)[: max(0, len(uploads) - KEEP_PER_SESSION + 1)]:
+        del uploads[old_token]
+        (folder / f"{old_token}.xlsx").unlink(missing_ok=True)
+    uploads[token] = {"user": request.user.pk, "filename": filename[:200]}
+    request.session[SESSION_KEY] = uploads
+    return token
+
+
 def _pending(request: AuthedRequest, token: str) -> dict:
     """The upload behind `token`, if this session uploaded it while logged in as this user; else 404."""
     entry = request.session.get(SESSION_KEY, {}).get(token)
@@ -72,8 +87,8 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @page(perm=Perm.MANAGE_MEMBERS)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: AuthedRequest) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         # The size first, so that a large upload is never read into memory.
         problem = importing.size_problem(upload.size)
@@ -81,17 +96,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
         if problem := problem or importing.file_problem(data, upload.name):
             form.add_error("file", problem)
         else:
-            folder = _upload_dir()
-            _forget_old_uploads(folder)
-            token = secrets.token_urlsafe(18)
-            (folder / f"{token}.xlsx").write_bytes(data)
-            uploads = request.session.get(SESSION_KEY, {})
-            for old_token in list(uploads)[: max(0, len(uploads) - KEEP_PER_SESSION + 1)]:
-                del uploads[old_token]
-                (folder / f"{old_token}.xlsx").unlink(missing_ok=True)
-            uploads[token] = {"user": request.user.pk, "filename": upload.name[:200]}
-            request.session[SESSION_KEY] = uploads
-            return redirect("members:import-preview", token=token)
+            return redirect("members:import-preview", token=_store_upload(request, data, upload.name))
     context = {"form": form, "max_size": importing.size_text(settings.DANGJIAN_IMPORT_MAX_BYTES)}
     return render(request, "members/import_upload.html", context, status=400 if form.errors else 200)
 

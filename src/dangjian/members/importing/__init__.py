@@ -1,6 +1,7 @@
 """Importing the roster from Excel: a preview that checks every row and writes nothing, then the import.
 
-The sheet format (columns, words in the drop-down lists, the template) lives in `exporting`.
+The sheet format (columns, words in the drop-down lists, the template) lives in `exporting`;
+reading a file cell by cell in `importing.cells`; the bulk reads and writes in `importing.bulk`.
 
 `roster_import_apply` checks the file again, then writes everything in one transaction. It is
 built for files of tens of thousands of rows: lookups are batched, and rows are inserted with
@@ -11,21 +12,16 @@ checks (`clean_member_data`, `rules.member_problems`), Membership rows, accounts
 """
 
 import datetime
-import functools
-import io
-import itertools
-import re
 import secrets
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
+from django.utils.translation import ngettext
+from python_calamine import CalamineError
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
@@ -40,12 +36,27 @@ from dangjian.members.exporting import (
     COLUMNS,
     DATE_KEYS,
     MEMBER_ORG_KINDS,
-    ROSTER_SHEET,
     org_label,
     roster_template,
     roster_workbook,
 )
-from dangjian.members.models import Category, Education, Gender, Member, Membership
+from dangjian.members.importing.bulk import Events, Inserter, chunks, plain, select_in, update_rows
+from dangjian.members.importing.cells import (
+    HEADER_LOOKUP,
+    CellError,
+    OrgIndex,
+    blank,
+    cell_date,
+    cell_text,
+    choice_lookup,
+    file_problem,
+    find_header,
+    header_key,
+    read_sheet,
+    size_problem,
+    size_text,
+)
+from dangjian.members.models import Member, Membership
 from dangjian.members.services import MEMBER_FIELDS, _audit_changes, _audit_values, clean_member_data
 from dangjian.orgs.models import Organisation
 
@@ -67,15 +78,8 @@ __all__ = [
 # A row is matched to the roster by one of these, so each row needs at least one.
 IDENTIFIERS = ("id_number", "number")
 TEXT_KEYS = ("name", "ethnicity", "id_number", "number", "admin_unit", "phone")
-CHOICE_ENUMS = {"gender": Gender, "category": Category, "education": Education}
 # Model limits, checked here so that a long cell is a row problem and not a database error.
 MAX_LENGTHS = {key: Member._meta.get_field(key).max_length for key in TEXT_KEYS}
-# An upload limit means little if the zip inside may expand without bound.
-MAX_UNPACKED_FACTOR = 25
-DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$")
-COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-# A sheet may have a title or notes above its header row ("哲学系党员花名册").
-HEADER_SEARCH_ROWS = 10
 MEMBER_COLUMNS = ("id", "org_id", "name_initials", *MEMBER_FIELDS)
 
 
@@ -152,164 +156,16 @@ class ImportRejected(DomainError):
 
     def __init__(self, preview: ImportPreview):
         self.preview = preview
-        super().__init__(
-            _("The file has %(count)d problem(s); nothing was imported.") % {"count": len(preview.problems)},
-            errors={"file": preview.errors},
+        count = len(preview.problems)
+        message = ngettext(
+            "The file has %(count)d problem; nothing was imported.",
+            "The file has %(count)d problems; nothing was imported.",
+            count,
         )
+        super().__init__(message % {"count": count}, errors={"file": preview.errors})
 
 
 # --- Reading cells ------------------------------------------------------------------------------
-
-
-class _CellError(ValueError):
-    pass
-
-
-def size_problem(size: int) -> str | None:
-    """What is wrong with a file of `size` bytes, or None: checked before the file is read."""
-    if size > (limit := settings.DANGJIAN_IMPORT_MAX_BYTES):
-        return _("The file is larger than %(size)s. Split the roster into several files.") % {"size": size_text(limit)}
-    return None
-
-
-def file_problem(data: bytes, filename: str) -> str | None:
-    """Why the bytes are not an .xlsx workbook we will read, or None."""
-    limit = settings.DANGJIAN_IMPORT_MAX_BYTES
-    if problem := size_problem(len(data)):
-        return problem
-    if not data:
-        return _("The file is empty.")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: an .xls workbook, or an encrypted .xlsx
-        return _(
-            "This is an old Excel (.xls) or a password-protected workbook. Open it in Excel or WPS and save it "
-            "as an Excel workbook (.xlsx) without a password."
-        )
-    not_xlsx = _(
-        "%(name)s is not an Excel workbook (.xlsx). Open it in Excel or WPS and save it as an Excel workbook (.xlsx)."
-    ) % {"name": filename or _("The file")}
-    if not data.startswith(b"PK\x03\x04"):
-        return not_xlsx
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
-        return not_xlsx
-    names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        return not_xlsx  # another zip, or another Office file (.docx, .pptx)
-    if sum(info.file_size for info in infos) > limit * MAX_UNPACKED_FACTOR:
-        return _("The workbook is too large once unpacked. Split the roster into several files.")
-    return None
-
-
-def size_text(limit: int) -> str:
-    """A byte count as people say it: 10 MB."""
-    if limit >= 1024 * 1024:
-        return f"{limit / (1024 * 1024):g} MB"
-    return f"{limit / 1024:g} KB"
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s*＊()（）:：]", "", text)
-
-
-HEADER_LOOKUP = {_header_key(name): column.key for column in COLUMNS for name in (column.header, *column.aliases)}
-
-
-def _read_sheet(data: bytes) -> list[list]:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheet = book.get_sheet_by_name(ROSTER_SHEET) if ROSTER_SHEET in book.sheet_names else book.get_sheet_by_index(0)
-    # Keep any empty area above and left of the data, so that row numbers are Excel's.
-    return sheet.to_python(skip_empty_area=False)
-
-
-def _blank(value) -> bool:
-    return value == "" or value is None or (type(value) is str and not value.strip())
-
-
-def _text(value, key: str) -> str:
-    # python-calamine gives every number as a float: 13800138000.0 is the phone number 13800138000.
-    if isinstance(value, float):
-        if key == "id_number" and abs(value) >= 1e15:
-            # 18 digits do not fit a spreadsheet number: the last ones are already lost.
-            raise _CellError(_("the ID number was stored as a number and has lost digits; format the column as text"))
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, datetime.date | datetime.datetime | datetime.time | datetime.timedelta):
-        raise _CellError(_("a date or time is not expected here"))
-    return str(value).strip()
-
-
-def _date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, float | int) and not isinstance(value, bool) and float(value).is_integer():
-        value = str(int(value))  # 20200701 typed as a number
-    if isinstance(value, str):
-        text = value.strip()
-        if match := DATE_TEXT.match(text) or COMPACT_DATE.match(text):
-            try:
-                return datetime.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise _CellError(_("%(value)s is not a real date") % {"value": text}) from None
-    raise _CellError(_("enter a date such as 2020-07-01"))
-
-
-def _choice_lookup(key: str) -> dict[str, str]:
-    """Every word accepted for a choice: the sheet's words, the codes and the interface's labels."""
-    lookup: dict[str, str] = {}
-    enum = CHOICE_ENUMS[key]
-    for code in enum.values:
-        lookup[code] = code
-        lookup[str(enum(code).label).lower()] = code
-    for code, words in CHOICE_WORDS[key].items():
-        for word in words:
-            lookup.setdefault(word, str(code))  # the plain value: a driver may write an enum by its name
-    return lookup
-
-
-@dataclass
-class _OrgIndex:
-    by_pk: dict[int, Organisation]
-    by_code: dict[str, Organisation]
-    by_name: dict[str, list[Organisation]]
-    allowed: set[int]  # where the actor may manage members
-
-    @classmethod
-    def load(cls, actor: User | None) -> "_OrgIndex":
-        orgs = list(Organisation.objects.only("code", "name", "kind", "path", "dissolved_on"))
-        scope = scope_for(actor) if actor is not None else None
-        by_name: dict[str, list[Organisation]] = {}
-        for org in orgs:
-            by_name.setdefault(org.name, []).append(org)
-        return cls(
-            by_pk={org.pk: org for org in orgs},
-            by_code={org.code: org for org in orgs},
-            by_name=by_name,
-            allowed={org.pk for org in orgs if scope is None or scope.allows(Perm.MANAGE_MEMBERS, org.path)},
-        )
-
-    def find(self, text: str) -> Organisation:
-        """The organisation a cell names: by code, "code name" (the drop-down's form), or a unique name."""
-        text = " ".join(text.split())
-        if org := self.by_code.get(text):
-            return org
-        code, _space, name = text.partition(" ")
-        if name and (org := self.by_code.get(code)):
-            return org
-        named = self.by_name.get(text, [])
-        if len(named) == 1:
-            return named[0]
-        if named:
-            raise _CellError(
-                _("several organisations are called %(name)s; enter the code of the one you mean") % {"name": text}
-            )
-        raise _CellError(_("there is no organisation %(name)s") % {"name": text})
-
-    def path_of(self, org_id: int | None) -> str | None:
-        org = self.by_pk.get(org_id) if org_id else None
-        return org.path if org else None
 
 
 # --- Checking -----------------------------------------------------------------------------------
@@ -334,43 +190,11 @@ class _Row:
 class _Plan:
     preview: ImportPreview
     today: datetime.date
-    orgs: _OrgIndex | None = None
+    orgs: OrgIndex | None = None
     rows: list[_Row] = field(default_factory=list)
     open_memberships: dict[int, tuple[int, int, datetime.date]] = field(default_factory=dict)  # member → pk, org, since
     users: dict[str, int | None] = field(default_factory=dict)  # username → account free to link, None if taken
     initials: dict[str, str] = field(default_factory=dict)  # name → pinyin initials
-
-
-def _chunks(values: list) -> Iterable[list]:
-    size = min(connection.features.max_query_params or 10_000, 10_000) - 10
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _select_in(model: type[models.Model], column: str, values: list, fields: Sequence[str]) -> list[tuple]:
-    """`fields` of the rows whose `column` is one of `values`, in batches.
-
-    Plain SQL: for tens of thousands of values the ORM's per-parameter work costs more than the
-    query. Values come back as the driver gives them, but for dates (text on SQLite).
-    """
-    ops = connection.ops
-    target = ops.quote_name(model._meta.get_field(column).column)
-    model_fields = [model._meta.get_field(name) for name in fields]
-    selected = ", ".join(ops.quote_name(f.column) for f in model_fields)
-    head = f"SELECT {selected} FROM {ops.quote_name(model._meta.db_table)} WHERE {target} IN "  # noqa: S608
-    dates = [i for i, f in enumerate(model_fields) if isinstance(f, models.DateField)]
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        for chunk in _chunks(values):
-            cursor.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
-            found.extend(cursor.fetchall())
-    if dates:
-        found = [tuple(_as_date(v) if i in dates else v for i, v in enumerate(row)) for row in found]
-    return found
-
-
-def _as_date(value):
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _plan(*, actor: User | None, data: bytes, filename: str, today: datetime.date | None = None) -> _Plan:
@@ -381,11 +205,11 @@ def _plan(*, actor: User | None, data: bytes, filename: str, today: datetime.dat
         problems.append(RowProblem(None, problem))
         return plan
     try:
-        cells = _read_sheet(data)
+        cells = read_sheet(data)
     except (CalamineError, ValueError, OSError):
         problems.append(RowProblem(None, _("The workbook could not be read. Save it again as .xlsx and retry.")))
         return plan
-    header_index = _find_header(cells)
+    header_index = find_header(cells)
     if header_index is None:
         problems.append(RowProblem(None, _("The sheet is empty: enter the members below the header row.")))
         return plan
@@ -393,7 +217,7 @@ def _plan(*, actor: User | None, data: bytes, filename: str, today: datetime.dat
     if problems:
         return plan
 
-    plan.orgs = _OrgIndex.load(actor)
+    plan.orgs = OrgIndex.load(actor)
     row_problems: dict[int, list[str]] = {}
     _read_rows(plan, cells, header_index, positions, row_problems)
     if plan.preview.rows == 0:
@@ -411,21 +235,11 @@ def _plan(*, actor: User | None, data: bytes, filename: str, today: datetime.dat
     return plan
 
 
-def _find_header(cells: list[list]) -> int | None:
-    """The header row: the first one naming a known column, below any title rows; else the first non-blank one."""
-    filled = [i for i, row in enumerate(cells[:HEADER_SEARCH_ROWS]) if not all(_blank(cell) for cell in row)]
-    for index in filled:
-        known = {HEADER_LOOKUP.get(_header_key(cell)) for cell in cells[index] if isinstance(cell, str)}
-        if len(known - {None}) >= 2:
-            return index
-    return filled[0] if filled else None
-
-
 def _read_header(header: list, problems: list[RowProblem]) -> dict[str, int]:
     """Column positions by key; problems for missing or repeated columns. Unknown columns are ignored."""
     positions: dict[str, int] = {}
     for position, cell in enumerate(header):
-        key = HEADER_LOOKUP.get(_header_key(cell)) if isinstance(cell, str) else None
+        key = HEADER_LOOKUP.get(header_key(cell)) if isinstance(cell, str) else None
         if key is None:
             continue
         if key in positions:
@@ -448,7 +262,7 @@ def _identifier_headers() -> dict[str, str]:
 def _read_rows(plan: _Plan, cells: list[list], header_index: int, positions: dict, row_problems: dict) -> None:
     """Each non-blank row's values, checked cell by cell, and rows that repeat an ID or number."""
     orgs = plan.orgs
-    lookups = {key: _choice_lookup(key) for key in CHOICE_KEYS}
+    lookups = {key: choice_lookup(key) for key in CHOICE_KEYS}
     org_cache: dict[str, Organisation | str] = {}  # cell text → organisation, or the problem with it
     seen: dict[str, dict[str, int]] = {key: {} for key in IDENTIFIERS}
     columns = list(positions.items())
@@ -475,26 +289,26 @@ def _read_rows(plan: _Plan, cells: list[list], header_index: int, positions: dic
         for key, value in cells_here:
             try:
                 if key in DATE_KEYS:
-                    values[key] = value if type(value) is datetime.date else _date(value)
+                    values[key] = value if type(value) is datetime.date else cell_date(value)
                 elif key in CHOICE_KEYS:
-                    text = value if type(value) is str else _text(value, key)
+                    text = value if type(value) is str else cell_text(value, key)
                     if (code := lookups[key].get(text) or lookups[key].get(text.lower())) is None:
                         words = "、".join(words[0] for words in CHOICE_WORDS[key].values())
-                        raise _CellError(_("%(value)s is not one of %(values)s") % {"value": text, "values": words})
+                        raise CellError(_("%(value)s is not one of %(values)s") % {"value": text, "values": words})
                     values[key] = code
                 elif key == "org":
-                    text = _text(value, key)
+                    text = cell_text(value, key)
                     if (found := org_cache.get(text)) is None:
                         found = org_cache[text] = _usable_org(orgs, text)
                     if isinstance(found, str):
-                        raise _CellError(found)
+                        raise CellError(found)
                     org = found
                 else:
-                    text = value if type(value) is str else _text(value, key)
+                    text = value if type(value) is str else cell_text(value, key)
                     if key in ("id_number", "phone") and "*" in text:
                         continue  # masked by an export: leave the value on the roster as it is
                     values[key] = text
-            except _CellError as exc:
+            except CellError as exc:
                 messages.append(f"{COLUMN_BY_KEY[key].header}：{exc}")
                 unreadable.add(key)
         values = {key: value for key, value in clean_member_data(values).items() if value is not None and value != ""}
@@ -503,7 +317,7 @@ def _read_rows(plan: _Plan, cells: list[list], header_index: int, positions: dic
             for key, limit in MAX_LENGTHS.items()
             if key in values and len(values[key]) > limit
         )
-        if org is None and _blank(raw[positions["org"]]):
+        if org is None and blank(raw[positions["org"]]):
             messages.append(_("%(column)s is required") % {"column": COLUMN_BY_KEY["org"].header})
         if not any(key in values for key in IDENTIFIERS):
             messages.append(_("enter the %(id)s or the %(number)s") % _identifier_headers())
@@ -519,11 +333,11 @@ def _read_rows(plan: _Plan, cells: list[list], header_index: int, positions: dic
         plan.rows.append(_Row(row=row_no, data=values, org=org, unreadable=unreadable))
 
 
-def _usable_org(orgs: _OrgIndex, text: str) -> Organisation | str:
+def _usable_org(orgs: OrgIndex, text: str) -> Organisation | str:
     """The organisation a cell names if members may be put there, else what is wrong."""
     try:
         org = orgs.find(text)
-    except _CellError as exc:
+    except CellError as exc:
         return str(exc)
     if org.pk not in orgs.allowed:
         return _("you may not manage the members of %(org)s") % {"org": org_label(org)}
@@ -539,18 +353,20 @@ def _match(plan: _Plan, actor: User | None, row_problems: dict[int, list[str]]) 
     rows, orgs = plan.rows, plan.orgs
     ids = [row.data["id_number"] for row in rows if "id_number" in row.data]
     numbers = [row.data["number"] for row in rows if "number" in row.data]
-    members: dict[int, dict] = {}
-    for column, values in (("id_number", ids), ("number", numbers)):
-        for found in _select_in(Member, column, values, MEMBER_COLUMNS):
-            members[found[0]] = dict(zip(MEMBER_COLUMNS, found, strict=True))
-    by_id = {member["id_number"]: pk for pk, member in members.items() if member["id_number"]}
-    by_number = {member["number"]: pk for pk, member in members.items() if member["number"]}
-    for found in _select_in(Membership, "member_id", list(members), ("member_id", "id", "org_id", "since", "until")):
+    members = {
+        found[0]: dict(zip(MEMBER_COLUMNS, found, strict=True))
+        for found in select_in(Member, "id_number", ids, MEMBER_COLUMNS)
+    }
+    by_id = {member["id_number"]: pk for pk, member in members.items()}
+    by_number = dict(select_in(Member, "number", numbers, ("number", "id")))
+    for found in select_in(Member, "id", [pk for pk in set(by_number.values()) if pk not in members], MEMBER_COLUMNS):
+        members[found[0]] = dict(zip(MEMBER_COLUMNS, found, strict=True))
+    for found in select_in(Membership, "member_id", list(members), ("member_id", "id", "org_id", "since", "until")):
         if found[4] is None:  # the open one
             plan.open_memberships[found[0]] = found[1:4]
     # Where members who have left the college were last: their officers there keep them.
     last_org: dict[int, int] = {}
-    for chunk in _chunks([pk for pk, member in members.items() if member["org_id"] is None]):
+    for chunk in chunks([pk for pk, member in members.items() if member["org_id"] is None]):
         history = Membership.objects.filter(member_id__in=chunk).order_by("member_id", "since", "pk")
         last_org.update(history.values_list("member_id", "org_id"))  # the latest one wins
     scope = scope_for(actor) if actor is not None else None
@@ -589,8 +405,8 @@ def _match(plan: _Plan, actor: User | None, row_problems: dict[int, list[str]]) 
             row_problems.setdefault(row.row, []).append(message % {"name": member["name"], "date": current[2]})
 
     # Like `member_create`: link an existing account that no member holds yet, else create one.
-    users = dict(_select_in(User, "username", new_numbers, ("username", "id")))
-    taken = {user_id for (user_id,) in _select_in(Member, "user_id", list(users.values()), ("user_id",))}
+    users = dict(select_in(User, "username", new_numbers, ("username", "id")))
+    taken = {user_id for (user_id,) in select_in(Member, "user_id", list(users.values()), ("user_id",))}
     plan.users = {name: (None if pk in taken else pk) for name, pk in users.items()}
 
 
@@ -638,104 +454,6 @@ def roster_import_apply(*, actor: User | None, data: bytes, filename: str) -> Im
         return _write(plan, actor)
 
 
-class _Inserter:
-    """Multi-row INSERT … RETURNING id from dicts of field values, the statement `bulk_create` sends.
-
-    `bulk_create` spends most of its time building model instances and preparing every value
-    through the field API; this prepares only the columns that need it (dates, datetimes, JSON).
-    Rows are keyed by attname (`org_id`, not `org`). Missing values take the field's default, and
-    auto_now fields the given time, as `save` would.
-    """
-
-    def __init__(self, model: type[models.Model], now: datetime.datetime):
-        if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - SQLite ≥ 3.35, PostgreSQL
-            raise NotImplementedError("The roster import needs INSERT … RETURNING.")
-        ops = connection.ops
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.sql = "INSERT INTO {} ({}) ".format(  # noqa: S608 - names come from the model
-            ops.quote_name(model._meta.db_table), ", ".join(ops.quote_name(f.column) for f in fields)
-        )
-        self.returning = " RETURNING " + ops.quote_name(model._meta.pk.column)
-        self.row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        self.attnames = [f.attname for f in fields]
-        self.defaults: dict = {}
-        self.callable_defaults: list[tuple[str, object]] = []
-        self.prepares: list[tuple[int, object]] = []  # (position, function) for values the driver cannot take
-        for position, f in enumerate(fields):
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.defaults[f.attname] = now
-            elif f.has_default() and callable(f.default):
-                self.callable_defaults.append((f.attname, f.default))
-            else:
-                self.defaults[f.attname] = f.get_default()
-            # Cached: a whole import shares one timestamp and a few thousand dates.
-            if isinstance(f, models.DateTimeField):
-                self.prepares.append((position, functools.cache(ops.adapt_datetimefield_value)))
-            elif isinstance(f, models.DateField):
-                self.prepares.append((position, functools.cache(ops.adapt_datefield_value)))
-            elif not isinstance(
-                f, models.CharField | models.TextField | models.IntegerField | models.BooleanField | models.ForeignKey
-            ):
-                self.prepares.append((position, lambda value, f=f: f.get_db_prep_save(value, connection)))
-        self.batch = max(1, min(1000, (connection.features.max_query_params or 65_535) // len(fields)))
-
-    def _values(self, row: dict) -> list:
-        full = self.defaults | row
-        for attname, default in self.callable_defaults:
-            if attname not in full:
-                full[attname] = default()
-        values = [full[attname] for attname in self.attnames]
-        for position, prepare in self.prepares:
-            if values[position] is not None:
-                values[position] = prepare(values[position])
-        return values
-
-    def insert(self, rows: list[dict]) -> list[int]:
-        """Insert the rows; their new ids, in order."""
-        ids: list[int] = []
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), self.batch):
-                chunk = rows[start : start + self.batch]
-                sql = self.sql + "VALUES " + ", ".join([self.row_sql] * len(chunk)) + self.returning
-                cursor.execute(sql, list(itertools.chain.from_iterable(self._values(row) for row in chunk)))
-                ids.extend(row[0] for row in cursor.fetchall())
-        return ids
-
-
-def _plain(value):
-    """`audit.snapshot`'s form of a member field value (text, None or a date)."""
-    return value.isoformat() if isinstance(value, datetime.date) else value
-
-
-class _Events:
-    """Audit events as `audit.record` writes them, for many objects at once.
-
-    The actor and the request's origin are the same for every event of an import, so they are
-    worked out once per action; `changes` must already be plain JSON values.
-    """
-
-    def __init__(self, actor: User | None):
-        self.actor = actor
-        self.rows: list[dict] = []
-        self._base: dict[str, dict] = {}
-
-    def add(self, action: str, model: type[models.Model], pk: int, text: str, org_path: str, changes: dict) -> None:
-        if (base := self._base.get(action)) is None:
-            base = audit.event_fields(actor=self.actor, action=action)
-            base["actor_id"] = getattr(base.pop("actor"), "pk", None)
-            self._base[action] = base
-        self.rows.append(
-            base
-            | {
-                "org_path": org_path,
-                "changes": changes,
-                "object_type": model._meta.label_lower,
-                "object_id": str(pk),
-                "object_repr": text[:200],
-            }
-        )
-
-
 def _write(plan: _Plan, actor: User | None) -> ImportResult:
     now = timezone.now()
     today = plan.today
@@ -760,7 +478,7 @@ def _write(plan: _Plan, actor: User | None) -> ImportResult:
         for row in new_rows
         if "number" in row.data and row.data["number"] not in plan.users
     ]
-    for values, pk in zip(new_users, _Inserter(User, now).insert(new_users), strict=True):
+    for values, pk in zip(new_users, Inserter(User, now).insert(new_users), strict=True):
         plan.users[values["username"]] = pk
     new_user_pks = {plan.users[values["username"]] for values in new_users}
 
@@ -770,18 +488,18 @@ def _write(plan: _Plan, actor: User | None) -> ImportResult:
         values = dict(row.data, org_id=row.org.pk, name_initials=plan.initials[row.data["name"]])
         values["user_id"] = plan.users.get(row.data["number"]) if "number" in row.data else None
         members.append(values)
-    member_pks = _Inserter(Member, now).insert(members)
+    member_pks = Inserter(Member, now).insert(members)
     memberships = [
         {"member_id": pk, "org_id": values["org_id"], "since": today, "reason": added_reason}
         for pk, values in zip(member_pks, members, strict=True)
     ]
     defaults = {name: Member._meta.get_field(name).get_default() for name in MEMBER_FIELDS}
-    events = _Events(actor)
+    events = Events(actor)
     for pk, values, row in zip(member_pks, members, new_rows, strict=True):
         if values["user_id"] in new_user_pks:
             events.add("account.create", User, values["user_id"], values["name"], "", {"username": values["number"]})
         # What `audit.snapshot` gives for the saved member: dates as text, missing fields as their defaults.
-        snapshot = {name: _plain(values.get(name, defaults[name])) for name in MEMBER_FIELDS}
+        snapshot = {name: plain(values.get(name, defaults[name])) for name in MEMBER_FIELDS}
         events.add(
             "member.create", Member, pk, values["name"], row.org.path, _audit_values(snapshot) | {"org": row.org.pk}
         )
@@ -813,16 +531,16 @@ def _write(plan: _Plan, actor: User | None) -> ImportResult:
             new_values["org_id"] = row.org.pk
             changes = {
                 "org": [current[1] if current else None, row.org.pk],
-                "on": _plain(today),
+                "on": plain(today),
                 "reason": transfer_reason,
             }
             events.add("member.transfer", Member, member["id"], row.merged["name"], from_path, changes)
         key = tuple(sorted(new_values))
         updates.setdefault(key, []).append((*(new_values[k] for k in key), member["id"]))
-    _update(Member, updates, now)
+    update_rows(Member, updates, now)
     if closed:
-        _update(Membership, {("until",): [(today, pk) for pk in closed]}, now)
-    _Inserter(Membership, now).insert(memberships)
+        update_rows(Membership, {("until",): [(today, pk) for pk in closed]}, now)
+    Inserter(Membership, now).insert(memberships, returning=False)
 
     preview = plan.preview
     updated = sum(len(rows) for rows in updates.values())
@@ -842,7 +560,9 @@ def _write(plan: _Plan, actor: User | None) -> ImportResult:
         },
     )
     summary["actor_id"] = getattr(summary.pop("actor"), "pk", None)
-    event_pks = _Inserter(AuditEvent, now).insert([*events.rows, summary])
+    events_inserter = Inserter(AuditEvent, now)
+    events_inserter.insert(events.rows, returning=False)
+    (event_id,) = events_inserter.insert([summary])
     return ImportResult(
         filename=preview.filename,
         created=len(members),
@@ -850,33 +570,8 @@ def _write(plan: _Plan, actor: User | None) -> ImportResult:
         unchanged=preview.unchanged,
         transferred=transferred,
         accounts_created=len(new_users),
-        event_id=event_pks[-1],
+        event_id=event_id,
     )
-
-
-def _update(model: type[models.Model], groups: dict[tuple[str, ...], list[tuple]], now: datetime.datetime) -> None:
-    """UPDATE … SET the named columns (and updated_at) WHERE id = …, once per row, in batches."""
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        for names, rows in groups.items():
-            fields = [model._meta.get_field(name) for name in names]
-            assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
-            sql = "UPDATE {} SET {}, {} = %s WHERE {} = %s".format(  # noqa: S608 - names come from the model
-                ops.quote_name(model._meta.db_table),
-                assignments,
-                ops.quote_name(model._meta.get_field("updated_at").column),
-                ops.quote_name(model._meta.pk.column),
-            )
-            stamp = ops.adapt_datetimefield_value(now)
-            params = [
-                (
-                    *(f.get_db_prep_save(value, connection) for f, value in zip(fields, row[:-1], strict=True)),
-                    stamp,
-                    row[-1],
-                )
-                for row in rows
-            ]
-            cursor.executemany(sql, params)
 
 
 def _common_path(paths: Iterable[str]) -> str:
