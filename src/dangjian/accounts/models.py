@@ -55,6 +55,9 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor (read-only)")
 
 
+OFFICER_TERM_NOTE = "officer_term"  # a grant's note "officer_term:<pk>" ties it to an office term
+
+
 class RoleGrantQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> "RoleGrantQuerySet":
         on = on or timezone.localdate()
@@ -96,6 +99,12 @@ class RoleGrant(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.org or ''}"
+
+    @property
+    def officer_term_id(self) -> int | None:
+        """The office term that brought this role (see `orgs.services.officer_appoint`), if any."""
+        prefix, _sep, pk = self.note.partition(":")
+        return int(pk) if prefix == OFFICER_TERM_NOTE and pk.isdigit() else None
 
 
 class ApiToken(models.Model):

@@ -10,7 +10,8 @@ from enum import StrEnum
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.models import Role, User
+from dangjian.accounts.models import Role, RoleGrant, User
+from dangjian.core.errors import NotFound
 
 
 class Perm(StrEnum):
@@ -127,3 +128,14 @@ def scope_for(user: User) -> Scope:
 def forget_scope(user: User) -> None:
     if hasattr(user, "_dangjian_scope"):
         del user._dangjian_scope
+
+
+def access_role_grant(actor: User, grant_id) -> RoleGrant:
+    """A role grant if the actor manages accounts where it is bound; 404 for missing and forbidden alike."""
+    try:
+        grant = RoleGrant.objects.select_related("user", "org").get(pk=grant_id)
+    except (RoleGrant.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not scope_for(actor).allows(Perm.MANAGE_ACCOUNTS, grant.org.path if grant.org_id else None):
+        raise NotFound()
+    return grant

@@ -3,10 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import RoleGrant, User
 from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
+from dangjian.core.errors import DomainError
 from dangjian.members.models import Member
 
 
@@ -46,3 +49,22 @@ def account_overview(*, actor: User, today: datetime.date | None = None) -> Acco
             )
     member = Member.objects.for_list().filter(user=actor).first()
     return AccountOverview(account=actor, member=member, roles=roles, permissions=permissions)
+
+
+def role_grant_list(
+    *, actor: User, include_ended: bool = False, today: datetime.date | None = None
+) -> QuerySet[RoleGrant]:
+    """Role grants bound where the actor manages accounts (administrators: all, global ones too)."""
+    grants = RoleGrant.objects.filter(scope_for(actor).org_filter(Perm.MANAGE_ACCOUNTS))
+    if not include_ended:
+        today = today or timezone.localdate()
+        grants = grants.filter(Q(until__isnull=True) | Q(until__gte=today))
+    return grants.select_related("user", "org").order_by("org__path", "role", "user__username", "since", "pk")
+
+
+def user_get_by_username(*, username: str) -> User:
+    """The account with this staff or student number; a DomainError on the `username` field if none."""
+    user = User.objects.filter(username=username.strip()).first()
+    if user is None:
+        raise DomainError(_("There is no account with this staff or student number."), field="username")
+    return user

@@ -119,11 +119,14 @@ def role_grant(
         raise Forbidden()
     if role != Role.ADMIN and org is None:
         raise DomainError(_("This role must be bound to an organisation."), field="org")
+    since = since or timezone.localdate()
+    if until is not None and until < since:
+        raise DomainError(_("A role cannot end before it begins."), field="until")
     grant = RoleGrant.objects.create(
         user=user,
         role=role,
         org=org if role != Role.ADMIN else None,
-        since=since or timezone.localdate(),
+        since=since,
         until=until,
         note=note,
     )
@@ -140,6 +143,20 @@ def role_grant(
 
 @transaction.atomic
 def role_end(*, actor: User | None, grant: RoleGrant, until: datetime.date) -> RoleGrant:
+    """End a role: `until` is the last day it holds (never before it began).
+
+    An actor must be able to confer the role where it is bound, and a role that came with an office
+    term ends with that term (`officer_end` ends it as the system, without an actor).
+    """
+    if actor is not None:
+        if not may_confer(scope_for(actor), grant.role, grant.org.path if grant.org_id else None):
+            raise Forbidden()
+        if grant.officer_term_id is not None:
+            raise DomainError(_("This role comes with an office term: it ends when the term is ended."))
+    if grant.until is not None and grant.until <= until:
+        raise DomainError(
+            _("This role already ends on %(date)s.") % {"date": grant.until.isoformat()}, field="until"
+        )
     grant.until = max(until, grant.since)
     grant.save(update_fields=["until", "updated_at"])
     forget_scope(grant.user)

@@ -184,17 +184,11 @@ def member_transfer(
         Membership.objects.create(member=member, org=to_org, since=on, reason=reason)
     member.org = to_org
     member.save(update_fields=["org", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="member.transfer",
-        obj=member,
-        org_path=from_path,
-        changes={
-            "org": [current.org_id if current else None, to_org.pk if to_org else None],
-            "on": on,
-            "reason": reason,
-        },
-    )
+    changes = {"org": [current.org_id if current else None, to_org.pk if to_org else None], "on": on, "reason": reason}
+    audit.record(actor=actor, action="member.transfer", obj=member, org_path=from_path, changes=changes)
+    # The receiving side's auditors see the transfer too, unless the move stays inside one subtree.
+    if to_org is not None and (not from_path or not to_org.path.startswith(from_path)):
+        audit.record(actor=actor, action="member.transfer_in", obj=member, org_path=to_org.path, changes=changes)
     return member
 
 

@@ -42,7 +42,7 @@ class Organisation(TimeStampedModel):
         related_name="children",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("organisation name"), max_length=100)
     code = models.CharField(_("code"), max_length=32, unique=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     admin_unit = models.CharField(_("administrative unit served"), max_length=100, blank=True)
@@ -95,6 +95,14 @@ class OfficerTermQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> "OfficerTermQuerySet":
         on = on or timezone.localdate()
         return self.filter(Q(since__lte=on), Q(until__isnull=True) | Q(until__gte=on))
+
+    def by_rank(self) -> "OfficerTermQuerySet":
+        """Secretary first, then deputy, committee members, organiser, group leader: as a notice lists them."""
+        rank = models.Case(
+            *(models.When(position=value, then=index) for index, value in enumerate(Position.values)),
+            default=len(Position.values),
+        )
+        return self.order_by(rank, "since", "pk")
 
 
 class OfficerTerm(TimeStampedModel):

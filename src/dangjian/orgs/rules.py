@@ -8,6 +8,7 @@ Sources (see domain.md §1):
 import datetime
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 # 支部条例 ch.2: a unit with at least 3 full members sets up a branch.
@@ -153,7 +154,7 @@ def check_branch(
                     "election_overdue",
                     "problem",
                     _("The committee's term ended on %(date)s; the election (换届) is overdue.")
-                    % {"date": election_due},
+                    % {"date": date_format(election_due)},
                 )
             )
         elif days <= ELECTION_DUE_NOTICE_DAYS:
@@ -162,7 +163,7 @@ def check_branch(
                     "election_due",
                     "warning",
                     _("The committee's term ends on %(date)s, in %(days)d days: prepare the election (换届).")
-                    % {"date": election_due, "days": days},
+                    % {"date": date_format(election_due), "days": days},
                 )
             )
     if not findings:

@@ -84,9 +84,7 @@ def subtree_member_counts(org: Organisation, today: datetime.date | None = None)
 def org_summary(*, actor: User, org: Organisation, today: datetime.date | None = None) -> OrgSummary:
     """An organisation with its officers, sub-organisations, counts, next election and checks."""
     today = today or timezone.localdate()
-    officers = list(
-        OfficerTerm.objects.current(today).filter(org=org).select_related("member").order_by("position", "since")
-    )
+    officers = list(OfficerTerm.objects.current(today).filter(org=org).select_related("member").by_rank())
     children = list(org_list(actor=actor).filter(parent=org))
     full, probationary = subtree_member_counts(org, today)
     due = rules.next_election_on(org.term_started_on, rules.term_years(org.kind, org.term_years))
@@ -137,7 +135,7 @@ def branch_overview(
                 counts[key][0 if full_on and full_on <= today else 1] += 1
                 break
     terms: dict[int, list[OfficerTerm]] = {}
-    for term in OfficerTerm.objects.current(today).filter(org__in=branches).select_related("member"):
+    for term in OfficerTerm.objects.current(today).filter(org__in=branches).select_related("member").by_rank():
         terms.setdefault(term.org_id, []).append(term)
     result = []
     for branch in branches:

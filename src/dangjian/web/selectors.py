@@ -102,6 +102,7 @@ def member_home(*, actor: User, today: datetime.date | None = None) -> MemberHom
             OfficerTerm.objects.current(profile.today)
             .filter(org__in={org.pk, branch.pk})
             .select_related("member", "org")
-            .order_by("org__path", "position", "since")
+            .by_rank()
         )
+        officers.sort(key=lambda term: term.org.path)  # stable: the branch first, rank kept within each
     return MemberHome(profile=profile, branch=branch, officers=officers)

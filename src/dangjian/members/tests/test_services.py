@@ -264,6 +264,16 @@ def test_transfer_closes_the_old_membership_and_opens_a_new_one(college):
     event = AuditEvent.objects.get(action="member.transfer")
     assert event.changes == {"org": [college.group.pk, college.other_branch.pk], "on": str(on), "reason": "调动"}
     assert event.org_path == college.group.path
+    # The receiving branch's auditors see it as well.
+    received = AuditEvent.objects.get(action="member.transfer_in")
+    assert (received.org_path, received.changes) == (college.other_branch.path, event.changes)
+
+
+def test_transfer_within_one_subtree_is_recorded_once(college):
+    services.member_transfer(
+        actor=college.user("branch"), member=college.secretary, to_org=college.group, on=timezone.localdate()
+    )
+    assert AuditEvent.objects.filter(action__startswith="member.transfer").count() == 1
 
 
 def test_transfer_out_of_the_college(college):
@@ -279,8 +289,9 @@ def test_transfer_out_of_the_college(college):
     with pytest.raises(DomainError):
         services.member_transfer(actor=college.user("branch"), member=member, to_org=None, on=on)
     assert AuditEvent.objects.filter(action="member.transfer").count() == 1
-    # Coming back: a new open membership, the history kept.
+    # Coming back: a new open membership, the history kept, and the return visible to the branch.
     services.member_transfer(actor=college.user("committee"), member=member, to_org=college.branch, on=on)
+    assert AuditEvent.objects.get(action="member.transfer_in").org_path == college.branch.path
     assert [(m.org, m.until) for m in member.memberships.order_by("pk")] == [
         (college.group, on),
         (college.branch, None),
