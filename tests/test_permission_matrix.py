@@ -27,6 +27,7 @@ MEMBER_VIEWERS = [ADMIN, COMMITTEE, BRANCH, LEADER, AUDITOR, MEMBER]  # over 张
 MEMBER_MANAGERS = [ADMIN, COMMITTEE, BRANCH]
 ANY_MANAGER = [ADMIN, COMMITTEE, BRANCH, OTHER]  # manage members somewhere
 ANY_VIEWER = [ADMIN, COMMITTEE, BRANCH, LEADER, AUDITOR, OTHER]  # see a roster somewhere
+ACCOUNT_MANAGERS = [ADMIN, COMMITTEE, BRANCH]  # over a role granted at the faculty branch's group
 
 # URL name → (method, expected status per role)
 PAGES: dict[str, tuple[str, dict[str, int]]] = {
@@ -35,6 +36,9 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:logout": ("post", allow(302, ROLES)),
     "accounts:password-change": ("get", allow(200, LOGGED_IN)),
     "accounts:audit-list": ("get", allow(200, [ADMIN, AUDITOR])),
+    "accounts:role-list": ("get", allow(200, ANY_MANAGER)),
+    "accounts:role-grant": ("get", allow(200, ANY_MANAGER)),
+    "accounts:role-end": ("get", allow(200, ACCOUNT_MANAGERS)),
     "orgs:org-tree": ("get", allow(200, ANY_VIEWER)),
     "orgs:org-create": ("get", allow(200, ORG_MANAGERS)),
     "orgs:org-detail": ("get", allow(200, ORG_VIEWERS)),
@@ -89,9 +93,19 @@ def _kwargs(name: str, college: College) -> dict:
         return {"pk": college.branch.pk}
     if name.startswith("orgs:"):
         return {"pk": college.branch.pk}
+    if name == "accounts:role-end":
+        return {"pk": _extra_grant(college).pk}
     if "token" in keys:
         return {"token": "no-such-upload"}
     return {"pk": college.member.pk}
+
+
+def _extra_grant(college: College):
+    """A role granted without an office: a group leader's role for 张三 at the faculty branch's group."""
+    from dangjian.accounts.models import Role
+    from dangjian.accounts.services import role_grant
+
+    return role_grant(actor=None, user=college.member.user, role=Role.GROUP_LEADER, org=college.group)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -125,6 +139,9 @@ OPERATIONS: dict[str, dict[str, int]] = {
     "member_create": allow(201, MEMBER_MANAGERS, anon=API_ANON) | {LEADER: 403, AUDITOR: 403},
     "member_update": allow(200, MEMBER_MANAGERS, anon=API_ANON) | {LEADER: 403, AUDITOR: 403, MEMBER: 403},
     "audit_list": allow(200, [ADMIN, AUDITOR], anon=API_ANON),
+    "role_grant_list": allow(200, ANY_MANAGER, anon=API_ANON),
+    "role_grant_create": allow(201, ACCOUNT_MANAGERS, anon=API_ANON),
+    "role_grant_end": allow(200, ACCOUNT_MANAGERS, anon=API_ANON),
 }
 
 
@@ -159,6 +176,7 @@ def _api_request(operation: str, college: College, role: str) -> tuple[str, dict
         "full_member_on": "2016-06-01",
     }
     password = "test-password-123"
+    grant = _extra_grant(college).pk if operation == "role_grant_end" else None
     return {
         "auth_token_create": (
             {},
@@ -180,6 +198,13 @@ def _api_request(operation: str, college: College, role: str) -> tuple[str, dict
         "member_create": ({}, {}, new_member),
         "member_update": ({"member_id": member}, {}, {"admin_unit": "哲学系"}),
         "audit_list": ({}, {}, None),
+        "role_grant_list": ({}, {}, None),
+        "role_grant_create": (
+            {},
+            {},
+            {"username": college.member.user.username, "role": "group_leader", "org": college.group.pk},
+        ),
+        "role_grant_end": ({"grant_id": grant}, {}, {}),
     }[operation]
 
 

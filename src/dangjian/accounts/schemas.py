@@ -1,9 +1,10 @@
 import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
 from dangjian.accounts.models import Role
-from dangjian.core.schemas import BodyIn
+from dangjian.core.schemas import BodyIn, PageIn, PageOut
 from dangjian.members.schemas import MemberSummaryOut
 from dangjian.orgs.schemas import OrgRefOut
 
@@ -59,4 +60,39 @@ class MeOut(Schema):
     roles: list[RoleOut]
     permissions: list[PermissionOut] = Field(
         description="What the caller's roles allow, and where. Every member may also see and reveal themself."
+    )
+
+
+RoleValue = Literal[tuple(Role.values)]
+
+
+class RoleGrantListIn(PageIn):
+    include_ended: bool = Field(False, description="Also list grants whose last day has passed.")
+
+
+class RoleGrantOut(RoleOut):
+    id: int
+    user: AccountOut
+    role: RoleValue
+    officer_term_id: int | None = Field(
+        description="The office term that brought the role; such a role ends with the term, not by `role_grant_end`."
+    )
+    note: str
+
+
+class RoleGrantListOut(PageOut):
+    items: list[RoleGrantOut]
+
+
+class RoleGrantCreateIn(BodyIn):
+    username: str = Field(max_length=32, description="Staff or student number (工号/学号) of the account.")
+    role: RoleValue
+    org: int | None = Field(None, description="Where the role holds, with everything below; null only for `admin`.")
+    since: datetime.date | None = Field(None, description="First day of the role; today when left out.")
+    until: datetime.date | None = Field(None, description="Last day of the role; open when left out.")
+
+
+class RoleGrantEndIn(BodyIn):
+    until: datetime.date | None = Field(
+        None, description="Last day the role holds; yesterday when left out, which ends it now."
     )

@@ -115,10 +115,10 @@ def role_grant(
     note: str = "",
 ) -> RoleGrant:
     """Bind a role to an organisation (or everywhere, for administrators)."""
-    if actor is not None and not may_confer(scope_for(actor), role, org.path if org is not None else None):
-        raise Forbidden()
     if role != Role.ADMIN and org is None:
         raise DomainError(_("This role must be bound to an organisation."), field="org")
+    if actor is not None and not may_confer(scope_for(actor), role, org.path if org is not None else None):
+        raise Forbidden()
     since = since or timezone.localdate()
     if until is not None and until < since:
         raise DomainError(_("A role cannot end before it begins."), field="until")
@@ -154,9 +154,7 @@ def role_end(*, actor: User | None, grant: RoleGrant, until: datetime.date) -> R
         if grant.officer_term_id is not None:
             raise DomainError(_("This role comes with an office term: it ends when the term is ended."))
     if grant.until is not None and grant.until <= until:
-        raise DomainError(
-            _("This role already ends on %(date)s.") % {"date": grant.until.isoformat()}, field="until"
-        )
+        raise DomainError(_("This role already ends on %(date)s.") % {"date": grant.until.isoformat()}, field="until")
     grant.until = max(until, grant.since)
     grant.save(update_fields=["until", "updated_at"])
     forget_scope(grant.user)

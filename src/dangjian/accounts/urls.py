@@ -8,4 +8,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password-change"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("roles/", views.role_list, name="role-list"),
+    path("roles/grant/", views.role_grant, name="role-grant"),
+    path("roles/<int:pk>/end/", views.role_end, name="role-end"),
 ]

@@ -38,6 +38,8 @@ def _items(request) -> list[NavItem]:
         )
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):
         items.append(NavItem("members:import", reverse("members:import-upload"), _("Import roster"), _("Import"), "⇪"))
+    if scope.has_anywhere(Perm.MANAGE_ACCOUNTS):
+        items.append(NavItem("accounts:role", reverse("accounts:role-list"), _("Roles"), _("Roles"), "⚷"))
     if scope.has_anywhere(Perm.VIEW_AUDIT):
         items.append(NavItem("accounts:audit", reverse("accounts:audit-list"), _("Audit log"), _("Audit"), "✎"))
     return items

@@ -18,6 +18,9 @@ OPERATIONS = {
     "member_create",
     "member_update",
     "audit_list",
+    "role_grant_list",
+    "role_grant_create",
+    "role_grant_end",
 }
 
 
