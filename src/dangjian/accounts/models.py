@@ -61,7 +61,7 @@ OFFICER_TERM_NOTE = "officer_term"  # a grant's note "officer_term:<pk>" ties it
 class RoleGrantQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> "RoleGrantQuerySet":
         on = on or timezone.localdate()
-        return self.filter(Q(since__lte=on), Q(until__isnull=True) | Q(until__gte=on))
+        return self.filter(Q(since__lte=on), Q(until__isnull=True) | Q(until__gte=on), withdrawn_at__isnull=True)
 
 
 class RoleGrant(TimeStampedModel):
@@ -80,6 +80,9 @@ class RoleGrant(TimeStampedModel):
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Set when a grant is ended before its first day was over (granted by mistake): a date range
+    # cannot end before it begins, so the grant keeps its dates and stops counting at once.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     objects = RoleGrantQuerySet.as_manager()
 

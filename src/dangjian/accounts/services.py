@@ -153,17 +153,26 @@ def role_end(*, actor: User | None, grant: RoleGrant, until: datetime.date) -> R
             raise Forbidden()
         if grant.officer_term_id is not None:
             raise DomainError(_("This role comes with an office term: it ends when the term is ended."))
+    if grant.withdrawn_at is not None:
+        raise DomainError(_("This role has already been withdrawn."))
     if grant.until is not None and grant.until <= until:
         raise DomainError(_("This role already ends on %(date)s.") % {"date": grant.until.isoformat()}, field="until")
-    grant.until = max(until, grant.since)
-    grant.save(update_fields=["until", "updated_at"])
+    if until < grant.since:
+        # Ended before it began (or on its first day): withdraw it, effective now.
+        grant.until = grant.since
+        grant.withdrawn_at = timezone.now()
+        action = "role.withdraw"
+    else:
+        grant.until = until
+        action = "role.end"
+    grant.save(update_fields=["until", "withdrawn_at", "updated_at"])
     forget_scope(grant.user)
     audit.record(
         actor=actor,
-        action="role.end",
+        action=action,
         obj=grant,
         org_path=grant.org.path if grant.org_id else "",
-        changes={"until": grant.until},
+        changes={"until": grant.until, "withdrawn_at": grant.withdrawn_at},
     )
     return grant
 

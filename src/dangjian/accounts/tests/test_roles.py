@@ -352,3 +352,17 @@ def test_api_end_refusals(college, auditor_grant):
     office.refresh_from_db()
     assert auditor_grant.until is None
     assert office.until is None
+
+
+def test_a_role_granted_today_can_be_withdrawn_at_once(college):
+    today = timezone.localdate()
+    user = college.member.user
+    grant = services.role_grant(actor=college.user("admin"), user=user, role=Role.ADMIN, since=today)
+    assert scope_for(user).is_admin
+    services.role_end(actor=college.user("admin"), grant=grant, until=today - YESTERDAY)
+    grant.refresh_from_db()
+    assert grant.withdrawn_at is not None and grant.until == today
+    assert not scope_for(user).is_admin
+    assert AuditEvent.objects.filter(action="role.withdraw", object_id=str(grant.pk)).exists()
+    with pytest.raises(DomainError):
+        services.role_end(actor=college.user("admin"), grant=grant, until=today - YESTERDAY)

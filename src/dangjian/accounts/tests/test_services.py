@@ -183,10 +183,21 @@ def test_role_end(college):
     user = UserFactory()
     since = timezone.localdate() - datetime.timedelta(days=10)
     grant = services.role_grant(actor=None, user=user, role=Role.AUDITOR, org=college.branch, since=since)
-    services.role_end(actor=None, grant=grant, until=since - datetime.timedelta(days=5))
-    assert grant.until == since  # never before it began
+    services.role_end(actor=None, grant=grant, until=since + datetime.timedelta(days=5))
+    assert grant.until == since + datetime.timedelta(days=5)
     assert not scope_for(user).has_anywhere(Perm.VIEW_AUDIT)
-    assert events("role.end").get().changes == {"until": str(since)}
+    assert events("role.end").get().changes == {"until": str(grant.until), "withdrawn_at": None}
+
+
+def test_role_ended_before_it_began_is_withdrawn(college):
+    user = UserFactory()
+    since = timezone.localdate() - datetime.timedelta(days=10)
+    grant = services.role_grant(actor=None, user=user, role=Role.AUDITOR, org=college.branch, since=since)
+    services.role_end(actor=None, grant=grant, until=since - datetime.timedelta(days=5))
+    assert grant.until == since  # a date range never ends before it begins …
+    assert grant.withdrawn_at is not None  # … so the grant is withdrawn instead
+    assert not scope_for(user).has_anywhere(Perm.VIEW_AUDIT)
+    assert events("role.withdraw").get().changes["until"] == str(since)
 
 
 # API tokens ------------------------------------------------------------------------------------
