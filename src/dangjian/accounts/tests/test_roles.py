@@ -361,7 +361,8 @@ def test_a_role_granted_today_can_be_withdrawn_at_once(college):
     assert scope_for(user).is_admin
     services.role_end(actor=college.user("admin"), grant=grant, until=today - YESTERDAY)
     grant.refresh_from_db()
-    assert grant.withdrawn_at is not None and grant.until == today
+    assert grant.withdrawn_at is not None
+    assert grant.until == today
     assert not scope_for(user).is_admin
     assert AuditEvent.objects.filter(action="role.withdraw", object_id=str(grant.pk)).exists()
     with pytest.raises(DomainError):
