@@ -151,4 +151,5 @@ def http_error(request: HttpRequest, exc: HttpError):
 api.add_router("/", "dangjian.accounts.api.router")
 api.add_router("/orgs", "dangjian.orgs.api.router")
 api.add_router("/members", "dangjian.members.api.router")
+api.add_router("/study", "dangjian.study.api.router")
 api.add_router("/audit", "dangjian.core.api.router")

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.study",
     "dangjian.web",
     "dangjian.demo",
 ]

@@ -5,5 +5,6 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("study/", include("dangjian.study.urls")),
     path("api/v1/", include("dangjian.config.api_urls")),
 ]

@@ -72,3 +72,28 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday")
+    WORKDAY = "workday", _("Make-up working day (调休)")
+
+
+class CalendarDay(models.Model):
+    """An exception to the ordinary week: a holiday on a weekday, or a working weekend day.
+
+    One working-day calendar serves every rule that counts working days (deadlines for needs,
+    公示 periods, make-up due dates). The statutory days ship as editable data.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"

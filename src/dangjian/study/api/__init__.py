@@ -1,0 +1,10 @@
+"""The study API: one router, with a sub-router per area (each area's module owns its operations)."""
+
+from ninja import Router
+
+from dangjian.study.api import activities, plans, selfstudy
+
+router = Router(tags=["study"])
+router.add_router("", plans.router)
+router.add_router("", activities.router)
+router.add_router("", selfstudy.router)

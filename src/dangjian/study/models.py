@@ -1,0 +1,446 @@
+"""The regular study system: semesters, directives, study plans, activities, attendance,
+leave and make-up, self-study. Study hours are stored as minutes; 学时 are derived by a rule."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.models import TimeStampedModel
+
+
+class Semester(TimeStampedModel):
+    """A semester of one committee (e.g. 2026—2027学年第一学期); semesters of a committee do not overlap."""
+
+    committee = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("committee"), on_delete=models.PROTECT, related_name="semesters"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    teaching_starts_on = models.DateField(_("teaching starts on"), null=True, blank=True)
+    exams_start_on = models.DateField(_("exams start on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("semester")
+        verbose_name_plural = _("semesters")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="study_semester_ends_after_start"),
+            models.UniqueConstraint(fields=["committee", "name"], name="study_semester_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Form(models.TextChoices):
+    """Forms of collective study and of organisational life (支部条例 Art.11–18)."""
+
+    THEME_DAY = "theme_day", _("Theme Party day (主题党日)")
+    LECTURE = "lecture", _("Party lecture (党课)")
+    REPORT = "report", _("Report meeting (专题报告会)")
+    VISIT = "visit", _("Field visit (参观考察)")
+    FILM = "film", _("Film viewing (专题片)")
+    GROUP_STUDY = "group_study", _("Collective study (集中学习)")
+    GENERAL_MEETING = "general_meeting", _("General meeting (支部党员大会)")
+    COMMITTEE_MEETING = "committee_meeting", _("Branch committee meeting (支委会)")
+    GROUP_MEETING = "group_meeting", _("Group meeting (党小组会)")
+    LIFE_MEETING = "life_meeting", _("Organisational life meeting (组织生活会)")
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("All members")
+    FACULTY = "faculty", _("Faculty and staff")
+    STUDENTS = "students", _("Students")
+    RETIRED = "retired", _("Retirees")
+    OFFICERS = "officers", _("Officers")
+
+
+class Directive(TimeStampedModel):
+    """What the university requires this semester (上级部署)."""
+
+    committee = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("committee"), on_delete=models.PROTECT, related_name="directives"
+    )
+    semester = models.ForeignKey(
+        Semester, verbose_name=_("semester"), on_delete=models.PROTECT, related_name="directives"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    issued_by = models.CharField(_("issued by"), max_length=100, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    body = models.TextField(_("content"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to="directives/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DirectiveItem(models.Model):
+    """One required item of a directive: a theme or activity with a deadline and an audience."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("directive"), on_delete=models.CASCADE, related_name="items"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    form = models.CharField(_("form"), max_length=32, choices=Form.choices, blank=True)
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("directive item")
+        verbose_name_plural = _("directive items")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class StudyPlan(TimeStampedModel):
+    """An organisation's study-and-education plan (学习教育计划) for one semester."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="study_plans"
+    )
+    semester = models.ForeignKey(Semester, verbose_name=_("semester"), on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("study plan")
+        verbose_name_plural = _("study plans")
+        ordering = ["-semester__starts_on", "org__path"]
+        constraints = [models.UniqueConstraint(fields=["org", "semester"], name="study_plan_one_per_org_semester")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Organiser(models.TextChoices):
+    SELF = "self", _("This organisation")
+    EVERY_BRANCH = "every_branch", _("Every branch")
+
+
+class PlanItem(TimeStampedModel):
+    """One line of a plan. A committee's "every branch" item becomes a required item of each branch's plan."""
+
+    plan = models.ForeignKey(StudyPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items")
+    month = models.DateField(_("month"), help_text=_("The first day of the month the item falls in."))
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    theme = models.CharField(_("theme"), max_length=200)
+    form = models.CharField(_("form"), max_length=32, choices=Form.choices)
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL)
+    organiser = models.CharField(_("organiser"), max_length=16, choices=Organiser.choices, default=Organiser.SELF)
+    regular = models.BooleanField(
+        _("regular"), default=False, help_text=_("Held every month on the branch's fixed day.")
+    )
+    planned_minutes = models.PositiveIntegerField(_("planned length in minutes"), default=0)
+    directive_item = models.ForeignKey(
+        DirectiveItem,
+        verbose_name=_("directive item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_items",
+    )
+    # Set on a branch's copy of a committee item; such an item is required and cannot be removed.
+    source = models.ForeignKey(
+        "self", verbose_name=_("required by"), null=True, blank=True, on_delete=models.CASCADE, related_name="copies"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["month", "planned_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "source"], condition=Q(source__isnull=False), name="study_planitem_one_copy_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.theme
+
+    @property
+    def required(self) -> bool:
+        return self.source_id is not None
+
+
+class ActivityStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Activity(TimeStampedModel):
+    """One collective study activity or meeting, from announcement to record."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="activities"
+    )
+    joint_orgs = models.ManyToManyField(
+        "orgs.Organisation", verbose_name=_("joint organisers"), blank=True, related_name="joint_activities"
+    )
+    plan_item = models.ForeignKey(
+        PlanItem,
+        verbose_name=_("plan item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    form = models.CharField(_("form"), max_length=32, choices=Form.choices)
+    theme = models.CharField(_("theme"), max_length=200)
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    speaker = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("speaker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lectures",
+    )
+    speaker_name = models.CharField(_("speaker (not a member here)"), max_length=64, blank=True)
+    # Study-hour credit in minutes: derived from the duration by the 学时 rule unless overridden.
+    credit_minutes = models.PositiveIntegerField(_("credited minutes"), default=0)
+    credit_overridden = models.BooleanField(_("credit set by hand"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Check-in window; a member arriving after `late_after` is recorded as late.
+    check_in_opens_at = models.DateTimeField(_("check-in opens at"), null=True, blank=True)
+    check_in_closes_at = models.DateTimeField(_("check-in closes at"), null=True, blank=True)
+    late_after = models.DateTimeField(_("late after"), null=True, blank=True)
+    # The record, written afterwards.
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="study_activity_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["org", "starts_at"], name="study_activity_org_start_idx")]
+
+    def __str__(self) -> str:
+        return self.theme
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to="activities/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class AttendanceStatus(models.TextChoices):
+    EXPECTED = "expected", _("Expected")
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    LEAVE = "leave", _("On leave")
+    ABSENT = "absent", _("Absent")
+    MADE_UP = "made_up", _("Made up")
+
+
+class Attendance(TimeStampedModel):
+    """One expected attendee of one activity and what became of it. Unique per member and activity.
+
+    Rows are created for the expected attendees when the activity is published (members exempt
+    on that date are left out); a member outside the audience who checks in gets a row too.
+    """
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    expected = models.BooleanField(_("expected"), default=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AttendanceStatus.choices, default=AttendanceStatus.EXPECTED
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=16, blank=True)  # "qr" or "manual"
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    device = models.CharField(_("device"), max_length=255, blank=True)
+    marked_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("marked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="study_attendance_once_per_member")]
+        indexes = [models.Index(fields=["member", "status"], name="study_attendance_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.activity} · {self.member} · {self.get_status_display()}"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class LeaveRequest(TimeStampedModel):
+    """A member asks, before the activity starts, to be excused (请假)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="leave_requests"
+    )
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="leave_requests"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("leave request")
+        verbose_name_plural = _("leave requests")
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="study_leave_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.activity}"
+
+
+class MakeUpStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for revision")
+
+
+class MakeUp(TimeStampedModel):
+    """Make-up study (补学) for an approved leave or an absence: study the materials, write a reflection."""
+
+    attendance = models.OneToOneField(
+        Attendance, verbose_name=_("attendance"), on_delete=models.CASCADE, related_name="make_up"
+    )
+    due_on = models.DateField(_("due on"))
+    reflection = models.TextField(_("reflection"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MakeUpStatus.choices, default=MakeUpStatus.ASSIGNED)
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("make-up")
+        verbose_name_plural = _("make-ups")
+
+    def __str__(self) -> str:
+        return str(self.attendance)
+
+
+class SelfStudy(TimeStampedModel):
+    """A member's own study (自学): what, when, how long, and an optional reflection (心得体会)."""
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="self_studies"
+    )
+    studied_on = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+    title = models.CharField(_("what was studied"), max_length=200)
+    reading_item = models.ForeignKey(
+        "ReadingItem",
+        verbose_name=_("reading-list item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="self_studies",
+    )
+    reflection = models.TextField(_("reflection"), blank=True)
+    # Set when an officer's check finds the reflection nearly the same as another one; shown to officers only.
+    similar_to = models.ForeignKey(
+        "self", verbose_name=_("similar to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("self-study")
+        verbose_name_plural = _("self-study")
+        ordering = ["-studied_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(minutes__gt=0), name="study_selfstudy_positive_minutes")]
+        indexes = [models.Index(fields=["member", "studied_on"], name="study_selfstudy_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.title}"
+
+
+class ReadingList(TimeStampedModel):
+    """Materials an organisation assigns to an audience, with guidance and a due date."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="reading_lists"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    guidance = models.TextField(_("guidance"), blank=True)
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reading list")
+        verbose_name_plural = _("reading lists")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReadingItem(models.Model):
+    reading_list = models.ForeignKey(
+        ReadingList, verbose_name=_("reading list"), on_delete=models.CASCADE, related_name="items"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    link = models.URLField(_("link"), blank=True)
+    required = models.BooleanField(_("required (必学)"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("reading-list item")
+        verbose_name_plural = _("reading-list items")
+        ordering = ["reading_list", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

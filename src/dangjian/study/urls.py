@@ -1,0 +1,5 @@
+from dangjian.study.views import activities, plans, selfstudy
+
+app_name = "study"
+# Each area's view module owns its routes.
+urlpatterns = [*plans.urlpatterns, *activities.urlpatterns, *selfstudy.urlpatterns]
