@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.models import TimeStampedModel
+from dangjian.core.models import DatedQuerySet, TimeStampedModel, period_constraint
 
 
 class UserManager(BaseUserManager):
@@ -58,10 +58,9 @@ class Role(models.TextChoices):
 OFFICER_TERM_NOTE = "officer_term"  # a grant's note "officer_term:<pk>" ties it to an office term
 
 
-class RoleGrantQuerySet(models.QuerySet):
+class RoleGrantQuerySet(DatedQuerySet):
     def current(self, on: datetime.date | None = None) -> "RoleGrantQuerySet":
-        on = on or timezone.localdate()
-        return self.filter(Q(since__lte=on), Q(until__isnull=True) | Q(until__gte=on), withdrawn_at__isnull=True)
+        return super().current(on).filter(withdrawn_at__isnull=True)
 
 
 class RoleGrant(TimeStampedModel):
@@ -94,10 +93,7 @@ class RoleGrant(TimeStampedModel):
                 condition=Q(role="admin") | Q(org__isnull=False),
                 name="accounts_rolegrant_org_required",
             ),
-            models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
-                name="accounts_rolegrant_until_after_since",
-            ),
+            period_constraint("accounts_rolegrant_until_after_since"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,24 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class DatedQuerySet(models.QuerySet):
+    """Rows that hold for a period `since`–`until` (inclusive; an open end holds on)."""
+
+    def current(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(models.Q(since__lte=on), models.Q(until__isnull=True) | models.Q(until__gte=on))
+
+
+def period_constraint(name: str) -> models.CheckConstraint:
+    """The database refuses a period that ends before it begins."""
+    return models.CheckConstraint(
+        condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")), name=name
+    )
 
 
 class TimeStampedModel(models.Model):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.models import TimeStampedModel
+from dangjian.core.models import DatedQuerySet, TimeStampedModel, period_constraint
 
 
 class Gender(models.TextChoices):
@@ -141,10 +141,7 @@ class Membership(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["member"], condition=Q(until__isnull=True), name="members_membership_one_open"
             ),
-            models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
-                name="members_membership_until_after_since",
-            ),
+            period_constraint("members_membership_until_after_since"),
         ]
 
     def __str__(self) -> str:
@@ -157,9 +154,9 @@ class SituationKind(models.TextChoices):
     FRAIL = "frail", _("Frail or ill: exempt from attendance")
 
 
-class SpecialSituationQuerySet(models.QuerySet):
+class SpecialSituationQuerySet(DatedQuerySet):
     def on(self, day: datetime.date) -> "SpecialSituationQuerySet":
-        return self.filter(Q(since__lte=day), Q(until__isnull=True) | Q(until__gte=day))
+        return self.current(day)
 
 
 class SpecialSituation(TimeStampedModel):
@@ -178,10 +175,7 @@ class SpecialSituation(TimeStampedModel):
         verbose_name_plural = _("special situations")
         ordering = ["member", "-since"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
-                name="members_situation_until_after_since",
-            ),
+            period_constraint("members_situation_until_after_since"),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,8 @@
-import datetime
-
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.models import TimeStampedModel
+from dangjian.core.models import DatedQuerySet, TimeStampedModel, period_constraint
 
 
 class OrgKind(models.TextChoices):
@@ -91,11 +88,7 @@ class Position(models.TextChoices):
     GROUP_LEADER = "group_leader", _("Group leader")
 
 
-class OfficerTermQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None) -> "OfficerTermQuerySet":
-        on = on or timezone.localdate()
-        return self.filter(Q(since__lte=on), Q(until__isnull=True) | Q(until__gte=on))
-
+class OfficerTermQuerySet(DatedQuerySet):
     def by_rank(self) -> "OfficerTermQuerySet":
         """Secretary first, then deputy, committee members, organiser, group leader: as a notice lists them."""
         rank = models.Case(
@@ -125,10 +118,7 @@ class OfficerTerm(TimeStampedModel):
         verbose_name_plural = _("officer terms")
         ordering = ["org", "position", "-since"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
-                name="orgs_officerterm_until_after_since",
-            ),
+            period_constraint("orgs_officerterm_until_after_since"),
             models.UniqueConstraint(
                 fields=["org", "member", "position"],
                 condition=Q(until__isnull=True),
