@@ -2,19 +2,14 @@
 
 The ORM's bulk methods spend most of their time building model instances and preparing every
 value through the field API, and a lookup with thousands of values in `__in` prepares each one.
-These helpers send the same statements from plain values, and prepare only what needs it.
+These helpers read with plain SQL and write with COPY (PostgreSQL) or one prepared INSERT run for
+every row (SQLite), from plain values.
 """
 
 import datetime
-import functools
-import itertools
-import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, connections, models
-
-from dangjian.accounts.models import User
-from dangjian.core import audit
 
 
 def chunks(values: list) -> Iterable[list]:
@@ -57,100 +52,83 @@ def _as_date(value):
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-# Fields whose Python values every driver takes as they are.
-SIMPLE_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+class Table:
+    """Rows of chosen columns, ids included, written into a model's table in the caller's transaction.
 
-
-class Inserter:
-    """INSERT … RETURNING id from dicts of field values, as `bulk_create` sends it.
-
-    `bulk_create` spends most of its time building model instances and preparing every value
-    through the field API; this prepares only the columns that need it (dates, datetimes, JSON).
-    Rows are keyed by attname (`org_id`, not `org`). Missing values take the field's default, and
-    auto_now fields the given time, as `save` would. Like `bulk_create`, it sends multi-row VALUES
-    on SQLite and one array per column through UNNEST on PostgreSQL, where a statement with tens
-    of thousands of parameters costs more to send and plan than the rows cost to write.
+    Ids are reserved first (`reserve`), so that rows can point at each other before any is written:
+    from the table's sequence on PostgreSQL; on SQLite above the highest id ever given (the project's
+    SQLite transactions are IMMEDIATE, so this one holds the write lock from BEGIN and no other
+    writer can take the same ids). Rows are then sent with COPY on PostgreSQL and as one prepared
+    INSERT run for each row in C (`executemany`) on SQLite; building model instances or multi-row
+    statements costs more than the writes. Rows are tuples in the order of `columns` (attnames:
+    `org_id`, not `org`); `constants` are the same for every row; other columns take the field's
+    default, and timestamps (auto_now, auto_now_add, a callable default) the given time, as `save`
+    would. Values must be ones both drivers take as they are: dates as `date`, JSON as its text.
     """
 
-    def __init__(self, model: type[models.Model], now: datetime.datetime):
-        if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - SQLite ≥ 3.35, PostgreSQL
-            raise NotImplementedError("The roster import needs INSERT … RETURNING.")
-        ops = connection.ops
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.unnest = connection.vendor == "postgresql"
-        self.sql = "INSERT INTO {} ({}) ".format(  # noqa: S608 - names come from the model
-            ops.quote_name(model._meta.db_table), ", ".join(ops.quote_name(f.column) for f in fields)
-        )
-        self.returning = " RETURNING " + ops.quote_name(model._meta.pk.column)
-        self.row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        self.attnames = [f.attname for f in fields]
-        self.defaults: dict = {}
-        self.callable_defaults: list[tuple[str, object]] = []
-        self.prepares: list[tuple[int, object]] = []  # (position, function) for values the driver cannot take
-        arrays, selected = [], []
-        for position, f in enumerate(fields):
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.defaults[f.attname] = now
-            elif f.has_default() and callable(f.default):
-                self.callable_defaults.append((f.attname, f.default))
+    def __init__(
+        self, model: type[models.Model], columns: Sequence[str], now: datetime.datetime, constants: dict | None = None
+    ):
+        meta = model._meta
+        constants = dict(constants or {})
+        for f in meta.concrete_fields:
+            if f.primary_key or f.attname in columns or f.attname in constants:
+                continue
+            per_row = f.has_default() and callable(f.default)
+            if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add or per_row):
+                constants[f.attname] = now
+            elif per_row:
+                raise ValueError(f"{meta.label}.{f.name} has a per-row default; give its values.")
             else:
-                self.defaults[f.attname] = f.get_default()
-            if (prepare := self._prepare(f)) is not None:
-                self.prepares.append((position, prepare))
-            db_type = f.db_type(connection).split("(")[0]
-            # JSON and addresses go into the UNNEST arrays as text and are cast back in the SELECT.
-            as_text = db_type in ("jsonb", "inet")
-            arrays.append("%s::text[]" if as_text else f"%s::{db_type}[]")
-            selected.append(f"c{position}::{db_type}" if as_text else f"c{position}")
-        if self.unnest:
-            aliases = ", ".join(f"c{position}" for position in range(len(fields)))
-            self.sql += f"SELECT {', '.join(selected)} FROM UNNEST({', '.join(arrays)}) AS u({aliases})"  # noqa: S608
-            self.batch = 5000
-        else:
-            self.batch = max(1, min(1000, (connection.features.max_query_params or 65_535) // len(fields)))
-
-    def _prepare(self, f: models.Field):
-        """What turns a value for `f` into one the driver takes, or None when it takes it as it is."""
-        if isinstance(f, models.JSONField):
-            return lambda value: json.dumps(value, cls=f.encoder)  # the text `adapt_json_value` makes
-        if isinstance(f, SIMPLE_FIELDS) or self.unnest:
-            return None  # psycopg takes dates and aware datetimes, and addresses are cast from text
+                constants[f.attname] = f.get_default()
+        db = connections[connection.alias]
+        self.model = model
+        # Prepared once: a datetime becomes SQLite's text form; the rest stays as it is.
+        self.tail = tuple(meta.get_field(name).get_db_prep_save(value, db) for name, value in constants.items())
+        self.postgres = connection.vendor == "postgresql"
         ops = connection.ops
-        # Cached: a whole import shares one timestamp and a few thousand dates.
-        if isinstance(f, models.DateTimeField):
-            return functools.cache(ops.adapt_datetimefield_value)
-        if isinstance(f, models.DateField):
-            return functools.cache(ops.adapt_datefield_value)
-        db = connections[connection.alias]  # the connection itself: the proxy costs a lookup per use
-        return lambda value: f.get_db_prep_save(value, db)
+        names = ", ".join(ops.quote_name(meta.get_field(name).column) for name in (*columns, *constants))
+        table = ops.quote_name(meta.db_table)
+        if self.postgres:
+            self.sql = f"COPY {table} ({names}) FROM STDIN"
+        else:
+            placeholders = ", ".join(["%s"] * (len(columns) + len(constants)))
+            self.sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - names from the model
 
-    def _values(self, row: dict) -> list:
-        full = self.defaults | row
-        for attname, default in self.callable_defaults:
-            if attname not in full:
-                full[attname] = default()
-        values = [full[attname] for attname in self.attnames]
-        for position, prepare in self.prepares:
-            if values[position] is not None:
-                values[position] = prepare(values[position])
-        return values
-
-    def insert(self, rows: list[dict], *, returning: bool = True) -> list[int]:
-        """Insert the rows; their new ids, in order (none without `returning`)."""
-        ids: list[int] = []
+    def reserve(self, count: int) -> list[int]:
+        """`count` new ids for this table, in increasing order."""
+        if not count:
+            return []
+        meta = self.model._meta
         with connection.cursor() as cursor:
-            if not returning and not self.unnest:  # one prepared statement, run for each row in C
-                cursor.executemany(self.sql + "VALUES " + self.row_sql, [self._values(row) for row in rows])
-                return ids
-            for start in range(0, len(rows), self.batch):
-                values = [self._values(row) for row in rows[start : start + self.batch]]
-                if self.unnest:
-                    cursor.execute(self.sql + self.returning, [list(column) for column in zip(*values, strict=True)])
-                else:
-                    sql = self.sql + "VALUES " + ", ".join([self.row_sql] * len(values)) + self.returning
-                    cursor.execute(sql, list(itertools.chain.from_iterable(values)))
-                ids.extend(row[0] for row in cursor.fetchall())
-        return ids
+            if self.postgres:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+                (sequence,) = cursor.fetchone()
+                # The name looked up once: in the SELECT list it would be looked up for every row.
+                cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
+                return sorted(pk for (pk,) in cursor.fetchall())
+            table, column = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+            # AUTOINCREMENT: sqlite_sequence remembers the highest id ever given, deleted rows' too.
+            cursor.execute(
+                f"SELECT max(coalesce((SELECT max({column}) FROM {table}), 0), "  # noqa: S608 - names from the model
+                "coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [meta.db_table],
+            )
+            (highest,) = cursor.fetchone()
+        return list(range(highest + 1, highest + 1 + count))
+
+    def write(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        tail = self.tail
+        with connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.copy(self.sql) as copy:
+                    write_row = copy.write_row
+                    for row in rows:
+                        write_row(row + tail)
+            else:
+                cursor.executemany(self.sql, [row + tail for row in rows])
 
 
 def update_rows(model: type[models.Model], groups: dict[tuple[str, ...], list[tuple]], now: datetime.datetime) -> None:
@@ -181,32 +159,3 @@ def update_rows(model: type[models.Model], groups: dict[tuple[str, ...], list[tu
 def plain(value):
     """`audit.snapshot`'s form of a member field value (text, None or a date)."""
     return value.isoformat() if isinstance(value, datetime.date) else value
-
-
-class Events:
-    """Audit events as `audit.record` writes them, for many objects at once.
-
-    The actor and the request's origin are the same for every event of an import, so they are
-    worked out once per action; `changes` must already be plain JSON values.
-    """
-
-    def __init__(self, actor: User | None):
-        self.actor = actor
-        self.rows: list[dict] = []
-        self._base: dict[str, dict] = {}
-
-    def add(self, action: str, model: type[models.Model], pk: int, text: str, org_path: str, changes: dict) -> None:
-        if (base := self._base.get(action)) is None:
-            base = audit.event_fields(actor=self.actor, action=action)
-            base["actor_id"] = getattr(base.pop("actor"), "pk", None)
-            self._base[action] = base
-        self.rows.append(
-            base
-            | {
-                "org_path": org_path,
-                "changes": changes,
-                "object_type": model._meta.label_lower,
-                "object_id": str(pk),
-                "object_repr": text[:200],
-            }
-        )

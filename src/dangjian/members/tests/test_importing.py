@@ -116,7 +116,8 @@ def test_a_good_sheet_imports_members_memberships_accounts_and_audit(college):
     result = importing.roster_import_apply(actor=actor, data=sheet(rows), filename="花名册.xlsx")
 
     assert (result.created, result.updated, result.unchanged, result.accounts_created) == (3, 0, 0, 2)
-    assert counts() == (members + 3, memberships + 3, users + 2, events + 1 + 3 + 2)
+    # One event per member (naming the account made for them) and one for the import.
+    assert counts() == (members + 3, memberships + 3, users + 2, events + 1 + 3)
     first = Member.objects.select_related("user").get(id_number=rows[0]["id_number"])
     assert (first.org, first.name_initials, first.phone) == (college.group, "zsf", rows[0]["phone"])
     assert first.memberships.get().since == timezone.localdate()
@@ -131,10 +132,22 @@ def test_a_good_sheet_imports_members_memberships_accounts_and_audit(college):
     created = AuditEvent.objects.filter(action="member.create", object_id=str(first.pk)).get()
     assert created.changes["id_number"].count("*") == 11
     assert created.changes["phone"] == "139****" + rows[0]["phone"][-4:]
+    assert created.changes["account"] == rows[0]["number"]
+    assert not AuditEvent.objects.filter(action="account.create", object_id=str(first.user.pk)).exists()
+    without_account = Member.objects.get(id_number=rows[2]["id_number"])
+    assert "account" not in AuditEvent.objects.get(action="member.create", object_id=str(without_account.pk)).changes
+    # The ids the import took up front are not given again.
+    later = services.member_create(actor=actor, **member_row(college.group))
+    assert later.pk > max(first.pk, without_account.pk)
+    assert later.user.pk > first.user.pk
 
 
 def test_the_import_writes_the_rows_the_services_write(college):
-    """The bulk path and `member_create` store the same values, history, account and audit."""
+    """The bulk path and `member_create` store the same values, history, account and audit.
+
+    One difference, on purpose: the import records the account it creates in the member's event
+    (`"account": username`) instead of an `account.create` event of its own.
+    """
     actor = college.user("committee")
     by_service = member_row(college.group, full_member_on=None, admin_unit="", education="")
     del by_service["ethnicity"]  # left empty: the model's default applies on both paths
@@ -143,7 +156,7 @@ def test_the_import_writes_the_rows_the_services_write(college):
     services.member_create(actor=actor, **by_service)
     importing.roster_import_apply(actor=actor, data=sheet([by_import]), filename="x.xlsx")
 
-    identity = {"id", "member_id", "user_id", "id_number", "number", "phone", "username", "password"}
+    identity = {"id", "member_id", "user_id", "id_number", "number", "phone", "username", "password", "account"}
     timing = {"created_at", "updated_at", "date_joined", "at"}
 
     def stored(number):
@@ -168,7 +181,17 @@ def test_the_import_writes_the_rows_the_services_write(college):
         ]
         return values, audit_rows, is_password_usable(member.user.password), member.ethnicity
 
-    assert stored(by_service["number"]) == stored(by_import["number"])
+    def folded(number):
+        """The service's rows, with its `account.create` event left out: the import names the account in
+        the `member.create` event instead (checked below)."""
+        values, audit_rows, *rest = stored(number)
+        assert [row[0] for row in audit_rows] == ["account.create", "member.create"]
+        return values, audit_rows[1:], *rest
+
+    assert folded(by_service["number"]) == stored(by_import["number"])
+    imported = Member.objects.get(number=by_import["number"])
+    created = AuditEvent.objects.for_objects("members.member", imported.pk).get()
+    assert created.changes["account"] == imported.user.username == by_import["number"]
     assert stored(by_import["number"])[2:] == (False, "汉族")
 
 
