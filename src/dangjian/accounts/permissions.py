@@ -22,6 +22,7 @@ class Perm(StrEnum):
     REVEAL_PERSONAL_DATA = "reveal_personal_data"
     VIEW_AUDIT = "view_audit"
     MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_STUDY = "manage_study"
 
 
 PERMISSION_DESCRIPTIONS = {
@@ -32,6 +33,7 @@ PERMISSION_DESCRIPTIONS = {
     Perm.REVEAL_PERSONAL_DATA: _("Reveal ID numbers and phone numbers (audited)"),
     Perm.VIEW_AUDIT: _("Browse the audit log"),
     Perm.MANAGE_ACCOUNTS: _("Reset passwords and grant roles"),
+    Perm.MANAGE_STUDY: _("Plan study and run activities: semesters, directives, study plans, activities, attendance"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -44,10 +46,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_MEMBERS,
             Perm.REVEAL_PERSONAL_DATA,
             Perm.MANAGE_ACCOUNTS,
+            Perm.MANAGE_STUDY,
         }
     ),
     Role.BRANCH_OFFICER: frozenset(
-        {Perm.VIEW_ORG, Perm.VIEW_MEMBERS, Perm.MANAGE_MEMBERS, Perm.REVEAL_PERSONAL_DATA, Perm.MANAGE_ACCOUNTS}
+        {
+            Perm.VIEW_ORG,
+            Perm.VIEW_MEMBERS,
+            Perm.MANAGE_MEMBERS,
+            Perm.REVEAL_PERSONAL_DATA,
+            Perm.MANAGE_ACCOUNTS,
+            Perm.MANAGE_STUDY,
+        }
     ),
     Role.GROUP_LEADER: frozenset({Perm.VIEW_ORG, Perm.VIEW_MEMBERS}),
     Role.AUDITOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_MEMBERS, Perm.VIEW_AUDIT}),

@@ -1,3 +1,506 @@
-from django.urls import path  # noqa: F401
+"""Pages for activities: list, create and edit, publish, cancel, close, record; the attendance table
+with marking by hand; the full-screen check-in display and the member's check-in link; leave,
+make-up and "我的学习" (a member's own study, on a phone first)."""
 
-urlpatterns: list = []
+import datetime
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.core.errors import DomainError, NotFound
+from dangjian.core.http import AuthedRequest
+from dangjian.members.permissions import access_member
+from dangjian.orgs.permissions import access_org
+from dangjian.orgs.selectors import org_list
+from dangjian.study import tokens
+from dangjian.study.forms.activities import (
+    ActivityForm,
+    CancelForm,
+    DecideForm,
+    LeaveForm,
+    MakeUpSubmitForm,
+    MarkForm,
+    RecordForm,
+    ReviewForm,
+)
+from dangjian.study.models import Activity, ActivityStatus, AttendanceStatus, MakeUpStatus, PlanItem, RequestStatus
+from dangjian.study.rules import attendance as rules
+from dangjian.study.selectors import activities as selectors
+from dangjian.study.services import activities as services
+from dangjian.web.http import add_domain_error, page
+from dangjian.web.paging import paginate
+
+SCAN_SESSION_KEY = "study_check_in_scans"  # activity id → ISO time of a fresh scan made before logging in
+WHEN_CHOICES = ("upcoming", "past", "all")
+
+
+def _orgs_run(actor) -> list:
+    """Organisations where the actor runs study (may organise activities)."""
+    scope = scope_for(actor)
+    return [o for o in org_list(actor=actor) if scope.allows(Perm.MANAGE_STUDY, o.path)]
+
+
+def _client(request: HttpRequest) -> tuple[str | None, str]:
+    return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")
+
+
+# --- list, create, edit ---------------------------------------------------------------------
+
+
+@page
+@vary_on_headers("HX-Request")
+def activity_list(request: AuthedRequest) -> HttpResponse:
+    when = request.GET.get("when", "upcoming")
+    when = when if when in WHEN_CHOICES else "upcoming"
+    filters = selectors.ActivityFilters(when=when, q=request.GET.get("q", ""))
+    page_obj = paginate(request, selectors.activity_list(actor=request.user, filters=filters))
+    context = {
+        "page_obj": page_obj,
+        "filters": filters,
+        "when_choices": [
+            ("upcoming", _("Upcoming")),
+            ("past", _("Past")),
+            ("all", _("All")),
+        ],
+        "can_create": scope_for(request.user).has_anywhere(Perm.MANAGE_STUDY),
+    }
+    template = "study/activities_list.html"
+    if request.htmx and request.htmx.target == "activity-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _plan_item(actor, item_id) -> PlanItem | None:
+    if not item_id:
+        return None
+    item = PlanItem.objects.select_related("plan", "plan__org").filter(pk=item_id).first()
+    if item is None or not scope_for(actor).allows(Perm.MANAGE_STUDY, item.plan.org.path):
+        raise NotFound()
+    return item
+
+
+@page(perm=Perm.MANAGE_STUDY)
+@require_http_methods(["GET", "POST"])
+def activity_create(request: AuthedRequest) -> HttpResponse:
+    plan_item = _plan_item(request.user, request.GET.get("plan_item") or request.POST.get("plan_item"))
+    initial = {"org": request.GET.get("org", "")}
+    if plan_item is not None:
+        initial |= {
+            "org": str(plan_item.plan.org_id),
+            "theme": plan_item.theme,
+            "form": plan_item.form,
+            "audience": plan_item.audience,
+        }
+    form = ActivityForm(request.POST or None, initial=initial, orgs=_orgs_run(request.user))
+    if request.method == "POST" and form.is_valid():
+        org = access_org(request.user, form.cleaned_data["org"], Perm.MANAGE_STUDY)
+        try:
+            activity = services.activity_create(
+                actor=request.user, org=org, plan_item=plan_item, **form.activity_data()
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The activity has been created as a draft. Publish it to announce it."))
+            return redirect("study:activity-detail", pk=activity.pk)
+    return render(request, "study/activities_form.html", {"form": form, "activity": None, "plan_item": plan_item})
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk, manage=True)
+    published = activity.status == ActivityStatus.PUBLISHED
+    grace = int((activity.late_after - activity.starts_at).total_seconds() // 60) if activity.late_after else None
+    initial = {
+        "form": activity.form,
+        "theme": activity.theme,
+        "audience": activity.audience,
+        "starts_at": timezone.localtime(activity.starts_at),
+        "ends_at": timezone.localtime(activity.ends_at),
+        "place": activity.place,
+        "speaker_name": activity.speaker_name,
+        "late_grace_minutes": grace,
+        "credit_minutes": activity.credit_minutes if activity.credit_overridden else None,
+    }
+    form = ActivityForm(request.POST or None, initial=initial, audience_fixed=published)
+    if request.method == "POST" and form.is_valid():
+        data = form.activity_data()
+        credit = data.pop("credit_minutes")
+        try:
+            services.activity_update(
+                actor=request.user, activity=activity, credit_minutes=credit, credit_derived=credit is None, **data
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The activity has been saved."))
+            return redirect("study:activity-detail", pk=activity.pk)
+    return render(request, "study/activities_form.html", {"form": form, "activity": activity})
+
+
+# --- detail and actions -----------------------------------------------------------------------
+
+
+def _detail_context(request: AuthedRequest, activity: Activity) -> dict:
+    now = timezone.now()
+    detail = selectors.activity_detail(actor=request.user, activity=activity)
+    can_manage = selectors.can_manage_activity(request.user, activity)
+    window = services.check_in_window_of(activity)
+    published = activity.status == ActivityStatus.PUBLISHED
+    return {
+        "activity": activity,
+        "detail": detail,
+        "can_manage": can_manage,
+        "can_see_attendance": selectors.can_see_attendance(request.user, activity),
+        "window": window,
+        "check_in_open": published and window.opens_at <= now <= window.closes_at,
+        "can_close": can_manage and published and now > window.closes_at and detail.counts["expected"] > 0,
+        "can_record": can_manage and published and now >= activity.starts_at,
+        "can_cancel": can_manage
+        and (activity.status == ActivityStatus.DRAFT or (published and now < activity.starts_at)),
+        "can_ask_leave": (
+            published
+            and detail.my_attendance is not None
+            and detail.my_attendance.expected
+            and detail.my_attendance.status == AttendanceStatus.EXPECTED
+            and detail.my_leave is None
+            and rules.leave_allowed(now, activity.starts_at)
+        ),
+        "mark_form": MarkForm(),
+        "cancel_form": CancelForm(),
+        "hours": services.credit_hours(activity),
+    }
+
+
+@page
+def activity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk)
+    return render(request, "study/activities_detail.html", _detail_context(request, activity))
+
+
+def _action(request: AuthedRequest, pk: int, do, success: str) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk, manage=True)
+    try:
+        do(activity)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("study:activity-detail", pk=activity.pk)
+
+
+@page
+@require_POST
+def activity_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        lambda a: services.activity_publish(actor=request.user, activity=a),
+        _("The activity has been published and its expected attendees fixed."),
+    )
+
+
+@page
+@require_POST
+def activity_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _action(
+        request,
+        pk,
+        lambda a: services.activity_cancel(actor=request.user, activity=a, reason=reason),
+        _("The activity has been cancelled."),
+    )
+
+
+@page
+@require_POST
+def activity_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        lambda a: services.activity_close(actor=request.user, activity=a),
+        _("The activity has been closed: absences recorded and make-up study assigned."),
+    )
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def activity_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk, manage=True)
+    initial = {"minutes": activity.minutes, "decisions": activity.decisions, "summary": activity.summary}
+    form = RecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_record(actor=request.user, activity=activity, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The record has been saved."))
+            return redirect("study:activity-detail", pk=activity.pk)
+    return render(request, "study/activities_record.html", {"form": form, "activity": activity})
+
+
+@page
+@require_POST
+@vary_on_headers("HX-Request")
+def attendance_mark(request: AuthedRequest, pk: int, member_id: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk, manage=True)
+    member = access_member(request.user, member_id, Perm.VIEW_MEMBERS)
+    form = MarkForm(request.POST)
+    error = None
+    row = None
+    if form.is_valid():
+        try:
+            row = services.attendance_mark(actor=request.user, activity=activity, member=member, **form.cleaned_data)
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = next(iter(form.errors.values()))[0]
+    if request.htmx:
+        if row is None:
+            row = activity.attendances.select_related("member", "member__org", "make_up").filter(member=member).first()
+        else:
+            row = selectors.attendance_rows(activity).get(pk=row.pk)
+        # A refusal is answered 200 with the message in the row: htmx does not swap 4xx answers.
+        context = {"activity": activity, "row": row, "can_manage": True, "mark_form": MarkForm(), "mark_error": error}
+        return render(request, "study/activities_detail.html#attendance-row", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Attendance of %(name)s has been recorded.") % {"name": member.name})
+    return redirect("study:activity-detail", pk=activity.pk)
+
+
+# --- the check-in screen and the member's check-in link --------------------------------------
+
+
+def _check_in_url(request: HttpRequest, activity: Activity, now: datetime.datetime) -> str:
+    token = tokens.current_token(activity.pk, now)
+    return request.build_absolute_uri(reverse("study:check-in", args=[activity.pk, token]))
+
+
+def _qr_context(request: HttpRequest, activity: Activity) -> dict:
+    now = timezone.now()
+    url = _check_in_url(request, activity, now)
+    qr = segno.make(url, error="m")
+    return {
+        "activity": activity,
+        "check_in_url": url,
+        "qr_svg": qr.svg_inline(scale=8, border=2, omitsize=True, svgclass="qr-code", lineclass="qr-line"),
+        "seconds_left": tokens.seconds_left(now),
+        "counts": selectors.check_in_counts(activity),
+    }
+
+
+@page
+@never_cache
+def check_in_screen(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk, manage=True)
+    if activity.status != ActivityStatus.PUBLISHED:
+        messages.error(request, _("Publish the activity before opening check-in."))
+        return redirect("study:activity-detail", pk=activity.pk)
+    context = _qr_context(request, activity) | {"window": services.check_in_window_of(activity)}
+    return render(request, "study/activities_check_in_screen.html", context)
+
+
+@page
+@never_cache
+def check_in_qr(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The QR fragment the screen swaps in every few seconds."""
+    activity = selectors.access_activity(request.user, pk, manage=True)
+    return render(request, "study/activities_check_in_screen.html#qr", _qr_context(request, activity))
+
+
+def _scan_proof(request: HttpRequest, activity_id: int) -> datetime.datetime | None:
+    scans = request.session.get(SCAN_SESSION_KEY) or {}
+    value = scans.pop(str(activity_id), None)
+    if value is None:
+        return None
+    request.session[SCAN_SESSION_KEY] = scans
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+CHECK_IN_STATUS = {"present": 200, "late": 200, "already": 409}
+
+
+@never_cache
+def check_in(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """Where the QR code leads. Logged in: check in at once. Not logged in: remember a fresh scan in
+    the visitor's own session, then log in and come back (see study/tokens.py)."""
+    now = timezone.now()
+    if not request.user.is_authenticated:
+        period = tokens.token_period_of(pk, token)
+        if period is not None and rules.token_period_is_fresh(period, rules.token_period(now)):
+            scans = request.session.get(SCAN_SESSION_KEY) or {}
+            scans[str(pk)] = now.isoformat()
+            request.session[SCAN_SESSION_KEY] = scans
+        return redirect_to_login(request.get_full_path())
+    try:
+        activity = selectors.access_activity_for_check_in(pk)
+    except NotFound:
+        return render(
+            request, "study/activities_check_in.html", {"outcome": "invalid_token", "message": ""}, status=404
+        )
+    ip, device = _client(request)
+    context: dict = {"activity": activity}
+    try:
+        attendance = services.attendance_check_in(
+            actor=request.user,
+            activity=activity,
+            token=token,
+            ip=ip,
+            device=device,
+            now=now,
+            scanned_at=_scan_proof(request, pk),
+        )
+    except services.AlreadyCheckedIn as exc:
+        context |= {"outcome": exc.code, "message": exc.message}
+        context["attendance"] = activity.attendances.filter(member_id=scope_for(request.user).member_id).first()
+    except services.CheckInError as exc:
+        context |= {"outcome": exc.code, "message": exc.message}
+        if isinstance(exc, services.NotForYou | services.NoMemberRecord):
+            context["activity"] = None  # say nothing about an activity that is not theirs
+    else:
+        context |= {"outcome": attendance.status, "attendance": attendance}
+    status = CHECK_IN_STATUS.get(context["outcome"], 400)
+    return render(request, "study/activities_check_in.html", context, status=status)
+
+
+# --- leave ------------------------------------------------------------------------------------
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def leave_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_request_create(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your leave request has been sent."))
+            return redirect("study:my-study")
+    return render(request, "study/activities_leave_form.html", {"form": form, "activity": activity})
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def leave_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    leave = selectors.access_leave_request(request.user, pk, manage=True)
+    form = DecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_request_decide(
+                actor=request.user,
+                leave=leave,
+                approve=form.cleaned_data["decision"] == "approve",
+                answer=form.cleaned_data["answer"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The leave request has been decided."))
+            return redirect("study:review-list")
+    decided = leave.status != RequestStatus.PENDING
+    return render(request, "study/activities_leave_decide.html", {"form": form, "leave": leave, "decided": decided})
+
+
+# --- make-up ----------------------------------------------------------------------------------
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def make_up_submit(request: AuthedRequest, pk: int) -> HttpResponse:
+    make_up = selectors.access_make_up(request.user, pk)
+    mine = make_up.attendance.member_id == scope_for(request.user).member_id
+    open_ = mine and make_up.status in (MakeUpStatus.ASSIGNED, MakeUpStatus.RETURNED)
+    form = MakeUpSubmitForm(request.POST or None, initial={"reflection": make_up.reflection}) if open_ else None
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("This make-up cannot be handed in now."))
+            return redirect("study:make-up-submit", pk=make_up.pk)
+        if form.is_valid():
+            try:
+                services.make_up_submit(actor=request.user, make_up=make_up, reflection=form.cleaned_data["reflection"])
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Your make-up study has been handed in."))
+                return redirect("study:my-study")
+    context = {"make_up": make_up, "form": form, "activity": make_up.attendance.activity, "mine": mine}
+    return render(request, "study/activities_make_up.html", context)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def make_up_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    make_up = selectors.access_make_up(request.user, pk, manage=True)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.make_up_review(
+                actor=request.user,
+                make_up=make_up,
+                accept=form.cleaned_data["decision"] == "accept",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The make-up has been reviewed."))
+            return redirect("study:review-list")
+    context = {"make_up": make_up, "form": form, "activity": make_up.attendance.activity}
+    return render(request, "study/activities_make_up_review.html", context)
+
+
+@page(perm=Perm.MANAGE_STUDY)
+def review_list(request: AuthedRequest) -> HttpResponse:
+    return render(request, "study/activities_review_list.html", {"queue": selectors.review_queue(actor=request.user)})
+
+
+# --- 我的学习 ----------------------------------------------------------------------------------
+
+
+@page
+@never_cache
+def my_study(request: AuthedRequest) -> HttpResponse:
+    return render(request, "study/activities_my_study.html", {"my": selectors.my_study(actor=request.user)})
+
+
+urlpatterns = [
+    path("activities/", activity_list, name="activity-list"),
+    path("activities/new/", activity_create, name="activity-create"),
+    path("activities/<int:pk>/", activity_detail, name="activity-detail"),
+    path("activities/<int:pk>/edit/", activity_edit, name="activity-edit"),
+    path("activities/<int:pk>/publish/", activity_publish, name="activity-publish"),
+    path("activities/<int:pk>/cancel/", activity_cancel, name="activity-cancel"),
+    path("activities/<int:pk>/close/", activity_close, name="activity-close"),
+    path("activities/<int:pk>/record/", activity_record, name="activity-record"),
+    path("activities/<int:pk>/attendance/<int:member_id>/", attendance_mark, name="attendance-mark"),
+    path("activities/<int:pk>/check-in-screen/", check_in_screen, name="check-in-screen"),
+    path("activities/<int:pk>/check-in-screen/qr/", check_in_qr, name="check-in-qr"),
+    path("activities/<int:pk>/leave/", leave_create, name="leave-create"),
+    path("check-in/<int:pk>/<str:token>/", check_in, name="check-in"),
+    path("leave/<int:pk>/decide/", leave_decide, name="leave-decide"),
+    path("make-ups/<int:pk>/", make_up_submit, name="make-up-submit"),
+    path("make-ups/<int:pk>/review/", make_up_review, name="make-up-review"),
+    path("reviews/", review_list, name="review-list"),
+    path("my/", my_study, name="my-study"),
+]

@@ -1,0 +1,1 @@
+"""Study documents built from the data already entered: Word and Excel files."""

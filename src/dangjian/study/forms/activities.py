@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.models import Organisation
+from dangjian.study.models import Audience, Form
+from dangjian.study.rules.attendance import DEFAULT_CHECK_IN_RULE
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; it needs ISO values whatever the locale's display format."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _org_label(org: Organisation) -> str:
+    return "　" * org.depth + org.name
+
+
+class ActivityForm(forms.Form):
+    org = forms.ChoiceField(label=_("Organiser"))
+    form = forms.ChoiceField(label=_("Form"), choices=Form.choices)
+    theme = forms.CharField(label=_("Theme"), max_length=200)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices, initial=Audience.ALL)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    speaker_name = forms.CharField(
+        label=_("Speaker"), max_length=64, required=False, help_text=_("Who gives the lecture or report.")
+    )
+    late_grace_minutes = forms.IntegerField(
+        label=_("Late after (minutes after the start)"),
+        min_value=0,
+        max_value=24 * 60,
+        initial=int(DEFAULT_CHECK_IN_RULE.late_grace.total_seconds() // 60),
+    )
+    credit_minutes = forms.IntegerField(
+        label=_("Credited minutes"),
+        min_value=0,
+        required=False,
+        help_text=_("Leave empty to credit the activity's length."),
+    )
+
+    def __init__(self, *args, orgs: list[Organisation] | None = None, audience_fixed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if orgs is None:  # editing: the organiser does not change
+            del self.fields["org"]
+        else:
+            self.fields["org"].choices = [(str(o.pk), _org_label(o)) for o in orgs]
+        if audience_fixed:
+            self.fields["audience"].disabled = True
+            self.fields["audience"].help_text = _("Fixed once published: the expected attendees were drawn from it.")
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The activity must end after it starts."))
+        return data
+
+    def activity_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "org"}
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class RecordForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    decisions = forms.CharField(label=_("Decisions"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+MARK_CHOICES = [
+    ("present", _("Present")),
+    ("late", _("Late")),
+    ("leave", _("On leave")),
+    ("absent", _("Absent")),
+]
+
+
+class MarkForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=MARK_CHOICES)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect
+    )
+    answer = forms.CharField(label=_("Answer"), max_length=500, required=False, help_text=_("Required when refusing."))
+
+
+class MakeUpSubmitForm(forms.Form):
+    reflection = forms.CharField(
+        label=_("Reflection"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("What you studied and what you take from it for your work."),
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("return", _("Return for revision"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False, help_text=_("Required when returning it."))

@@ -1,0 +1,317 @@
+"""Reads of activities, attendance, leave and make-up, limited to the actor's scope.
+
+An officer sees the activities of the organisations they may view; a member sees the activities
+organised (or jointly organised) by their own organisation and the ones above it, and their own
+attendance, leave and make-up. `access_*` raise `NotFound` for missing and forbidden alike.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from dangjian.accounts.models import User
+from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.core.errors import NotFound
+from dangjian.members.models import Member
+from dangjian.orgs.models import OfficerTerm, Organisation
+from dangjian.study.models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    AttendanceStatus,
+    LeaveRequest,
+    MakeUp,
+    MakeUpStatus,
+    RequestStatus,
+)
+from dangjian.study.rules import attendance as rules
+
+ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+
+
+def _member(actor: User) -> Member | None:
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        return None
+    return Member.objects.select_related("org").filter(pk=member_id).first()
+
+
+def own_org_ids(member: Member | None) -> list[int]:
+    """The member's organisation and every one above it: whose activities are for them."""
+    if member is None or member.org_id is None:
+        return []
+    return [*member.org.ancestor_ids(), member.org_id]
+
+
+def _joint_of(org_ids: list[int]) -> Q:
+    through = Activity.joint_orgs.through
+    return Q(pk__in=through.objects.filter(organisation_id__in=org_ids).values("activity_id"))
+
+
+def _visible(actor: User) -> Q:
+    scope = scope_for(actor)
+    query = scope.org_filter(Perm.VIEW_ORG) if scope.has_anywhere(Perm.VIEW_ORG) else Q(pk__in=[])
+    org_ids = own_org_ids(_member(actor)) if scope.member_id else []
+    if org_ids:
+        query |= Q(org_id__in=org_ids) | _joint_of(org_ids)
+    return query
+
+
+def can_view_activity(actor: User, activity: Activity) -> bool:
+    scope = scope_for(actor)
+    if scope.allows(Perm.VIEW_ORG, activity.org.path):
+        return True
+    member = _member(actor)
+    if member is None or member.org_id is None:
+        return False
+    paths = [activity.org.path, *(o.path for o in activity.joint_orgs.all())]
+    return any(member.org.path.startswith(path) for path in paths)
+
+
+def can_manage_activity(actor: User, activity: Activity) -> bool:
+    return scope_for(actor).allows(Perm.MANAGE_STUDY, activity.org.path)
+
+
+def can_see_attendance(actor: User, activity: Activity) -> bool:
+    """Whether the actor may see who came: officers over the organiser (a member sees only themself)."""
+    return scope_for(actor).allows(Perm.VIEW_MEMBERS, activity.org.path)
+
+
+def access_activity(actor: User, activity_id, *, manage: bool = False) -> Activity:
+    """The activity if the actor may see it (or, with `manage`, run it); 404 otherwise."""
+    try:
+        activity = (
+            Activity.objects.select_related("org", "speaker", "plan_item")
+            .prefetch_related("joint_orgs")
+            .get(pk=activity_id)
+        )
+    except (Activity.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    allowed = can_manage_activity(actor, activity) if manage else can_view_activity(actor, activity)
+    if not allowed:
+        raise NotFound()
+    return activity
+
+
+def access_activity_for_check_in(activity_id) -> Activity:
+    """The activity a check-in link names; who may check in is the service's decision (it says why not)."""
+    try:
+        return Activity.objects.select_related("org").prefetch_related("joint_orgs").get(pk=activity_id)
+    except (Activity.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    when: str = "upcoming"  # "upcoming", "past" or "all"
+    status: str = ""
+    org_id: int | None = None
+    q: str = ""
+
+
+def activity_list(
+    *, actor: User, filters: ActivityFilters = ActivityFilters(), now: datetime.datetime | None = None
+) -> QuerySet[Activity]:
+    """Activities the actor may see, with attendance counts, soonest first (latest first for the past)."""
+    now = now or timezone.now()
+    qs = Activity.objects.filter(_visible(actor)).select_related("org")
+    if filters.when == "upcoming":
+        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    elif filters.when == "past":
+        qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    else:
+        qs = qs.order_by("-starts_at", "-pk")
+    if filters.status in ActivityStatus.values:
+        qs = qs.filter(status=filters.status)
+    if filters.org_id:
+        org = Organisation.objects.filter(pk=filters.org_id).only("path").first()
+        qs = qs.filter(org__path__startswith=org.path) if org else qs.none()
+    if term := filters.q.strip():
+        qs = qs.filter(Q(theme__contains=term) | Q(place__contains=term))
+    return qs.annotate(
+        n_expected=Count("attendances", filter=Q(attendances__expected=True)),
+        n_attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)),
+    )
+
+
+def check_in_counts(activity: Activity) -> dict[str, int]:
+    """How many have checked in so far, for the check-in screen."""
+    row = activity.attendances.aggregate(
+        expected=Count("pk", filter=Q(expected=True)),
+        checked_in=Count("pk", filter=Q(status__in=ATTENDED)),
+    )
+    return {"expected": row["expected"], "checked_in": row["checked_in"]}
+
+
+@dataclass
+class ActivityDetail:
+    activity: Activity
+    attendances: list[Attendance]  # everyone, for officers; only the actor's own row otherwise
+    counts: dict[str, int]
+    leave_requests: list[LeaveRequest]
+    my_attendance: Attendance | None
+    my_leave: LeaveRequest | None
+
+
+def attendance_rows(activity: Activity) -> QuerySet[Attendance]:
+    return activity.attendances.select_related("member", "member__org", "make_up", "marked_by").order_by(
+        "member__org__path", "member__name_initials", "member__pk"
+    )
+
+
+def activity_detail(*, actor: User, activity: Activity) -> ActivityDetail:
+    """An activity (reached through `access_activity`) with the attendance the actor may see."""
+    scope = scope_for(actor)
+    everyone = can_see_attendance(actor, activity)
+    rows = list(attendance_rows(activity)) if everyone else []
+    mine = None
+    if scope.member_id:
+        mine = next((r for r in rows if r.member_id == scope.member_id), None) if everyone else None
+        if mine is None:
+            mine = activity.attendances.select_related("make_up").filter(member_id=scope.member_id).first()
+    found = dict(activity.attendances.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = {status: found.get(status, 0) for status in AttendanceStatus.values}
+    leaves = (
+        list(activity.leave_requests.select_related("member", "decided_by").order_by("created_at")) if everyone else []
+    )
+    my_leave = activity.leave_requests.filter(member_id=scope.member_id).first() if scope.member_id else None
+    return ActivityDetail(activity, rows, counts, leaves, mine, my_leave)
+
+
+# --- a member's own study ("我的学习") --------------------------------------------------------
+
+
+@dataclass
+class MyActivity:
+    activity: Activity
+    attendance: Attendance | None
+    leave: LeaveRequest | None
+    check_in_open: bool
+    can_ask_leave: bool
+
+
+@dataclass
+class MyStudy:
+    member: Member | None
+    today: list[MyActivity] = field(default_factory=list)
+    upcoming: list[MyActivity] = field(default_factory=list)
+    make_ups: list[MakeUp] = field(default_factory=list)
+    leave_requests: list[LeaveRequest] = field(default_factory=list)
+
+
+UPCOMING_DAYS = 60
+
+
+def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
+    """Today's and upcoming activities for the member, with their check-in state, leave and make-up."""
+    now = now or timezone.now()
+    member = _member(actor)
+    if member is None:
+        return MyStudy(member=None)
+    org_ids = own_org_ids(member)
+    today = timezone.localdate(now)
+    day_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    activities = list(
+        Activity.objects.filter(Q(org_id__in=org_ids) | _joint_of(org_ids), status=ActivityStatus.PUBLISHED)
+        .filter(ends_at__gte=day_start, starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS))
+        .select_related("org")
+        .prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.filter(member=member), to_attr="mine"),
+            Prefetch("leave_requests", queryset=LeaveRequest.objects.filter(member=member), to_attr="my_leaves"),
+        )
+        .order_by("starts_at", "pk")
+    )
+    is_officer = OfficerTerm.objects.current(today).filter(member=member).exists()
+    result = MyStudy(member=member)
+    for activity in activities:
+        attendance = activity.mine[0] if activity.mine else None
+        if attendance is None and not rules.in_audience(activity.audience, member.category, is_officer):
+            continue
+        window = rules.check_in_window(activity.starts_at, activity.ends_at)
+        opens = activity.check_in_opens_at or window.opens_at
+        closes = activity.check_in_closes_at or window.closes_at
+        leave = activity.my_leaves[0] if activity.my_leaves else None
+        item = MyActivity(
+            activity=activity,
+            attendance=attendance,
+            leave=leave,
+            check_in_open=opens <= now <= closes,
+            can_ask_leave=(
+                leave is None
+                and attendance is not None
+                and attendance.expected
+                and attendance.status == AttendanceStatus.EXPECTED
+                and rules.leave_allowed(now, activity.starts_at)
+            ),
+        )
+        (result.today if timezone.localdate(activity.starts_at) <= today else result.upcoming).append(item)
+    result.make_ups = list(
+        MakeUp.objects.filter(attendance__member=member)
+        .exclude(status=MakeUpStatus.ACCEPTED, reviewed_at__lt=now - datetime.timedelta(days=30))
+        .select_related("attendance__activity", "attendance__activity__org")
+        .order_by("due_on", "pk")
+    )
+    result.leave_requests = list(
+        LeaveRequest.objects.filter(member=member, activity__ends_at__gte=now - datetime.timedelta(days=30))
+        .select_related("activity")
+        .order_by("-created_at")
+    )
+    return result
+
+
+# --- leave and make-up ------------------------------------------------------------------------
+
+
+def access_leave_request(actor: User, leave_id, *, manage: bool = False) -> LeaveRequest:
+    """A leave request: the member's own, or (with `manage`) one an officer of the organiser decides."""
+    try:
+        leave = LeaveRequest.objects.select_related("activity", "activity__org", "member", "decided_by").get(
+            pk=leave_id
+        )
+    except (LeaveRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if can_manage_activity(actor, leave.activity):
+        return leave
+    if not manage and leave.member_id == scope_for(actor).member_id:
+        return leave
+    raise NotFound()
+
+
+def access_make_up(actor: User, make_up_id, *, manage: bool = False) -> MakeUp:
+    """A make-up: the member's own, or (with `manage`) one an officer of the organiser reviews."""
+    try:
+        make_up = MakeUp.objects.select_related(
+            "attendance", "attendance__member", "attendance__activity", "attendance__activity__org", "reviewed_by"
+        ).get(pk=make_up_id)
+    except (MakeUp.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if can_manage_activity(actor, make_up.attendance.activity):
+        return make_up
+    if not manage and make_up.attendance.member_id == scope_for(actor).member_id:
+        return make_up
+    raise NotFound()
+
+
+@dataclass
+class ReviewQueue:
+    leave_requests: list[LeaveRequest]
+    make_ups: list[MakeUp]
+
+
+def review_queue(*, actor: User) -> ReviewQueue:
+    """Leave requests waiting for a decision and make-ups waiting for review, where the actor runs study."""
+    scope = scope_for(actor)
+    leaves = LeaveRequest.objects.filter(
+        scope.org_filter(Perm.MANAGE_STUDY, "activity__org__path"), status=RequestStatus.PENDING
+    )
+    make_ups = MakeUp.objects.filter(
+        scope.org_filter(Perm.MANAGE_STUDY, "attendance__activity__org__path"), status=MakeUpStatus.SUBMITTED
+    )
+    return ReviewQueue(
+        leave_requests=list(leaves.select_related("activity", "member").order_by("activity__starts_at", "pk")),
+        make_ups=list(
+            make_ups.select_related("attendance__activity", "attendance__member").order_by("submitted_at", "pk")
+        ),
+    )
