@@ -332,7 +332,7 @@ def test_my_study(client, college, soon, django_assert_max_num_queries):
     ActivityFactory(org=college.other_branch, theme="别的支部", starts_at=at(72), publish=True)
     ActivityFactory(org=college.branch, theme="草稿", starts_at=at(72))
     client.force_login(college.user("member"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("study:my-study"))
     body = response.content.decode()
     today, upcoming = body.split('id="my-upcoming"')
@@ -345,3 +345,11 @@ def test_my_study(client, college, soon, django_assert_max_num_queries):
 def test_my_study_without_a_member_record(client, college):
     client.force_login(college.user("auditor"))
     assert client.get(reverse("study:my-study")).status_code == 200
+
+
+def test_my_study_shows_the_members_hours_progress(client, college):
+    client.force_login(college.user("member"))
+    response = client.get("/study/my/")
+    assert response.status_code == 200
+    assert response.context["progress"].row.member == college.member
+    assert 'id="my-hours"' in response.content.decode()

@@ -36,6 +36,7 @@ from dangjian.study.forms.activities import (
 from dangjian.study.models import Activity, ActivityStatus, AttendanceStatus, MakeUpStatus, PlanItem, RequestStatus
 from dangjian.study.rules import attendance as rules
 from dangjian.study.selectors import activities as selectors
+from dangjian.study.selectors import selfstudy as selfstudy_selectors
 from dangjian.study.services import activities as services
 from dangjian.web.http import add_domain_error, page
 from dangjian.web.paging import paginate
@@ -481,7 +482,11 @@ def review_list(request: AuthedRequest) -> HttpResponse:
 @page
 @never_cache
 def my_study(request: AuthedRequest) -> HttpResponse:
-    return render(request, "study/activities_my_study.html", {"my": selectors.my_study(actor=request.user)})
+    my = selectors.my_study(actor=request.user)
+    progress = None
+    if my.member is not None:
+        progress = selfstudy_selectors.member_progress(member=my.member, year=timezone.localdate().year)
+    return render(request, "study/activities_my_study.html", {"my": my, "progress": progress})
 
 
 urlpatterns = [
