@@ -13,7 +13,7 @@ def org_label(org: Organisation) -> str:
 class OrgForm(forms.Form):
     """The organisation's own details; where it sits in the tree is chosen only on creation."""
 
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("organisation name"), max_length=100)
     code = forms.CharField(label=_("Code"), max_length=32)
     founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DateInput())
     admin_unit = forms.CharField(

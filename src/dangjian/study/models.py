@@ -4,6 +4,7 @@ leave and make-up, self-study. Study hours are stored as minutes; 学时 are der
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.models import TimeStampedModel
 
@@ -226,7 +227,7 @@ class Activity(TimeStampedModel):
     check_in_closes_at = models.DateTimeField(_("check-in closes at"), null=True, blank=True)
     late_after = models.DateTimeField(_("late after"), null=True, blank=True)
     # The record, written afterwards.
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(pgettext_lazy("meeting record", "minutes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
 

@@ -43,7 +43,7 @@ def _items(request) -> list[NavItem]:
         items.append(NavItem("study:my-study", reverse("study:my-study"), _("My study"), _("Study"), "✓"))
         items.append(NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "✎"))
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
-        items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "⌛"))
+        items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "∑"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):
         items.append(NavItem("members:import", reverse("members:import-upload"), _("Import roster"), _("Import"), "⇪"))
     if scope.has_anywhere(Perm.MANAGE_ACCOUNTS):

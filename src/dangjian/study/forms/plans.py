@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.models import DayKind
 from dangjian.orgs.forms import org_label
@@ -15,7 +16,9 @@ from dangjian.web.forms import DateInput
 class SemesterForm(forms.Form):
     committee = forms.ChoiceField(label=_("Committee"))
     name = forms.CharField(
-        label=_("Name"), max_length=64, help_text=_("For example 2026—2027学年第一学期 (first semester of 2026–2027).")
+        label=pgettext_lazy("thing", "Name"),
+        max_length=64,
+        help_text=_("For example 2026—2027学年第一学期 (first semester of 2026–2027)."),
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput(), help_text=_("The last day of the semester."))
@@ -33,7 +36,9 @@ class SemesterForm(forms.Form):
 class CalendarDayForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=32, required=False, help_text=_("For example 国庆节."))
+    name = forms.CharField(
+        label=pgettext_lazy("thing", "Name"), max_length=32, required=False, help_text=_("For example 国庆节.")
+    )
 
 
 class DirectiveForm(forms.Form):
