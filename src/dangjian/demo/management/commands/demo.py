@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.core.management.commands.serve import DEFAULT_HOST, DEFAULT_PORT
 from dangjian.demo import generator
+from dangjian.demo import study as demo_study
 from dangjian.members.models import Member, Membership
 from dangjian.orgs.models import Organisation
 
@@ -75,6 +76,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("The password of these demo accounts was set back: %(names)s") % {"names": ", ".join(reset)}
                 )
+        if line := demo_study.study_demo_summary(demo_study.study_demo_ensure()):
+            self.stdout.write(line)
         self._print_accounts()
         if no_serve:
             return
