@@ -158,4 +158,4 @@ def test_a_later_run_moves_the_check_in_activity_once_it_is_over(monkeypatch):
     after = counts()
     assert after.pop("events") > before.pop("events")  # the move is audited
     assert after == before
-    assert "Check-in is open" in study.study_demo_summary(result)
+    assert "正在签到" in study.study_demo_summary(result)
