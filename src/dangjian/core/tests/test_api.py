@@ -21,6 +21,32 @@ OPERATIONS = {
     "role_grant_list",
     "role_grant_create",
     "role_grant_end",
+    # study: semesters and plans
+    "semester_list",
+    "semester_create",
+    "study_plan_list",
+    "study_plan_get",
+    "study_plan_create",
+    "plan_item_create",
+    "study_plan_publish",
+    # study: activities, attendance, leave and make-up
+    "activity_list",
+    "activity_get",
+    "activity_create",
+    "activity_publish",
+    "attendance_check_in",
+    "attendance_mark",
+    "leave_request_create",
+    "leave_request_decide",
+    "make_up_submit",
+    "make_up_review",
+    # study: self-study, reading lists and the ledger
+    "self_study_list",
+    "self_study_create",
+    "reading_list_list",
+    "reading_list_create",
+    "ledger_get",
+    "my_hours_get",
 }
 
 

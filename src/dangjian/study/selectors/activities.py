@@ -54,8 +54,8 @@ def _visible(actor: User) -> Q:
     scope = scope_for(actor)
     query = scope.org_filter(Perm.VIEW_ORG) if scope.has_anywhere(Perm.VIEW_ORG) else Q(pk__in=[])
     org_ids = own_org_ids(_member(actor)) if scope.member_id else []
-    if org_ids:
-        query |= Q(org_id__in=org_ids) | _joint_of(org_ids)
+    if org_ids:  # a member sees the activities held for them once they are announced
+        query |= (Q(org_id__in=org_ids) | _joint_of(org_ids)) & ~Q(status=ActivityStatus.DRAFT)
     return query
 
 
@@ -64,7 +64,7 @@ def can_view_activity(actor: User, activity: Activity) -> bool:
     if scope.allows(Perm.VIEW_ORG, activity.org.path):
         return True
     member = _member(actor)
-    if member is None or member.org_id is None:
+    if member is None or member.org_id is None or activity.status == ActivityStatus.DRAFT:
         return False
     paths = [activity.org.path, *(o.path for o in activity.joint_orgs.all())]
     return any(member.org.path.startswith(path) for path in paths)

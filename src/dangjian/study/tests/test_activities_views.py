@@ -353,3 +353,12 @@ def test_my_study_shows_the_members_hours_progress(client, college):
     assert response.status_code == 200
     assert response.context["progress"].row.member == college.member
     assert 'id="my-hours"' in response.content.decode()
+
+
+def test_a_draft_is_hidden_from_members_until_published(client, college):
+    draft = ActivityFactory(org=college.branch, theme="尚未公布的活动", starts_at=at(24))
+    client.force_login(college.user("member"))
+    assert "尚未公布的活动" not in client.get(reverse("study:activity-list")).content.decode()
+    assert client.get(reverse("study:activity-detail", args=[draft.pk])).status_code == 404
+    client.force_login(college.user("branch"))
+    assert "尚未公布的活动" in client.get(reverse("study:activity-list")).content.decode()
