@@ -96,9 +96,10 @@ def access_activity(actor: User, activity_id, *, manage: bool = False) -> Activi
 
 
 def access_activity_for_check_in(activity_id) -> Activity:
-    """The activity a check-in link names; who may check in is the service's decision (it says why not)."""
+    """The activity a check-in link names; who may check in is the service's decision (it says why not).
+    The joint organisers are not prefetched: the service reads them only for a member outside the organiser."""
     try:
-        return Activity.objects.select_related("org").prefetch_related("joint_orgs").get(pk=activity_id)
+        return Activity.objects.select_related("org").get(pk=activity_id)
     except (Activity.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 

@@ -441,7 +441,25 @@ def activity_close(*, actor: User | None, activity: Activity, now: datetime.date
 # --- attendance -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def _check_in_member_and_row(actor: User, activity: Activity) -> tuple[Member, Attendance | None]:
+    """The actor's member record (with its organisation) and their attendance row for the activity, if
+    any: one query when the row exists, as it does for every expected attendee."""
+    if getattr(actor, "pk", None) is None:
+        raise NoMemberRecord()
+    row = Attendance.objects.select_related("member__org").filter(activity=activity, member__user_id=actor.pk).first()
+    member = row.member if row is not None else Member.objects.select_related("org").filter(user_id=actor.pk).first()
+    if member is None:
+        raise NoMemberRecord()
+    # Cache the record on the account (no write), so the actor's scope needs no second look-up.
+    actor.member = member
+    return member, row
+
+
+def _may_check_in(member: Member, activity: Activity) -> bool:
+    """Whether the member belongs to an organiser; the joint organisers are read only when needed."""
+    return member_is_in(member, [activity.org.path]) or member_is_in(member, organiser_paths(activity))
+
+
 def attendance_check_in(
     *,
     actor: User,
@@ -454,9 +472,13 @@ def attendance_check_in(
 ) -> Attendance:
     """The logged-in member checks in with the code on the screen: present, or late after the
     grace period. `scanned_at` is a scan proved by the member's own session before they logged in
-    (see study/tokens.py); within `rules.SCAN_GRACE` it counts as the moment of check-in."""
+    (see study/tokens.py); within `rules.SCAN_GRACE` it counts as the moment of check-in.
+
+    Everything is read before writing, and the write is one statement (its own transaction), so on
+    SQLite the write lock is held for the write only; the conditional UPDATE and the unique constraint
+    are what keep two racing scans from recording two check-ins."""
     now = _now(now)
-    member = _actor_member(actor)
+    member, row = _check_in_member_and_row(actor, activity)
     if activity.status != ActivityStatus.PUBLISHED:
         raise NotOpenActivity()
     period = tokens.token_period_of(activity.pk, token)
@@ -472,7 +494,7 @@ def attendance_check_in(
         raise CheckInNotOpen(_("Check-in opens at %(time)s.") % {"time": opens})
     if timing == rules.CheckInTiming.CLOSED:
         raise CheckInClosed()
-    if not member_is_in(member, organiser_paths(activity)):
+    if not _may_check_in(member, activity):
         raise NotForYou()
     status = AttendanceStatus.LATE if timing == rules.CheckInTiming.LATE else AttendanceStatus.PRESENT
     values = {
@@ -483,7 +505,6 @@ def attendance_check_in(
         "device": (device or "")[:255],
         "updated_at": timezone.now(),
     }
-    row = Attendance.objects.filter(activity=activity, member=member).first()
     if row is not None:
         # Conditional, so two scans racing each other record one check-in, not two.
         updated = Attendance.objects.filter(pk=row.pk, status__in=rules.CHECK_IN_OPEN_STATUSES).update(**values)

@@ -362,3 +362,15 @@ def test_a_draft_is_hidden_from_members_until_published(client, college):
     assert client.get(reverse("study:activity-detail", args=[draft.pk])).status_code == 404
     client.force_login(college.user("branch"))
     assert "尚未公布的活动" in client.get(reverse("study:activity-list")).content.decode()
+
+
+def test_check_in_query_count(client, college, soon, django_assert_max_num_queries):
+    # Session, account, activity, the member's attendance row with the member, the conditional
+    # UPDATE (one statement, no transaction around reads), and the role grants for the layout.
+    client.force_login(college.user("member"))
+    url = check_in_url(soon)
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert 'data-outcome="present"' in response.content.decode()
+    with django_assert_max_num_queries(7):
+        assert client.get(url).status_code == 409
