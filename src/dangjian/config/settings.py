@@ -1,5 +1,6 @@
 """Settings for dangjian, read from the environment (see README, "Configuration")."""
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -29,8 +30,10 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.study",
+    "dangjian.library",
     "dangjian.web",
     "dangjian.demo",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -153,8 +156,13 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Uploaded files go through Django's storage API: the data folder by default; a deployment may
+# name another backend (e.g. django-storages' S3 storage) and its options as JSON.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("DANGJIAN_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env_str("DANGJIAN_FILE_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # `serve` runs collectstatic, so WhiteNoise serves the compressed copies; set this for `runserver`.
@@ -173,6 +181,13 @@ CACHES = {
 DANGJIAN_IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Study materials: the largest upload accepted.
+DANGJIAN_LIBRARY_MAX_BYTES = env_int("DANGJIAN_LIBRARY_MAX_BYTES", 50 * 1024 * 1024)
+
+# Background work (text extraction of long documents) through Django's tasks framework, kept in
+# the database and run by `dangjian db_worker` (`dangjian serve` starts one beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # API bearer tokens live this many days.
 DANGJIAN_API_TOKEN_DAYS = env_int("DANGJIAN_API_TOKEN_DAYS", 30)

@@ -6,5 +6,6 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("study/", include("dangjian.study.urls")),
+    path("library/", include("dangjian.library.urls")),
     path("api/v1/", include("dangjian.config.api_urls")),
 ]

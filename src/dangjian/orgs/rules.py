@@ -210,3 +210,10 @@ COMMITTEE_POSITIONS = {
     "discipline",
     "committee_member",
 }
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The materialised paths from the root down to and including `path`:
+    "000001/000004/" → ["000001/", "000001/000004/"]."""
+    parts = [part for part in path.split("/") if part]
+    return ["".join(f"{part}/" for part in parts[: i + 1]) for i in range(len(parts))]

@@ -16,6 +16,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.core.models import CalendarDay
 from dangjian.orgs.models import Organisation, OrgKind
+from dangjian.orgs.rules import ancestor_paths
 from dangjian.study.models import (
     Activity,
     ActivityStatus,
@@ -31,12 +32,6 @@ from dangjian.study.rules import plans as rules
 # --- Permissions --------------------------------------------------------------------------------
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """ "000001/000004/" → ["000001/", "000001/000004/"]."""
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
-
-
 def _reach(actor: User, perm: Perm, prefix: str) -> Q:
     """Rows whose organisation (at `prefix`) is under one of the actor's roots for `perm`, or above one."""
     scope = scope_for(actor)
@@ -45,7 +40,7 @@ def _reach(actor: User, perm: Perm, prefix: str) -> Q:
         return Q()
     if not roots:
         return Q(pk__in=[])
-    above = sorted({a for root in roots for a in _ancestor_paths(root)})
+    above = sorted({a for root in roots for a in ancestor_paths(root)})
     return scope.org_filter(perm, prefix=prefix) | Q(**{f"{prefix}__in": above})
 
 

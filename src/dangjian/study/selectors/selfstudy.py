@@ -20,6 +20,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.members.models import Member, SpecialSituation
 from dangjian.orgs.models import OfficerTerm, Organisation, Position
+from dangjian.orgs.rules import ancestor_paths
 from dangjian.study.models import ActivityStatus, Attendance, AttendanceStatus, ReadingItem, ReadingList, SelfStudy
 from dangjian.study.rules import hours as hour_rules
 from dangjian.study.rules.attendance import in_audience
@@ -265,11 +266,6 @@ class ReadingListProgress:
         return sum(1 for entry in self.items if entry.item.required and not entry.done)
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [part for part in path.split("/") if part]
-    return ["".join(f"{part}/" for part in parts[: i + 1]) for i in range(len(parts))]
-
-
 def _is_officer_now(member: Member, today: datetime.date) -> bool:
     return OfficerTerm.objects.current(today).filter(member=member).exists()
 
@@ -282,7 +278,7 @@ def reading_lists_for_member(*, member: Member, today: datetime.date | None = No
     is_officer = _is_officer_now(member, today)
     lists = [
         reading_list
-        for reading_list in ReadingList.objects.filter(org__path__in=_ancestor_paths(member.org.path))
+        for reading_list in ReadingList.objects.filter(org__path__in=ancestor_paths(member.org.path))
         .select_related("org")
         .prefetch_related("items")
         .order_by("-created_at", "-pk")

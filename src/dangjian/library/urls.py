@@ -1,0 +1,5 @@
+from dangjian.library.views import materials, reader
+
+app_name = "library"
+# Each area's view module owns its routes.
+urlpatterns = [*materials.urlpatterns, *reader.urlpatterns]

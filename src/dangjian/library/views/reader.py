@@ -1,0 +1,3 @@
+"""Pages of the library: reader."""
+
+urlpatterns: list = []
