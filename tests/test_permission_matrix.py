@@ -93,15 +93,21 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "study:plan-publish": ("get", allow(200, STUDY_MANAGERS)),
     "study:plan-item-edit": ("get", allow(200, STUDY_MANAGERS)),
     "study:plan-item-remove": ("post", allow(302, STUDY_MANAGERS)),
+    "study:plan-item-schedule": ("post", allow(302, STUDY_MANAGERS)),
+    "study:settings": ("get", allow(200, STUDY_MANAGERS)),
     # Study: activities of the faculty branch, 张三's leave and make-up.
     "study:activity-list": ("get", allow(200, LOGGED_IN)),
     "study:activity-create": ("get", allow(200, ANY_MANAGER)),
+    "study:activity-speakers": ("get", allow(200, STUDY_MANAGERS)),
     "study:activity-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "study:activity-edit": ("get", allow(200, STUDY_MANAGERS)),
     "study:activity-publish": ("post", allow(302, STUDY_MANAGERS)),
     "study:activity-cancel": ("post", allow(302, STUDY_MANAGERS)),
     "study:activity-close": ("post", allow(302, STUDY_MANAGERS)),
     "study:activity-record": ("get", allow(200, STUDY_MANAGERS)),
+    "study:activity-photo-add": ("post", allow(400, STUDY_MANAGERS)),  # no file sent: the form is shown again
+    "study:activity-photo": ("get", allow(200, MEMBER_VIEWERS)),
+    "study:activity-photo-remove": ("post", allow(302, STUDY_MANAGERS)),
     "study:attendance-mark": ("post", allow(302, STUDY_MANAGERS)),
     "study:check-in-screen": ("get", allow(200, STUDY_MANAGERS)),
     "study:check-in-qr": ("get", allow(200, STUDY_MANAGERS)),
@@ -189,11 +195,34 @@ class Study:
         return make_item(self.plan)
 
     @cached_property
+    def regular_item(self):
+        """A regular theme day of the branch's plan, with the branch's fixed day set."""
+        from dangjian.study.services.schedule import study_settings_update
+        from dangjian.study.tests.factories_plans import make_item
+
+        study_settings_update(actor=None, org=self.college.branch, theme_day_week=1, theme_day_weekday=4)
+        return make_item(self.plan, regular=True)
+
+    @cached_property
     def activity(self):
         """A published activity of the faculty branch starting in ten minutes: check-in is open."""
         from dangjian.study.tests.factories_activities import ActivityFactory, at
 
         return ActivityFactory(org=self.college.branch, starts_at=at(1 / 6), publish=True)
+
+    @cached_property
+    def photo(self):
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        from dangjian.study.services.activities import activity_photo_add
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(buffer, "PNG")
+        image = SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+        return activity_photo_add(actor=None, activity=self.activity, image=image)
 
     @cached_property
     def draft(self):
@@ -285,12 +314,17 @@ STUDY_KWARGS: dict[str, Callable[[Study], dict]] = {
     "study:plan-publish": lambda s: {"pk": s.plan.pk},
     "study:plan-item-edit": lambda s: {"pk": s.plan_item.pk},
     "study:plan-item-remove": lambda s: {"pk": s.plan_item.pk},
+    "study:plan-item-schedule": lambda s: {"pk": s.regular_item.pk},
+    "study:settings": lambda s: {"org_id": s.college.branch.pk},
     "study:activity-detail": lambda s: {"pk": s.activity.pk},
     "study:activity-edit": lambda s: {"pk": s.activity.pk},
     "study:activity-publish": lambda s: {"pk": s.activity.pk},
     "study:activity-cancel": lambda s: {"pk": s.activity.pk},
     "study:activity-close": lambda s: {"pk": s.activity.pk},
     "study:activity-record": lambda s: {"pk": s.activity.pk},
+    "study:activity-photo-add": lambda s: {"pk": s.activity.pk},
+    "study:activity-photo": lambda s: {"pk": s.activity.pk, "photo_id": s.photo.pk},
+    "study:activity-photo-remove": lambda s: {"pk": s.activity.pk, "photo_id": s.photo.pk},
     "study:attendance-mark": lambda s: {"pk": s.activity.pk, "member_id": s.college.member.pk},
     "study:check-in-screen": lambda s: {"pk": s.activity.pk},
     "study:check-in-qr": lambda s: {"pk": s.activity.pk},
@@ -302,6 +336,11 @@ STUDY_KWARGS: dict[str, Callable[[Study], dict]] = {
     "study:selfstudy-edit": lambda s: {"pk": s.self_study.pk},
     "study:selfstudy-delete": lambda s: {"pk": s.self_study.pk},
     "study:readinglist-edit": lambda s: {"pk": s.reading_list.pk},
+}
+
+# URL name → the query string a GET sends.
+QUERY: dict[str, Callable[[College], dict]] = {
+    "study:activity-speakers": lambda c: {"org": c.branch.pk},
 }
 
 # URL name → the form a POST sends (the others send none).
@@ -352,7 +391,11 @@ def test_page_permissions(college, name):
         client = Client()
         if role != ANON:
             client.force_login(college.user(role))
-        return client.post(url, POST_DATA.get(name, {})) if method == "post" else client.get(url)
+        if method == "post":
+            return client.post(url, POST_DATA.get(name, {}))
+        response = client.get(url, QUERY[name](college) if name in QUERY else {})
+        response.close()  # a file response holds its file open until closed
+        return response
 
     assert_statuses(name, each_role(college, request_as), expected)
 
@@ -387,6 +430,9 @@ OPERATIONS: dict[str, dict[str, int]] = {
     "study_plan_create": allow(201, STUDY_MANAGERS, anon=API_ANON) | {AUDITOR: 403},
     "plan_item_create": allow(201, STUDY_MANAGERS, anon=API_ANON) | {LEADER: 403, AUDITOR: 403},
     "study_plan_publish": allow(200, STUDY_MANAGERS, anon=API_ANON) | {LEADER: 403, AUDITOR: 403},
+    "study_settings_get": allow(200, STUDY_MANAGERS, anon=API_ANON),
+    "study_settings_update": allow(200, STUDY_MANAGERS, anon=API_ANON),
+    "plan_item_schedule": allow(201, STUDY_MANAGERS, anon=API_ANON),
     # Study: activities of the faculty branch. Admin and auditor have no member record to check in or ask leave with.
     "activity_list": allow(200, LOGGED_IN, anon=API_ANON),
     "activity_get": allow(200, MEMBER_VIEWERS, anon=API_ANON),
@@ -447,6 +493,13 @@ STUDY_REQUESTS: dict[str, Callable[[Study], tuple[dict, dict, dict | None]]] = {
         {"month": "2026-12-01", "theme": "学习党章", "form": "theme_day", "planned_minutes": 120},
     ),
     "study_plan_publish": lambda s: ({"plan_id": s.plan.pk}, {}, None),
+    "study_settings_get": lambda s: ({"org_id": s.college.branch.pk}, {}, None),
+    "study_settings_update": lambda s: (
+        {"org_id": s.college.branch.pk},
+        {},
+        {"theme_day_of_month": 10, "late_grace_minutes": 5},
+    ),
+    "plan_item_schedule": lambda s: ({"item_id": s.regular_item.pk}, {}, None),
     "activity_list": lambda s: ({}, {}, None),
     "activity_get": lambda s: ({"activity_id": s.activity.pk}, {}, None),
     "activity_create": lambda s: (

@@ -36,7 +36,7 @@ def reset_origin(token: contextvars.Token) -> None:
 def _plain(value):
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time, decimal.Decimal)):
         return str(value)
     if isinstance(value, (list, tuple, set)):
         return [_plain(item) for item in value]

@@ -179,6 +179,66 @@ class PlanItem(TimeStampedModel):
         return self.source_id is not None
 
 
+class StudySettings(TimeStampedModel):
+    """An organisation's study settings. A blank field inherits from the organisation above, and
+    from the defaults in `rules.schedule` at the top: a committee sets the college's grace period
+    and make-up time once; a branch sets its fixed theme day."""
+
+    org = models.OneToOneField(
+        "orgs.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="study_settings"
+    )
+    theme_day_week = models.SmallIntegerField(
+        _("week of the month"),
+        null=True,
+        blank=True,
+        choices=[(1, _("First")), (2, _("Second")), (3, _("Third")), (4, _("Fourth")), (-1, _("Last"))],
+    )
+    theme_day_weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        null=True,
+        blank=True,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    theme_day_of_month = models.PositiveSmallIntegerField(_("day of the month"), null=True, blank=True)
+    start_time = models.TimeField(_("usual start time"), null=True, blank=True)
+    length_minutes = models.PositiveSmallIntegerField(_("usual length in minutes"), null=True, blank=True)
+    place = models.CharField(_("usual place"), max_length=200, blank=True)
+    late_grace_minutes = models.PositiveSmallIntegerField(_("late after (minutes)"), null=True, blank=True)
+    make_up_working_days = models.PositiveSmallIntegerField(
+        _("make-up due within (working days)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("study settings")
+        verbose_name_plural = _("study settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(theme_day_of_month__isnull=True) | Q(theme_day_weekday__isnull=True),
+                name="study_settings_one_kind_of_fixed_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(theme_day_week__isnull=True, theme_day_weekday__isnull=True)
+                | Q(theme_day_week__isnull=False, theme_day_weekday__isnull=False),
+                name="study_settings_week_with_weekday",
+            ),
+            models.CheckConstraint(
+                condition=Q(theme_day_of_month__isnull=True) | Q(theme_day_of_month__gte=1, theme_day_of_month__lte=28),
+                name="study_settings_day_of_month_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.org)
+
+
 class ActivityStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")

@@ -1,5 +1,5 @@
-from dangjian.study.views import activities, plans, selfstudy
+from dangjian.study.views import activities, plans, schedule, selfstudy
 
 app_name = "study"
 # Each area's view module owns its routes.
-urlpatterns = [*plans.urlpatterns, *activities.urlpatterns, *selfstudy.urlpatterns]
+urlpatterns = [*plans.urlpatterns, *activities.urlpatterns, *selfstudy.urlpatterns, *schedule.urlpatterns]

@@ -24,6 +24,9 @@ class ApiClient(Client):
     def patch(self, path, data=None, **kwargs):
         return super().patch(API + path, data if data is not None else {}, content_type="application/json", **kwargs)
 
+    def put(self, path, data=None, **kwargs):
+        return super().put(API + path, data if data is not None else {}, content_type="application/json", **kwargs)
+
     def get(self, path, data=None, **kwargs):
         return super().get(API + path, data, **kwargs)
 

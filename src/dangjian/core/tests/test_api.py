@@ -5,6 +5,9 @@ from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import API, ApiClient, api_as
 
 OPERATIONS = {
+    "study_settings_get",
+    "study_settings_update",
+    "plan_item_schedule",
     "auth_token_create",
     "auth_password_change",
     "me_get",

@@ -2,9 +2,10 @@
 
 from ninja import Router
 
-from dangjian.study.api import activities, plans, selfstudy
+from dangjian.study.api import activities, plans, schedule, selfstudy
 
 router = Router(tags=["study"])
 router.add_router("", plans.router)
 router.add_router("", activities.router)
 router.add_router("", selfstudy.router)
+router.add_router("", schedule.router)

@@ -3,11 +3,13 @@
 import datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
-from dangjian.core.errors import NotFound
+from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.members.models import Member
 from dangjian.members.permissions import access_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
@@ -126,7 +128,10 @@ class ActivityCreateIn(BodyIn):
     starts_at: datetime.datetime
     ends_at: datetime.datetime | None = Field(None, description="Required unless the plan item gives a length.")
     place: str = Field("", max_length=200)
-    speaker_name: str = Field("", max_length=64)
+    speaker: int | None = Field(
+        None, description="A member of the organiser's college who gives the lecture or report."
+    )
+    speaker_name: str = Field("", max_length=64, description="Or the name of a guest speaker.")
     joint_orgs: list[int] = Field(default_factory=list)
     credit_minutes: int | None = Field(None, description="Set the credit by hand (0 to the activity's length).")
     late_grace_minutes: int | None = Field(None, ge=0, le=24 * 60, description="Late after this; default 10.")
@@ -242,12 +247,18 @@ def activity_create(request, payload: ActivityCreateIn):
         plan_item = PlanItem.objects.select_related("plan").filter(pk=payload.plan_item, plan__org=org).first()
         if plan_item is None:
             raise NotFound(field="plan_item")
+    speaker = None
+    if payload.speaker is not None:
+        speaker = Member.objects.select_related("org").filter(pk=payload.speaker).first()
+        if speaker is None:  # the service refuses members of other colleges with the same 400
+            raise DomainError(_("The speaker must be a member of the organiser's college."), field="speaker")
     activity = services.activity_create(
         actor=request.auth,
         org=org,
         plan_item=plan_item,
         joint_orgs=joint,
-        **payload.model_dump(exclude={"org", "plan_item", "joint_orgs"}),
+        speaker=speaker,
+        **payload.model_dump(exclude={"org", "plan_item", "joint_orgs", "speaker"}),
     )
     return Status(201, activity)
 

@@ -1,10 +1,11 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 from dangjian.study.models import Audience, Form
-from dangjian.study.rules.attendance import DEFAULT_CHECK_IN_RULE
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -28,14 +29,23 @@ class ActivityForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    speaker = forms.ChoiceField(
+        label=_("Speaker"),
+        required=False,
+        help_text=_("Who gives the lecture or report: a member of the college…"),
+    )
     speaker_name = forms.CharField(
-        label=_("Speaker"), max_length=64, required=False, help_text=_("Who gives the lecture or report.")
+        label=_("Speaker from elsewhere"),
+        max_length=64,
+        required=False,
+        help_text=_("…or the name of a guest speaker."),
     )
     late_grace_minutes = forms.IntegerField(
         label=_("Late after (minutes after the start)"),
         min_value=0,
         max_value=24 * 60,
-        initial=int(DEFAULT_CHECK_IN_RULE.late_grace.total_seconds() // 60),
+        required=False,
+        help_text=_("Leave empty for the organisation's study setting."),
     )
     credit_minutes = forms.IntegerField(
         label=_("Credited minutes"),
@@ -44,12 +54,31 @@ class ActivityForm(forms.Form):
         help_text=_("Leave empty to credit the activity's length."),
     )
 
-    def __init__(self, *args, orgs: list[Organisation] | None = None, audience_fixed: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        orgs: list[Organisation] | None = None,
+        audience_fixed: bool = False,
+        speakers: tuple[list[Member], list[Member]] = ([], []),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        own, others = speakers
+        self.speakers = {str(m.pk): m for m in (*own, *others)}
+        self.fields["speaker"].choices = speaker_choices(own, others)
         if orgs is None:  # editing: the organiser does not change
             del self.fields["org"]
         else:
             self.fields["org"].choices = [(str(o.pk), _org_label(o)) for o in orgs]
+            # Another organiser, another college's members to choose the speaker from.
+            self.fields["org"].widget.attrs.update(
+                {
+                    "hx-get": reverse("study:activity-speakers"),
+                    "hx-trigger": "change",
+                    "hx-target": "#id_speaker",
+                    "hx-swap": "outerHTML",
+                }
+            )
         if audience_fixed:
             self.fields["audience"].disabled = True
             self.fields["audience"].help_text = _("Fixed once published: the expected attendees were drawn from it.")
@@ -61,9 +90,27 @@ class ActivityForm(forms.Form):
             self.add_error("ends_at", _("The activity must end after it starts."))
         return data
 
+    def clean_speaker(self):
+        value = self.cleaned_data.get("speaker")
+        return self.speakers.get(value) if value else None
+
     def activity_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "org"}
         return data
+
+
+def speaker_choices(own: list[Member], others: list[Member]) -> list:
+    """A blank choice, then the organiser's own members, then the rest of the college, in groups."""
+
+    def label(member: Member) -> str:
+        return f"{member.name}（{member.org.name}）"
+
+    choices: list = [("", "—")]
+    if own:
+        choices.append((_("This organisation"), [(str(m.pk), label(m)) for m in own]))
+    if others:
+        choices.append((_("Elsewhere in the college"), [(str(m.pk), label(m)) for m in others]))
+    return choices
 
 
 class CancelForm(forms.Form):
@@ -84,6 +131,11 @@ MARK_CHOICES = [
     ("leave", _("On leave")),
     ("absent", _("Absent")),
 ]
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
 class MarkForm(forms.Form):

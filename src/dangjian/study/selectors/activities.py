@@ -15,7 +15,8 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.members.models import Member
-from dangjian.orgs.models import OfficerTerm, Organisation
+from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
+from dangjian.orgs.rules import ancestor_paths
 from dangjian.study.models import (
     Activity,
     ActivityStatus,
@@ -110,6 +111,26 @@ class ActivityFilters:
     status: str = ""
     org_id: int | None = None
     q: str = ""
+
+
+def speaker_root(org: Organisation) -> Organisation:
+    """The college a speaker may come from: the nearest committee at or above `org` (else `org`)."""
+    committees = Organisation.objects.filter(path__in=ancestor_paths(org.path), kind=OrgKind.COMMITTEE)
+    return committees.order_by("-path").first() or org
+
+
+def speaker_candidates(org: Organisation) -> tuple[list[Member], list[Member]]:
+    """Members who may give a lecture or report at `org`'s activity: those of `org` itself first,
+    then the rest of its college (a committee secretary lecturing at a branch)."""
+    root = speaker_root(org)
+    members = list(
+        Member.objects.current()
+        .filter(org__path__startswith=root.path)
+        .select_related("org")
+        .order_by("org__path", "name")
+    )
+    own = [m for m in members if m.org.path.startswith(org.path)]
+    return own, [m for m in members if not m.org.path.startswith(org.path)]
 
 
 def activity_list(

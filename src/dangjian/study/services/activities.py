@@ -26,6 +26,7 @@ from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.study import tokens
 from dangjian.study.models import (
     Activity,
+    ActivityPhoto,
     ActivityStatus,
     Attendance,
     AttendanceStatus,
@@ -39,6 +40,8 @@ from dangjian.study.models import (
 )
 from dangjian.study.rules import attendance as rules
 from dangjian.study.rules.hours import hours_from_minutes
+from dangjian.study.selectors.activities import speaker_root
+from dangjian.study.selectors.schedule import effective_settings
 
 ACTIVITY_FIELDS = [
     "form",
@@ -190,6 +193,16 @@ def _apply_times(activity: Activity, late_grace_minutes: int | None, credit_over
         activity.credit_minutes = rules.credit_minutes(activity.starts_at, activity.ends_at, activity.credit_minutes)
 
 
+def _check_speaker(activity: Activity) -> None:
+    """A speaker who is a member comes from the organiser's college."""
+    if activity.speaker_id is None:
+        return
+    root = speaker_root(activity.org)
+    speaker = activity.speaker
+    if speaker.org_id is None or not speaker.org.path.startswith(root.path):
+        raise DomainError(_("The speaker must be a member of %(org)s.") % {"org": root.name}, field="speaker")
+
+
 def _validate_choices(activity: Activity) -> None:
     if not activity.theme.strip():
         raise DomainError(_("Give the activity a theme."), field="theme")
@@ -255,6 +268,9 @@ def activity_create(
         speaker_name=speaker_name.strip(),
     )
     _validate_choices(activity)
+    _check_speaker(activity)
+    if late_grace_minutes is None:
+        late_grace_minutes = effective_settings(org).late_grace_minutes
     _apply_times(activity, late_grace_minutes, credit_minutes)
     joint = _check_joint_orgs(actor, org, joint_orgs)
     activity.save()
@@ -300,6 +316,7 @@ def activity_update(
     if credit_derived:
         activity.credit_overridden = False
     _validate_choices(activity)
+    _check_speaker(activity)
     _apply_times(activity, late_grace_minutes, credit_minutes)
     activity.save()
     changes = audit.diff(before, audit.snapshot(activity, ACTIVITY_FIELDS))
@@ -409,7 +426,8 @@ def activity_record(
 
 def _create_make_ups(activity: Activity, rows: list[Attendance], calendar: WorkingCalendar) -> int:
     """Make-up assignments for attendance rows that have none yet."""
-    due_on = rules.make_up_due_on(timezone.localdate(activity.starts_at), calendar)
+    working_days = effective_settings(activity.org).make_up_working_days
+    due_on = rules.make_up_due_on(timezone.localdate(activity.starts_at), calendar, working_days)
     MakeUp.objects.bulk_create([MakeUp(attendance=row, due_on=due_on) for row in rows])
     return len(rows)
 
@@ -694,3 +712,64 @@ def make_up_review(
         changes=changes,
     )
     return make_up
+
+
+# --- photos -----------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+PHOTOS_PER_ACTIVITY = 30
+
+
+def _photo_format(upload) -> str:
+    """The image format, read from the content (not the name); DomainError when it is not a photo."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > PHOTO_MAX_BYTES:
+        raise DomainError(
+            _("A photo may be at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}, field="image"
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise DomainError(_("The file is not a photo (JPEG, PNG, WebP or GIF)."), field="image") from None
+    finally:
+        upload.seek(0)
+    if kind not in PHOTO_FORMATS:
+        raise DomainError(_("The file is not a photo (JPEG, PNG, WebP or GIF)."), field="image")
+    return PHOTO_FORMATS[kind]
+
+
+@transaction.atomic(durable=True)
+def activity_photo_add(*, actor: User | None, activity: Activity, image, caption: str = "") -> ActivityPhoto:
+    """Attach a photo of the activity to its record."""
+    _check_manage(actor, activity)
+    extension = _photo_format(image)
+    if activity.photos.count() >= PHOTOS_PER_ACTIVITY:
+        raise DomainError(_("An activity keeps at most %(n)s photos.") % {"n": PHOTOS_PER_ACTIVITY}, field="image")
+    photo = ActivityPhoto(activity=activity, caption=caption.strip()[:200])
+    photo.image.save(f"activity-{activity.pk}.{extension}", image, save=False)
+    photo.save()
+    audit.record(
+        actor=actor,
+        action="activity.photo_add",
+        obj=activity,
+        org_path=activity.org.path,
+        changes={"photo": photo.pk, "caption": photo.caption},
+    )
+    return photo
+
+
+@transaction.atomic(durable=True)
+def activity_photo_remove(*, actor: User | None, photo: ActivityPhoto) -> None:
+    activity = photo.activity
+    _check_manage(actor, activity)
+    name, pk = photo.image.name, photo.pk
+    photo.delete()
+    transaction.on_commit(lambda: photo.image.storage.delete(name))
+    audit.record(
+        actor=actor, action="activity.photo_remove", obj=activity, org_path=activity.org.path, changes={"photo": pk}
+    )

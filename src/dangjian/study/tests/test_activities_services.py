@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import Conflict, DomainError, Forbidden
@@ -488,3 +489,36 @@ def test_officer_terms_count_for_the_officers_audience(college):
     )
     activity = ActivityFactory(org=college.branch, audience="officers", starts_at=START, ends_at=END, publish=True)
     assert "新委员" in names(activity.attendances.select_related("member"))
+
+
+# --- the speaker ------------------------------------------------------------------------------
+
+
+def test_the_speaker_comes_from_the_organisers_college(college):
+    from dangjian.orgs.tests.factories import OrganisationFactory
+    from dangjian.study.selectors.activities import speaker_candidates
+
+    starts = timezone.now() + datetime.timedelta(days=2)
+    committee_secretary = college.committee.officer_terms.get(position="secretary").member
+    lecture = services.activity_create(
+        actor=college.user("branch"),
+        org=college.branch,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        form="lecture",
+        theme="书记讲党课",
+        speaker=college.other_member,  # a student of another branch of the same college
+    )
+    assert lecture.speaker == college.other_member
+    services.activity_update(actor=None, activity=lecture, speaker=committee_secretary)
+    elsewhere = OrganisationFactory(kind="committee", name="经济学院党委", code="C02")
+    stranger = MemberFactory(org=OrganisationFactory(parent=elsewhere, code="B09"), name="外院党员")
+    with pytest.raises(DomainError) as caught:
+        services.activity_update(actor=None, activity=lecture, speaker=stranger)
+    assert caught.value.field == "speaker"
+    lecture.refresh_from_db()
+    assert lecture.speaker == committee_secretary
+    own, others = speaker_candidates(college.branch)
+    assert college.secretary in own
+    assert college.other_member in others
+    assert stranger not in own + others

@@ -3,11 +3,12 @@ with marking by hand; the full-screen check-in display and the member's check-in
 make-up and "我的学习" (a member's own study, on a phone first)."""
 
 import datetime
+import mimetypes
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -30,6 +31,7 @@ from dangjian.study.forms.activities import (
     LeaveForm,
     MakeUpSubmitForm,
     MarkForm,
+    PhotoForm,
     RecordForm,
     ReviewForm,
 )
@@ -102,7 +104,11 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
             "form": plan_item.form,
             "audience": plan_item.audience,
         }
-    form = ActivityForm(request.POST or None, initial=initial, orgs=_orgs_run(request.user))
+    orgs = _orgs_run(request.user)
+    chosen = str(request.POST.get("org") or initial["org"])
+    speakers_org = next((o for o in orgs if str(o.pk) == chosen), orgs[0] if orgs else None)
+    speakers = selectors.speaker_candidates(speakers_org) if speakers_org else ([], [])
+    form = ActivityForm(request.POST or None, initial=initial, orgs=orgs, speakers=speakers)
     if request.method == "POST" and form.is_valid():
         org = access_org(request.user, form.cleaned_data["org"], Perm.MANAGE_STUDY)
         try:
@@ -130,11 +136,17 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "starts_at": timezone.localtime(activity.starts_at),
         "ends_at": timezone.localtime(activity.ends_at),
         "place": activity.place,
+        "speaker": str(activity.speaker_id or ""),
         "speaker_name": activity.speaker_name,
         "late_grace_minutes": grace,
         "credit_minutes": activity.credit_minutes if activity.credit_overridden else None,
     }
-    form = ActivityForm(request.POST or None, initial=initial, audience_fixed=published)
+    form = ActivityForm(
+        request.POST or None,
+        initial=initial,
+        audience_fixed=published,
+        speakers=selectors.speaker_candidates(activity.org),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.activity_data()
         credit = data.pop("credit_minutes")
@@ -148,6 +160,14 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The activity has been saved."))
             return redirect("study:activity-detail", pk=activity.pk)
     return render(request, "study/activities_form.html", {"form": form, "activity": activity})
+
+
+@page(perm=Perm.MANAGE_STUDY)
+def activity_speakers(request: AuthedRequest) -> HttpResponse:
+    """The speaker field for another organiser (HTMX, when the organiser changes on the form)."""
+    org = access_org(request.user, request.GET.get("org"), Perm.MANAGE_STUDY)
+    form = ActivityForm(speakers=selectors.speaker_candidates(org))
+    return HttpResponse(str(form["speaker"]))
 
 
 # --- detail and actions -----------------------------------------------------------------------
@@ -250,7 +270,59 @@ def activity_record(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The record has been saved."))
             return redirect("study:activity-detail", pk=activity.pk)
-    return render(request, "study/activities_record.html", {"form": form, "activity": activity})
+    return render(
+        request,
+        "study/activities_record.html",
+        {"form": form, "activity": activity, "photo_form": PhotoForm(), "photos": activity.photos.all()},
+    )
+
+
+@page
+@require_POST
+def activity_photo_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk, manage=True)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_photo_add(actor=request.user, activity=activity, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The photo has been added."))
+            return redirect("study:activity-record", pk=activity.pk)
+    record = RecordForm(
+        initial={"minutes": activity.minutes, "decisions": activity.decisions, "summary": activity.summary}
+    )
+    return render(
+        request,
+        "study/activities_record.html",
+        {"form": record, "activity": activity, "photo_form": form, "photos": activity.photos.all()},
+        status=400,
+    )
+
+
+@page
+@require_POST
+def activity_photo_remove(request: AuthedRequest, pk: int, photo_id: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, pk, manage=True)
+    photo = activity.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404()
+    services.activity_photo_remove(actor=request.user, photo=photo)
+    messages.success(request, _("The photo has been removed."))
+    return redirect("study:activity-record", pk=activity.pk)
+
+
+@page
+def activity_photo(request: AuthedRequest, pk: int, photo_id: int) -> HttpResponse:
+    """A photo of the activity, for those who may see the activity (uploads are not public files)."""
+    activity = selectors.access_activity(request.user, pk)
+    photo = activity.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404()
+    response = FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @page
@@ -492,6 +564,10 @@ def my_study(request: AuthedRequest) -> HttpResponse:
 urlpatterns = [
     path("activities/", activity_list, name="activity-list"),
     path("activities/new/", activity_create, name="activity-create"),
+    path("activities/speakers/", activity_speakers, name="activity-speakers"),
+    path("activities/<int:pk>/photos/", activity_photo_add, name="activity-photo-add"),
+    path("activities/<int:pk>/photos/<int:photo_id>/", activity_photo, name="activity-photo"),
+    path("activities/<int:pk>/photos/<int:photo_id>/remove/", activity_photo_remove, name="activity-photo-remove"),
     path("activities/<int:pk>/", activity_detail, name="activity-detail"),
     path("activities/<int:pk>/edit/", activity_edit, name="activity-edit"),
     path("activities/<int:pk>/publish/", activity_publish, name="activity-publish"),
