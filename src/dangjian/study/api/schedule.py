@@ -82,7 +82,7 @@ def _settings_out(org) -> dict:
 @router.get(
     "/orgs/{org_id}/settings",
     operation_id="study_settings_get",
-    response={200: SettingsOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: SettingsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="An organisation's study settings",
     description=f"For officers who manage study there. {NOT_VISIBLE}",
 )
@@ -109,7 +109,7 @@ def study_settings_update(request, org_id: int, payload: SettingsIn):
 @router.post(
     "/plan-items/{item_id}/schedule",
     operation_id="plan_item_schedule",
-    response={201: list[ActivityOut], 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={201: list[ActivityOut], 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Draft a regular item's activities",
     description=(
         "For a regular item: one draft activity in each remaining month of the semester, on the organisation's "
