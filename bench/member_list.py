@@ -85,7 +85,7 @@ class Server:
     def __init__(self, port: int, workers: int):
         self.port = port
         env = {**os.environ, "DANGJIAN_WORKERS": str(workers)}
-        command = [str(Path(sys.executable).with_name("dangjian")), "serve", "--port", str(port)]
+        command = [str(Path(sys.executable).with_name("dangjian")), "serve", "--no-worker", "--port", str(port)]
         self.log = (common.OUT / "server.log").open("w")
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=common.ROOT)
 

@@ -130,6 +130,18 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "study:reflection-list": ("get", allow(200, ANY_VIEWER)),
     "study:ledger": ("get", allow(200, ANY_VIEWER)),
     "study:ledger-export": ("get", allow(200, ANY_VIEWER)),
+    # Library: a published material of the faculty branch for all members, and a draft of it.
+    "library:index": ("get", allow(200, LOGGED_IN)),
+    "library:upload": ("get", allow(200, ANY_MANAGER)),
+    "library:video-create": ("get", allow(200, ANY_MANAGER)),
+    "library:detail": ("get", allow(200, MEMBER_VIEWERS)),
+    "library:edit": ("get", allow(200, STUDY_MANAGERS)),
+    "library:publish": ("post", allow(302, STUDY_MANAGERS)),
+    "library:withdraw": ("post", allow(302, STUDY_MANAGERS)),
+    "library:delete": ("post", allow(302, STUDY_MANAGERS)),
+    "library:read": ("get", allow(200, MEMBER_VIEWERS)),
+    "library:read-font": ("post", allow(302, MEMBER_VIEWERS)),
+    "library:download": ("get", allow(200, MEMBER_VIEWERS)),
 }
 
 SKIPPED_NAMESPACES = {"api"}
@@ -269,6 +281,40 @@ class Study:
 
         return reading_list(self.college.secretary.user, self.college.branch)
 
+    @cached_property
+    def material(self):
+        """A published text of the faculty branch, for all members, with its file."""
+        return self._material("学习党章的体会", published=True)
+
+    @cached_property
+    def draft_material(self):
+        return self._material("支部学习安排（草稿）", published=False)
+
+    def _material(self, title: str, *, published: bool):
+        from django.core.files.base import ContentFile
+
+        from dangjian.library import search
+        from dangjian.library.models import Material, MaterialPage
+
+        text = f"{title}：主题党日学习党章，党员交流学习体会。"
+        material = Material(
+            org=self.college.branch,
+            title=title,
+            area="rules",
+            kind="txt",
+            status="published" if published else "draft",
+            published_at=timezone.now() if published else None,
+            extraction="ready",
+            page_count=1,
+            keywords=["主题党日", "党章", "学习", "党员", "体会"],
+            original_name="党章.txt",
+        )
+        material.file.save("党章.txt", ContentFile(text.encode()), save=False)
+        material.save()
+        MaterialPage.objects.create(material=material, number=1, text=text)
+        search.index_material(material.pk, title=title, keywords=material.keywords, text=text)
+        return material
+
     def check_in_token(self) -> str:
         from dangjian.study import tokens
 
@@ -336,6 +382,14 @@ STUDY_KWARGS: dict[str, Callable[[Study], dict]] = {
     "study:selfstudy-edit": lambda s: {"pk": s.self_study.pk},
     "study:selfstudy-delete": lambda s: {"pk": s.self_study.pk},
     "study:readinglist-edit": lambda s: {"pk": s.reading_list.pk},
+    "library:detail": lambda s: {"pk": s.material.pk},
+    "library:edit": lambda s: {"pk": s.material.pk},
+    "library:publish": lambda s: {"pk": s.draft_material.pk},
+    "library:withdraw": lambda s: {"pk": s.material.pk},
+    "library:delete": lambda s: {"pk": s.draft_material.pk},
+    "library:read": lambda s: {"pk": s.material.pk},
+    "library:read-font": lambda s: {"pk": s.material.pk},
+    "library:download": lambda s: {"pk": s.material.pk},
 }
 
 # URL name → the query string a GET sends.
@@ -346,11 +400,12 @@ QUERY: dict[str, Callable[[College], dict]] = {
 # URL name → the form a POST sends (the others send none).
 POST_DATA: dict[str, dict] = {
     "study:calendar-day-set": {"date": "2026-10-01", "kind": "holiday", "name": "国庆节"},
+    "library:read-font": {"size": "20"},
 }
 
 
 def _kwargs(name: str, college: College, study: Study) -> dict:
-    if name.startswith("study:"):
+    if name.startswith(("study:", "library:")):
         return STUDY_KWARGS[name](study) if name in STUDY_KWARGS else {}
     pattern = discovered_pages()[name].pattern
     keys = set(pattern.converters)
@@ -452,6 +507,21 @@ OPERATIONS: dict[str, dict[str, int]] = {
     "reading_list_list": allow(200, LOGGED_IN, anon=API_ANON),
     "reading_list_create": allow(201, STUDY_MANAGERS, anon=API_ANON) | {AUDITOR: 403},
     "ledger_get": allow(200, ANY_VIEWER, anon=API_ANON),
+    # Library: the faculty branch's published material (and a draft of it).
+    "material_list": allow(200, LOGGED_IN, anon=API_ANON),
+    "material_get": allow(200, MEMBER_VIEWERS, anon=API_ANON),
+    "material_upload": allow(201, STUDY_MANAGERS, anon=API_ANON),
+    "material_video_create": allow(201, STUDY_MANAGERS, anon=API_ANON),
+    "material_update": allow(200, STUDY_MANAGERS, anon=API_ANON),
+    "material_publish": allow(200, STUDY_MANAGERS, anon=API_ANON),
+    "material_withdraw": allow(200, STUDY_MANAGERS, anon=API_ANON),
+    "material_delete": allow(204, STUDY_MANAGERS, anon=API_ANON),
+    "material_page_get": allow(200, MEMBER_VIEWERS, anon=API_ANON),
+    # Accounts without a member record read but accrue nothing.
+    "reading_beat_create": allow(200, MEMBER_VIEWERS, anon=API_ANON),
+    "reading_position_get": allow(200, MEMBER_VIEWERS, anon=API_ANON),
+    "reading_position_update": allow(200, MEMBER_VIEWERS, anon=API_ANON) | {ADMIN: 403, AUDITOR: 403},
+    "my_reading_get": allow(200, WITH_MEMBER_RECORD, anon=API_ANON),
     "my_hours_get": allow(200, WITH_MEMBER_RECORD, anon=API_ANON),
 }
 
@@ -538,6 +608,29 @@ STUDY_REQUESTS: dict[str, Callable[[Study], tuple[dict, dict, dict | None]]] = {
         {"org": s.college.branch.pk, "title": "必读书目", "items": [{"title": "党章"}]},
     ),
     "ledger_get": lambda s: ({}, {}, None),
+    "material_list": lambda s: ({}, {"q": "党章"}, None),
+    "material_get": lambda s: ({"material_id": s.material.pk}, {}, None),
+    "material_upload": lambda s: ({}, {}, "upload"),
+    "material_video_create": lambda s: (
+        {},
+        {},
+        {
+            "org": s.college.branch.pk,
+            "title": "专题片",
+            "video_url": "https://video.example.edu.cn/1",
+            "duration_minutes": 30,
+            "area": "tradition",
+        },
+    ),
+    "material_update": lambda s: ({"material_id": s.material.pk}, {}, {"source": "支部"}),
+    "material_publish": lambda s: ({"material_id": s.draft_material.pk}, {}, None),
+    "material_withdraw": lambda s: ({"material_id": s.material.pk}, {}, None),
+    "material_delete": lambda s: ({"material_id": s.draft_material.pk}, {}, None),
+    "material_page_get": lambda s: ({"material_id": s.material.pk, "number": 1}, {}, None),
+    "reading_beat_create": lambda s: ({"material_id": s.material.pk}, {}, {"page": 1}),
+    "reading_position_get": lambda s: ({"material_id": s.material.pk}, {}, None),
+    "reading_position_update": lambda s: ({"material_id": s.material.pk}, {}, {"page": 1}),
+    "my_reading_get": lambda s: ({}, {}, None),
     "my_hours_get": lambda s: ({}, {}, None),
 }
 
@@ -607,7 +700,23 @@ def test_api_permissions(college, operation):
         user = None if role == ANON or operation == "auth_token_create" else college.user(role)
         client = ApiClient(user)
         url = path.removeprefix("/api/v1").format(**params)
-        response = client.get(url, query) if method == "get" else getattr(client, method)(url, body)
+        if body == "upload":  # multipart: a small text file
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = {
+                "org": college.branch.pk,
+                "area": "theory",
+                "file": SimpleUploadedFile(f"{role}.txt", f"{role}学习党章".encode()),
+            }
+            response = client.post_form(url, data)
+        elif method == "get":
+            response = client.get(url, query)
+        elif method == "delete":
+            response = client.delete(url)
+        else:
+            response = getattr(client, method)(url, body)
+        if response.status_code == 204:
+            return response
         assert response["Content-Type"].startswith("application/json"), f"{operation} as {role}"
         return response
 

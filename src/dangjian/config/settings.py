@@ -184,6 +184,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Study materials: the largest upload accepted.
 DANGJIAN_LIBRARY_MAX_BYTES = env_int("DANGJIAN_LIBRARY_MAX_BYTES", 50 * 1024 * 1024)
+# Minutes of active reading a day that count as self-study (domain.md §2: a daily cap is common).
+DANGJIAN_READING_DAILY_CAP_MINUTES = env_int("DANGJIAN_READING_DAILY_CAP_MINUTES", 60)
 
 # Background work (text extraction of long documents) through Django's tasks framework, kept in
 # the database and run by `dangjian db_worker` (`dangjian serve` starts one beside the server).

@@ -200,7 +200,8 @@ class ReadingSession(models.Model):
         verbose_name = _("reading session")
         verbose_name_plural = _("reading sessions")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["member", "day"], name="library_session_member_day")]
+        # Covering the ledger's grouped sum of active time per member and day.
+        indexes = [models.Index(fields=["member", "day", "active_seconds"], name="library_session_member_day")]
 
     def __str__(self) -> str:
         return f"{self.member} · {self.material} · {self.day}"

@@ -42,6 +42,7 @@ def _items(request) -> list[NavItem]:
     if scope.member_id:
         items.append(NavItem("study:my-study", reverse("study:my-study"), _("My study"), _("Study"), "✓"))
         items.append(NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "✎"))
+    items.append(NavItem("library:", reverse("library:index"), _("Study materials"), _("Library"), "❏"))
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
         items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "∑"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):

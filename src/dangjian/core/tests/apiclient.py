@@ -24,6 +24,13 @@ class ApiClient(Client):
     def patch(self, path, data=None, **kwargs):
         return super().patch(API + path, data if data is not None else {}, content_type="application/json", **kwargs)
 
+    def post_form(self, path, data, **kwargs):
+        """A multipart/form-data POST, for uploads."""
+        return super().post(API + path, data, **kwargs)
+
+    def delete(self, path, data=None, **kwargs):
+        return super().delete(API + path, data or "", content_type="application/json", **kwargs)
+
     def put(self, path, data=None, **kwargs):
         return super().put(API + path, data if data is not None else {}, content_type="application/json", **kwargs)
 

@@ -5,6 +5,19 @@ from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import API, ApiClient, api_as
 
 OPERATIONS = {
+    "material_list",
+    "material_get",
+    "material_upload",
+    "material_video_create",
+    "material_update",
+    "material_publish",
+    "material_withdraw",
+    "material_delete",
+    "material_page_get",
+    "reading_beat_create",
+    "reading_position_get",
+    "reading_position_update",
+    "my_reading_get",
     "study_settings_get",
     "study_settings_update",
     "plan_item_schedule",

@@ -8,6 +8,7 @@ from dangjian.accounts.tests.factories import UserFactory
 from dangjian.core.management.commands import serve
 from dangjian.core.models import AuditEvent
 from dangjian.demo import generator
+from dangjian.demo.library import load as library_load
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.tests.factories import OrganisationFactory
@@ -18,10 +19,19 @@ SMALL = generator.Scale(committees=1, branches=8, members=60)
 @pytest.fixture
 def small_demo(monkeypatch):
     monkeypatch.setattr(generator, "DEMO_SCALE", SMALL)
+    monkeypatch.setattr(library_load, "MATERIAL_LIMIT", 6)
 
 
 @pytest.fixture
-def execve(monkeypatch):
+def started(monkeypatch):
+    """The background processes `serve` starts (recorded, not started)."""
+    calls = []
+    monkeypatch.setattr(serve.subprocess, "Popen", lambda argv, env: calls.append(argv))
+    return calls
+
+
+@pytest.fixture
+def execve(monkeypatch, started):
     calls = []
     monkeypatch.setattr(serve.os, "execve", lambda path, argv, env: calls.append((path, argv, env)))
     return calls
@@ -105,6 +115,7 @@ def test_serve_execs_granian_in_wsgi_mode(execve, monkeypatch, settings):
     assert argv[argv.index("--host") + 1] == "127.0.0.1"
     assert env["DANGJIAN_DATA_DIR"] == str(settings.DATA_DIR)
     assert "http://127.0.0.1:9001/" in out.getvalue()
+
     assert (settings.STATIC_ROOT / "django_htmx" / "htmx-2.min.js").exists()  # collected
 
 
@@ -112,3 +123,10 @@ def test_serve_refuses_zero_workers(execve):
     with pytest.raises(CommandError):
         call_command("serve", "--workers", "0")
     assert execve == []
+
+
+def test_serve_starts_a_task_worker_unless_told_not_to(execve, started):
+    call_command("serve", "--port", "9002", stdout=io.StringIO())
+    assert [argv[-1] for argv in started] == ["db_worker"]
+    call_command("serve", "--port", "9003", "--no-worker", stdout=io.StringIO())
+    assert len(started) == 1

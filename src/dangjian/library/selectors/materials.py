@@ -10,15 +10,19 @@ Who sees a material:
 - an administrator: everything.
 """
 
-from django.db.models import Q, QuerySet
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
-from dangjian.library.models import Material, MaterialStatus
+from dangjian.library import search
+from dangjian.library.models import Material, MaterialStatus, Tag
 from dangjian.members.models import Member
-from dangjian.orgs.models import OfficerTerm
+from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.orgs.rules import ancestor_paths
 from dangjian.study.models import Audience
 from dangjian.study.rules.attendance import in_audience
@@ -81,3 +85,88 @@ def access_material(actor: User, material_id, *, manage: bool = False) -> Materi
     if manage and not may_manage(actor, material):
         raise NotFound()
     return material
+
+
+@dataclass(frozen=True)
+class MaterialFilters:
+    q: str = ""
+    area: str = ""
+    tag: str = ""
+    kind: str = ""
+    org: int | None = None  # this organisation's materials and those of its subtree
+    published_from: datetime.date | None = None
+    published_to: datetime.date | None = None
+    status: str = ""
+
+
+@dataclass
+class Found:
+    material: Material
+    snippet: str = ""
+
+
+@dataclass
+class FoundPage:
+    total: int
+    rows: list[Found] = field(default_factory=list)
+
+
+def _filtered(actor: User, filters: MaterialFilters) -> QuerySet[Material]:
+    materials = visible_materials(actor)
+    if filters.area:
+        materials = materials.filter(area=filters.area)
+    if filters.kind:
+        materials = materials.filter(kind=filters.kind)
+    if filters.tag:
+        materials = materials.filter(tags__name=filters.tag)
+    if filters.status:
+        materials = materials.filter(status=filters.status)
+    if filters.org is not None:
+        org = Organisation.objects.filter(pk=filters.org).only("path").first()
+        materials = materials.filter(org__path__startswith=org.path) if org else materials.none()
+    if filters.published_from:
+        materials = materials.filter(published_on__gte=filters.published_from)
+    if filters.published_to:
+        materials = materials.filter(published_on__lte=filters.published_to)
+    return materials
+
+
+def material_find(actor: User, filters: MaterialFilters, *, limit: int = 20, offset: int = 0) -> FoundPage:
+    """The materials the actor may see that match: ranked by the full-text index when there is a
+    query (with highlighted snippets), newest first otherwise."""
+    materials = _filtered(actor, filters)
+    if filters.q.strip():
+        result = search.search(filters.q, materials=materials, limit=limit, offset=offset)
+        by_id = (
+            Material.objects.select_related("org")
+            .prefetch_related("tags")
+            .in_bulk([h.material_id for h in result.hits])
+        )
+        return FoundPage(
+            total=result.total,
+            rows=[Found(by_id[h.material_id], h.snippet) for h in result.hits if h.material_id in by_id],
+        )
+    ordered = materials.select_related("org").prefetch_related("tags").order_by("-published_on", "-pk")
+    return FoundPage(total=materials.count(), rows=[Found(m) for m in ordered[offset : offset + limit]])
+
+
+def tags_in_use(actor: User, limit: int = 30) -> list[str]:
+    """The most used tags among the materials the actor may see, for the filter."""
+    return list(
+        Tag.objects.filter(materials__in=visible_materials(actor))
+        .annotate(n=Count("materials"))
+        .order_by("-n", "name")
+        .values_list("name", flat=True)[:limit]
+    )
+
+
+def orgs_managed(actor: User) -> list[Organisation]:
+    """Organisations whose library the actor manages (may upload to)."""
+    scope = scope_for(actor)
+    roots = scope.paths(MANAGE_PERM)
+    if not roots:
+        return []
+    condition = Q()
+    for root in roots:
+        condition |= Q(path__startswith=root)
+    return list(Organisation.objects.filter(condition).exclude(kind="group").order_by("path"))

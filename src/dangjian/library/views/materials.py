@@ -1,3 +1,192 @@
-"""Pages of the library: materials."""
+"""Pages of the library: find (search as you type), upload, films, a material's page, metadata,
+publishing and withdrawal."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from dangjian.core.errors import DomainError
+from dangjian.core.http import AuthedRequest
+from dangjian.library.forms import FindForm, MaterialForm, UploadForm, VideoForm
+from dangjian.library.models import Extraction
+from dangjian.library.selectors import materials as selectors
+from dangjian.library.services import materials as services
+from dangjian.orgs.models import Organisation
+from dangjian.orgs.permissions import access_org
+from dangjian.web.http import add_domain_error, page
+
+PER_PAGE = 20
+
+
+def _filter_orgs(actor) -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(materials__in=selectors.visible_materials(actor)).distinct().order_by("path")
+    )
+
+
+@page
+@vary_on_headers("HX-Request")
+def library_index(request: AuthedRequest) -> HttpResponse:
+    managed = selectors.orgs_managed(request.user)
+    form = FindForm(request.GET or None, orgs=_filter_orgs(request.user), managing=bool(managed))
+    filters = selectors.MaterialFilters(**form.cleaned_data) if form.is_valid() else selectors.MaterialFilters()
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    found = selectors.material_find(request.user, filters, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    context = {
+        "form": form,
+        "found": found,
+        "filters": filters,
+        "page_number": number,
+        "has_next": number * PER_PAGE < found.total,
+        "can_upload": bool(managed),
+        "tags": selectors.tags_in_use(request.user),
+    }
+    if request.htmx and request.htmx.target == "library-results":
+        return render(request, "library/index.html#results", context)
+    return render(request, "library/index.html", context)
+
+
+def _upload_page(request: AuthedRequest, form_class, template: str, create):
+    orgs = selectors.orgs_managed(request.user)
+    if not orgs:
+        raise DomainError()  # never reached: `page(perm=…)` already refused
+    form = form_class(request.POST or None, request.FILES or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        org = access_org(request.user, form.cleaned_data["org"], selectors.MANAGE_PERM)
+        try:
+            material = create(actor=request.user, org=org, **form.service_data())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is in the library as a draft: check it and publish it.") % {"title": material.title},
+            )
+            return redirect("library:edit", pk=material.pk)
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+@page(perm=selectors.MANAGE_PERM)
+@require_http_methods(["GET", "POST"])
+def material_upload(request: AuthedRequest) -> HttpResponse:
+    def create(*, file, **data):
+        return services.material_upload(file=file, **data)
+
+    return _upload_page(request, UploadForm, "library/upload.html", create)
+
+
+@page(perm=selectors.MANAGE_PERM)
+@require_http_methods(["GET", "POST"])
+def video_create(request: AuthedRequest) -> HttpResponse:
+    return _upload_page(request, VideoForm, "library/video_form.html", services.material_video_create)
+
+
+@page
+@vary_on_headers("HX-Request")
+def material_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    material = selectors.access_material(request.user, pk)
+    context = {
+        "material": material,
+        "can_manage": selectors.may_manage(request.user, material),
+        "tags": list(material.tags.values_list("name", flat=True)),
+        "working": material.extraction in (Extraction.PENDING, Extraction.RUNNING),
+    }
+    if request.htmx and request.htmx.target == "material-status":
+        return render(request, "library/detail.html#status", context)
+    return render(request, "library/detail.html", context)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def material_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    material = selectors.access_material(request.user, pk, manage=True)
+    initial = {
+        "title": material.title,
+        "source": material.source,
+        "published_on": material.published_on,
+        "area": material.area,
+        "audience": material.audience,
+        "summary": material.summary,
+        "keywords": "，".join(material.keywords),
+        "tags": "，".join(material.tags.values_list("name", flat=True)),
+        "downloadable": material.downloadable,
+    }
+    form = MaterialForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.material_update(actor=request.user, material=material, **form.service_data())
+            if "publish" in request.POST:
+                services.material_publish(actor=request.user, material=material)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if "publish" in request.POST:
+                messages.success(request, _("“%(title)s” has been published.") % {"title": material.title})
+            else:
+                messages.success(request, _("The material has been saved."))
+            return redirect("library:detail", pk=material.pk)
+    return render(
+        request,
+        "library/edit.html",
+        {
+            "form": form,
+            "material": material,
+            "working": material.extraction in (Extraction.PENDING, Extraction.RUNNING),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _action(request: AuthedRequest, pk: int, act, done: str) -> HttpResponse:
+    material = selectors.access_material(request.user, pk, manage=True)
+    try:
+        act(actor=request.user, material=material)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done % {"title": material.title})
+    return redirect("library:detail", pk=material.pk)
+
+
+@page
+@require_POST
+def material_publish(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(request, pk, services.material_publish, _("“%(title)s” has been published."))
+
+
+@page
+@require_POST
+def material_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(request, pk, services.material_withdraw, _("“%(title)s” has been withdrawn."))
+
+
+@page
+@require_POST
+def material_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    material = selectors.access_material(request.user, pk, manage=True)
+    try:
+        services.material_delete(actor=request.user, material=material)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("library:detail", pk=pk)
+    messages.success(request, _("“%(title)s” has been deleted.") % {"title": material.title})
+    return redirect("library:index")
+
+
+urlpatterns = [
+    path("", library_index, name="index"),
+    path("upload/", material_upload, name="upload"),
+    path("videos/new/", video_create, name="video-create"),
+    path("<int:pk>/", material_detail, name="detail"),
+    path("<int:pk>/edit/", material_edit, name="edit"),
+    path("<int:pk>/publish/", material_publish, name="publish"),
+    path("<int:pk>/withdraw/", material_withdraw, name="withdraw"),
+    path("<int:pk>/delete/", material_delete, name="delete"),
+]

@@ -198,8 +198,7 @@ def _check_speaker(activity: Activity) -> None:
     if activity.speaker_id is None:
         return
     root = speaker_root(activity.org)
-    speaker = activity.speaker
-    if speaker.org_id is None or not speaker.org.path.startswith(root.path):
+    if not Member.objects.filter(pk=activity.speaker_id, org__path__startswith=root.path).exists():
         raise DomainError(_("The speaker must be a member of %(org)s.") % {"org": root.name}, field="speaker")
 
 

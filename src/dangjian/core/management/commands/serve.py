@@ -4,9 +4,14 @@ Workers come from `--workers` or DANGJIAN_WORKERS (default 1, right for SQLite),
 worker from DANGJIAN_THREADS. The command replaces its own process with granian (`python -m granian` of the same
 interpreter), so granian receives the signals directly and no Django process lingers beside it.
 WhiteNoise serves the collected static files from inside the application.
+
+Unless `--no-worker` is given, one background worker (`dangjian db_worker`: Django's tasks kept in
+the database, e.g. reading a long PDF into pages) starts beside the server in the same process
+group, so Ctrl+C stops both. A deployment may run its workers separately and pass `--no-worker`.
 """
 
 import os
+import subprocess
 import sys
 
 from django.conf import settings
@@ -63,8 +68,11 @@ class Command(BaseCommand):
             default=None,
             help="Worker processes (default: the DANGJIAN_WORKERS environment variable, else 1).",
         )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start a background task worker beside the server."
+        )
 
-    def handle(self, *args, host: str, port: int, workers: int | None, **options):
+    def handle(self, *args, host: str, port: int, workers: int | None, no_worker: bool = False, **options):
         workers = workers if workers is not None else env_int("DANGJIAN_WORKERS", 1)
         if workers < 1:
             raise CommandError(_("The number of workers must be at least 1."))
@@ -86,5 +94,8 @@ class Command(BaseCommand):
             "DANGJIAN_DATA_DIR": str(settings.DATA_DIR),
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "dangjian.config.settings"),
         }
+        if not no_worker:
+            # The worker outlives this Python image: execve keeps the process, so it stays our child.
+            subprocess.Popen([sys.executable, "-m", "dangjian.cli", "db_worker"], env=env)  # noqa: S603
         argv = granian_argv(host=host, port=port, workers=workers, threads=default_threads())
         os.execve(argv[0], argv, env)  # noqa: S606 - replaces this process with the server

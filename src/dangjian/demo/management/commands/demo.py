@@ -17,6 +17,7 @@ from dangjian.accounts.models import User
 from dangjian.core.management.commands.serve import DEFAULT_HOST, DEFAULT_PORT
 from dangjian.demo import generator
 from dangjian.demo import study as demo_study
+from dangjian.demo.library.load import library_demo_ensure
 from dangjian.members.models import Member, Membership
 from dangjian.orgs.models import Organisation
 
@@ -78,6 +79,12 @@ class Command(BaseCommand):
                 )
         if line := demo_study.study_demo_summary(demo_study.study_demo_ensure()):
             self.stdout.write(line)
+        library = library_demo_ensure()
+        if library.built:
+            self.stdout.write(
+                _("Study materials: %(materials)d in the library, %(sessions)d reading sessions behind the ledgers.")
+                % {"materials": library.materials, "sessions": library.sessions}
+            )
         self._print_accounts()
         if no_serve:
             return

@@ -1,0 +1,43 @@
+"""Chinese full-text search, keyword suggestion and summaries for the library.
+
+from dangjian.library import search
+search.index_material(material.pk, title=..., keywords=[...], text=...)
+result = search.search("主题党日", materials=visible_materials(actor))
+search.suggest_keywords(text, document_frequency=search.document_frequency,
+                        documents=search.document_count())
+"""
+
+from dangjian.library.search.backends import (
+    Hit,
+    IndexEntry,
+    SearchResult,
+    clear,
+    document_count,
+    document_frequency,
+    index_material,
+    index_materials,
+    material_entries,
+    rebuild,
+    remove_material,
+    search,
+    search_words,
+)
+from dangjian.library.search.keywords import suggest_keywords, summarize
+
+__all__ = [
+    "Hit",
+    "IndexEntry",
+    "SearchResult",
+    "clear",
+    "document_count",
+    "document_frequency",
+    "index_material",
+    "index_materials",
+    "material_entries",
+    "rebuild",
+    "remove_material",
+    "search",
+    "search_words",
+    "suggest_keywords",
+    "summarize",
+]

@@ -1,0 +1,400 @@
+"""Study materials: upload, extraction into pages, metadata, publishing, and the search index.
+
+An upload is checked before anything is stored: the type by content, the size, a duplicate by
+content hash, and — for files small enough to read at once — the whole extraction, so a broken,
+encrypted, empty or text-less file is refused with its reason and leaves nothing behind. A large
+file (a 300-page PDF) is stored and read in the background (`library.tasks`), its progress shown
+on its page; should that extraction fail, the material stays a draft marked "failed" with the
+reason, and may be deleted.
+"""
+
+import hashlib
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.models import User
+from dangjian.accounts.permissions import scope_for
+from dangjian.core import audit
+from dangjian.core.errors import Conflict, DomainError, Forbidden
+from dangjian.library import extraction, search
+from dangjian.library.models import (
+    ContentArea,
+    Extraction,
+    Material,
+    MaterialKind,
+    MaterialPage,
+    MaterialStatus,
+    Tag,
+)
+from dangjian.library.selectors.materials import MANAGE_PERM
+from dangjian.orgs.models import Organisation
+from dangjian.study.models import Audience
+
+logger = logging.getLogger(__name__)
+
+# Files up to this size are read while the uploader waits; larger ones in the background.
+READ_AT_ONCE_BYTES = 4 * 1024 * 1024
+KEYWORDS_MIN, KEYWORDS_MAX = 5, 10
+METADATA_FIELDS = [
+    "title",
+    "source",
+    "published_on",
+    "area",
+    "audience",
+    "summary",
+    "keywords",
+    "downloadable",
+    "video_url",
+    "duration_minutes",
+]
+MAX_TAGS = 10
+
+
+def _check(actor: User | None, org: Organisation) -> None:
+    if actor is not None and not scope_for(actor).allows(MANAGE_PERM, org.path):
+        raise Forbidden()
+
+
+def _sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def _check_choices(material: Material) -> None:
+    if not material.title.strip():
+        raise DomainError(_("Give the material a title."), field="title")
+    if material.area not in ContentArea.values:
+        raise DomainError(_("Choose a content area."), field="area")
+    if material.audience not in Audience.values:
+        raise DomainError(_("Choose an audience."), field="audience")
+
+
+def _clean_keywords(keywords) -> list[str]:
+    seen: list[str] = []
+    for word in keywords or []:
+        word = str(word).strip()
+        if word and word not in seen:
+            seen.append(word[:32])
+    if len(seen) > KEYWORDS_MAX:
+        raise DomainError(_("Give at most %(n)s keywords.") % {"n": KEYWORDS_MAX}, field="keywords")
+    return seen
+
+
+def _tag_names(names) -> list[str]:
+    names = sorted({str(name).strip()[:32] for name in names or [] if str(name).strip()})
+    if len(names) > MAX_TAGS:
+        raise DomainError(_("Give at most %(n)s tags.") % {"n": MAX_TAGS}, field="tags")
+    return names
+
+
+def _set_tags(material: Material, names: list[str]) -> list[str]:
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in names]
+    material.tags.set(tags)
+    return names
+
+
+def _text_of(material: Material) -> str:
+    return "\n\n".join(material.pages.order_by("number").values_list("text", flat=True))
+
+
+def _reindex(material: Material, text: str | None = None) -> None:
+    if text is None:
+        text = _text_of(material) if not material.is_video else material.summary
+    search.index_material(material.pk, title=material.title, keywords=list(material.keywords), text=text)
+
+
+def _store_pages(material: Material, result: extraction.Extracted) -> str:
+    """Replace the material's pages with the extracted ones; propose title, summary and keywords."""
+    material.pages.all().delete()
+    MaterialPage.objects.bulk_create(
+        [MaterialPage(material=material, number=i, text=text) for i, text in enumerate(result.pages, start=1)],
+        batch_size=500,
+    )
+    text = "\n\n".join(result.pages)
+    material.page_count = len(result.pages)
+    if not material.title.strip():
+        material.title = (result.title or Path(material.original_name).stem)[:200]
+    if not material.summary:
+        material.summary = search.summarize(text)
+    if not material.keywords:
+        material.keywords = search.suggest_keywords(
+            text, document_frequency=search.document_frequency, documents=search.document_count(), limit=KEYWORDS_MAX
+        )
+    material.extraction = Extraction.READY
+    material.extraction_progress = 100
+    material.extraction_error = ""
+    return text
+
+
+@transaction.atomic(durable=True)
+def material_upload(
+    *,
+    actor: User | None,
+    org: Organisation,
+    file,
+    title: str = "",
+    area: str = ContentArea.THEORY,
+    audience: str = Audience.ALL,
+    source: str = "",
+    published_on=None,
+    downloadable: bool = True,
+    tags=(),
+) -> Material:
+    """Store an uploaded file as a draft material of `org`, its text read at once or in the background."""
+    _check(actor, org)
+    name = Path(getattr(file, "name", "") or "upload").name
+    limit = settings.DANGJIAN_LIBRARY_MAX_BYTES
+    if file.size > limit:
+        raise DomainError(
+            _("The file is larger than %(mb)s MB. Split it or reduce its size (e.g. compress the images).")
+            % {"mb": limit // (1024 * 1024)},
+            field="file",
+        )
+    try:
+        kind = extraction.sniff(file, name)
+    except extraction.ExtractionFailed as exc:
+        exc.field = "file"
+        raise
+    digest = _sha256(file)
+    twin = Material.objects.filter(sha256=digest).select_related("org").first()
+    if twin is not None:
+        raise Conflict(
+            _("This file is already in the library as “%(title)s” (%(org)s).")
+            % {"title": twin.title, "org": twin.org.name},
+            field="file",
+        )
+    material = Material(
+        org=org,
+        kind=kind,
+        title=title.strip()[:200],
+        area=area,
+        audience=audience,
+        source=source.strip()[:200],
+        published_on=published_on,
+        downloadable=downloadable,
+        original_name=name[:255],
+        size=file.size,
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    result = None
+    if file.size <= READ_AT_ONCE_BYTES:
+        try:
+            result = extraction.extract(file, kind)  # refuses a broken, encrypted or empty file: nothing stored yet
+        except extraction.ExtractionFailed as exc:
+            exc.field = "file"
+            raise
+        file.seek(0)
+    if not material.title:
+        material.title = ((result.title if result else "") or Path(name).stem)[:200]
+    _check_choices(material)
+    tag_names = _tag_names(tags)
+    material.file.save(name, file, save=False)  # every check has passed: nothing below refuses the upload
+    material.save()
+    if result is not None:
+        text = _store_pages(material, result)
+        material.save()
+        _reindex(material, text)
+    else:
+        from dangjian.library.tasks import extract_material
+
+        transaction.on_commit(lambda: extract_material.enqueue(material.pk))
+    _set_tags(material, tag_names)
+    audit.record(
+        actor=actor,
+        action="material.upload",
+        obj=material,
+        org_path=org.path,
+        changes={"title": material.title, "kind": kind, "size": material.size, "file": name},
+    )
+    return material
+
+
+def material_extract(material_id: int) -> Material | None:
+    """Read a stored file into pages (the background step of a large upload), reporting progress."""
+    material = Material.objects.filter(pk=material_id).first()
+    if material is None or material.is_video:
+        return None
+    Material.objects.filter(pk=material.pk).update(extraction=Extraction.RUNNING, extraction_progress=0)
+    last = {"percent": 0}
+
+    def progress(done: int, total: int) -> None:
+        percent = min(99, done * 100 // max(total, 1))
+        if percent >= last["percent"] + 5:
+            last["percent"] = percent
+            Material.objects.filter(pk=material.pk).update(extraction_progress=percent)
+
+    try:
+        with material.file.open("rb") as file:
+            result = extraction.extract(file, material.kind, progress=progress)
+    except extraction.ExtractionFailed as exc:
+        Material.objects.filter(pk=material.pk).update(
+            extraction=Extraction.FAILED, extraction_error=exc.message, extraction_progress=0
+        )
+        return material
+    except Exception:
+        logger.exception("extracting material %s failed", material.pk)
+        Material.objects.filter(pk=material.pk).update(
+            extraction=Extraction.FAILED, extraction_error=_("The text of this file could not be read.")
+        )
+        return material
+    with transaction.atomic():
+        material = Material.objects.select_for_update().get(pk=material.pk)
+        text = _store_pages(material, result)
+        material.save()
+        _reindex(material, text)
+    return material
+
+
+@transaction.atomic(durable=True)
+def material_video_create(
+    *,
+    actor: User | None,
+    org: Organisation,
+    title: str,
+    video_url: str,
+    duration_minutes: int,
+    summary: str = "",
+    area: str = ContentArea.THEORY,
+    audience: str = Audience.ALL,
+    source: str = "",
+    published_on=None,
+    tags=(),
+) -> Material:
+    """A film (专题片) as an entry with its link, length and description."""
+    _check(actor, org)
+    if not video_url.strip():
+        raise DomainError(_("Give the video's link."), field="video_url")
+    if duration_minutes <= 0:
+        raise DomainError(_("Give the video's length in minutes."), field="duration_minutes")
+    material = Material(
+        org=org,
+        kind=MaterialKind.VIDEO,
+        title=title.strip()[:200],
+        video_url=video_url.strip(),
+        duration_minutes=duration_minutes,
+        summary=summary.strip(),
+        area=area,
+        audience=audience,
+        source=source.strip()[:200],
+        published_on=published_on,
+        extraction=Extraction.READY,
+        extraction_progress=100,
+        downloadable=False,
+        uploaded_by=actor,
+    )
+    _check_choices(material)
+    tag_names = _tag_names(tags)
+    material.keywords = search.suggest_keywords(
+        f"{material.title}\n{material.summary}",
+        document_frequency=search.document_frequency,
+        documents=search.document_count(),
+    )
+    material.save()
+    _set_tags(material, tag_names)
+    _reindex(material)
+    audit.record(
+        actor=actor,
+        action="material.video_create",
+        obj=material,
+        org_path=org.path,
+        changes=audit.snapshot(material, METADATA_FIELDS),
+    )
+    return material
+
+
+@transaction.atomic(durable=True)
+def material_update(*, actor: User | None, material: Material, tags=None, **fields) -> Material:
+    """Change a material's metadata (title, source, date, area, audience, summary, keywords, …)."""
+    _check(actor, material.org)
+    unknown = set(fields) - set(METADATA_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    before = audit.snapshot(material, METADATA_FIELDS) | {"tags": sorted(material.tags.values_list("name", flat=True))}
+    for name, value in fields.items():
+        if name == "keywords":
+            value = _clean_keywords(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(material, name, value)
+    if material.is_video and material.duration_minutes <= 0:
+        raise DomainError(_("Give the video's length in minutes."), field="duration_minutes")
+    _check_choices(material)
+    new_tags = _tag_names(tags) if tags is not None else None
+    material.save()
+    after_tags = _set_tags(material, new_tags) if new_tags is not None else before["tags"]
+    changes = audit.diff(before, audit.snapshot(material, METADATA_FIELDS) | {"tags": after_tags})
+    if changes:
+        if material.extraction == Extraction.READY:
+            _reindex(material)
+        audit.record(actor=actor, action="material.update", obj=material, org_path=material.org.path, changes=changes)
+    return material
+
+
+@transaction.atomic(durable=True)
+def material_publish(*, actor: User | None, material: Material) -> Material:
+    """Make a material visible to its audience. Its text must be ready and it needs 5–10 keywords."""
+    _check(actor, material.org)
+    if material.extraction != Extraction.READY:
+        raise DomainError(_("The material can be published once its text is ready."))
+    if not KEYWORDS_MIN <= len(material.keywords) <= KEYWORDS_MAX:
+        raise DomainError(
+            _("Give %(min)s to %(max)s keywords before publishing.") % {"min": KEYWORDS_MIN, "max": KEYWORDS_MAX},
+            field="keywords",
+        )
+    previous = material.status
+    material.status = MaterialStatus.PUBLISHED
+    material.published_at = material.published_at or timezone.now()
+    if material.published_on is None:
+        material.published_on = timezone.localdate()
+    material.save(update_fields=["status", "published_at", "published_on", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="material.publish",
+        obj=material,
+        org_path=material.org.path,
+        changes={"status": [previous, material.status]},
+    )
+    return material
+
+
+@transaction.atomic(durable=True)
+def material_withdraw(*, actor: User | None, material: Material, reason: str = "") -> Material:
+    """Take a published material out of members' sight (it stays in the library for its managers)."""
+    _check(actor, material.org)
+    if material.status != MaterialStatus.PUBLISHED:
+        raise DomainError(_("Only a published material can be withdrawn."))
+    material.status = MaterialStatus.WITHDRAWN
+    material.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="material.withdraw",
+        obj=material,
+        org_path=material.org.path,
+        changes={"status": [MaterialStatus.PUBLISHED, MaterialStatus.WITHDRAWN], "reason": reason.strip()},
+    )
+    return material
+
+
+@transaction.atomic(durable=True)
+def material_delete(*, actor: User | None, material: Material) -> None:
+    """Delete a material that was never published (a draft, or a failed upload)."""
+    _check(actor, material.org)
+    if material.published_at is not None:
+        raise DomainError(_("A material that has been published can be withdrawn, not deleted."))
+    name, pk, path = material.file.name, material.pk, material.org.path
+    storage = material.file.storage
+    search.remove_material(pk)
+    audit.record(actor=actor, action="material.delete", obj=material, org_path=path, changes={"title": material.title})
+    material.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
