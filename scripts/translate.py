@@ -24,6 +24,7 @@ def main(pairs: list[str]) -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
     catalogue.save()
     for msgid in wanted:
         print(f"not in the catalogue: {msgid!r}")

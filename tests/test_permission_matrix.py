@@ -142,6 +142,11 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "library:read": ("get", allow(200, MEMBER_VIEWERS)),
     "library:read-font": ("post", allow(302, MEMBER_VIEWERS)),
     "library:download": ("get", allow(200, MEMBER_VIEWERS)),
+    # Library: a study topic of the faculty branch for all members, with its published material.
+    "library:topic-list": ("get", allow(200, LOGGED_IN)),
+    "library:topic-create": ("get", allow(200, ANY_MANAGER)),
+    "library:topic-detail": ("get", allow(200, MEMBER_VIEWERS)),
+    "library:topic-edit": ("get", allow(200, STUDY_MANAGERS)),
 }
 
 SKIPPED_NAMESPACES = {"api"}
@@ -287,6 +292,13 @@ class Study:
         return self._material("学习党章的体会", published=True)
 
     @cached_property
+    def topic(self):
+        """A study topic of the faculty branch for all members, with the published material."""
+        from dangjian.library.services.topics import topic_create
+
+        return topic_create(actor=None, org=self.college.branch, title="学习党章", materials=[self.material.pk])
+
+    @cached_property
     def draft_material(self):
         return self._material("支部学习安排（草稿）", published=False)
 
@@ -390,6 +402,8 @@ STUDY_KWARGS: dict[str, Callable[[Study], dict]] = {
     "library:read": lambda s: {"pk": s.material.pk},
     "library:read-font": lambda s: {"pk": s.material.pk},
     "library:download": lambda s: {"pk": s.material.pk},
+    "library:topic-detail": lambda s: {"pk": s.topic.pk},
+    "library:topic-edit": lambda s: {"pk": s.topic.pk},
 }
 
 # URL name → the query string a GET sends.
@@ -522,6 +536,10 @@ OPERATIONS: dict[str, dict[str, int]] = {
     "reading_position_get": allow(200, MEMBER_VIEWERS, anon=API_ANON),
     "reading_position_update": allow(200, MEMBER_VIEWERS, anon=API_ANON) | {ADMIN: 403, AUDITOR: 403},
     "my_reading_get": allow(200, WITH_MEMBER_RECORD, anon=API_ANON),
+    "topic_list": allow(200, LOGGED_IN, anon=API_ANON),
+    "topic_get": allow(200, MEMBER_VIEWERS, anon=API_ANON),
+    "topic_create": allow(201, STUDY_MANAGERS, anon=API_ANON) | {AUDITOR: 403},
+    "topic_update": allow(200, STUDY_MANAGERS, anon=API_ANON),
     "my_hours_get": allow(200, WITH_MEMBER_RECORD, anon=API_ANON),
 }
 
@@ -631,6 +649,10 @@ STUDY_REQUESTS: dict[str, Callable[[Study], tuple[dict, dict, dict | None]]] = {
     "reading_position_get": lambda s: ({"material_id": s.material.pk}, {}, None),
     "reading_position_update": lambda s: ({"material_id": s.material.pk}, {}, {"page": 1}),
     "my_reading_get": lambda s: ({}, {}, None),
+    "topic_list": lambda s: ({}, {}, None),
+    "topic_get": lambda s: ({"topic_id": s.topic.pk}, {}, None),
+    "topic_create": lambda s: ({}, {}, {"org": s.college.branch.pk, "title": "学习党章", "materials": [s.material.pk]}),
+    "topic_update": lambda s: ({"topic_id": s.topic.pk}, {}, {"guidance": "先读党章，再读准则。"}),
     "my_hours_get": lambda s: ({}, {}, None),
 }
 

@@ -39,7 +39,9 @@ def test_member_checks_in_by_the_qr_link_on_a_phone(page: Page, phone_page: Page
     result = phone_page.locator("#check-in-result")
     expect(result).to_have_attribute("data-outcome", "present")
     expect(phone_page.locator("body")).to_contain_text("主题党日：重温入党誓词")
-    expect(phone_page.locator("nav.bottom-nav")).to_be_visible()
+    # A focused page: the result and the way on to "my study", no navigation to load.
+    expect(phone_page.locator("nav.bottom-nav")).to_have_count(0)
+    expect(phone_page.locator('a[href="/study/my/"]')).to_be_visible()
     row = Attendance.objects.get(activity=activity, member=college.member)
     assert (row.status, row.method) == ("present", "qr")
     assert row.device  # the phone's user agent is recorded

@@ -1,5 +1,5 @@
-from dangjian.library.views import materials, reader
+from dangjian.library.views import materials, reader, topics
 
 app_name = "library"
 # Each area's view module owns its routes.
-urlpatterns = [*materials.urlpatterns, *reader.urlpatterns]
+urlpatterns = [*materials.urlpatterns, *reader.urlpatterns, *topics.urlpatterns]

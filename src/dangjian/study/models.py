@@ -452,6 +452,14 @@ class SelfStudy(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="self_studies",
     )
+    material = models.ForeignKey(
+        "library.Material",
+        verbose_name=_("material"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="self_studies",
+    )
     reflection = models.TextField(_("reflection"), blank=True)
     # Set when an officer's check finds the reflection nearly the same as another one; shown to officers only.
     similar_to = models.ForeignKey(
@@ -495,6 +503,14 @@ class ReadingItem(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     link = models.URLField(_("link"), blank=True)
+    material = models.ForeignKey(
+        "library.Material",
+        verbose_name=_("material"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reading_items",
+    )
     required = models.BooleanField(_("required (必学)"), default=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 

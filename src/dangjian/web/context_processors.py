@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.permissions import Perm, scope_for
@@ -66,4 +66,5 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match else ""
-    return {"nav_items": _mark_active(_items(request), current)}
+    # Built only when a template shows it: a focused page (the check-in result) skips the cost.
+    return {"nav_items": SimpleLazyObject(lambda: _mark_active(_items(request), current))}

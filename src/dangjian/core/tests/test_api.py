@@ -5,6 +5,10 @@ from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import API, ApiClient, api_as
 
 OPERATIONS = {
+    "topic_list",
+    "topic_get",
+    "topic_create",
+    "topic_update",
     "material_list",
     "material_get",
     "material_upload",

@@ -2,8 +2,9 @@
 
 from ninja import Router
 
-from dangjian.library.api import materials, reading
+from dangjian.library.api import materials, reading, topics
 
 router = Router(tags=["library"])
 router.add_router("", materials.router)
 router.add_router("", reading.router)
+router.add_router("", topics.router)

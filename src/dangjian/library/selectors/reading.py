@@ -173,8 +173,8 @@ def reading_position(member_id: int | None, material: Material) -> ReadingPositi
 
 
 def reflection_url(material: Material) -> str:
-    """Where "写心得" goes: the self-study form, with the material's title filled in."""
-    return f"{reverse('study:selfstudy-list')}?{urlencode({'title': material.title})}"
+    """Where "写心得" goes: the self-study form, with this material chosen (and its title filled in)."""
+    return f"{reverse('study:selfstudy-list')}?{urlencode({'material': material.pk})}"
 
 
 @dataclass
@@ -270,3 +270,13 @@ def reader_view(
 def can_download(material: Material) -> bool:
     """Whether the original file of a material the caller may see can be downloaded."""
     return material.downloadable and bool(material.file) and not material.is_video
+
+
+def reading_hours_rule(year: int) -> hour_rules.HourRule:
+    """The linear 学时 conversion for a year's counted reading minutes (the ledger's reading share).
+
+    The ledger has each member's yearly total, not the days, so a per-session table rule, which
+    would need each day, falls back to the default linear rule for reading.
+    """
+    conversion = hour_rules.hour_rule(reading_rule(year).hour_rule)
+    return conversion if isinstance(conversion, hour_rules.HourRule) else hour_rules.DEFAULT_HOUR_RULE

@@ -37,11 +37,16 @@ class SelfStudyOut(Schema):
     minutes: int
     title: str
     reading_item: int | None = Field(description="The reading-list item studied, if one.")
+    material: int | None = Field(description="The library material studied, if one.")
     reflection: str
 
     @staticmethod
     def resolve_reading_item(obj) -> int | None:
         return obj.reading_item_id
+
+    @staticmethod
+    def resolve_material(obj) -> int | None:
+        return obj.material_id
 
 
 class SelfStudyListIn(PageIn):
@@ -57,6 +62,13 @@ class SelfStudyCreateIn(BodyIn):
     minutes: int = Field(description="More than zero; at most 24 hours a day together with the day's other entries.")
     title: str = Field("", max_length=200, description="Empty when `reading_item` is given: its title is used.")
     reading_item: int | None = Field(None, description="An item of a reading list assigned to the caller.")
+    material: int | None = Field(
+        None,
+        description=(
+            "A library material the caller may see (400 otherwise, the same whether it is missing or hidden). "
+            "Left out with a `reading_item` that points at a material, that material is named."
+        ),
+    )
     reflection: str = Field("", description="心得体会 (optional).")
 
 
@@ -65,10 +77,18 @@ class ReadingItemOut(Schema):
     title: str
     link: str
     required: bool
+    material: int | None = Field(description="The library material to study, if one: open it in the reader.")
+
+    @staticmethod
+    def resolve_material(obj) -> int | None:
+        return obj["material"] if isinstance(obj, dict) else obj.material_id
 
 
 class ReadingItemProgressOut(ReadingItemOut):
-    done: bool = Field(description="Whether the caller has logged self-study on this item.")
+    done: bool = Field(
+        description="Whether the caller has logged self-study on this item, or read (or logged study of) its material."
+    )
+    readable: bool = Field(description="Whether the caller may open the item's material.")
 
 
 class ReadingListOut(Schema):
@@ -94,7 +114,15 @@ class AssignedReadingListOut(Schema):
     @staticmethod
     def resolve_items(obj) -> list[dict]:
         return [
-            {"id": e.item.pk, "title": e.item.title, "link": e.item.link, "required": e.item.required, "done": e.done}
+            {
+                "id": e.item.pk,
+                "title": e.item.title,
+                "link": e.item.link,
+                "required": e.item.required,
+                "material": e.item.material_id,
+                "done": e.done,
+                "readable": e.readable,
+            }
             for e in obj.items
         ]
 
@@ -113,9 +141,13 @@ class ReadingListListOut(Schema):
 
 
 class ReadingItemIn(BodyIn):
-    title: str = Field(max_length=200)
+    title: str = Field("", max_length=200, description="Taken from the material when empty.")
     link: str = ""
     required: bool = True
+    material: int | None = Field(
+        None,
+        description="A published library material the caller may see (400 otherwise, the same whether it is missing or hidden).",
+    )
 
 
 class ReadingListCreateIn(BodyIn):
@@ -136,7 +168,10 @@ class HoursRowOut(Schema):
     collective_minutes: int
     collective_hours: Decimal
     self_study_minutes: int
-    self_study_hours_logged: Decimal
+    reading_minutes: int = Field(description="Active reading in the library that counts, after its daily cap.")
+    self_study_hours_logged: Decimal = Field(
+        description="Logged self-study and counted reading, before the yearly cap."
+    )
     self_study_hours: Decimal = Field(description="Self-study that counts, after the yearly cap.")
     total: Decimal
     is_officer: bool = Field(description="Secretary or committee member in the year: the higher requirement.")
@@ -253,13 +288,15 @@ def self_study_list(request, filters: Query[SelfStudyListIn]):
     summary="Log self-study",
     description=(
         "Logs the caller's own self-study. 400 when the minutes are not above zero, the day would exceed 24 hours, "
-        "the date is in the future or in a past year, or the reading-list item is not assigned to the caller; "
+        "the date is in the future or in a past year, the reading-list item is not assigned to the caller, or the "
+        "material is not one the caller may see; "
         "403 when the account is not linked to a member record."
     ),
 )
 def self_study_create(request, payload: SelfStudyCreateIn):
     member = selectors.actor_member(request.auth)
     item = selectors.assigned_reading_item(member=member, item_id=payload.reading_item) if member else None
+    material = selectors.visible_material(request.auth, payload.material) if member else None
     entry = services.self_study_log(
         actor=request.auth,
         member=member,
@@ -267,6 +304,7 @@ def self_study_create(request, payload: SelfStudyCreateIn):
         minutes=payload.minutes,
         title=payload.title,
         reading_item=item,
+        material=material,
         reflection=payload.reflection,
     )
     return Status(201, entry)
@@ -295,7 +333,8 @@ def reading_list_list(request):
     description=(
         "Creates a reading list for an audience of an organisation's subtree. 404 (with `field`: `org`) when the "
         "organisation is outside the caller's scope; 403 when the caller may see it but not plan its study; "
-        "400 when the title or the items are missing, a link is not a web address, or the due date is past."
+        "400 when the title or the items are missing, a link is not a web address, a material may not be chosen, "
+        "or the due date is past."
     ),
 )
 def reading_list_create(request, payload: ReadingListCreateIn):
@@ -310,7 +349,9 @@ def reading_list_create(request, payload: ReadingListCreateIn):
         audience=payload.audience,
         guidance=payload.guidance,
         due_on=payload.due_on,
-        items=[services.ItemIn(title=i.title, link=i.link, required=i.required) for i in payload.items],
+        items=[
+            services.ItemIn(title=i.title, link=i.link, required=i.required, material=i.material) for i in payload.items
+        ],
     )
     return Status(201, selectors.access_reading_list(request.auth, reading_list.pk))
 

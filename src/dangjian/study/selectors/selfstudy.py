@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
+from dangjian.library.models import Material
+from dangjian.library.selectors.materials import access_material, visible_materials
+from dangjian.library.selectors.topics import studied_material_ids
 from dangjian.members.models import Member, SpecialSituation
 from dangjian.orgs.models import OfficerTerm, Organisation, Position
 from dangjian.orgs.rules import ancestor_paths
@@ -70,12 +73,16 @@ class LedgerRow:
     collective_minutes: int
     collective_hours: Decimal
     self_study_minutes: int
-    self_study_hours_logged: Decimal  # before the cap
+    self_study_hours_logged: Decimal  # logged self-study and reading, before the cap
     self_study_hours: Decimal  # what counts
     is_officer: bool
     exempt: bool
     full_requirement: Decimal
     required: Decimal  # prorated for a member who joined during the year; 0 when exempt
+    # Active reading in the library that counts (after its daily cap); it is self-study, so
+    # its hours are in `self_study_hours_logged` and under the same yearly cap.
+    reading_minutes: int = 0
+    reading_hours: Decimal = Decimal(0)
 
     @property
     def total(self) -> Decimal:
@@ -141,8 +148,13 @@ def _credit_aggregate(qs: QuerySet, minutes_field: str, rule: hour_rules.AnyHour
     return result
 
 
-def _ledger_rows(members: list[Member], member_q: Q, year: int, policy: hour_rules.HoursPolicy) -> list[LedgerRow]:
-    """Rows for `members`; `member_q` selects the same members on tables with a `member` foreign key."""
+def _ledger_rows(
+    members: list[Member], member_q: Q, year: int, policy: hour_rules.HoursPolicy, member_ids: QuerySet | None = None
+) -> list[LedgerRow]:
+    """Rows for `members`; `member_q` selects the same members on tables with a `member` foreign key,
+    `member_ids` (a queryset of their ids) for the reading sums."""
+    from dangjian.library.selectors.reading import reading_hours_rule, reading_minutes
+
     if not members:
         return []
     start, end = year_bounds(year)
@@ -156,6 +168,8 @@ def _ledger_rows(members: list[Member], member_q: Q, year: int, policy: hour_rul
     collective = _credit_aggregate(attendance, "activity__credit_minutes", policy.collective_rule)
     own = SelfStudy.objects.filter(member_q, studied_on__gte=first_day, studied_on__lte=last_day)
     self_study = _credit_aggregate(own, "minutes", policy.self_study_rule)
+    reading = reading_minutes(member_ids if member_ids is not None else [m.pk for m in members], year)
+    reading_rule = reading_hours_rule(year)
     officers = set(
         OfficerTerm.objects.filter(member_q, position__in=OFFICER_POSITIONS, since__lte=last_day)
         .filter(Q(until__isnull=True) | Q(until__gte=first_day))
@@ -173,6 +187,8 @@ def _ledger_rows(members: list[Member], member_q: Q, year: int, policy: hour_rul
     for member in members:
         c_minutes, c_hours = collective.get(member.pk, (0, Decimal(0)))
         s_minutes, s_hours = self_study.get(member.pk, (0, Decimal(0)))
+        r_minutes = reading.get(member.pk, 0)
+        r_hours = hour_rules.hours_from_minutes(r_minutes, reading_rule) if r_minutes else Decimal(0)
         is_officer = member.pk in officers
         full = hour_rules.annual_requirement(year, officer=is_officer, rules=(policy.requirement,))
         period_start, period_end = hour_rules.requirement_period(year, member.joined_on)
@@ -184,12 +200,14 @@ def _ledger_rows(members: list[Member], member_q: Q, year: int, policy: hour_rul
                 collective_minutes=c_minutes,
                 collective_hours=c_hours,
                 self_study_minutes=s_minutes,
-                self_study_hours_logged=s_hours,
-                self_study_hours=hour_rules.capped_self_study(s_hours, policy.self_study_cap),
+                self_study_hours_logged=s_hours + r_hours,
+                self_study_hours=hour_rules.capped_self_study(s_hours + r_hours, policy.self_study_cap),
                 is_officer=is_officer,
                 exempt=exempt,
                 full_requirement=full,
                 required=required,
+                reading_minutes=r_minutes,
+                reading_hours=r_hours,
             )
         )
     return rows
@@ -235,8 +253,9 @@ def ledger_for_scope(*, actor: User, year: int, org: Organisation | int | None =
         .order_by("org__path", "name_initials", "name", "pk")
     )
     member_q &= Q(member__joined_on__lte=datetime.date(year, 12, 31))
+    member_ids = Member.objects.current().filter(visible, joined_on__lte=datetime.date(year, 12, 31)).values("pk")
     policy = hours_policy(year)
-    return Ledger(year=year, org=found, policy=policy, rows=_ledger_rows(members, member_q, year, policy))
+    return Ledger(year=year, org=found, policy=policy, rows=_ledger_rows(members, member_q, year, policy, member_ids))
 
 
 # --- Reading lists ---------------------------------------------------------------------------
@@ -245,7 +264,8 @@ def ledger_for_scope(*, actor: User, year: int, org: Organisation | int | None =
 @dataclass
 class ItemProgress:
     item: ReadingItem
-    done: bool
+    done: bool  # self-study logged on the item, or its material read (or named in self-study)
+    readable: bool = False  # the item's library material is one the member may open
 
 
 @dataclass
@@ -289,7 +309,25 @@ def reading_lists_for_member(*, member: Member, today: datetime.date | None = No
             "reading_item_id", flat=True
         )
     )
-    return [ReadingListProgress(rl, [ItemProgress(item, item.pk in done) for item in rl.items.all()]) for rl in lists]
+    material_ids = {item.material_id for rl in lists for item in rl.items.all() if item.material_id is not None}
+    studied = studied_material_ids(member.pk, material_ids)
+    readable: set[int] = set()
+    if material_ids and member.user_id is not None:
+        readable = set(visible_materials(member.user).filter(pk__in=material_ids).values_list("pk", flat=True))
+    return [
+        ReadingListProgress(
+            rl,
+            [
+                ItemProgress(
+                    item,
+                    done=item.pk in done or item.material_id in studied,
+                    readable=item.material_id in readable,
+                )
+                for item in rl.items.all()
+            ],
+        )
+        for rl in lists
+    ]
 
 
 def assigned_reading_items(*, member: Member) -> list[ReadingItem]:
@@ -358,7 +396,9 @@ def actor_member(actor: User) -> Member | None:
 
 def self_study_list(*, member: Member, year: int | None = None) -> QuerySet[SelfStudy]:
     """A member's own entries, newest first. The near-duplicate flag is not for the member: do not show it."""
-    qs = SelfStudy.objects.filter(member=member).select_related("reading_item", "reading_item__reading_list")
+    qs = SelfStudy.objects.filter(member=member).select_related(
+        "reading_item", "reading_item__reading_list", "material"
+    )
     if year is not None:
         qs = qs.filter(studied_on__year=year)
     return qs.order_by("-studied_on", "-pk")
@@ -368,12 +408,23 @@ def access_own_self_study(actor: User, entry_id) -> SelfStudy:
     """An entry of the actor's own; 404 for missing and for anyone else's alike."""
     member_id = scope_for(actor).member_id
     try:
-        entry = SelfStudy.objects.select_related("member", "member__org", "reading_item").get(pk=entry_id)
+        entry = SelfStudy.objects.select_related("member", "member__org", "reading_item", "material").get(pk=entry_id)
     except (SelfStudy.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     if member_id is None or entry.member_id != member_id:
         raise NotFound()
     return entry
+
+
+def visible_material(actor: User, material_id: int | None) -> Material | None:
+    """The library material with this id if the actor may see it; a 400 error naming the field if not
+    (a missing material and a hidden one get the same answer)."""
+    if material_id is None:
+        return None
+    try:
+        return access_material(actor, material_id)
+    except NotFound:
+        raise DomainError(_("Choose a material you may see in the library."), field="material") from None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden, NotFound
+from dangjian.library.models import Material, MaterialStatus
+from dangjian.library.selectors.materials import visible_materials
 from dangjian.members.models import Member
 from dangjian.members.permissions import can_manage
 from dangjian.orgs.models import Organisation, OrgKind
@@ -23,7 +25,7 @@ from dangjian.study.models import Audience, ReadingItem, ReadingList, SelfStudy
 from dangjian.study.rules import selfstudy as rules
 from dangjian.study.selectors import selfstudy as selectors
 
-ENTRY_FIELDS = ["studied_on", "minutes", "title", "reading_item", "reflection"]
+ENTRY_FIELDS = ["studied_on", "minutes", "title", "reading_item", "material", "reflection"]
 LIST_FIELDS = ["title", "guidance", "audience", "due_on"]
 READING_LIST_ORG_KINDS = {OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.GROUP}
 # How far back the near-duplicate check looks, so that it stays cheap in a large branch.
@@ -79,6 +81,28 @@ def _check_reading_item(member: Member, reading_item: ReadingItem | None) -> Non
         raise DomainError(_("This item is not on a reading list assigned to you."), field="reading_item")
 
 
+def _check_material(actor: User, material: Material | None) -> None:
+    if material is not None:
+        selectors.visible_material(actor, material.pk)  # missing and hidden alike: a 400 on `material`
+
+
+def _material_of_item(actor: User, reading_item: ReadingItem | None) -> Material | None:
+    """The library material of a reading-list item, when the actor may see it: the entry names it too."""
+    if reading_item is None or reading_item.material_id is None:
+        return None
+    return visible_materials(actor).filter(pk=reading_item.material_id).first()
+
+
+def _default_title(data: dict) -> str:
+    """The title given, else the reading-list item's, else the material's."""
+    title = (data["title"] or "").strip()
+    if not title and data["reading_item"] is not None:
+        title = data["reading_item"].title
+    if not title and data["material"] is not None:
+        title = data["material"].title
+    return title
+
+
 def _validate_entry(
     member: Member, data: dict, *, exclude_pk: int | None, today: datetime.date, check_item: bool = True
 ) -> None:
@@ -121,20 +145,26 @@ def self_study_log(
     title: str = "",
     member: Member | None = None,
     reading_item: ReadingItem | None = None,
+    material: Material | None = None,
     reflection: str = "",
     today: datetime.date | None = None,
 ) -> SelfStudy:
-    """Log self-study: by the member for themself, or by an officer who manages the member (送学上门)."""
+    """Log self-study: by the member for themself, or by an officer who manages the member (送学上门).
+
+    The entry may name a library material the actor may see; an item of a reading list that points
+    at a material names it too."""
     member = _member_for(actor, member)
     today = today or timezone.localdate()
-    title = (title or "").strip() or (reading_item.title if reading_item else "")
+    _check_material(actor, material)
     data = {
         "studied_on": studied_on,
         "minutes": minutes,
         "title": title,
         "reading_item": reading_item,
+        "material": material or _material_of_item(actor, reading_item),
         "reflection": (reflection or "").strip(),
     }
+    data["title"] = _default_title(data)
     _validate_entry(member, data, exclude_pk=None, today=today)
     entry = SelfStudy.objects.create(member=member, **data)
     _check_similarity(entry)
@@ -143,7 +173,8 @@ def self_study_log(
         action="self_study.log",
         obj=entry,
         org_path=member.org.path if member.org_id else "",
-        changes=audit.snapshot(entry, ["studied_on", "minutes", "title", "reading_item"]) | {"member": member.pk},
+        changes=audit.snapshot(entry, ["studied_on", "minutes", "title", "reading_item", "material"])
+        | {"member": member.pk},
     )
     return entry
 
@@ -165,9 +196,13 @@ def self_study_update(*, actor: User, entry: SelfStudy, today: datetime.date | N
     _check_own_open_entry(actor, entry, today)
     before = audit.snapshot(entry, ENTRY_FIELDS)
     data = {name: getattr(entry, name) for name in ENTRY_FIELDS} | changes
-    data["title"] = (data["title"] or "").strip() or (data["reading_item"].title if data["reading_item"] else "")
-    data["reflection"] = (data["reflection"] or "").strip()
     item_changed = data["reading_item"] != entry.reading_item
+    if data["material"] != entry.material:
+        _check_material(actor, data["material"])
+    if item_changed and data["material"] is None:
+        data["material"] = _material_of_item(actor, data["reading_item"])
+    data["title"] = _default_title(data)
+    data["reflection"] = (data["reflection"] or "").strip()
     _validate_entry(entry.member, data, exclude_pk=entry.pk, today=today, check_item=item_changed)
     for name, value in data.items():
         setattr(entry, name, value)
@@ -211,18 +246,40 @@ def self_study_delete(*, actor: User, entry: SelfStudy, today: datetime.date | N
 
 @dataclass(frozen=True)
 class ItemIn:
-    title: str
+    """One item of a reading list: a title (taken from the material when empty), a link, or a library material."""
+
+    title: str = ""
     link: str = ""
     required: bool = True
     id: int | None = None
+    material: int | None = None  # the id of a published material the officer may see
 
 
-def _clean_items(items: list[ItemIn]) -> list[ItemIn]:
+def _material_titles(actor: User | None, items: list[ItemIn], keep: set[int]) -> dict[int, str]:
+    """{id: title} of the items' materials that may be chosen: published and visible to the actor, or already
+    on the list (a material withdrawn since may stay)."""
+    ids = {item.material for item in items if item.material is not None}
+    if not ids:
+        return {}
+    published = Material.objects.filter(status=MaterialStatus.PUBLISHED)
+    if actor is not None:
+        published = visible_materials(actor).filter(status=MaterialStatus.PUBLISHED)
+    allowed = set(published.filter(pk__in=ids).values_list("pk", flat=True)) | (ids & keep)
+    return dict(Material.objects.filter(pk__in=allowed).values_list("pk", "title"))
+
+
+def _clean_items(items: list[ItemIn], *, actor: User | None, keep: set[int] = frozenset()) -> list[ItemIn]:
     cleaned: list[ItemIn] = []
     errors: list[str] = []
     validate_url = URLValidator(schemes=["http", "https"])
+    titles = _material_titles(actor, items, keep)
     for index, item in enumerate(items, start=1):
         title, link = item.title.strip(), item.link.strip()
+        if item.material is not None and item.material not in titles:
+            # Missing and hidden alike.
+            errors.append(_("Item %(n)d: choose a published material you may see in the library.") % {"n": index})
+        elif item.material is not None and not title:
+            title = titles[item.material][:200]
         if not title:
             errors.append(_("Item %(n)d has no title.") % {"n": index})
         elif len(title) > 200:
@@ -232,7 +289,7 @@ def _clean_items(items: list[ItemIn]) -> list[ItemIn]:
                 validate_url(link)
             except ValidationError:
                 errors.append(_("The link of item %(n)d is not a web address.") % {"n": index})
-        cleaned.append(ItemIn(title=title, link=link, required=item.required, id=item.id))
+        cleaned.append(ItemIn(title=title, link=link, required=item.required, id=item.id, material=item.material))
     if not cleaned:
         errors.append(_("Add at least one item to study."))
     if errors:
@@ -284,10 +341,17 @@ def reading_list_create(
     data = _validate_list(
         {"title": title, "guidance": guidance, "audience": audience, "due_on": due_on}, today or timezone.localdate()
     )
-    cleaned = _clean_items(items)
+    cleaned = _clean_items(items, actor=actor)
     reading_list = ReadingList.objects.create(org=org, **data)
     ReadingItem.objects.bulk_create(
-        ReadingItem(reading_list=reading_list, title=item.title, link=item.link, required=item.required, position=i)
+        ReadingItem(
+            reading_list=reading_list,
+            title=item.title,
+            link=item.link,
+            required=item.required,
+            material_id=item.material,
+            position=i,
+        )
         for i, item in enumerate(cleaned)
     )
     audit.record(
@@ -295,7 +359,8 @@ def reading_list_create(
         action="reading_list.create",
         obj=reading_list,
         org_path=org.path,
-        changes=audit.snapshot(reading_list, LIST_FIELDS) | {"items": [item.title for item in cleaned]},
+        changes=audit.snapshot(reading_list, LIST_FIELDS)
+        | {"items": [item.title for item in cleaned], "materials": [item.material for item in cleaned]},
     )
     return reading_list
 
@@ -322,8 +387,9 @@ def reading_list_update(
     data = _validate_list(merged, today or timezone.localdate(), due_may_be_past=keep_due)
     log = audit.diff(before, data)
     if items is not None:
-        cleaned = _clean_items(items)
         existing = {item.pk: item for item in reading_list.items.all()}
+        keep = {item.material_id for item in existing.values() if item.material_id is not None}
+        cleaned = _clean_items(items, actor=actor, keep=keep)
         unknown_ids = {item.id for item in cleaned if item.id is not None} - set(existing)
         if unknown_ids:
             raise DomainError(_("An item does not belong to this reading list."), field="items")
@@ -332,6 +398,7 @@ def reading_list_update(
             if item.id is not None:
                 row = existing[item.id]
                 row.title, row.link, row.required, row.position = item.title, item.link, item.required, position
+                row.material_id = item.material
                 row.save()
                 kept_ids.add(item.id)
             else:
@@ -340,15 +407,21 @@ def reading_list_update(
                     title=item.title,
                     link=item.link,
                     required=item.required,
+                    material_id=item.material,
                     position=position,
                 )
         ReadingItem.objects.filter(reading_list=reading_list).exclude(pk__in=kept_ids).filter(
             pk__in=list(existing)
         ).delete()
-        old_titles = [item.title for item in sorted(existing.values(), key=lambda i: (i.position, i.pk))]
+        old_items = sorted(existing.values(), key=lambda i: (i.position, i.pk))
+        old_titles = [item.title for item in old_items]
         new_titles = [item.title for item in cleaned]
         if old_titles != new_titles:
             log["items"] = [old_titles, new_titles]
+        old_materials = [item.material_id for item in old_items]
+        new_materials = [item.material for item in cleaned]
+        if old_materials != new_materials:
+            log["materials"] = [old_materials, new_materials]
     for name in LIST_FIELDS:
         setattr(reading_list, name, data[name])
     reading_list.save()
@@ -368,7 +441,8 @@ LEDGER_HEADERS = (
     ("工号/学号", 12),
     ("集体学习学时", 12),
     ("自学学时（计入）", 14),
-    ("自学学时（登记）", 14),
+    ("自学学时（登记，含在线阅读）", 16),
+    ("在线阅读（分钟）", 12),
     ("合计学时", 10),
     ("应完成学时", 10),
     ("差额", 8),
@@ -408,10 +482,11 @@ def ledger_workbook(ledger: selectors.Ledger) -> bytes:
         sheet.write_number(index, 3, float(row.collective_hours), number)
         sheet.write_number(index, 4, float(row.self_study_hours), number)
         sheet.write_number(index, 5, float(row.self_study_hours_logged), number)
-        sheet.write_number(index, 6, float(row.total), number)
-        sheet.write_number(index, 7, float(row.required), number)
-        sheet.write_number(index, 8, float(row.gap), missing if row.gap > 0 else number)
-        sheet.write_string(index, 9, _remark(row))
+        sheet.write_number(index, 6, row.reading_minutes)
+        sheet.write_number(index, 7, float(row.total), number)
+        sheet.write_number(index, 8, float(row.required), number)
+        sheet.write_number(index, 9, float(row.gap), missing if row.gap > 0 else number)
+        sheet.write_string(index, 10, _remark(row))
     sheet.freeze_panes(1, 2)
     book.close()
     return buffer.getvalue()

@@ -163,3 +163,34 @@ def test_query_count_does_not_grow_with_members(college, data, django_assert_max
     with django_assert_max_num_queries(before):
         ledger = selectors.ledger_for_scope(actor=actor, year=YEAR)
     assert len(ledger.rows) == 4 + 2 + 15 + 2  # the branch, the other branch, the new ones, 病休 and 新党员
+
+
+def test_reading_in_the_library_counts_as_self_study_under_both_caps(college, settings):
+    """Active reading counts per day up to its daily cap, then with self-study under the yearly cap."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangjian.library.models import Material, ReadingSession
+    from dangjian.study.selectors.selfstudy import ledger_for_member, ledger_for_scope
+
+    settings.DANGJIAN_READING_DAILY_CAP_MINUTES = 60
+    material = Material.objects.create(org=college.branch, title="党章", area="rules", kind="txt", status="published")
+    year = timezone.localdate().year
+    at = timezone.now()
+    for day, minutes in ((dt.date(year, 1, 5), 90), (dt.date(year, 1, 6), 30), (dt.date(year - 1, 12, 31), 45)):
+        ReadingSession.objects.create(
+            member=college.member,
+            material=material,
+            day=day,
+            started_at=at,
+            last_beat_at=at,
+            active_seconds=minutes * 60,
+        )
+    row = ledger_for_member(college.member, year)
+    assert row.reading_minutes == 60 + 30  # 90 capped at 60; last year's 45 not in this year
+    assert row.reading_hours == Decimal("1.5")
+    assert row.self_study_hours_logged == row.reading_hours  # 张三 logged no other self-study here
+    scoped = {r.member.pk: r for r in ledger_for_scope(actor=college.user("branch"), year=year).rows}
+    assert scoped[college.member.pk].reading_minutes == 90
+    assert scoped[college.secretary.pk].reading_minutes == 0

@@ -203,8 +203,8 @@ def test_ledger_export_is_an_audited_workbook(client, college, ledger_data):
     assert sheet[0][:4] == ["组织", "姓名", "工号/学号", "集体学习学时"]
     by_name = {row[1]: row for row in sheet[1:]}
     assert set(by_name) == {"李书记", "王组长", "张三", "吕书记"}
-    assert by_name["张三"][3:9] == [2.0, 1.0, 1.0, 3.0, 32.0, 29.0]
-    assert "书记、委员" in by_name["李书记"][9]
+    assert by_name["张三"][3:10] == [2.0, 1.0, 1.0, 0.0, 3.0, 32.0, 29.0]  # no reading in the library
+    assert "书记、委员" in by_name["李书记"][10]
     event = AuditEvent.objects.get(action="study_ledger.export")
     assert (event.org_path, event.changes["count"]) == (college.branch.path, 4)
 

@@ -11,8 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts.permissions import Perm, scope_for
-from dangjian.core.errors import DomainError
+from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.http import AuthedRequest
+from dangjian.library.selectors.materials import access_material
+from dangjian.library.selectors.topics import material_choices
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.selectors import org_list
 from dangjian.study.forms.selfstudy import LedgerFilterForm, ReadingListForm, ReflectionFilterForm, SelfStudyForm
@@ -36,6 +38,21 @@ def _year(request: AuthedRequest) -> int:
 # --- A member's own self-study ------------------------------------------------------------------
 
 
+def _offered_materials(request: AuthedRequest, *extra) -> list:
+    """The library materials the self-study form may name: the one asked for (`?material=`, as the reader's
+    "write a reflection" sends), the one posted, and `extra`; each only if the actor may see it."""
+    materials = {}
+    for candidate in (request.GET.get("material"), request.POST.get("material"), *extra):
+        if candidate in (None, ""):
+            continue
+        try:
+            material = access_material(request.user, candidate)
+        except NotFound:
+            continue
+        materials.setdefault(material.pk, material)
+    return list(materials.values())
+
+
 @page
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
@@ -44,8 +61,15 @@ def selfstudy_list(request: AuthedRequest) -> HttpResponse:
     if member is None:
         return render(request, "study/selfstudy_list.html", {"member": None})
     items = selectors.assigned_reading_items(member=member)
-    initial = {"reading_item": request.GET.get("item", "")}
-    form = SelfStudyForm(request.POST or None, items=items, initial=initial)
+    materials = _offered_materials(request)
+    initial = {"reading_item": request.GET.get("item", ""), "title": request.GET.get("title", "")[:200]}
+    asked = next((m for m in materials if str(m.pk) == request.GET.get("material")), None)
+    if asked is not None:
+        initial["material"] = asked.pk
+        initial["title"] = asked.title
+        # Reading an item's material is studying that item.
+        initial["reading_item"] = next((i.pk for i in items if i.material_id == asked.pk), initial["reading_item"])
+    form = SelfStudyForm(request.POST or None, items=items, materials=materials, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.self_study_log(actor=request.user, member=member, **form.entry_data())
@@ -80,9 +104,11 @@ def selfstudy_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "minutes": entry.minutes,
         "title": entry.title,
         "reading_item": entry.reading_item_id or "",
+        "material": entry.material_id or "",
         "reflection": entry.reflection,
     }
-    form = SelfStudyForm(request.POST or None, items=items, initial=initial)
+    materials = _offered_materials(request, entry.material_id)
+    form = SelfStudyForm(request.POST or None, items=items, materials=materials, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.self_study_update(actor=request.user, entry=entry, **form.entry_data())
@@ -142,7 +168,9 @@ def readinglist_list(request: AuthedRequest) -> HttpResponse:
 @page(perm=Perm.MANAGE_STUDY)
 @require_http_methods(["GET", "POST"])
 def readinglist_create(request: AuthedRequest) -> HttpResponse:
-    form = ReadingListForm(request.POST or None, orgs=_list_orgs(request.user))
+    form = ReadingListForm(
+        request.POST or None, orgs=_list_orgs(request.user), materials=material_choices(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         org = access_org(request.user, form.cleaned_data["org"], Perm.MANAGE_STUDY)
         try:
@@ -160,7 +188,10 @@ def readinglist_create(request: AuthedRequest) -> HttpResponse:
 def readinglist_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     reading_list = selectors.access_reading_list(request.user, pk, Perm.MANAGE_STUDY)
     form = ReadingListForm(
-        request.POST or None, orgs=[reading_list.org], initial=ReadingListForm.initial_for(reading_list)
+        request.POST or None,
+        orgs=[reading_list.org],
+        materials=material_choices(request.user, keep=[item.material_id for item in reading_list.items.all()]),
+        initial=ReadingListForm.initial_for(reading_list),
     )
     form.fields["org"].disabled = True
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,91 @@
+"""Pages of study topics (学习专题): the topics assigned to me with my progress, those of my scope,
+one topic's materials, and the officer's form."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangjian.core.errors import DomainError
+from dangjian.core.http import AuthedRequest
+from dangjian.library.forms_topics import TopicForm
+from dangjian.library.selectors import topics as selectors
+from dangjian.library.selectors.materials import MANAGE_PERM, orgs_managed
+from dangjian.library.services import topics as services
+from dangjian.orgs.permissions import access_org
+from dangjian.web.http import add_domain_error, page
+
+
+@page
+@require_GET
+def topic_list(request: AuthedRequest) -> HttpResponse:
+    context = {
+        "assigned": selectors.assigned_topics(request.user),
+        "overseen": selectors.overseen_topics(request.user),
+        "can_create": bool(orgs_managed(request.user)),
+    }
+    return render(request, "library/topic_list.html", context)
+
+
+@page(perm=MANAGE_PERM)
+@require_http_methods(["GET", "POST"])
+def topic_create(request: AuthedRequest) -> HttpResponse:
+    form = TopicForm(
+        request.POST or None,
+        orgs=orgs_managed(request.user),
+        materials=selectors.material_choices(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        org = access_org(request.user, form.cleaned_data["org"], MANAGE_PERM)
+        try:
+            topic = services.topic_create(
+                actor=request.user, org=org, materials=form.material_ids(), **form.topic_data()
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The topic “%(title)s” has been assigned.") % {"title": topic.title})
+            return redirect("library:topic-detail", pk=topic.pk)
+    return render(request, "library/topic_form.html", {"form": form, "topic": None}, status=400 if form.errors else 200)
+
+
+@page
+@require_GET
+def topic_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    topic = selectors.access_topic(request.user, pk)
+    return render(request, "library/topic_detail.html", {"view": selectors.topic_detail(request.user, topic)})
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def topic_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    topic = selectors.access_topic(request.user, pk, manage=True)
+    current = list(topic.entries.order_by("position", "pk").values_list("material_id", flat=True))
+    form = TopicForm(
+        request.POST or None,
+        orgs=[topic.org],
+        materials=selectors.material_choices(request.user, keep=current),
+        initial=TopicForm.initial_for(topic, current),
+    )
+    form.fields["org"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_update(actor=request.user, topic=topic, materials=form.material_ids(), **form.topic_data())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The topic has been saved."))
+            return redirect("library:topic-detail", pk=topic.pk)
+    return render(
+        request, "library/topic_form.html", {"form": form, "topic": topic}, status=400 if form.errors else 200
+    )
+
+
+urlpatterns = [
+    path("topics/", topic_list, name="topic-list"),
+    path("topics/new/", topic_create, name="topic-create"),
+    path("topics/<int:pk>/", topic_detail, name="topic-detail"),
+    path("topics/<int:pk>/edit/", topic_edit, name="topic-edit"),
+]
