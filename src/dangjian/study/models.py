@@ -426,6 +426,11 @@ class MakeUp(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=500, blank=True)
+    # Set when the reflection is nearly the same as another one handed in for the same activity;
+    # shown to the reviewing officer only.
+    similar_to = models.ForeignKey(
+        "self", verbose_name=_("similar to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("make-up")

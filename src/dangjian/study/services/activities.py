@@ -39,6 +39,7 @@ from dangjian.study.models import (
     RequestStatus,
 )
 from dangjian.study.rules import attendance as rules
+from dangjian.study.rules import selfstudy as selfstudy_rules
 from dangjian.study.rules.hours import hours_from_minutes
 from dangjian.study.selectors.activities import speaker_root
 from dangjian.study.selectors.schedule import effective_settings
@@ -669,7 +670,16 @@ def make_up_submit(*, actor: User, make_up: MakeUp, reflection: str, now: dateti
     make_up.reflection = reflection
     make_up.status = MakeUpStatus.SUBMITTED
     make_up.submitted_at = _now(now)
-    make_up.save(update_fields=["reflection", "status", "submitted_at", "updated_at"])
+    # A reflection copied from another member's for the same activity is flagged to the reviewer.
+    others = (
+        MakeUp.objects.filter(attendance__activity_id=make_up.attendance.activity_id)
+        .exclude(pk=make_up.pk)
+        .exclude(reflection="")
+        .values_list("pk", "reflection")
+    )
+    match = selfstudy_rules.most_similar(reflection, list(others))
+    make_up.similar_to_id = match[0] if match else None
+    make_up.save(update_fields=["reflection", "status", "submitted_at", "similar_to", "updated_at"])
     audit.record(
         actor=actor,
         action="make_up.submit",

@@ -522,3 +522,25 @@ def test_the_speaker_comes_from_the_organisers_college(college):
     assert college.secretary in own
     assert college.other_member in others
     assert stranger not in own + others
+
+
+def test_a_copied_make_up_reflection_is_flagged_to_the_reviewer(activity, college):
+    services.activity_close(actor=None, activity=activity, now=END + MIN)
+    original = (
+        "这次主题党日重温了入党誓词，我认识到要把党章要求落实到教学科研的每一个环节，做一名合格的党员教师。"
+        "今后要加强理论学习，结合课程思政，把立德树人的根本任务落到实处。"
+    )
+    first = MakeUp.objects.get(attendance__member=college.member)
+    second = MakeUp.objects.get(attendance__member=college.secretary)
+    services.make_up_submit(actor=college.user("member"), make_up=first, reflection=original)
+    services.make_up_submit(actor=college.user("branch"), make_up=second, reflection=original.replace("教师", "老师"))
+    assert first.similar_to is None
+    assert second.similar_to == first
+    other = MakeUp.objects.exclude(pk__in=[first.pk, second.pk]).filter(attendance__activity=activity).first()
+    if other is not None:  # a third, different reflection is not flagged
+        services.make_up_submit(
+            actor=other.attendance.member.user,
+            make_up=other,
+            reflection="结合学生工作谈体会：要关心每一名学生党员的成长。",
+        )
+        assert other.similar_to is None
