@@ -1,7 +1,8 @@
 """The library's Chinese full-text search at university scale: index build, ranked latency.
 
     uv run python bench/library_search.py [--db sqlite|postgres] [--materials 50000] [--chars 2000]
-                                          [--queries 100] [--repeat 3] [--seed 1] [--no-server] [--keep]
+                                          [--queries 100] [--repeat 3] [--seed 1] [--no-server]
+                                          [--concurrency 1] [--workers N] [--keep]
 
 Generates one college (bench/generate.py's bulk path, with the demo accounts) and `--materials`
 published materials of its committee, each about `--chars` characters of Chinese composed by a
@@ -18,9 +19,11 @@ It measures:
   `search.search(q, materials=Material.objects.all(), limit=20)` (restriction subquery, count,
   ranking, snippets) and the ranked top-20 SQL alone, straight against the index;
 - keyword suggestion for a material (`suggest_keywords` with the index's document frequency);
-- the library page `/library/?q=…` through the real server (`dangjian serve`, granian), as
-  the demo committee officer, if the page answers searches (see `measure_page`); `--no-server`
-  skips it.
+- the library page `/library/?q=…` as the demo committee officer, if the page answers
+  searches: in-process first (median, SQL statements, the slowest of them), then through the
+  real server (`dangjian serve`, granian; 1 worker on SQLite, 2 on PostgreSQL) from
+  `--concurrency` keep-alive connections (1: the latency of one user) (see `measure_page`);
+  `--no-server` skips it.
 """
 
 import json
@@ -257,7 +260,8 @@ def build_index(ids: list[int], corpus: Corpus) -> dict[str, float]:
 
 
 def raw_top20(query: str) -> list[int]:
-    """The ranked top 20 straight from the index: no restriction, no count, no snippets."""
+    """The ranked top 20 straight from the index, in the statement `search` uses but without
+    the restriction to a queryset, the count and the snippets."""
     from django.db import connection
 
     from dangjian.library.search import search_words
@@ -268,18 +272,26 @@ def raw_top20(query: str) -> list[int]:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT s.material_id FROM library_search s, plainto_tsquery('simple', %s) q "
-                "WHERE s.document @@ q ORDER BY ts_rank_cd(s.document, q, %s) DESC LIMIT 20",
-                [" ".join(words), postgresql.NORMALISATION],
-            )
-        else:
-            weights = ", ".join(str(w) for w in sqlite.WEIGHTS)
-            cursor.execute(
-                "SELECT rowid FROM library_search WHERE library_search MATCH %s "  # noqa: S608
-                f"ORDER BY bm25(library_search, {weights}) LIMIT 20",
-                [sqlite.match_expression(words)],
-            )
+            with postgresql._IndexOnly(cursor):
+                cursor.execute(
+                    "WITH matches AS MATERIALIZED ("
+                    "  SELECT s.material_id, s.title_document @@ q.query AS in_title"
+                    "  FROM library_search s, plainto_tsquery('simple', %s) AS q(query) WHERE s.document @@ q.query"
+                    "), candidates AS ("
+                    "  SELECT material_id FROM matches ORDER BY in_title DESC, material_id DESC LIMIT %s"
+                    ") "
+                    "SELECT s.material_id FROM candidates c JOIN library_search s USING (material_id) "
+                    "ORDER BY ts_rank_cd(s.document, plainto_tsquery('simple', %s), %s) DESC, s.material_id DESC "
+                    "LIMIT 20",
+                    [" ".join(words), postgresql.RANK_CANDIDATES, " ".join(words), postgresql.NORMALISATION],
+                )
+                return [row[0] for row in cursor.fetchall()]
+        weights = ", ".join(str(w) for w in sqlite.WEIGHTS)
+        cursor.execute(
+            "SELECT rowid FROM library_search WHERE library_search MATCH %s "  # noqa: S608
+            f"ORDER BY bm25(library_search, {weights}) LIMIT 20",
+            [sqlite.match_expression(words)],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -331,6 +343,39 @@ def page_answers_searches() -> bool:
     return response.status_code == 200 and b"<mark>" in response.content
 
 
+def page_profile(queries: list[tuple[str, str]]) -> dict[str, object]:
+    """The page in-process, as the demo committee officer: median ms, SQL statements, and the
+    slowest statements summed over the queries (what the page spends beside the search)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.accounts.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="demo-committee"), backend="django.contrib.auth.backends.ModelBackend")
+    times, statements = [], 0
+    by_statement: dict[str, float] = {}
+    for _kind, query in queries:
+        url = "/library/?q=" + urllib.parse.quote(query)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        statements = max(statements, len(captured.captured_queries))
+        for q in captured.captured_queries:
+            key = q["sql"][:90]
+            by_statement[key] = by_statement.get(key, 0.0) + float(q["time"])
+    slowest = sorted(by_statement.items(), key=lambda item: -item[1])[:4]
+    return {
+        "p50_ms": common.percentile(times, 50) * 1000,
+        "p95_ms": common.percentile(times, 95) * 1000,
+        "sql_statements": statements,
+        "slowest_sql_mean_ms": {sql: round(total / len(queries) * 1000, 1) for sql, total in slowest},
+    }
+
+
 def measure_page(port: int, cookie: str, queries: list[tuple[str, str]], concurrency: int) -> dict[str, float]:
     """GET /library/?q=<query> for every query through the real server, from `concurrency`
     keep-alive connections; an answer other than HTTP 200 is a failure."""
@@ -349,7 +394,7 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=3, help="measured rounds over the queries")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-server", action="store_true", help="skip the page through the real server")
-    p.add_argument("--concurrency", type=int, default=4, help="client connections for the page")
+    p.add_argument("--concurrency", type=int, default=1, help="client connections for the page")
     p.add_argument("--workers", type=int, default=None, help="granian workers (default: 1 on SQLite, 2 on PostgreSQL)")
     args = p.parse_args()
     folder = common.prepare("library-search", args.db)
@@ -390,6 +435,7 @@ def main() -> None:
 
         if not args.no_server:
             if page_answers_searches():
+                results["page_in_process"] = page_profile(queries[:20])
                 from django.db import connections
 
                 connections.close_all()
@@ -427,6 +473,10 @@ def main() -> None:
         r = results[key]
         print(f"| {name} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['max_ms']:.0f} |")
     if "page" in results:
+        r = results["page_in_process"]
+        print(
+            f"| /library/?q= in-process ({r['sql_statements']} SQL statements) | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | |"
+        )
         r = results["page"]
         print(f"| /library/?q= through the server | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['max_ms']:.0f} |")
     print("\n| query kind | materials matching (mean) | search() p50 ms | p95 ms | raw SQL p50 ms | p95 ms |")
@@ -437,6 +487,11 @@ def main() -> None:
             f"| {kind} | {matching:,} | {s['by_kind_p50_ms'][kind]} | {s['by_kind_p95_ms'][kind]} "
             f"| {r['by_kind_p50_ms'][kind]} | {r['by_kind_p95_ms'][kind]} |"
         )
+
+    if "page_in_process" in results:
+        print("\nThe page's slowest SQL statements (mean ms per page):\n")
+        for sql, ms in results["page_in_process"]["slowest_sql_mean_ms"].items():
+            print(f"- {ms} ms: `{sql}…`")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,10 @@
 """The full-text index of the materials: an FTS5 table on SQLite, a tsvector table with a GIN
-index on PostgreSQL (see `dangjian.library.search`). Other databases get no index."""
+index on PostgreSQL (see `dangjian.library.search`). Other databases get no index.
+
+On SQLite nothing ties the FTS5 table to the materials (a trigger would be lost whenever a
+later migration rebuilds library_material, as SQLite's ALTER TABLE does): the services remove
+a deleted material's entry, and a search only ever returns materials that exist. After this
+migration on a database that already has materials, run `search.rebuild()`."""
 
 from django.db import migrations
 
@@ -20,7 +25,8 @@ POSTGRESQL = [
         material_id bigint PRIMARY KEY,
         title text NOT NULL,
         body text NOT NULL,
-        document tsvector NOT NULL
+        document tsvector NOT NULL,
+        title_document tsvector NOT NULL
     )""",
     "CREATE INDEX library_search_document ON library_search USING gin (document)",
     """CREATE FUNCTION library_search_forget() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -47,7 +47,8 @@ def stop_words() -> frozenset[str]:
 
 
 def _segmenter():
-    """A segmenter of our own (not rjieba's shared default), with the domain words added."""
+    """A segmenter of our own with the domain words added; rjieba's shared default stays as
+    it is (`parts` uses it for the everyday words)."""
     global _jieba
     if _jieba is None:
         with _lock:

@@ -109,3 +109,23 @@ def test_lines_without_a_full_stop_are_sentences_too():
     assert split_sentences(text) == ["学习安排", "第一周学习党章", "第二周学习党纪处分条例"]
     summary = summarize(text, sentences=2)
     assert summary.count(" ") == 1
+
+
+def test_index_words_hold_the_words_inside_longer_ones():
+    tokens = segment.index_tokens("开展主题党日和民主评议党员。")
+    assert tokens[:4] == ["开展", "主题党日", "和", "民主评议党员"]
+    assert {"主题", "党日", "民主评议", "党员"} <= set(tokens)
+    # A domain word the cut went across is indexed too.
+    assert "中央八项规定" in segment.index_tokens("学习中央八项规定精神")
+
+
+def test_query_words_are_whole_clean_and_lower_case():
+    assert segment.query_tokens("主题党日，“Hello World”！3.5") == ["主题党日", "hello", "world", "3", "5"]
+    assert segment.query_tokens("") == []
+
+
+def test_text_with_boundaries_gives_back_the_text():
+    text = "学习 Python 和主题党日。\n第二行"
+    marked, _inner = segment.split_for_index(text)
+    assert segment.BOUNDARY in marked
+    assert marked.replace(segment.BOUNDARY, "") == text

@@ -196,6 +196,11 @@ def test_search_within_what_an_actor_may_see(college):
     assert seen == {for_members.pk, only_managers.pk, other_branch.pk}
 
 
+@pytest.mark.parametrize("empty", [Material.objects.none, lambda: Material.objects.filter(pk__in=[])])
+def test_search_in_no_materials_finds_nothing(library, empty):
+    assert search.search("党课", materials=empty()) == search.SearchResult(total=0, hits=[])
+
+
 def test_search_combines_with_other_filters(college, library):
     filtered = Material.objects.filter(title__startswith="党费")
     assert ids(search.search("党费", materials=filtered)) == [library["dues"].pk]
@@ -281,3 +286,19 @@ def test_flushing_the_database_empties_the_index():
     search.index_material(material.pk, title="讲稿", keywords=[], text="党课")
     call_command("flush", interactive=False, verbosity=0)
     assert search.document_count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL ranks a shortlist")
+def test_a_common_word_ranks_a_shortlist_title_hits_first(college, monkeypatch):
+    from dangjian.library.search.backends import postgresql
+
+    monkeypatch.setattr(postgresql, "RANK_CANDIDATES", 2)
+    in_title = make(college.committee, "党课讲稿", "本月学习材料。" + FILLER)
+    older = make(college.committee, "材料一", "党课党课党课。" + FILLER)
+    newer = [make(college.committee, f"材料{i}", "一次党课。" + FILLER) for i in range(2, 5)]
+    result = find("党课", limit=2)
+    assert result.total == 5
+    # The shortlist is the title hit and the newest other match; the most occurrences do not
+    # count when they are not on it.
+    assert ids(result) == [in_title.pk, newer[-1].pk]
+    assert older.pk not in ids(find("党课", limit=2, offset=2))

@@ -459,11 +459,17 @@ def activity_close(*, actor: User | None, activity: Activity, now: datetime.date
 # --- attendance -------------------------------------------------------------------------------
 
 
-def _check_in_member_and_row(actor: User, activity: Activity) -> tuple[Member, Attendance | None]:
+def _check_in_member_and_row(
+    actor: User, activity: Activity, row: Attendance | None = None
+) -> tuple[Member, Attendance | None]:
     """The actor's member record (with its organisation) and their attendance row for the activity, if
-    any: one query when the row exists, as it does for every expected attendee."""
+    any: one query when the row exists, as it does for every expected attendee (none when the caller
+    already read the row with the activity, as `selectors.check_in_target` does)."""
     if getattr(actor, "pk", None) is None:
         raise NoMemberRecord()
+    if row is not None and row.activity_id == activity.pk and row.member.user_id == actor.pk:
+        actor.member = row.member
+        return row.member, row
     row = Attendance.objects.select_related("member__org").filter(activity=activity, member__user_id=actor.pk).first()
     member = row.member if row is not None else Member.objects.select_related("org").filter(user_id=actor.pk).first()
     if member is None:
@@ -487,6 +493,7 @@ def attendance_check_in(
     device: str = "",
     now: datetime.datetime | None = None,
     scanned_at: datetime.datetime | None = None,
+    row: Attendance | None = None,
 ) -> Attendance:
     """The logged-in member checks in with the code on the screen: present, or late after the
     grace period. `scanned_at` is a scan proved by the member's own session before they logged in
@@ -496,7 +503,7 @@ def attendance_check_in(
     SQLite the write lock is held for the write only; the conditional UPDATE and the unique constraint
     are what keep two racing scans from recording two check-ins."""
     now = _now(now)
-    member, row = _check_in_member_and_row(actor, activity)
+    member, row = _check_in_member_and_row(actor, activity, row)
     if activity.status != ActivityStatus.PUBLISHED:
         raise NotOpenActivity()
     period = tokens.token_period_of(activity.pk, token)

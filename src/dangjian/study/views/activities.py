@@ -424,7 +424,7 @@ def check_in(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             request.session[SCAN_SESSION_KEY] = scans
         return redirect_to_login(request.get_full_path())
     try:
-        activity = selectors.access_activity_for_check_in(pk)
+        activity, row = selectors.check_in_target(request.user, pk)
     except NotFound:
         return render(
             request, "study/activities_check_in.html", {"outcome": "invalid_token", "message": ""}, status=404
@@ -440,6 +440,7 @@ def check_in(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             device=device,
             now=now,
             scanned_at=_scan_proof(request, pk),
+            row=row,
         )
     except services.AlreadyCheckedIn as exc:
         context |= {"outcome": exc.code, "message": exc.message}

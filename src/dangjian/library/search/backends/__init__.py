@@ -13,6 +13,7 @@ from importlib import import_module
 from itertools import islice
 from types import ModuleType
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
@@ -119,7 +120,10 @@ def search(query: str, *, materials: QuerySet, limit: int = 20, offset: int = 0)
     restrict = materials.values("pk")
     if not restrict.query.is_sliced:
         restrict = restrict.order_by()
-    subquery, params = restrict.query.get_compiler(using=using).as_sql()
+    try:
+        subquery, params = restrict.query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:  # .none(), pk__in=[]: nothing to search in
+        return EMPTY
     with connections[using].cursor() as cursor:
         total, ranked = backend.ranked(cursor, words, subquery, tuple(params), limit=limit, offset=max(offset, 0))
         texts = backend.texts(cursor, [material_id for material_id, _score in ranked]) if ranked else {}

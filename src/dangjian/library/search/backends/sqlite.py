@@ -2,10 +2,11 @@
 
 `library_search(title, keywords, body, parts)`, rowid = material id. FTS5's unicode61 tokenizer
 splits on anything that is not a letter or digit, so the text goes in with a control character
-(`segment.BOUNDARY`) between its words: `body` is the text itself, searchable word by word, and shows as it was once
-the marks are removed. `title` and `keywords` hold their index words; `parts` the words inside
-the body's longer words (党日 inside 主题党日). `library_search_vocab` (fts5vocab, 'row') gives
-how many documents hold a term.
+(`segment.BOUNDARY`) between its words: `body` is the text itself, searchable word by word, and
+shows as it was once the marks are removed. `title` and `keywords` hold their index words;
+`parts` the other words the body is indexed under (党日 inside 主题党日, see
+`segment.index_tokens`). `library_search_vocab` (fts5vocab, 'row') gives how many documents
+hold a term.
 """
 
 from dangjian.library.search import segment
