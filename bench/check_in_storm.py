@@ -83,9 +83,12 @@ def setup(members: int) -> tuple[int, list[tuple[int, str]]]:
     return activity.pk, cookies
 
 
-def fire(port: int, requests: list, concurrency: int, ok: bytes, status: int = 200) -> dict:
+def fire(
+    port: int, requests: list, concurrency: int, ok: bytes, status: int = 200, headers: dict | None = None
+) -> dict:
     """GET each (url or url-making callable, cookie) once from `concurrency` keep-alive connections, as
-    fast as answered; an answer other than `status` with `ok` in its body is a failure."""
+    fast as answered, with `headers` besides the cookie; an answer other than `status` with `ok` in its
+    body is a failure."""
     latencies: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
@@ -102,7 +105,7 @@ def fire(port: int, requests: list, concurrency: int, ok: bytes, status: int = 2
             url, cookie = requests[i]
             url = url() if callable(url) else url
             started = time.perf_counter()
-            conn.request("GET", url, headers={"Cookie": cookie})
+            conn.request("GET", url, headers={**(headers or {}), "Cookie": cookie})
             response = conn.getresponse()
             body = response.read()
             mine.append(time.perf_counter() - started)

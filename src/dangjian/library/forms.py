@@ -101,7 +101,8 @@ class FindForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *MaterialKind.choices])
     tag = forms.CharField(label=_("Tag"), required=False, max_length=32)
-    org = forms.TypedChoiceField(label=_("Organisation"), required=False, coerce=int, empty_value=None)
+    # Any number is accepted: the search is limited to what the user may see before this filter.
+    org = forms.IntegerField(label=_("Organisation"), required=False, widget=forms.Select)
     published_from = forms.DateField(label=_("Published from"), required=False, widget=DateInput())
     published_to = forms.DateField(label=_("Published until"), required=False, widget=DateInput())
     status = forms.ChoiceField(
@@ -110,6 +111,6 @@ class FindForm(forms.Form):
 
     def __init__(self, *args, orgs: list[Organisation] = (), managing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [("", _("All organisations")), *((str(o.pk), _org_label(o)) for o in orgs)]
+        self.fields["org"].widget.choices = [("", _("All organisations")), *((str(o.pk), _org_label(o)) for o in orgs)]
         if not managing:
             del self.fields["status"]

@@ -277,6 +277,10 @@ class Activity(TimeStampedModel):
         related_name="lectures",
     )
     speaker_name = models.CharField(_("speaker (not a member here)"), max_length=64, blank=True)
+    # What to study for it (and for a make-up afterwards), from the library.
+    materials = models.ManyToManyField(
+        "library.Material", verbose_name=_("materials"), blank=True, related_name="activities"
+    )
     # Study-hour credit in minutes: derived from the duration by the 学时 rule unless overridden.
     credit_minutes = models.PositiveIntegerField(_("credited minutes"), default=0)
     credit_overridden = models.BooleanField(_("credit set by hand"), default=False)

@@ -7,6 +7,7 @@ answers 404, as a missing one does.
 import datetime
 from typing import Literal
 
+from django.db.models import prefetch_related_objects
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
@@ -127,6 +128,7 @@ def material_list(request, filters: Query[FindIn]):
     found = selectors.material_find(
         request.auth, selectors.MaterialFilters(**data), limit=filters.limit, offset=filters.offset
     )
+    prefetch_related_objects([row.material for row in found.rows], "tags")
     return {
         "count": found.total,
         "limit": filters.limit,

@@ -137,16 +137,12 @@ def material_find(actor: User, filters: MaterialFilters, *, limit: int = 20, off
     materials = _filtered(actor, filters)
     if filters.q.strip():
         result = search.search(filters.q, materials=materials, limit=limit, offset=offset)
-        by_id = (
-            Material.objects.select_related("org")
-            .prefetch_related("tags")
-            .in_bulk([h.material_id for h in result.hits])
-        )
+        by_id = Material.objects.select_related("org").in_bulk([h.material_id for h in result.hits])
         return FoundPage(
             total=result.total,
             rows=[Found(by_id[h.material_id], h.snippet) for h in result.hits if h.material_id in by_id],
         )
-    ordered = materials.select_related("org").prefetch_related("tags").order_by("-published_on", "-pk")
+    ordered = materials.select_related("org").order_by("-published_on", "-pk")
     return FoundPage(total=materials.count(), rows=[Found(m) for m in ordered[offset : offset + limit]])
 
 

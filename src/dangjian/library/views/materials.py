@@ -2,6 +2,7 @@
 publishing and withdrawal."""
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -23,16 +24,19 @@ PER_PAGE = 20
 
 
 def _filter_orgs(actor) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(materials__in=selectors.visible_materials(actor)).distinct().order_by("path")
-    )
+    """Organisations that own a material the actor may see, for the filter."""
+    visible = selectors.visible_materials(actor).filter(org=OuterRef("pk"))
+    return list(Organisation.objects.filter(Exists(visible)).order_by("path"))
 
 
 @page
 @vary_on_headers("HX-Request")
 def library_index(request: AuthedRequest) -> HttpResponse:
+    # Typing in the search box asks for the results only: no filter choices, no tags to compute.
+    results_only = bool(request.htmx and request.htmx.target == "library-results")
     managed = selectors.orgs_managed(request.user)
-    form = FindForm(request.GET or None, orgs=_filter_orgs(request.user), managing=bool(managed))
+    orgs = [] if results_only else _filter_orgs(request.user)
+    form = FindForm(request.GET or None, orgs=orgs, managing=bool(managed))
     filters = selectors.MaterialFilters(**form.cleaned_data) if form.is_valid() else selectors.MaterialFilters()
     try:
         number = max(1, int(request.GET.get("page", 1)))
@@ -46,10 +50,10 @@ def library_index(request: AuthedRequest) -> HttpResponse:
         "page_number": number,
         "has_next": number * PER_PAGE < found.total,
         "can_upload": bool(managed),
-        "tags": selectors.tags_in_use(request.user),
     }
-    if request.htmx and request.htmx.target == "library-results":
+    if results_only:
         return render(request, "library/index.html#results", context)
+    context["tags"] = selectors.tags_in_use(request.user)
     return render(request, "library/index.html", context)
 
 

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.library.models import Material
 from dangjian.members.models import Member
 from dangjian.members.permissions import access_member
 from dangjian.orgs.permissions import access_org
@@ -39,6 +40,7 @@ class ActivityOut(Schema):
     id: int
     org: OrgRefOut = Field(description="The organiser.")
     joint_orgs: list[OrgRefOut]
+    materials: list[int] = Field(description="Library materials to study for it.")
     plan_item_id: int | None
     form: str
     form_display: str
@@ -64,6 +66,10 @@ class ActivityOut(Schema):
     @staticmethod
     def resolve_joint_orgs(obj) -> list:
         return list(obj.joint_orgs.all())
+
+    @staticmethod
+    def resolve_materials(obj) -> list[int]:
+        return [material.pk for material in obj.materials.all()]
 
 
 class ActivitySummaryOut(Schema):
@@ -133,6 +139,7 @@ class ActivityCreateIn(BodyIn):
     )
     speaker_name: str = Field("", max_length=64, description="Or the name of a guest speaker.")
     joint_orgs: list[int] = Field(default_factory=list)
+    materials: list[int] = Field(default_factory=list, description="Published library materials to study.")
     credit_minutes: int | None = Field(None, description="Set the credit by hand (0 to the activity's length).")
     late_grace_minutes: int | None = Field(None, ge=0, le=24 * 60, description="Late after this; default 10.")
 
@@ -221,6 +228,13 @@ def activity_get(request, activity_id: int):
     }
 
 
+def _materials(ids: list[int]) -> list[Material]:
+    found = list(Material.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):  # the service gives missing and hidden materials the same answer
+        raise DomainError(_("Choose published materials you may see in the library."), field="materials")
+    return found
+
+
 @router.post(
     "/activities",
     operation_id="activity_create",
@@ -258,7 +272,8 @@ def activity_create(request, payload: ActivityCreateIn):
         plan_item=plan_item,
         joint_orgs=joint,
         speaker=speaker,
-        **payload.model_dump(exclude={"org", "plan_item", "joint_orgs", "speaker"}),
+        materials=_materials(payload.materials),
+        **payload.model_dump(exclude={"org", "plan_item", "joint_orgs", "speaker", "materials"}),
     )
     return Status(201, activity)
 

@@ -40,6 +40,11 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("…or the name of a guest speaker."),
     )
+    materials = forms.MultipleChoiceField(
+        label=_("Materials to study"),
+        required=False,
+        help_text=_("Published materials of the library, for the activity and for make-up study afterwards."),
+    )
     late_grace_minutes = forms.IntegerField(
         label=_("Late after (minutes after the start)"),
         min_value=0,
@@ -60,9 +65,13 @@ class ActivityForm(forms.Form):
         orgs: list[Organisation] | None = None,
         audience_fixed: bool = False,
         speakers: tuple[list[Member], list[Member]] = ([], []),
+        materials: list = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.material_objects = {str(m.pk): m for m in materials}
+        self.fields["materials"].choices = [(str(m.pk), m.title) for m in materials]
+        self.fields["materials"].widget.attrs["size"] = min(max(len(materials), 2), 8)
         own, others = speakers
         self.speakers = {str(m.pk): m for m in (*own, *others)}
         self.fields["speaker"].choices = speaker_choices(own, others)
@@ -89,6 +98,9 @@ class ActivityForm(forms.Form):
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The activity must end after it starts."))
         return data
+
+    def clean_materials(self):
+        return [self.material_objects[pk] for pk in self.cleaned_data.get("materials") or []]
 
     def clean_speaker(self):
         value = self.cleaned_data.get("speaker")

@@ -20,6 +20,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.calendar import WorkingCalendar, working_calendar
 from dangjian.core.errors import Conflict, DomainError, Forbidden
+from dangjian.library.models import Material
 from dangjian.members.models import Member
 from dangjian.members.selectors import exempt_member_ids
 from dangjian.orgs.models import OfficerTerm, Organisation
@@ -203,6 +204,26 @@ def _check_speaker(activity: Activity) -> None:
         raise DomainError(_("The speaker must be a member of %(org)s.") % {"org": root.name}, field="speaker")
 
 
+def _check_materials(actor: User | None, materials: Iterable[Material], keep: Iterable[int] = ()) -> list[Material]:
+    """Materials to study for an activity: published ones the organiser may see in the library (one
+    already chosen may stay after it is withdrawn)."""
+    from dangjian.library.models import MaterialStatus
+    from dangjian.library.selectors.materials import visible_materials
+
+    chosen = list(dict.fromkeys(materials))
+    if not chosen or actor is None:
+        return chosen
+    kept = set(keep)
+    allowed = set(
+        visible_materials(actor)
+        .filter(pk__in=[m.pk for m in chosen], status=MaterialStatus.PUBLISHED)
+        .values_list("pk", flat=True)
+    )
+    if any(m.pk not in allowed and m.pk not in kept for m in chosen):
+        raise DomainError(_("Choose published materials you may see in the library."), field="materials")
+    return chosen
+
+
 def _validate_choices(activity: Activity) -> None:
     if not activity.theme.strip():
         raise DomainError(_("Give the activity a theme."), field="theme")
@@ -241,6 +262,7 @@ def activity_create(
     joint_orgs: Iterable[Organisation] = (),
     credit_minutes: int | None = None,
     late_grace_minutes: int | None = None,
+    materials: Iterable[Material] = (),
 ) -> Activity:
     """A draft activity, ad hoc or from a plan item of the organiser's plan (theme, form, audience
     and length are taken from the item unless given)."""
@@ -273,15 +295,19 @@ def activity_create(
         late_grace_minutes = effective_settings(org).late_grace_minutes
     _apply_times(activity, late_grace_minutes, credit_minutes)
     joint = _check_joint_orgs(actor, org, joint_orgs)
+    chosen = _check_materials(actor, materials)
     activity.save()
     if joint:
         activity.joint_orgs.set(joint)
+    if chosen:
+        activity.materials.set(chosen)
     audit.record(
         actor=actor,
         action="activity.create",
         obj=activity,
         org_path=org.path,
-        changes=audit.snapshot(activity, ACTIVITY_FIELDS) | {"plan_item": plan_item, "joint_orgs": joint},
+        changes=audit.snapshot(activity, ACTIVITY_FIELDS)
+        | {"plan_item": plan_item, "joint_orgs": joint, "materials": [m.pk for m in chosen]},
     )
     return activity
 
@@ -295,6 +321,7 @@ def activity_update(
     credit_derived: bool = False,
     late_grace_minutes: int | None = None,
     joint_orgs: Iterable[Organisation] | None = None,
+    materials: Iterable[Material] | None = None,
     **fields,
 ) -> Activity:
     """Change an activity that is not cancelled. Once published, its audience is fixed (the expected
@@ -326,6 +353,12 @@ def activity_update(
         if old != sorted(o.pk for o in joint):
             activity.joint_orgs.set(joint)
             changes["joint_orgs"] = [old, sorted(o.pk for o in joint)]
+    if materials is not None:
+        chosen = _check_materials(actor, materials, keep=activity.materials.values_list("pk", flat=True))
+        old = sorted(activity.materials.values_list("pk", flat=True))
+        if old != sorted(m.pk for m in chosen):
+            activity.materials.set(chosen)
+            changes["materials"] = [old, sorted(m.pk for m in chosen)]
     if changes:
         audit.record(actor=actor, action="activity.update", obj=activity, org_path=activity.org.path, changes=changes)
     return activity

@@ -544,3 +544,33 @@ def test_a_copied_make_up_reflection_is_flagged_to_the_reviewer(activity, colleg
             reflection="结合学生工作谈体会：要关心每一名学生党员的成长。",
         )
         assert other.similar_to is None
+
+
+def test_activity_materials_are_published_library_materials_the_organiser_sees(college):
+    from dangjian.library.models import Material
+
+    def material(org, status="published"):
+        return Material.objects.create(org=org, title=f"{org.name}资料", area="theory", kind="txt", status=status)
+
+    committee_text, own_text = material(college.committee), material(college.branch)
+    draft, other = material(college.branch, "draft"), material(college.other_branch)
+    starts = timezone.now() + datetime.timedelta(days=3)
+    activity = services.activity_create(
+        actor=college.user("branch"),
+        org=college.branch,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=1),
+        form="theme_day",
+        theme="学习",
+        materials=[committee_text, own_text],
+    )
+    assert set(activity.materials.all()) == {committee_text, own_text}
+    for refused in (draft, other):
+        with pytest.raises(DomainError) as caught:
+            services.activity_update(actor=college.user("branch"), activity=activity, materials=[refused])
+        assert caught.value.field == "materials"
+    assert set(activity.materials.all()) == {committee_text, own_text}
+    services.activity_update(actor=college.user("branch"), activity=activity, materials=[own_text])
+    assert list(activity.materials.all()) == [own_text]
+    event = AuditEvent.objects.filter(action="activity.update", object_id=str(activity.pk)).latest("pk")
+    assert event.changes["materials"] == [sorted([committee_text.pk, own_text.pk]), [own_text.pk]]

@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.http import AuthedRequest
+from dangjian.library.selectors.topics import material_choices
 from dangjian.members.permissions import access_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.selectors import org_list
@@ -108,7 +109,9 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
     chosen = str(request.POST.get("org") or initial["org"])
     speakers_org = next((o for o in orgs if str(o.pk) == chosen), orgs[0] if orgs else None)
     speakers = selectors.speaker_candidates(speakers_org) if speakers_org else ([], [])
-    form = ActivityForm(request.POST or None, initial=initial, orgs=orgs, speakers=speakers)
+    form = ActivityForm(
+        request.POST or None, initial=initial, orgs=orgs, speakers=speakers, materials=material_choices(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         org = access_org(request.user, form.cleaned_data["org"], Perm.MANAGE_STUDY)
         try:
@@ -127,6 +130,7 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, pk, manage=True)
+    chosen = list(activity.materials.values_list("pk", flat=True))
     published = activity.status == ActivityStatus.PUBLISHED
     grace = int((activity.late_after - activity.starts_at).total_seconds() // 60) if activity.late_after else None
     initial = {
@@ -137,6 +141,7 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "ends_at": timezone.localtime(activity.ends_at),
         "place": activity.place,
         "speaker": str(activity.speaker_id or ""),
+        "materials": [str(pk) for pk in chosen],
         "speaker_name": activity.speaker_name,
         "late_grace_minutes": grace,
         "credit_minutes": activity.credit_minutes if activity.credit_overridden else None,
@@ -146,6 +151,7 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         initial=initial,
         audience_fixed=published,
         speakers=selectors.speaker_candidates(activity.org),
+        materials=material_choices(request.user, keep=chosen),
     )
     if request.method == "POST" and form.is_valid():
         data = form.activity_data()
