@@ -275,3 +275,19 @@ def test_api_upload_refuses_a_duplicate_with_409(college, theme_day_doc):
     member = ApiClient(college.user("member"))
     assert member.get("/library/materials", {"q": "党日"}).json()["count"] == 0
     assert member.get(f"/library/materials/{theme_day_doc.pk}").status_code == 404
+
+
+def test_search_rebuild_command_restores_a_lost_index(college, theme_day_doc):
+    import io
+
+    from django.core.management import call_command
+
+    from dangjian.library import search
+
+    everything = Material.objects.all()
+    search.clear()
+    assert search.search("主题党日", materials=everything).total == 0
+    out = io.StringIO()
+    call_command("search_rebuild", stdout=out)
+    assert search.search("主题党日", materials=everything).total == 1
+    assert "1" in out.getvalue()
