@@ -463,7 +463,11 @@ def test_page_permissions(college, name):
         if method == "post":
             return client.post(url, POST_DATA.get(name, {}))
         response = client.get(url, QUERY[name](college) if name in QUERY else {})
-        response.close()  # a file response holds its file open until closed
+        # A file response holds its file open until it is read to the end; the test client then
+        # closes it. (Not `response.close()`: that sends request_finished, which would close the
+        # database connection the test is using.)
+        if response.streaming:
+            b"".join(response.streaming_content)
         return response
 
     assert_statuses(name, each_role(college, request_as), expected)

@@ -62,8 +62,7 @@ def test_who_may_download_the_original(client, college, with_file, role, status)
         assert response["Content-Type"] == "application/pdf"
         assert "attachment" in response["Content-Disposition"]
         assert "filename*=utf-8''%E5%AD%A6%E4%B9%A0%E5%85%9A%E7%AB%A0.pdf" in response["Content-Disposition"]
-        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
-    response.close()
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"  # read to the end: the client closes it
 
 
 def test_a_missing_material_is_404(client, college):
@@ -233,4 +232,4 @@ def test_the_static_files_are_served(client, db):
     for asset in ("library/reader.js", "library/reader.css"):
         response = client.get(f"/static/{asset}")
         assert response.status_code == 200, asset
-        response.close()
+        b"".join(response.streaming_content)  # read to the end: the client closes the file
