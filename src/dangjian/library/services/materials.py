@@ -21,7 +21,7 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import scope_for
 from dangjian.core import audit
 from dangjian.core.errors import Conflict, DomainError, Forbidden
-from dangjian.library import extraction, search
+from dangjian.library import extraction, search, tasks
 from dangjian.library.models import (
     ContentArea,
     Extraction,
@@ -205,9 +205,7 @@ def material_upload(
         material.save()
         _reindex(material, text)
     else:
-        from dangjian.library.tasks import extract_material
-
-        transaction.on_commit(lambda: extract_material.enqueue(material.pk))
+        transaction.on_commit(lambda: tasks.extract_material.enqueue(material.pk))
     _set_tags(material, tag_names)
     audit.record(
         actor=actor,

@@ -58,10 +58,7 @@ def library_index(request: AuthedRequest) -> HttpResponse:
 
 
 def _upload_page(request: AuthedRequest, form_class, template: str, create):
-    orgs = selectors.orgs_managed(request.user)
-    if not orgs:
-        raise DomainError()  # never reached: `page(perm=…)` already refused
-    form = form_class(request.POST or None, request.FILES or None, orgs=orgs)
+    form = form_class(request.POST or None, request.FILES or None, orgs=selectors.orgs_managed(request.user))
     if request.method == "POST" and form.is_valid():
         org = access_org(request.user, form.cleaned_data["org"], selectors.MANAGE_PERM)
         try:
@@ -80,10 +77,7 @@ def _upload_page(request: AuthedRequest, form_class, template: str, create):
 @page(perm=selectors.MANAGE_PERM)
 @require_http_methods(["GET", "POST"])
 def material_upload(request: AuthedRequest) -> HttpResponse:
-    def create(*, file, **data):
-        return services.material_upload(file=file, **data)
-
-    return _upload_page(request, UploadForm, "library/upload.html", create)
+    return _upload_page(request, UploadForm, "library/upload.html", services.material_upload)
 
 
 @page(perm=selectors.MANAGE_PERM)

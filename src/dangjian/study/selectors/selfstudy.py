@@ -20,6 +20,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.library.models import Material
 from dangjian.library.selectors.materials import access_material, visible_materials
+from dangjian.library.selectors.reading import reading_hours_rule, reading_minutes
 from dangjian.library.selectors.topics import studied_material_ids
 from dangjian.members.models import Member, SpecialSituation
 from dangjian.orgs.models import OfficerTerm, Organisation, Position
@@ -153,8 +154,6 @@ def _ledger_rows(
 ) -> list[LedgerRow]:
     """Rows for `members`; `member_q` selects the same members on tables with a `member` foreign key,
     `member_ids` (a queryset of their ids) for the reading sums."""
-    from dangjian.library.selectors.reading import reading_hours_rule, reading_minutes
-
     if not members:
         return []
     start, end = year_bounds(year)

@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from PIL import Image, UnidentifiedImageError
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.calendar import WorkingCalendar, working_calendar
 from dangjian.core.errors import Conflict, DomainError, Forbidden
-from dangjian.library.models import Material
+from dangjian.library.models import Material, MaterialStatus
+from dangjian.library.selectors.materials import visible_materials
 from dangjian.members.models import Member
 from dangjian.members.selectors import exempt_member_ids
 from dangjian.orgs.models import OfficerTerm, Organisation
@@ -207,9 +209,6 @@ def _check_speaker(activity: Activity) -> None:
 def _check_materials(actor: User | None, materials: Iterable[Material], keep: Iterable[int] = ()) -> list[Material]:
     """Materials to study for an activity: published ones the organiser may see in the library (one
     already chosen may stay after it is withdrawn)."""
-    from dangjian.library.models import MaterialStatus
-    from dangjian.library.selectors.materials import visible_materials
-
     chosen = list(dict.fromkeys(materials))
     if not chosen or actor is None:
         return chosen
@@ -772,8 +771,6 @@ PHOTOS_PER_ACTIVITY = 30
 
 def _photo_format(upload) -> str:
     """The image format, read from the content (not the name); DomainError when it is not a photo."""
-    from PIL import Image, UnidentifiedImageError
-
     if upload.size > PHOTO_MAX_BYTES:
         raise DomainError(
             _("A photo may be at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}, field="image"
