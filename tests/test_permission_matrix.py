@@ -20,29 +20,36 @@ from django.utils import timezone
 from dangjian.accounts.permissions import forget_scope
 from dangjian.config.api import api
 from dangjian.orgs.models import OfficerTerm
+from tests import matrix_notices
+from tests.matrix_roles import (
+    ACCOUNT_MANAGERS,
+    ADMIN,
+    ANON,
+    ANY_MANAGER,
+    ANY_VIEWER,
+    API_ANON,
+    AUDITOR,
+    BRANCH,
+    COMMITTEE,
+    EXPECTED,
+    LEADER,
+    LOGGED_IN,
+    MEMBER,
+    MEMBER_MANAGERS,
+    MEMBER_VIEWERS,
+    ORG_MANAGERS,
+    ORG_VIEWERS,
+    PLAN_VIEWERS,
+    STUDY_COMMITTEE,
+    STUDY_MANAGERS,
+    WITH_MEMBER_RECORD,
+    allow,
+)
 
-ANON, ADMIN, COMMITTEE, BRANCH, LEADER, MEMBER, AUDITOR, OTHER = ROLES
-
-LOGGED_IN = [ADMIN, COMMITTEE, BRANCH, LEADER, MEMBER, AUDITOR, OTHER]
-
-
-def allow(ok: int, roles: list[str], *, anon: int = 302, other: int = 404) -> dict[str, int]:
-    """`ok` for the listed roles, `anon` for anonymous visitors, `other` for everyone else."""
-    return {role: ok if role in roles else (anon if role == ANON else other) for role in ROLES}
-
-
-ORG_VIEWERS = [ADMIN, COMMITTEE, BRANCH, AUDITOR]  # over the faculty branch
-ORG_MANAGERS = [ADMIN, COMMITTEE]
-MEMBER_VIEWERS = [ADMIN, COMMITTEE, BRANCH, LEADER, AUDITOR, MEMBER]  # over 张三, a group member
-MEMBER_MANAGERS = [ADMIN, COMMITTEE, BRANCH]
-ANY_MANAGER = [ADMIN, COMMITTEE, BRANCH, OTHER]  # manage members somewhere
-ANY_VIEWER = [ADMIN, COMMITTEE, BRANCH, LEADER, AUDITOR, OTHER]  # see a roster somewhere
-ACCOUNT_MANAGERS = [ADMIN, COMMITTEE, BRANCH]  # over a role granted at the faculty branch's group
-STUDY_COMMITTEE = [ADMIN, COMMITTEE]  # semesters, directives and the working-day calendar
-STUDY_MANAGERS = [ADMIN, COMMITTEE, BRANCH]  # run the faculty branch's study
-PLAN_VIEWERS = [ADMIN, COMMITTEE, BRANCH, LEADER, AUDITOR]  # over the faculty branch, or officers below it
-WITH_MEMBER_RECORD = [COMMITTEE, BRANCH, LEADER, MEMBER, OTHER]  # admin and auditor are accounts only
-EXPECTED = [COMMITTEE, BRANCH, LEADER, MEMBER]  # expected at the faculty branch's activities
+# Apps whose rows live in a module of their own (`tests/matrix_<app>.py`): each has PAGES, KWARGS, QUERY,
+# POST_DATA, OPERATIONS and REQUESTS shaped like the ones here, and an `Objects(college)` class whose cached
+# properties build what its rows reach; KWARGS, QUERY, POST_DATA and REQUESTS values take that object.
+PARTS = [matrix_notices]
 
 # URL name → (method, expected status per role)
 PAGES: dict[str, tuple[str, dict[str, int]]] = {
@@ -148,6 +155,8 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "library:topic-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "library:topic-edit": ("get", allow(200, STUDY_MANAGERS)),
 }
+for part in PARTS:
+    PAGES |= part.PAGES
 
 SKIPPED_NAMESPACES = {"api"}
 
@@ -178,6 +187,13 @@ class Study:
 
     def __init__(self, college: College):
         self.college = college
+        self._parts: dict = {}
+
+    def part(self, module):
+        """The objects of one per-app part of the matrix, built on first use like the rest."""
+        if module not in self._parts:
+            self._parts[module] = module.Objects(self.college)
+        return self._parts[module]
 
     @cached_property
     def semester(self):
@@ -418,7 +434,13 @@ POST_DATA: dict[str, dict] = {
 }
 
 
+def _part_of(name: str, table: str):
+    return next((part for part in PARTS if name in getattr(part, table)), None)
+
+
 def _kwargs(name: str, college: College, study: Study) -> dict:
+    if part := _part_of(name, "KWARGS"):
+        return part.KWARGS[name](study.part(part))
     if name.startswith(("study:", "library:")):
         return STUDY_KWARGS[name](study) if name in STUDY_KWARGS else {}
     pattern = discovered_pages()[name].pattern
@@ -461,8 +483,13 @@ def test_page_permissions(college, name):
         if role != ANON:
             client.force_login(college.user(role))
         if method == "post":
+            if part := _part_of(name, "POST_DATA"):
+                return client.post(url, part.POST_DATA[name](study.part(part)))
             return client.post(url, POST_DATA.get(name, {}))
-        response = client.get(url, QUERY[name](college) if name in QUERY else {})
+        if part := _part_of(name, "QUERY"):
+            response = client.get(url, part.QUERY[name](study.part(part)))
+        else:
+            response = client.get(url, QUERY[name](college) if name in QUERY else {})
         # A file response holds its file open until it is read to the end; the test client then
         # closes it. (Not `response.close()`: that sends request_finished, which would close the
         # database connection the test is using.)
@@ -475,7 +502,6 @@ def test_page_permissions(college, name):
 
 # --- API -------------------------------------------------------------------------------------
 
-API_ANON = 401
 # operationId → expected status per role (anonymous callers send no token).
 OPERATIONS: dict[str, dict[str, int]] = {
     "auth_token_create": {role: 201 for role in ROLES},  # the body carries the credentials, not a token
@@ -546,6 +572,8 @@ OPERATIONS: dict[str, dict[str, int]] = {
     "topic_update": allow(200, STUDY_MANAGERS, anon=API_ANON),
     "my_hours_get": allow(200, WITH_MEMBER_RECORD, anon=API_ANON),
 }
+for part in PARTS:
+    OPERATIONS |= part.OPERATIONS
 
 
 @cache  # building the OpenAPI document takes a tenth of a second
@@ -665,6 +693,8 @@ def _api_request(operation: str, college: College, study: Study, role: str) -> t
     """(path parameters, query, body) for one call of `operation` as `role`."""
     if operation in STUDY_REQUESTS:
         return STUDY_REQUESTS[operation](study)
+    if part := _part_of(operation, "REQUESTS"):
+        return part.REQUESTS[operation](study.part(part))
     from dangjian.members.tests.factories import make_id_number
 
     org, member = college.branch.pk, college.member.pk

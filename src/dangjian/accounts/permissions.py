@@ -23,6 +23,8 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_STUDY = "manage_study"
+    MANAGE_CARE = "manage_care"
+    MANAGE_EVALUATION = "manage_evaluation"
 
 
 PERMISSION_DESCRIPTIONS = {
@@ -34,6 +36,10 @@ PERMISSION_DESCRIPTIONS = {
     Perm.VIEW_AUDIT: _("Browse the audit log"),
     Perm.MANAGE_ACCOUNTS: _("Reset passwords and grant roles"),
     Perm.MANAGE_STUDY: _("Plan study and run activities: semesters, directives, study plans, activities, attendance"),
+    Perm.MANAGE_CARE: _(
+        "Look after members: handle needs, opinions and appeals, record heart-to-heart talks, see the early warning"
+    ),
+    Perm.MANAGE_EVALUATION: _("Run the democratic evaluation of members and record recognition"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -47,6 +53,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REVEAL_PERSONAL_DATA,
             Perm.MANAGE_ACCOUNTS,
             Perm.MANAGE_STUDY,
+            Perm.MANAGE_CARE,
+            Perm.MANAGE_EVALUATION,
         }
     ),
     Role.BRANCH_OFFICER: frozenset(
@@ -57,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.REVEAL_PERSONAL_DATA,
             Perm.MANAGE_ACCOUNTS,
             Perm.MANAGE_STUDY,
+            Perm.MANAGE_CARE,
+            Perm.MANAGE_EVALUATION,
         }
     ),
     Role.GROUP_LEADER: frozenset({Perm.VIEW_ORG, Perm.VIEW_MEMBERS}),

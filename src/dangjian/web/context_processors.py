@@ -7,6 +7,7 @@ from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.notices import selectors as notice_selectors
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class NavItem:
     short_label: str | Promise
     icon: str
     active: bool = False
+    badge: int = 0  # a count worth the user's attention (unread notices), shown beside the label
 
 
 def _items(request) -> list[NavItem]:
@@ -43,6 +45,16 @@ def _items(request) -> list[NavItem]:
         items.append(NavItem("study:my-study", reverse("study:my-study"), _("My study"), _("Study"), "✓"))
         items.append(NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "✎"))
     items.append(NavItem("library:", reverse("library:index"), _("Study materials"), _("Library"), "❏"))
+    items.append(
+        NavItem(
+            "notices:",
+            reverse("notices:list"),
+            _("My notices"),
+            _("Notices"),
+            "✉",
+            badge=notice_selectors.unread_count(actor=request.user),
+        )
+    )
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
         items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "∑"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):

@@ -5,6 +5,9 @@ from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import API, ApiClient, api_as
 
 OPERATIONS = {
+    "notice_list",
+    "notice_read",
+    "notice_read_all",
     "topic_list",
     "topic_get",
     "topic_create",

@@ -1,0 +1,64 @@
+"""API of the caller's notices: list them, mark one or all as read. Nobody reads another's notices."""
+
+import datetime
+
+from ninja import Field, Query, Router, Schema
+
+from dangjian.core.schemas import ErrorOut, PageIn, PageOut
+from dangjian.notices import selectors, services
+
+router = Router(tags=["notices"])
+
+
+class NoticeListIn(PageIn):
+    unread: bool = Field(False, description="Only notices not yet read.")
+
+
+class NoticeOut(Schema):
+    id: int
+    title: str
+    body: str
+    url: str = Field(description="A link to what the notice is about, relative to the site; may be empty.")
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+class NoticeListOut(PageOut):
+    unread: int = Field(description="The caller's unread notices, on all pages.")
+    items: list[NoticeOut]
+
+
+class MarkedOut(Schema):
+    marked: int = Field(description="How many notices were marked read now.")
+
+
+@router.get(
+    "/",
+    operation_id="notice_list",
+    response={200: NoticeListOut, 401: ErrorOut, 422: ErrorOut},
+    summary="The caller's notices, newest first",
+)
+def notice_list(request, filters: Query[NoticeListIn]):
+    page = filters.page(selectors.notice_list(actor=request.auth, unread_only=filters.unread))
+    return {**page, "unread": selectors.unread_count(actor=request.auth)}
+
+
+@router.post(
+    "/{notice_id}/read",
+    operation_id="notice_read",
+    response={200: MarkedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Mark one of the caller's notices as read",
+    description="404 when the notice does not exist or is someone else's.",
+)
+def notice_read(request, notice_id: int):
+    return {"marked": services.notice_mark_read(actor=request.auth, notice_id=notice_id)}
+
+
+@router.post(
+    "/read",
+    operation_id="notice_read_all",
+    response={200: MarkedOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Mark all the caller's notices as read",
+)
+def notice_read_all(request):
+    return {"marked": services.notice_mark_read(actor=request.auth)}

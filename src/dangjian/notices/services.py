@@ -1,0 +1,38 @@
+"""Writing notices: sent as part of another action, read by their recipient."""
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from dangjian.accounts.models import User
+from dangjian.core.errors import NotFound
+from dangjian.notices.models import Notice
+
+
+def notice_send(*, recipients: Iterable[User | None], title: str, body: str = "", url: str = "") -> list[Notice]:
+    """Leave one notice per distinct account (accounts that are None or inactive are skipped).
+
+    Runs in the caller's transaction: the notice exists exactly when the action that sent it does.
+    It is not audited by itself; the action that sends it is.
+    """
+    seen: set[int] = set()
+    notices = []
+    for user in recipients:
+        if user is None or not user.is_active or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        notices.append(Notice(recipient=user, title=str(title)[:200], body=str(body), url=url[:300]))
+    return Notice.objects.bulk_create(notices)
+
+
+def notice_mark_read(*, actor: User, notice_id: int | None = None) -> int:
+    """Mark one of the actor's notices (or all of them, without an id) as read; the number marked.
+
+    Not audited: whether someone has read their own messages is nobody else's business.
+    """
+    notices = Notice.objects.filter(recipient=actor).unread()
+    if notice_id is not None:
+        if not Notice.objects.filter(recipient=actor, pk=notice_id).exists():
+            raise NotFound()
+        notices = notices.filter(pk=notice_id)
+    return notices.update(read_at=timezone.now())

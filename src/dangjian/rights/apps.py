@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RightsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dangjian.rights"
+    verbose_name = _("Members' rights")
