@@ -54,6 +54,7 @@ PARTS = [matrix_notices, matrix_care, matrix_rights, matrix_evaluation, matrix_c
 # URL name → (method, expected status per role)
 PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "web:home": ("get", allow(200, LOGGED_IN)),
+    "web:menu": ("get", allow(200, LOGGED_IN)),
     "accounts:login": ("get", allow(200, [ANON], other=302)),
     "accounts:logout": ("post", allow(302, ROLES)),
     "accounts:password-change": ("get", allow(200, LOGGED_IN)),

@@ -1,2 +1,5 @@
+from dangjian.care.views import needs, talks
+
 app_name = "care"
-urlpatterns: list = []
+# Each area's view module owns its routes.
+urlpatterns = [*needs.urlpatterns, *talks.urlpatterns]

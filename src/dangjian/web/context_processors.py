@@ -19,6 +19,7 @@ class NavItem:
     icon: str
     active: bool = False
     badge: int = 0  # a count worth the user's attention (unread notices), shown beside the label
+    phone: bool = False  # one of the few in the phone's bottom bar; the rest are under "More"
 
 
 def _items(request) -> list[NavItem]:
@@ -55,6 +56,11 @@ def _items(request) -> list[NavItem]:
             badge=notice_selectors.unread_count(actor=request.user),
         )
     )
+    if scope.member_id:
+        items.append(NavItem("care:my-need", reverse("care:my-needs"), _("My needs"), _("Needs"), "♡"))
+    if scope.has_anywhere(Perm.MANAGE_CARE):
+        items.append(NavItem("care:need", reverse("care:need-list"), _("Members' needs"), _("Needs"), "♥"))
+        items.append(NavItem("care:talk", reverse("care:talk-list"), _("Heart-to-heart talks"), _("Talks"), "☏"))
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
         items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "∑"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):
@@ -64,6 +70,16 @@ def _items(request) -> list[NavItem]:
     if scope.has_anywhere(Perm.VIEW_AUDIT):
         items.append(NavItem("accounts:audit", reverse("accounts:audit-list"), _("Audit log"), _("Audit"), "✎"))
     return items
+
+
+# The bottom bar of a phone has room for four items and "More": an officer's daily tools, a member's own.
+PHONE_ITEMS_OFFICER = ["web:", "members:", "study:activity", "notices:"]
+PHONE_ITEMS_MEMBER = ["web:", "study:my-study", "library:", "notices:"]
+
+
+def _mark_phone(items: list[NavItem], scope) -> list[NavItem]:
+    keys = PHONE_ITEMS_OFFICER if scope.has_anywhere(Perm.VIEW_MEMBERS) else PHONE_ITEMS_MEMBER
+    return [NavItem(**{**item.__dict__, "phone": item.key in keys}) for item in items]
 
 
 def _mark_active(items: list[NavItem], current: str) -> list[NavItem]:
@@ -79,4 +95,8 @@ def navigation(request) -> dict:
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match else ""
     # Built only when a template shows it: a focused page (the check-in result) skips the cost.
-    return {"nav_items": SimpleLazyObject(lambda: _mark_active(_items(request), current))}
+    return {
+        "nav_items": SimpleLazyObject(
+            lambda: _mark_active(_mark_phone(_items(request), scope_for(request.user)), current)
+        )
+    }

@@ -17,3 +17,9 @@ HOME_TEMPLATES = {
 def home(request: AuthedRequest) -> HttpResponse:
     data = selectors.home_for(actor=request.user)
     return render(request, HOME_TEMPLATES[data.kind], {"home": data, "my_member_id": scope_for(request.user).member_id})
+
+
+@page
+def menu(request: AuthedRequest) -> HttpResponse:
+    """Everything in the navigation, for a phone, whose bottom bar shows only a few items."""
+    return render(request, "web/menu.html")

@@ -138,3 +138,22 @@ def test_anonymous_htmx_request_reloads_to_login(client, college):
     response = client.get(reverse("members:member-list"), headers={"HX-Request": "true", "HX-Target": "member-results"})
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "phone_urls"),
+    [
+        ("member", ["/", "/study/my/", "/library/", "/notices/"]),
+        ("branch", ["/", "/members/", "/study/activities/", "/notices/"]),
+    ],
+)
+def test_the_phone_bar_keeps_four_items_and_the_menu_lists_them_all(client, college, role, phone_urls):
+    client.force_login(college.user(role))
+    response = client.get(reverse("web:menu"))
+    items = response.context["nav_items"]
+    assert [item.url for item in items if item.phone] == phone_urls
+    content = response.content.decode()
+    bar = content[content.index('class="bottom-nav"') :]
+    assert reverse("web:menu") in bar
+    for item in items:
+        assert f'href="{item.url}"' in content

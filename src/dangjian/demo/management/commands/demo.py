@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
 from dangjian.core.management.commands.serve import DEFAULT_HOST, DEFAULT_PORT
+from dangjian.demo import care as demo_care
 from dangjian.demo import generator
 from dangjian.demo import study as demo_study
 from dangjian.demo.library.load import library_demo_ensure
@@ -85,10 +86,18 @@ class Command(BaseCommand):
                 _("Study materials: %(materials)d in the library, %(sessions)d reading sessions behind the ledgers.")
                 % {"materials": library.materials, "sessions": library.sessions}
             )
+        for line in self._member_care():
+            self.stdout.write(line)
         self._print_accounts()
         if no_serve:
             return
         call_command("serve", host=host, port=port)
+
+    @staticmethod
+    def _member_care() -> list[str]:
+        """Needs and talks, then rights, evaluation and the early warning, which read them: a line each built."""
+        lines = [demo_care.care_demo_summary(demo_care.care_demo_ensure())]
+        return [line for line in lines if line]
 
     def _refuse_foreign_data(self) -> None:
         """Refuse before anything is written: another application's tables, or non-demo rows."""

@@ -1,0 +1,167 @@
+"""Pages for heart-to-heart talks: recording, the list, coverage against the yearly rule,
+the required-talk to-dos, and the member's own list of talks held with them."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.care import rules, services
+from dangjian.care.forms import ReasonForm, TalkForm
+from dangjian.care.models import TalkKind, TodoReason
+from dangjian.care.selectors import talks as selectors
+from dangjian.core.errors import DomainError, NotFound
+from dangjian.core.http import AuthedRequest
+from dangjian.orgs.models import OrgKind
+from dangjian.orgs.permissions import access_org
+from dangjian.web.http import add_domain_error, page
+
+
+def _year(request: AuthedRequest) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return min(max(year, 2000), today.year)
+
+
+@page(perm=Perm.MANAGE_CARE)
+def talk_list(request: AuthedRequest) -> HttpResponse:
+    year = _year(request)
+    org = access_org(request.user, request.GET["org"], Perm.MANAGE_CARE) if request.GET.get("org") else None
+    kind = request.GET.get("kind", "")
+    if kind not in TalkKind.values:
+        kind = ""
+    talks = list(selectors.talk_list(request.user, selectors.TalkFilters(org=org, year=year, kind=kind))[:500])
+    return render(
+        request,
+        "care/talk_list.html",
+        {"talks": talks, "year": year, "org": org, "kind": kind, "kinds": TalkKind.choices},
+    )
+
+
+@page(perm=Perm.MANAGE_CARE)
+@require_http_methods(["GET", "POST"])
+def talk_create(request: AuthedRequest) -> HttpResponse:
+    todo = selectors.access_todo(request.user, request.GET["todo"]) if request.GET.get("todo") else None
+    if todo is not None and not todo.is_open:
+        raise NotFound()
+    members = selectors.talk_member_choices(request.user)
+    officers = selectors.talk_officer_choices(request.user)
+    initial = {"officer": scope_for(request.user).member_id}
+    if todo is not None:
+        initial |= {"member": todo.member_id, "kind": TalkKind.REQUIRED}
+    elif request.GET.get("member"):
+        initial["member"] = request.GET["member"]
+    form = TalkForm(request.POST or None, members=members, officers=officers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            talk = services.talk_record(actor=request.user, todo=todo, **data)
+        except DomainError as exc:
+            if exc.status_code != 400:
+                raise
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The talk with %(name)s has been recorded.") % {"name": talk.member.name})
+            return redirect("care:todo-list" if todo else "care:talk-detail", **({} if todo else {"pk": talk.pk}))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "care/talk_form.html", {"form": form, "todo": todo}, status=status)
+
+
+@page
+def talk_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    talk = selectors.access_talk(request.user, pk)
+    return render(request, "care/talk_detail.html", {"talk": talk})
+
+
+@page
+def my_talks(request: AuthedRequest) -> HttpResponse:
+    talks = list(selectors.my_talks(request.user))
+    return render(
+        request, "care/my_talks.html", {"talks": talks, "has_member": scope_for(request.user).member_id is not None}
+    )
+
+
+@page(perm=Perm.MANAGE_CARE)
+def coverage(request: AuthedRequest) -> HttpResponse:
+    branches = list(selectors.coverage_branches(request.user))
+    year = _year(request)
+    branch = None
+    if request.GET.get("org"):
+        branch = access_org(request.user, request.GET["org"], Perm.MANAGE_CARE)
+        if branch.kind != OrgKind.BRANCH:
+            raise NotFound()
+    elif len(branches) == 1:
+        branch = branches[0]
+    result = selectors.talk_coverage(branch, year) if branch is not None else None
+    return render(
+        request,
+        "care/coverage.html",
+        {
+            "branches": branches,
+            "branch": branch,
+            "coverage": result,
+            "year": year,
+            "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
+            "rule_count": rules.TALKS_PER_PAIR_PER_YEAR,
+        },
+    )
+
+
+TODO_STATES = [("open", _("Open")), ("done", _("Done")), ("cancelled", _("Cancelled")), ("all", _("All"))]
+
+
+@page(perm=Perm.MANAGE_CARE)
+def todo_list(request: AuthedRequest) -> HttpResponse:
+    state = request.GET.get("state", "open")
+    if state not in dict(TODO_STATES):
+        state = "open"
+    todos = list(selectors.todo_list(request.user, state)[:500])
+    return render(
+        request,
+        "care/todo_list.html",
+        {
+            "todos": todos,
+            "state": state,
+            "states": TODO_STATES,
+            "today": timezone.localdate(),
+            "member_id": scope_for(request.user).member_id,
+            "reasons": TodoReason,
+        },
+    )
+
+
+@page(perm=Perm.MANAGE_CARE)
+@require_http_methods(["GET", "POST"])
+def todo_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    todo = selectors.access_todo(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.talk_todo_cancel(actor=request.user, todo=todo, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            if exc.status_code != 400:
+                raise
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The to-do has been cancelled."))
+            return redirect("care:todo-list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "care/todo_cancel.html", {"form": form, "todo": todo}, status=status)
+
+
+urlpatterns = [
+    path("talks/", talk_list, name="talk-list"),
+    path("talks/new/", talk_create, name="talk-create"),
+    path("talks/<int:pk>/", talk_detail, name="talk-detail"),
+    path("talks/coverage/", coverage, name="coverage"),
+    path("my/talks/", my_talks, name="my-talks"),
+    path("todos/", todo_list, name="todo-list"),
+    path("todos/<int:pk>/cancel/", todo_cancel, name="todo-cancel"),
+]
