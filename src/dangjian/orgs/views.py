@@ -38,6 +38,8 @@ def org_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "org": org,
             "can_manage": can_manage_org(request.user, org),
             "can_view_members": scope_for(request.user).allows(Perm.VIEW_MEMBERS, org.path),
+            "can_manage_study": scope_for(request.user).allows(Perm.MANAGE_STUDY, org.path),
+            "can_manage_care": scope_for(request.user).allows(Perm.MANAGE_CARE, org.path),
         },
     )
 
