@@ -47,3 +47,12 @@ def register_appealable(kind: AppealableKind) -> None:
 
 def appealable_kinds() -> dict[str, AppealableKind]:
     return dict(_KINDS)
+
+
+def unregister_appealable(kind: str) -> None:
+    """Forget a kind (for tests that register a fake one)."""
+    _KINDS.pop(kind, None)
+
+
+def appealable_kind(kind: str) -> AppealableKind | None:
+    return _KINDS.get(kind)

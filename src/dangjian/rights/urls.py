@@ -1,2 +1,4 @@
+from dangjian.rights import views
+
 app_name = "rights"
-urlpatterns: list = []
+urlpatterns = views.urlpatterns
