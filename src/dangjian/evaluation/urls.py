@@ -1,2 +1,5 @@
+from dangjian.evaluation.views import campaigns, recognition, results, voting
+
 app_name = "evaluation"
-urlpatterns: list = []
+# Each area's view module owns its routes.
+urlpatterns = [*campaigns.urlpatterns, *voting.urlpatterns, *results.urlpatterns, *recognition.urlpatterns]

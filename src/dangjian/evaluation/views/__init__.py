@@ -1,0 +1,1 @@
+"""Pages of the democratic evaluation and recognition, one module per area."""

@@ -1,0 +1,79 @@
+"""Recognition: the officers' list and form, and the evidence file for those who may see it."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangjian.core.errors import DomainError
+from dangjian.core.http import AuthedRequest
+from dangjian.evaluation import selectors, services
+from dangjian.evaluation.forms import RecognitionForm
+from dangjian.web.http import add_domain_error, page
+from dangjian.web.paging import paginate
+
+
+@page(perm=selectors.PERM)
+@require_GET
+def recognition_list(request: AuthedRequest) -> HttpResponse:
+    context = {"page_obj": paginate(request, selectors.recognition_list(actor=request.user))}
+    return render(request, "evaluation/recognition_list.html", context)
+
+
+@page(perm=selectors.PERM)
+@require_http_methods(["GET", "POST"])
+def recognition_create(request: AuthedRequest) -> HttpResponse:
+    members = selectors.members_for_recognition(request.user)
+    form = RecognitionForm(
+        request.POST or None, request.FILES or None, members=members, initial={"member": request.GET.get("member", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = form.chosen_member()
+        try:
+            if member is None:
+                raise DomainError(_("Choose a member."), field="member")
+            services.recognition_create(
+                actor=request.user,
+                member=member,
+                kind=data["kind"],
+                title=data["title"],
+                evidence=data["evidence"],
+                awarded_on=data["awarded_on"],
+                evidence_file=data["evidence_file"] or None,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The recognition has been recorded."))
+            return redirect("evaluation:recognition-list")
+    return render(request, "evaluation/recognition_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@page
+@require_GET
+def recognition_evidence(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The evidence file, for whoever may see the member (uploads are not public files)."""
+    recognition = selectors.access_recognition(request.user, pk)
+    if not recognition.evidence_file:
+        raise Http404()
+    content_type = mimetypes.guess_type(recognition.evidence_file.name)[0] or "application/octet-stream"
+    response = FileResponse(
+        recognition.evidence_file.open("rb"),
+        content_type=content_type,
+        filename=recognition.evidence_name or None,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+urlpatterns = [
+    path("recognition/", recognition_list, name="recognition-list"),
+    path("recognition/new/", recognition_create, name="recognition-create"),
+    path("recognition/<int:pk>/evidence/", recognition_evidence, name="recognition-evidence"),
+]
