@@ -1,14 +1,82 @@
-"""Permission-matrix rows of the compliance app (see `PARTS` in test_permission_matrix.py for the shape)."""
+"""Permission-matrix rows of the compliance app (see `PARTS` in test_permission_matrix.py for the shape).
+
+The object: an early-warning entry about 张三 (faculty branch), opened by the refresh after he was absent
+from three theme days. Only officers who look after members there see it: the admin, the committee and
+the faculty branch's secretary. A branch officer elsewhere sees their own (empty) branch only.
+"""
+
+from functools import cached_property
+
+from django.utils import timezone
+
+from tests.matrix_roles import ADMIN, API_ANON, BRANCH, COMMITTEE, OTHER, allow
+
+CARE_HERE = [ADMIN, COMMITTEE, BRANCH]  # look after the faculty branch's members
+CARE_ANYWHERE = [ADMIN, COMMITTEE, BRANCH, OTHER]
 
 
 class Objects:
     def __init__(self, college):
         self.college = college
 
+    @cached_property
+    def entry(self):
+        from dangjian.compliance.models import WarningEntry
+        from dangjian.compliance.services import warnings_refresh
+        from dangjian.compliance.tests.factories import backdate, held
 
-PAGES: dict = {}
-KWARGS: dict = {}
+        zhang = self.college.member
+        backdate(zhang)
+        for ago in (100, 70, 40):
+            held(self.college.branch, ago, {zhang: "absent"})
+        warnings_refresh(org=self.college.branch)
+        return WarningEntry.objects.get(member=zhang, status="open")
+
+    def close_form(self) -> dict:
+        self.entry  # noqa: B018
+        return {
+            "mode": "action",
+            "action-resolution": "visit",
+            "action-on": timezone.localdate().isoformat(),
+            "action-note": "上门了解情况",
+        }
+
+
+PAGES = {
+    # One branch in scope goes straight to its list.
+    "compliance:warning-overview": ("get", allow(200, [ADMIN, COMMITTEE]) | {BRANCH: 302, OTHER: 302}),
+    "compliance:warning-list": ("get", allow(200, CARE_HERE)),
+    "compliance:warning-history": ("get", allow(200, CARE_HERE)),
+    "compliance:warning-refresh": ("post", allow(302, CARE_HERE)),
+    "compliance:warning-detail": ("get", allow(200, CARE_HERE)),
+    "compliance:warning-close": ("post", allow(302, CARE_HERE)),
+}
+KWARGS = {
+    "compliance:warning-list": lambda o: {"org_id": o.college.branch.pk},
+    "compliance:warning-history": lambda o: {"org_id": o.college.branch.pk},
+    "compliance:warning-refresh": lambda o: {"org_id": o.college.branch.pk},
+    "compliance:warning-detail": lambda o: {"pk": o.entry.pk},
+    "compliance:warning-close": lambda o: {"pk": o.entry.pk},
+}
 QUERY: dict = {}
-POST_DATA: dict = {}
-OPERATIONS: dict = {}
-REQUESTS: dict = {}
+POST_DATA = {
+    "compliance:warning-close": lambda o: o.close_form(),
+}
+OPERATIONS = {
+    "warning_branch_list": allow(200, CARE_ANYWHERE, anon=API_ANON),
+    "warning_list": allow(200, CARE_ANYWHERE, anon=API_ANON),
+    "warning_get": allow(200, CARE_HERE, anon=API_ANON),
+    "warning_close": allow(200, CARE_HERE, anon=API_ANON),
+    "warning_refresh": allow(200, CARE_HERE, anon=API_ANON),
+}
+REQUESTS = {
+    "warning_branch_list": lambda o: ({}, {}, None),
+    "warning_list": lambda o: ({}, {}, None),
+    "warning_get": lambda o: ({"entry_id": o.entry.pk}, {}, None),
+    "warning_close": lambda o: (
+        {"entry_id": o.entry.pk},
+        {},
+        {"resolution": "visit", "on": timezone.localdate().isoformat(), "note": "上门了解情况"},
+    ),
+    "warning_refresh": lambda o: ({"org_id": o.college.branch.pk}, {}, None),
+}

@@ -1,3 +1,122 @@
-from ninja import Router
+"""The early-warning API, scoped like the pages: officers who look after members (`Perm.MANAGE_CARE`) only."""
 
-router = Router(tags=["compliance"])
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from dangjian.compliance import selectors, services
+from dangjian.compliance.schemas import (
+    BranchCountOut,
+    WarningCloseIn,
+    WarningListIn,
+    WarningListOut,
+    WarningOut,
+    WarningRefreshOut,
+)
+from dangjian.core.errors import DomainError, NotFound
+from dangjian.core.schemas import ErrorOut
+from dangjian.members.models import Member
+
+router = Router(tags=["early warning"])
+
+SCOPE = "Only for officers who look after members (care rights) over the branch; everyone else gets 404."
+
+
+def _officer(request, officer_id: int | None, entry) -> Member | None:
+    """The officer who held a talk: one of `selectors.talk_officers`, or the caller themself."""
+    officers = selectors.talk_officers(entry)
+    if officer_id is None:
+        mine = getattr(getattr(request.auth, "member", None), "pk", None)
+        return next((m for m in officers if m.pk == mine), None)
+    officer = next((m for m in officers if m.pk == officer_id), None)
+    if officer is None:
+        raise DomainError(_("Choose an officer of the branch or of an organisation above it."), field="officer")
+    return officer
+
+
+@router.get(
+    "/branches",
+    operation_id="warning_branch_list",
+    response={200: list[BranchCountOut], 401: ErrorOut, 404: ErrorOut},
+    summary="Open early-warning entries per branch",
+    description=f"Counts of open warnings and alarms for each branch of the caller's scope; no names. {SCOPE}",
+)
+def warning_branch_list(request):
+    if not selectors.care_branches(request.auth):
+        raise NotFound()
+    return selectors.branch_overview(actor=request.auth)
+
+
+@router.get(
+    "/warnings",
+    operation_id="warning_list",
+    response={200: WarningListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Early-warning entries",
+    description=(
+        "Entries of the caller's scope (of one branch with `org`): open ones by level (alarms first) and then by "
+        f"the date opened, closed ones newest first. Never ranked or scored. {SCOPE}"
+    ),
+)
+def warning_list(request, filters: Query[WarningListIn]):
+    if not selectors.care_branches(request.auth):
+        raise NotFound()
+    org = None
+    if filters.org is not None:
+        try:
+            org = selectors.access_branch(request.auth, filters.org)
+        except NotFound as exc:
+            raise NotFound(field="org") from exc
+    return filters.page(selectors.warning_list(actor=request.auth, org=org, status=filters.status))
+
+
+@router.get(
+    "/warnings/{entry_id}",
+    operation_id="warning_get",
+    response={200: WarningOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="An early-warning entry",
+    description=f"The entry with its reasons and dates, and how it was closed. {SCOPE}",
+)
+def warning_get(request, entry_id: int):
+    return selectors.access_warning(request.auth, entry_id)
+
+
+@router.post(
+    "/warnings/{entry_id}/close",
+    operation_id="warning_close",
+    response={200: WarningOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Close an early-warning entry",
+    description=(
+        "Closes the entry with what was done — `talk` (recorded among the member's talks in the same step), "
+        "`visit`, `study_at_home`, `other` — or with `explained` and the reason. 400 when the note or the date "
+        "is missing, the date is in the future, the officer may not hold the talk, or the entry is already "
+        f"closed; nothing changes then. {SCOPE}"
+    ),
+)
+def warning_close(request, entry_id: int, payload: WarningCloseIn):
+    entry = selectors.access_warning(request.auth, entry_id)
+    officer = _officer(request, payload.officer, entry) if payload.resolution == "talk" else None
+    services.warning_close(
+        actor=request.auth,
+        entry=entry,
+        resolution=payload.resolution,
+        on=payload.on,
+        note=payload.note,
+        officer=officer,
+        talk_kind=payload.talk_kind,
+        follow_up=payload.follow_up,
+    )
+    return selectors.access_warning(request.auth, entry_id)
+
+
+@router.post(
+    "/branches/{org_id}/refresh",
+    operation_id="warning_refresh",
+    response={200: WarningRefreshOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Check a branch now",
+    description=(
+        "Runs the early-warning check for the branch now (it also runs every night): opens entries for new "
+        f"signals and updates the reasons of open ones; running it twice changes nothing the second time. {SCOPE}"
+    ),
+)
+def warning_refresh(request, org_id: int):
+    branch = selectors.access_branch(request.auth, org_id)
+    return services.warnings_refresh(actor=request.auth, org=branch)

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from dangjian.compliance import views
+
 app_name = "compliance"
-urlpatterns: list = []
+urlpatterns = [
+    path("warnings/", views.warning_overview, name="warning-overview"),
+    path("branches/<int:org_id>/warnings/", views.warning_list, name="warning-list"),
+    path("branches/<int:org_id>/warnings/closed/", views.warning_history, name="warning-history"),
+    path("branches/<int:org_id>/warnings/refresh/", views.warning_refresh, name="warning-refresh"),
+    path("warnings/<int:pk>/", views.warning_detail, name="warning-detail"),
+    path("warnings/<int:pk>/close/", views.warning_close, name="warning-close"),
+]

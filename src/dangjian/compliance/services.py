@@ -1,0 +1,331 @@
+"""Early-warning actions: the refresh that opens and updates entries, and closing an entry.
+
+The refresh is idempotent: run twice on a day, the second run writes nothing. It never opens a
+second open entry for a member (a database constraint backs this), and after an entry is closed
+a new one opens only when a signal fires anew (`rules.evaluate` with `not_before`).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.accounts.models import User
+from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.care.models import TalkKind
+from dangjian.care.services import talk_record, talk_todo_open
+from dangjian.compliance import rules
+from dangjian.compliance import selectors as sel
+from dangjian.compliance.models import EntryStatus, Resolution, WarningEntry
+from dangjian.core import audit
+from dangjian.core.errors import DomainError, Forbidden, NotFound
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organisation
+
+MAX_NOTE = 5000
+
+
+@dataclass
+class RefreshResult:
+    """What one refresh did. Counts only: the daily job's report keeps them."""
+
+    branches: int = 0
+    members: int = 0
+    opened: int = 0
+    updated: int = 0
+    cleared: int = 0
+    todos: int = 0
+
+
+def _branches(actor: User | None, org: Organisation | None) -> list[Organisation]:
+    if org is not None:
+        if actor is not None and not scope_for(actor).allows(Perm.MANAGE_CARE, org.path):
+            raise Forbidden()
+        return sel.branches_under(org)
+    if actor is not None:
+        return sel.care_branches(actor)
+    return list(Organisation.objects.active().branches().order_by("path"))
+
+
+def warnings_refresh(
+    *, actor: User | None = None, org: Organisation | None = None, today: datetime.date | None = None
+) -> RefreshResult:
+    """Check every current member of the branches in scope (of `org`'s subtree, of the actor's care
+    scope, or everywhere for the daily job) and open, update or clear their entries. Each branch is
+    one transaction of its own, so one branch's trouble does not undo the others."""
+    today = today or timezone.localdate()
+    result = RefreshResult()
+    in_force = sel.warning_rules()
+    for branch in _branches(actor, org):
+        _refresh_branch(actor=actor, branch=branch, today=today, in_force=in_force, result=result)
+        result.branches += 1
+    return result
+
+
+@transaction.atomic(durable=True)
+def _refresh_branch(
+    *,
+    actor: User | None,
+    branch: Organisation,
+    today: datetime.date,
+    in_force: rules.WarningRules,
+    result: RefreshResult,
+) -> None:
+    members = list(Member.objects.current().filter(org__path__startswith=branch.path).select_related("org"))
+    if not members:
+        return
+    ids = [m.pk for m in members]
+    facts = sel.warning_facts(members, today, in_force, branch=branch)
+    open_entries = {
+        e.member_id: e for e in WarningEntry.objects.open().filter(member_id__in=ids).select_for_update().order_by("pk")
+    }
+    last_closed = dict(
+        WarningEntry.objects.closed()
+        .filter(member_id__in=ids)
+        .values("member_id")
+        .annotate(last=Max("closed_on"))
+        .values_list("member_id", "last")
+    )
+    result.members += len(members)
+    for member in members:
+        findings = rules.evaluate(facts[member.pk], today, in_force)
+        entry = open_entries.get(member.pk)
+        if entry is None:
+            closed_on = last_closed.get(member.pk)
+            if not findings:
+                continue
+            if closed_on is not None and not rules.evaluate(facts[member.pk], today, in_force, not_before=closed_on):
+                continue
+            entry = _open(actor=actor, member=member, branch=branch, findings=findings, today=today)
+            result.opened += 1
+        else:
+            changed = _update(actor=actor, entry=entry, branch=branch, findings=findings, today=today)
+            if changed == "cleared":
+                result.cleared += 1
+            elif changed:
+                result.updated += 1
+        if _open_todo(actor=actor, entry=entry, member=member, findings=findings):
+            result.todos += 1
+    WarningEntry.objects.open().filter(member_id__in=ids).exclude(refreshed_on=today).update(refreshed_on=today)
+
+
+def _open(
+    *, actor: User | None, member: Member, branch: Organisation, findings: list[rules.Finding], today: datetime.date
+) -> WarningEntry:
+    entry = WarningEntry.objects.create(
+        member=member,
+        org=branch,
+        level=rules.entry_level(findings),
+        reasons=[f.as_dict() for f in findings],
+        suggested_action=rules.suggested_action(findings),
+        opened_on=today,
+        refreshed_on=today,
+    )
+    audit.record(
+        actor=actor,
+        action="warning.open",
+        obj=entry,
+        org_path=branch.path,
+        changes={
+            "member": member.pk,
+            "level": entry.level,
+            "signals": [f.signal for f in findings],
+            "suggested_action": entry.suggested_action,
+        },
+    )
+    return entry
+
+
+def _update(
+    *,
+    actor: User | None,
+    entry: WarningEntry,
+    branch: Organisation,
+    findings: list[rules.Finding],
+    today: datetime.date,
+) -> str:
+    """Bring an open entry up to date; what changed ("updated", "cleared" or "")."""
+    if not findings:
+        if entry.cleared_on is not None and entry.org_id == branch.pk:
+            return ""
+        changes = {"cleared_on": [entry.cleared_on, entry.cleared_on or today], "org": [entry.org_id, branch.pk]}
+        entry.cleared_on = entry.cleared_on or today
+        entry.org = branch
+        entry.save(update_fields=["cleared_on", "org", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="warning.clear",
+            obj=entry,
+            org_path=branch.path,
+            changes={key: value for key, value in changes.items() if value[0] != value[1]},
+        )
+        return "cleared"
+    reasons = [f.as_dict() for f in findings]
+    before = {
+        "org": entry.org_id,
+        "level": entry.level,
+        "signals": [r["signal"] for r in entry.reasons],
+        "suggested_action": entry.suggested_action,
+        "cleared_on": entry.cleared_on,
+    }
+    if entry.reasons == reasons and entry.org_id == branch.pk and entry.cleared_on is None:
+        return ""
+    entry.org = branch
+    entry.level = rules.entry_level(findings)
+    entry.reasons = reasons
+    entry.suggested_action = rules.suggested_action(findings)
+    entry.cleared_on = None
+    entry.save(update_fields=["org", "level", "reasons", "suggested_action", "cleared_on", "updated_at"])
+    after = {
+        "org": entry.org_id,
+        "level": entry.level,
+        "signals": [r["signal"] for r in reasons],
+        "suggested_action": entry.suggested_action,
+        "cleared_on": None,
+    }
+    audit.record(
+        actor=actor,
+        action="warning.update",
+        obj=entry,
+        org_path=branch.path,
+        changes=audit.diff(before, after) or {"reasons": True},
+    )
+    return "updated"
+
+
+def _open_todo(*, actor: User | None, entry: WarningEntry, member: Member, findings: list[rules.Finding]) -> bool:
+    """Repeated absence asks for a required talk (care's to-do); so does an alarm. One to-do per entry."""
+    if entry.talk_todo_id is not None or not findings:
+        return False
+    absences = next((f for f in findings if f.signal == rules.Signal.ABSENCES), None)
+    if absences is not None:
+        reason = "repeated_absence"
+        detail = _("%(count)d absences in a row, the last on %(day)s") % {
+            "count": absences.data["count"],
+            "day": absences.key_date.isoformat(),
+        }
+    elif rules.entry_level(findings) == rules.Level.ALARM:
+        reason = "early_warning"
+        detail = _("No organisational life since %(day)s") % {
+            "day": next(f.since for f in findings if f.level == rules.Level.ALARM).isoformat()
+        }
+    else:
+        return False
+    entry.talk_todo = talk_todo_open(
+        actor=actor, member=member, reason=reason, detail=detail, source_key=f"compliance.warning:{entry.pk}"
+    )
+    entry.save(update_fields=["talk_todo", "updated_at"])
+    return True
+
+
+# --- Closing -------------------------------------------------------------------------------------
+
+
+def _check_closer(actor: User, entry: WarningEntry) -> None:
+    scope = scope_for(actor)
+    if not scope.allows(Perm.MANAGE_CARE, entry.org.path):
+        raise Forbidden()
+    if scope.member_id is not None and scope.member_id == entry.member_id:
+        raise Forbidden(_("An entry about yourself is closed by the organisation above you."))
+
+
+# Field names of care's talk errors, as the closing forms call them.
+TALK_FIELDS = {"held_on": "on", "summary": "note", "officer": "officer", "kind": "talk_kind", "todo": "note"}
+
+
+@transaction.atomic(durable=True)
+def warning_close(
+    *,
+    actor: User,
+    entry: WarningEntry,
+    resolution: str,
+    on: datetime.date | None,
+    note: str,
+    officer: Member | None = None,
+    talk_kind: str = TalkKind.REMINDER,
+    follow_up: str = "",
+    today: datetime.date | None = None,
+) -> WarningEntry:
+    """Close an entry with what was done — a talk (recorded in the care app in this same transaction),
+    a visit, study brought home, another action — or with the reason no action is needed. Closing
+    without either is refused."""
+    entry = (
+        WarningEntry.objects.select_for_update(of=("self",))
+        .select_related("org", "member", "talk_todo")
+        .get(pk=entry.pk)
+    )
+    _check_closer(actor, entry)
+    today = today or timezone.localdate()
+    if entry.status != EntryStatus.OPEN:
+        raise DomainError(_("This entry has already been closed."))
+    if resolution not in Resolution.values:
+        raise DomainError(
+            _(
+                "An entry closes only with what was done — a talk, a visit, study brought home or another action — "
+                "or with the reason no action is needed."
+            ),
+            field="resolution",
+        )
+    note = (note or "").strip()
+    errors: dict[str, str] = {}
+    if not note:
+        errors["note"] = (
+            _("Give the reason for closing the entry.")
+            if resolution == Resolution.EXPLAINED
+            else _("Write a short note on what was done.")
+        )
+    elif len(note) > MAX_NOTE:
+        errors["note"] = _("The note can be at most %(count)s characters.") % {"count": MAX_NOTE}
+    if on is None:
+        errors["on"] = _("Give the date.")
+    elif on > today:
+        errors["on"] = _("The date cannot be in the future.")
+    if resolution == Resolution.TALK and officer is None:
+        errors["officer"] = _("Choose the officer who held the talk.")
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise DomainError(message, field=field, errors=errors)
+    talk = None
+    if resolution == Resolution.TALK:
+        todo = entry.talk_todo if entry.talk_todo is not None and entry.talk_todo.is_open else None
+        try:
+            talk = talk_record(
+                actor=actor,
+                member=entry.member,
+                officer=officer,
+                held_on=on,
+                kind=talk_kind,
+                summary=note,
+                follow_up=follow_up,
+                todo=todo,
+            )
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as exc:
+            errors = {
+                TALK_FIELDS.get(k, "note"): v for k, v in (exc.errors or {exc.field or "note": exc.message}).items()
+            }
+            field, message = next(iter(errors.items()))
+            raise DomainError(message, field=field, errors=errors) from exc
+    entry.status = EntryStatus.CLOSED
+    entry.closed_on = max(today, entry.opened_on)
+    entry.closed_by = actor if getattr(actor, "pk", None) else None
+    entry.resolution = resolution
+    entry.resolved_on = on
+    entry.note = note
+    entry.talk = talk
+    entry.save(
+        update_fields=["status", "closed_on", "closed_by", "resolution", "resolved_on", "note", "talk", "updated_at"]
+    )
+    # The note may be personal: the audit trail keeps how and when, not what was written.
+    audit.record(
+        actor=actor,
+        action="warning.close",
+        obj=entry,
+        org_path=entry.org.path,
+        changes={"status": [EntryStatus.OPEN, EntryStatus.CLOSED], "resolution": resolution, "on": on, "talk": talk},
+    )
+    return entry
