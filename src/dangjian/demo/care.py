@@ -136,8 +136,10 @@ class _Builder:
         self.branches = list(Organisation.objects.filter(path__startswith=committee.path, kind=OrgKind.BRANCH))
 
     def back(self, working_days: int) -> datetime.date:
-        """The working day `working_days` working days before today."""
+        """The working day `working_days` working days before today (today for none or fewer: a walk's later
+        steps may run out of days and then happen today)."""
         day = self.today
+        working_days = max(working_days, 0)
         while working_days:
             day -= datetime.timedelta(days=1)
             if self.calendar.is_working_day(day):

@@ -58,9 +58,32 @@ def _items(request) -> list[NavItem]:
     )
     if scope.member_id:
         items.append(NavItem("care:my-need", reverse("care:my-needs"), _("My needs"), _("Needs"), "♡"))
+    if scope.member_id:
+        items.append(NavItem("rights:", reverse("rights:index"), _("Members' rights"), _("Rights"), "⚑"))
     if scope.has_anywhere(Perm.MANAGE_CARE):
         items.append(NavItem("care:need", reverse("care:need-list"), _("Members' needs"), _("Needs"), "♥"))
         items.append(NavItem("care:talk", reverse("care:talk-list"), _("Heart-to-heart talks"), _("Talks"), "☏"))
+        items.append(
+            NavItem(
+                "rights:opinion-list", reverse("rights:opinion-list"), _("Opinions and appeals"), _("Opinions"), "✉"
+            )
+        )
+        items.append(
+            NavItem("compliance:", reverse("compliance:warning-overview"), _("Early warning"), _("Warning"), "⚠")
+        )
+    items.append(
+        NavItem("evaluation:", reverse("evaluation:campaign-list"), _("Democratic evaluation"), _("Evaluation"), "⚖")
+    )
+    if scope.has_anywhere(Perm.MANAGE_EVALUATION):
+        items.append(
+            NavItem(
+                "evaluation:recognition",
+                reverse("evaluation:recognition-list"),
+                _("Recognition"),
+                _("Recognition"),
+                "★",
+            )
+        )
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
         items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "∑"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):

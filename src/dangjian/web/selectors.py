@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.care.selectors.needs import officer_need_counts
+from dangjian.care.selectors.talks import todo_list
+from dangjian.compliance.selectors import warning_list
 from dangjian.members.models import Member
 from dangjian.members.selectors import MemberProfile, member_profile
 from dangjian.orgs import selectors as org_selectors
@@ -58,6 +61,29 @@ class MemberHome:
     branch: Organisation | None
     officers: list[OfficerTerm] = field(default_factory=list)
     kind: str = MEMBER
+
+
+@dataclass(frozen=True)
+class CareSummary:
+    """What waits for an officer who looks after members: counts only, each linking to its list."""
+
+    open_needs: int
+    overdue_needs: int
+    open_todos: int
+    open_warnings: int
+
+
+def care_summary(*, actor: User, today: datetime.date | None = None) -> CareSummary | None:
+    """Counts of open and overdue needs, required talks and early-warning entries in the actor's scope."""
+    if not scope_for(actor).has_anywhere(Perm.MANAGE_CARE):
+        return None
+    open_needs, overdue_needs = officer_need_counts(actor, today)
+    return CareSummary(
+        open_needs=open_needs,
+        overdue_needs=overdue_needs,
+        open_todos=todo_list(actor).count(),
+        open_warnings=warning_list(actor=actor).count(),
+    )
 
 
 def _root_orgs(actor: User) -> list[Organisation]:

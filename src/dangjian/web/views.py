@@ -16,7 +16,12 @@ HOME_TEMPLATES = {
 @page
 def home(request: AuthedRequest) -> HttpResponse:
     data = selectors.home_for(actor=request.user)
-    return render(request, HOME_TEMPLATES[data.kind], {"home": data, "my_member_id": scope_for(request.user).member_id})
+    context = {
+        "home": data,
+        "my_member_id": scope_for(request.user).member_id,
+        "care": selectors.care_summary(actor=request.user),
+    }
+    return render(request, HOME_TEMPLATES[data.kind], context)
 
 
 @page

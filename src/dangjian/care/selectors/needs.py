@@ -146,6 +146,17 @@ def officer_needs(actor: User, filters: NeedFilters = NeedFilters(), today: date
     return rows
 
 
+def officer_need_counts(actor: User, today: datetime.date | None = None) -> tuple[int, int]:
+    """(open, overdue) among the needs `officer_needs` lists, counted in the database: for the home page."""
+    today = today or timezone.localdate()
+    full, outline = _officer_filters(actor)
+    needs = Need.objects.filter(full | outline)
+    member_id = _member_id(actor)
+    if member_id is not None:
+        needs = needs.exclude(member_id=member_id)
+    return needs.open().count(), needs.overdue(today).count()
+
+
 def need_events(need: Need):
     return list(need.events.all())
 

@@ -6,19 +6,18 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from dangjian.accounts.models import User
 from dangjian.core import audit
 from dangjian.core.errors import DomainError
+from dangjian.core.files import image_extension, is_pdf
 from dangjian.evaluation import rules
 from dangjian.evaluation.models import Recognition
 from dangjian.evaluation.services.common import check_manage
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
-PDF_MAGIC = b"%PDF-"
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 
 
 def evidence_extension(upload) -> str:
@@ -28,22 +27,12 @@ def evidence_extension(upload) -> str:
             _("The evidence file may be at most %(mb)d MB.") % {"mb": rules.EVIDENCE_MAX_BYTES // (1024 * 1024)},
             field="evidence_file",
         )
-    upload.seek(0)
-    head = upload.read(1024)
-    upload.seek(0)
-    if PDF_MAGIC in head:
+    if is_pdf(upload):
         return "pdf"
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        kind = None
-    finally:
-        upload.seek(0)
-    if kind not in IMAGE_FORMATS:
+    extension = image_extension(upload, PHOTO_FORMATS)
+    if extension is None:
         raise DomainError(_("The evidence file must be a PDF or a photo (JPEG, PNG or WebP)."), field="evidence_file")
-    return IMAGE_FORMATS[kind]
+    return extension
 
 
 @transaction.atomic(durable=True)

@@ -185,5 +185,5 @@ def test_closed_campaign_cannot_be_reopened_through_the_api(college):
     services.campaign_advance(actor=college.secretary.user, campaign=campaign)
     response = api_as(college.user("branch")).post(f"/evaluation/campaigns/{campaign.pk}/advance", {"to": "mutual"})
     assert response.status_code == 400
-    assert "reopened" in response.json()["detail"]
+    assert "不能重新打开" in response.json()["detail"]
     assert Campaign.objects.get().phase == Phase.CLOSED

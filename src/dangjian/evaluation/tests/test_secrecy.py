@@ -206,7 +206,7 @@ def test_no_tally_from_too_few_ballots(college):
     campaign = advance_to(college, campaign, Phase.PROPOSAL)
     tally = selectors.tally(campaign=campaign)
     assert not tally.verdict.allowed
-    assert "at least 3" in tally.verdict.reason
+    assert "至少需要 3 张" in tally.verdict.reason
     assert tally.rows == []
 
 

@@ -77,7 +77,7 @@ def test_a_campaign_takes_the_branch_members_at_the_start(college, probationary)
 
 def test_one_campaign_per_branch_and_year(college):
     make_campaign(college)
-    with pytest.raises(Conflict, match="once a year"):
+    with pytest.raises(Conflict, match="每年开展一次"):
         services.campaign_create(actor=college.secretary.user, org=college.branch, year=YEAR)
     assert Campaign.objects.count() == 1
 
@@ -86,7 +86,7 @@ def test_only_officers_of_the_branch_start_a_campaign(college):
     for role in ("member", "group_leader", "other_branch", "auditor"):
         with pytest.raises(Forbidden):
             services.campaign_create(actor=college.user(role), org=college.branch, year=YEAR)
-    with pytest.raises(DomainError, match="held by a branch"):
+    with pytest.raises(DomainError, match="由党支部组织"):
         services.campaign_create(actor=college.user("committee"), org=college.committee, year=YEAR)
     with pytest.raises(DomainError):
         services.campaign_create(actor=college.user("committee"), org=college.branch, year=YEAR - 3)
@@ -112,17 +112,19 @@ def test_with_non_members_the_step_is_taken(college):
 def test_a_closed_campaign_cannot_be_reopened(college):
     campaign = make_campaign(college, phase=Phase.CLOSED)
     actor = college.secretary.user
-    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign), "cannot be reopened")
+    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign), "不能重新打开")
     for phase in Phase.values:
-        refused(campaign, lambda p=phase: services.campaign_advance(actor=actor, campaign=campaign, to=p), "reopened")
+        refused(
+            campaign, lambda p=phase: services.campaign_advance(actor=actor, campaign=campaign, to=p), "不能重新打开"
+        )
     refused(campaign, lambda: services.campaign_update(actor=actor, campaign=campaign, with_non_members=True))
 
 
 def test_a_campaign_never_goes_back_nor_skips(college):
     campaign = make_campaign(college, phase=Phase.MUTUAL)
     actor = college.secretary.user
-    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign, to=Phase.STUDY), "goes back")
-    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign, to=Phase.CLOSED), "in order")
+    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign, to=Phase.STUDY), "不能退回")
+    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign, to=Phase.CLOSED), "依次进行")
     refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign, to="nonsense"))
     # A double click: the second request saw the old phase.
     services.campaign_advance(actor=actor, campaign=campaign, expected=Phase.MUTUAL)
@@ -136,10 +138,10 @@ def test_a_campaign_never_goes_back_nor_skips(college):
 def test_the_proposal_must_be_complete_and_the_decision_recorded(college):
     campaign = make_campaign(college, phase=Phase.PROPOSAL)
     actor = college.secretary.user
-    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign), "every full member")
+    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign), "每一名正式党员")
     propose_all(college, campaign)
     campaign = services.campaign_advance(actor=actor, campaign=campaign)
-    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign), "decision")
+    refused(campaign, lambda: services.campaign_advance(actor=actor, campaign=campaign), "党员大会的决定")
 
 
 def test_others_cannot_move_a_campaign(college):
@@ -203,24 +205,24 @@ def test_a_full_member_votes_once_and_gets_a_receipt(college, probationary):
     assert Ballot.objects.filter(campaign=campaign).count() == 1
     assert Rating.objects.filter(campaign=campaign).count() == 4  # everyone but 张三
     assert Participant.objects.get(campaign=campaign, member=college.member).has_voted
-    refused(campaign, lambda: vote(college.member.user, campaign), "already voted")
+    refused(campaign, lambda: vote(college.member.user, campaign), "不能重复投票")
 
 
 def test_voting_refusals_change_nothing(college, probationary):
     campaign = make_campaign(college, phase=Phase.SELF_ASSESSMENT)
     user = college.member.user
-    refused(campaign, lambda: vote(user, campaign), "Voting opens")
+    refused(campaign, lambda: vote(user, campaign), "才能投票")
     campaign = advance_to(college, campaign, Phase.MUTUAL)
 
     own = ballot_for(campaign, user.member.pk) | {user.member.pk: BallotRating(scores=scores(), grade=Grade.EXCELLENT)}
-    refused(campaign, lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=own), "rate yourself")
+    refused(campaign, lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=own), "不能给自己评分")
 
     graded_probationary = ballot_for(campaign, user.member.pk)
     graded_probationary[probationary.pk] = BallotRating(scores=scores(), grade=Grade.QUALIFIED)
     refused(
         campaign,
         lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=graded_probationary),
-        "probationary",
+        "预备党员",
     )
 
     missing = ballot_for(campaign, user.member.pk)
@@ -228,7 +230,7 @@ def test_voting_refusals_change_nothing(college, probationary):
     refused(campaign, lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=missing), "李书记")
 
     no_grade = ballot_for(campaign, user.member.pk, grade="")
-    refused(campaign, lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=no_grade), "grade")
+    refused(campaign, lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=no_grade), "请建议等次")
 
     bad_score = ballot_for(campaign, user.member.pk, value=9)
     refused(campaign, lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=bad_score))
@@ -236,19 +238,17 @@ def test_voting_refusals_change_nothing(college, probationary):
     outsider = ballot_for(campaign, user.member.pk) | {
         college.other_member.pk: BallotRating(scores=scores(), grade="qualified")
     }
-    refused(
-        campaign, lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=outsider), "does not take part"
-    )
+    refused(campaign, lambda: services.ballot_cast(actor=user, campaign=campaign, ratings=outsider), "非参评人")
 
-    refused(campaign, lambda: vote(probationary.user, campaign), "no vote")
-    refused(campaign, lambda: vote(college.other_member.user, campaign), "do not take part")
+    refused(campaign, lambda: vote(probationary.user, campaign), "没有表决权")
+    refused(campaign, lambda: vote(college.other_member.user, campaign), "不是本次评议的参评人")
 
 
 def test_no_vote_after_the_closing_time(college):
     campaign = make_campaign(college, phase=Phase.MUTUAL)
     closes = timezone.now() - datetime.timedelta(minutes=1)
     campaign = services.campaign_update(actor=college.secretary.user, campaign=campaign, mutual_closes_at=closes)
-    refused(campaign, lambda: vote(college.member.user, campaign), "closed at")
+    refused(campaign, lambda: vote(college.member.user, campaign), "截止")
     later = timezone.now() + datetime.timedelta(hours=1)
     campaign = services.campaign_update(actor=college.secretary.user, campaign=campaign, mutual_closes_at=later)
     vote(college.member.user, campaign)
@@ -256,7 +256,7 @@ def test_no_vote_after_the_closing_time(college):
 
 def test_no_vote_after_the_mutual_phase(college):
     campaign = make_campaign(college, phase=Phase.PROPOSAL)
-    refused(campaign, lambda: vote(college.member.user, campaign), "has closed")
+    refused(campaign, lambda: vote(college.member.user, campaign), "已结束")
 
 
 # --- Proposal, decision, publication, follow-up -----------------------------------------------------
@@ -292,11 +292,11 @@ def test_a_grade_for_a_probationary_member_is_refused(college, probationary):
     refused(
         campaign,
         lambda: services.proposal_submit(actor=actor, campaign=campaign, grades={probationary.pk: Grade.QUALIFIED}),
-        "probationary",
+        "预备党员",
     )
     propose_all(college, campaign)
     campaign = services.campaign_advance(actor=actor, campaign=campaign)
-    refused(campaign, lambda: decide(college, campaign, grades={probationary.pk: Grade.QUALIFIED}), "probationary")
+    refused(campaign, lambda: decide(college, campaign, grades={probationary.pk: Grade.QUALIFIED}), "预备党员")
 
 
 def test_the_decision_needs_a_quorum_and_a_past_date(college):
@@ -307,12 +307,14 @@ def test_the_decision_needs_a_quorum_and_a_past_date(college):
     refused(
         campaign,
         lambda: record(actor=actor, campaign=campaign, meeting_on=today, entitled=4, attended=2),
-        "more than half",
+        "超过半数",
     )
     refused(campaign, lambda: record(actor=actor, campaign=campaign, meeting_on=today, entitled=4, attended=5))
     tomorrow = today + datetime.timedelta(days=1)
     refused(
-        campaign, lambda: record(actor=actor, campaign=campaign, meeting_on=tomorrow, entitled=4, attended=4), "future"
+        campaign,
+        lambda: record(actor=actor, campaign=campaign, meeting_on=tomorrow, entitled=4, attended=4),
+        "不能晚于今天",
     )
     record(
         actor=actor,
@@ -352,7 +354,7 @@ def test_improvement_plan_deadline_at_most_a_year(college):
     refused(
         campaign,
         lambda: services.improvement_plan_create(actor=actor, result=result, content="改进", deadline=too_late),
-        "one year",
+        "不超过一年",
     )
     refused(
         campaign,
@@ -380,6 +382,4 @@ def test_improvement_plan_deadline_at_most_a_year(college):
     plan = services.improvement_plan_close(actor=actor, plan=plan, outcome="已按期改正")
     assert plan.status == "closed"
     assert plan.closed_on == timezone.localdate()
-    refused(
-        campaign, lambda: services.improvement_plan_close(actor=actor, plan=plan, outcome="again"), "already closed"
-    )
+    refused(campaign, lambda: services.improvement_plan_close(actor=actor, plan=plan, outcome="again"), "已关闭")

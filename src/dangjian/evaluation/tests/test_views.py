@@ -55,7 +55,7 @@ def test_a_closed_campaign_reopened_is_refused_with_a_message(client, college):
     response = client.post(
         reverse("evaluation:campaign-advance", args=[campaign.pk]), {"expected": "closed"}, follow=True
     )
-    assert "reopened" in response.content.decode()
+    assert "不能重新打开" in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.phase == Phase.CLOSED
 
@@ -128,7 +128,7 @@ def test_a_probationary_member_sees_why_they_cannot_vote(client, college):
     campaign = make_campaign(college, phase=Phase.MUTUAL)
     client.force_login(probationary.user)
     response = client.get(reverse("evaluation:ballot", args=[campaign.pk]))
-    assert "no vote" in response.content.decode()
+    assert "没有表决权" in response.content.decode()
 
 
 def test_non_members_assess_with_a_one_time_code_without_logging_in(client, college):

@@ -12,6 +12,7 @@ from dangjian.accounts import services as account_services
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.http import AuthedRequest
+from dangjian.evaluation.selectors import recognitions_for_profile
 from dangjian.members import selectors, services
 from dangjian.members.forms import (
     TRANSFER_OUT,
@@ -76,6 +77,7 @@ def _render_detail(request: AuthedRequest, member: Member, revealed: dict[str, s
         "can_manage": can_manage(request.user, member),
         "can_reveal": can_reveal(request.user, member),
         "can_reset_password": member.user_id is not None and scope.allows(Perm.MANAGE_ACCOUNTS, org_path),
+        "recognitions": recognitions_for_profile(actor=request.user, member=member),
     }
     return render(request, "members/member_detail.html", context)
 

@@ -68,7 +68,7 @@ def test_the_deadline_is_configurable(college, decisions):
 
 def test_an_unknown_kind_is_refused_and_changes_nothing(college, decisions):
     before = counts()
-    with pytest.raises(DomainError, match="no such kind") as exc:
+    with pytest.raises(DomainError, match="没有这类") as exc:
         services.appeal_create(actor=college.member.user, kind="no_such_kind", object_id=1, reasons="理由")
     assert exc.value.field == "decision"
     assert counts() == before
@@ -76,7 +76,7 @@ def test_an_unknown_kind_is_refused_and_changes_nothing(college, decisions):
 
 def test_a_missing_decision_is_refused_and_changes_nothing(college, decisions):
     before = counts()
-    with pytest.raises(DomainError, match="does not exist"):
+    with pytest.raises(DomainError, match="不存在"):
         services.appeal_create(actor=college.member.user, kind=decisions.kind, object_id=999, reasons="理由")
     assert counts() == before
 
@@ -85,7 +85,7 @@ def test_someone_elses_decision_is_refused_and_changes_nothing(college, decision
     theirs = decisions.add(college.other_member, college.other_branch)
     before = counts()
     for role in ("member", "branch", "committee"):
-        with pytest.raises(DomainError, match="about yourself"):
+        with pytest.raises(DomainError, match="你本人"):
             appeal(college, decisions, pk=theirs, user=college.user(role))
     assert counts() == before
 
@@ -94,7 +94,7 @@ def test_a_decision_no_longer_open_to_appeal_is_refused(college, decisions):
     pk = decisions.add(college.member, college.branch)
     decisions.closed.add(pk)
     before = counts()
-    with pytest.raises(DomainError, match="cannot be appealed now"):
+    with pytest.raises(DomainError, match="目前不能申诉"):
         appeal(college, decisions, pk=pk)
     assert counts() == before
 
@@ -110,7 +110,7 @@ def test_grounds_are_required(college, decisions, reasons):
 
 def test_an_account_without_a_member_record_cannot_appeal(college, decisions):
     before = counts()
-    with pytest.raises(DomainError, match="not linked"):
+    with pytest.raises(DomainError, match="没有关联"):
         appeal(college, decisions, user=college.user("admin"))
     assert counts() == before
 
@@ -118,7 +118,7 @@ def test_an_account_without_a_member_record_cannot_appeal(college, decisions):
 def test_a_second_open_appeal_against_the_same_decision_is_refused(college, decisions):
     first = appeal(college, decisions)
     before = counts()
-    with pytest.raises(Conflict, match="already have an open appeal"):
+    with pytest.raises(Conflict, match="未办结的申诉"):
         appeal(college, decisions, pk=first.object_id)
     services.appeal_accept(actor=college.user("committee"), appeal=first)
     with pytest.raises(Conflict):

@@ -77,7 +77,7 @@ def test_bad_input_is_refused_and_changes_nothing(college, kwargs, field):
 @pytest.mark.parametrize("anonymous", [False, True])
 def test_an_account_without_a_member_record_cannot_send_one(college, anonymous):
     before = counts()
-    with pytest.raises(DomainError, match="not linked"):
+    with pytest.raises(DomainError, match="没有关联"):
         send(college.user("admin"), anonymous=anonymous)
     assert counts() == before
 

@@ -106,7 +106,7 @@ def test_the_default_deadline_is_local_practice_and_says_so():
     rule = rules.appeal_deadline()
     assert rule.working_days == 20
     assert rule.local
-    assert "Local practice" in str(rule.source)
+    assert "本单位做法" in str(rule.source)
 
 
 @pytest.mark.parametrize(("days", "ok"), [(0, False), (1, True), (15, True), (250, True), (251, False), (-3, False)])

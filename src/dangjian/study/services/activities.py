@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, UnidentifiedImageError
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.calendar import WorkingCalendar, working_calendar
 from dangjian.core.errors import Conflict, DomainError, Forbidden
+from dangjian.core.files import image_extension
 from dangjian.library.models import Material, MaterialStatus
 from dangjian.library.selectors.materials import visible_materials
 from dangjian.members.models import Member
@@ -765,7 +765,6 @@ def make_up_review(
 # --- photos -----------------------------------------------------------------------------------
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 PHOTOS_PER_ACTIVITY = 30
 
 
@@ -775,18 +774,10 @@ def _photo_format(upload) -> str:
         raise DomainError(
             _("A photo may be at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}, field="image"
         )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise DomainError(_("The file is not a photo (JPEG, PNG, WebP or GIF)."), field="image") from None
-    finally:
-        upload.seek(0)
-    if kind not in PHOTO_FORMATS:
+    extension = image_extension(upload)
+    if extension is None:
         raise DomainError(_("The file is not a photo (JPEG, PNG, WebP or GIF)."), field="image")
-    return PHOTO_FORMATS[kind]
+    return extension
 
 
 @transaction.atomic(durable=True)

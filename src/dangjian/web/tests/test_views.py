@@ -157,3 +157,30 @@ def test_the_phone_bar_keeps_four_items_and_the_menu_lists_them_all(client, coll
     assert reverse("web:menu") in bar
     for item in items:
         assert f'href="{item.url}"' in content
+
+
+def test_an_officers_home_counts_what_waits_in_member_care(client, college):
+    import datetime
+
+    from dangjian.care.services import need_submit
+
+    need_submit(
+        actor=college.member.user,
+        category="life",
+        title="子女入学",
+        description="想了解附属小学的政策。",
+        today=datetime.date(2026, 1, 5),  # long overdue by now
+    )
+    client.force_login(college.user("branch"))
+    response = client.get(reverse("web:home"))
+    care = response.context["care"]
+    assert (care.open_needs, care.overdue_needs) == (1, 1)
+    assert 'id="care-summary"' in response.content.decode()
+
+    client.force_login(college.user("member"))  # a member has no such card, only their own matters
+    response = client.get(reverse("web:home"))
+    assert response.context["care"] is None
+    content = response.content.decode()
+    assert 'id="care-summary"' not in content
+    assert reverse("care:my-needs") in content
+    assert reverse("rights:mine") in content

@@ -7,7 +7,9 @@ WhiteNoise serves the collected static files from inside the application.
 
 Unless `--no-worker` is given, one background worker (`dangjian db_worker`: Django's tasks kept in
 the database, e.g. reading a long PDF into pages) starts beside the server in the same process
-group, so Ctrl+C stops both. A deployment may run its workers separately and pass `--no-worker`.
+group, so Ctrl+C stops both, and the nightly jobs (`dangjian.config.daily`) are put in its queue. A
+deployment may run its workers separately and pass `--no-worker` (then it schedules them with
+`dangjian daily --schedule`, or runs `dangjian daily` from cron).
 """
 
 import os
@@ -19,6 +21,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from dangjian.config.daily import schedule_daily
 from dangjian.config.env import env_int
 
 WSGI_APPLICATION = "dangjian.config.wsgi:application"
@@ -86,6 +89,8 @@ class Command(BaseCommand):
         self.stdout.flush()
         sys.stdout.flush()
         sys.stderr.flush()
+        if not no_worker:
+            schedule_daily()  # the nightly jobs (overdue needs, the early warning) run on the worker below
         connections.close_all()
         # The served application must use the same data folder even if it was given relative
         # to the current directory, and the same settings.

@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.core.management.commands.serve import DEFAULT_HOST, DEFAULT_PORT
 from dangjian.demo import care as demo_care
+from dangjian.demo import compliance as demo_compliance
+from dangjian.demo import evaluation as demo_evaluation
 from dangjian.demo import generator
+from dangjian.demo import rights as demo_rights
 from dangjian.demo import study as demo_study
 from dangjian.demo.library.load import library_demo_ensure
 from dangjian.members.models import Member, Membership
@@ -96,7 +99,12 @@ class Command(BaseCommand):
     @staticmethod
     def _member_care() -> list[str]:
         """Needs and talks, then rights, evaluation and the early warning, which read them: a line each built."""
-        lines = [demo_care.care_demo_summary(demo_care.care_demo_ensure())]
+        lines = [
+            demo_care.care_demo_summary(demo_care.care_demo_ensure()),
+            demo_evaluation.evaluation_demo_summary(demo_evaluation.evaluation_demo_ensure()),
+            demo_rights.rights_demo_summary(demo_rights.rights_demo_ensure()),  # appeals a grade of the evaluation
+            demo_compliance.compliance_demo_summary(demo_compliance.compliance_demo_ensure()),
+        ]
         return [line for line in lines if line]
 
     def _refuse_foreign_data(self) -> None:
