@@ -18,12 +18,28 @@ class CsrfFailed(Forbidden):
     )
 
 
+class PasswordChangeRequired(Forbidden):
+    default_message = gettext_lazy(
+        "Change your one-time password first (auth_password_change); until then only that and me_get answer."
+    )
+
+
+# What an account that still has its one-time password may call, as the pages send it to the password form.
+ONE_TIME_PASSWORD_PATHS = frozenset({"/api/v1/auth/password", "/api/v1/me"})
+
+
+def _with_own_password(request: HttpRequest, user):
+    if user is not None and user.must_change_password and request.path not in ONE_TIME_PASSWORD_PATHS:
+        raise PasswordChangeRequired()
+    return user
+
+
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         user = api_token_user(token)
         if user is not None:
             request.user = user
-        return user
+        return _with_own_password(request, user)
 
 
 class ActiveSessionAuth(SessionAuth):
@@ -37,7 +53,7 @@ class ActiveSessionAuth(SessionAuth):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
-        return super().__call__(request)
+        return _with_own_password(request, super().__call__(request))
 
     def _get_key(self, request: HttpRequest):
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
@@ -52,7 +68,8 @@ STATUS_CODES = """Status codes, the same for every operation:
   An operation whose permission the caller holds nowhere (the audit log for a branch secretary)
   also answers 404, as the pages do.
 - 403: the caller may see the object but not do this to it; or a session request without a valid
-  CSRF token on an unsafe method.
+  CSRF token on an unsafe method; or, on any operation but `auth_password_change` and `me_get`, an
+  account that has not yet replaced its one-time password.
 - 400: the request breaks a business rule (`errors` lists problems per field), or its body is
   not JSON at all.
 - 422: the request does not match the schema (a missing field, a date that is not a date).

@@ -74,6 +74,24 @@ def campaign_list(*, actor: User) -> QuerySet[Campaign]:
     return Campaign.objects.filter(query).distinct().for_list().order_by("-year", "org__path")
 
 
+def campaigns_awaiting_my_vote(*, actor: User) -> QuerySet[Campaign]:
+    """Campaigns in their mutual evaluation where the actor, a full member taking part, has not voted yet:
+    for a reminder on the member's own home page, never shown to anyone else."""
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        return Campaign.objects.none()
+    return (
+        Campaign.objects.filter(
+            phase=Phase.MUTUAL,
+            participants__member_id=member_id,
+            participants__is_full=True,
+            participants__has_voted=False,
+        )
+        .for_list()
+        .order_by("-year")
+    )
+
+
 def access_campaign(actor: User, campaign_id, *, manage: bool = False) -> Campaign:
     """The campaign if the actor runs it (or, unless `manage`, takes part in it); 404 for missing and forbidden."""
     try:

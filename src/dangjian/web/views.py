@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from dangjian.accounts.permissions import scope_for
 from dangjian.core.http import AuthedRequest
+from dangjian.evaluation.selectors import campaigns_awaiting_my_vote
 from dangjian.web import selectors
 from dangjian.web.http import page
 
@@ -20,6 +21,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "home": data,
         "my_member_id": scope_for(request.user).member_id,
         "care": selectors.care_summary(actor=request.user),
+        "to_vote": list(campaigns_awaiting_my_vote(actor=request.user)),
     }
     return render(request, HOME_TEMPLATES[data.kind], context)
 

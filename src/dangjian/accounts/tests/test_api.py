@@ -160,3 +160,23 @@ def test_password_change_through_the_api(college):
     assert done.json()["must_change_password"] is False
     user.refresh_from_db()
     assert user.check_password("a-new-long-password-42")
+
+
+def test_a_one_time_password_opens_only_the_password_change(college, client):
+    user = college.user("member")
+    user.must_change_password = True
+    user.save()
+    api = api_as(user)
+    refused = api.get("/members")
+    assert refused.status_code == 403
+    assert "一次性密码" in refused.json()["detail"]
+    assert api.get("/me").status_code == 200
+    # A session logged in on the pages is held to the same rule.
+    client.force_login(user)
+    assert client.get("/api/v1/members").status_code == 403
+
+    assert (
+        api.post("/auth/password", {"old_password": PASSWORD, "new_password": "a-new-long-password-42"}).status_code
+        == 200
+    )
+    assert api.get("/members").status_code == 200

@@ -184,3 +184,19 @@ def test_an_officers_home_counts_what_waits_in_member_care(client, college):
     assert 'id="care-summary"' not in content
     assert reverse("care:my-needs") in content
     assert reverse("rights:mine") in content
+
+
+def test_a_member_is_reminded_of_an_open_ballot_until_they_vote(client, college):
+    from dangjian.evaluation.rules import Phase
+    from dangjian.evaluation.tests.factories import make_campaign, vote
+
+    campaign = make_campaign(college, phase=Phase.MUTUAL)
+    client.force_login(college.user("member"))
+    ballot_url = reverse("evaluation:ballot", args=[campaign.pk])
+    assert ballot_url in client.get(reverse("web:home")).content.decode()
+    client.force_login(college.user("branch"))  # an officer who takes part is reminded on their own home too
+    assert ballot_url in client.get(reverse("web:home")).content.decode()
+
+    vote(college.user("member"), campaign)
+    client.force_login(college.user("member"))
+    assert ballot_url not in client.get(reverse("web:home")).content.decode()
