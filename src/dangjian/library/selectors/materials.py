@@ -43,26 +43,59 @@ def _member_of(actor: User) -> Member | None:
 
 
 def visibility_q(actor: User) -> Q | None:
-    """The condition on `Material` for what `actor` may see; None means everything."""
+    """The condition on `Material` for what `actor` may see; None means everything.
+
+    It restricts every search, on every keystroke, so it is built to be cheap: organisation ids
+    rather than a join on their paths, no clause that another already covers, and no condition at
+    all for an officer who manages every tree. `_visibility_reference` in the tests states the same
+    rule plainly and the two are compared for every role.
+    """
     scope = scope_for(actor)
+    # Kept with the actor's scope, which lives as long as the request (a page may ask twice).
+    if not hasattr(scope, "library_visibility"):
+        scope.library_visibility = _visibility(actor, scope)
+    return scope.library_visibility
+
+
+def _visibility(actor: User, scope) -> Q | None:
     if scope.is_admin:
         return None
-    published = Q(status=MaterialStatus.PUBLISHED)
-    condition = Q(pk__in=[])
-    for root in scope.paths(MANAGE_PERM):
-        condition |= Q(org__path__startswith=root)
+    managed_roots = scope.paths(MANAGE_PERM)
+    if managed_roots and all(
+        _under(path, managed_roots)
+        for path in Organisation.objects.filter(parent__isnull=True).values_list("path", flat=True)
+    ):
+        return None
     view_roots = scope.paths(Perm.VIEW_ORG)
-    for root in view_roots:
-        condition |= published & (Q(org__path__startswith=root) | Q(org__path__in=ancestor_paths(root)))
     member = _member_of(actor)
-    if member is not None and member.org_id:
-        is_officer = OfficerTerm.objects.current(timezone.localdate()).filter(member=member).exists()
-        condition |= (
-            published
-            & Q(org__path__in=ancestor_paths(member.org.path))
-            & Q(audience__in=audiences_of(member, is_officer=is_officer))
-        )
+    member_path = member.org.path if member is not None and member.org_id else None
+    view_above = {path for root in view_roots for path in ancestor_paths(root)}
+    member_above = set(ancestor_paths(member_path)) if member_path is not None else set()
+    # The organisations any clause names, in one query: the subtrees and the organisations above.
+    wanted = Q(path__in=view_above | member_above)
+    for root in {*managed_roots, *view_roots}:
+        wanted |= Q(path__startswith=root)
+    orgs = list(Organisation.objects.filter(wanted).values_list("pk", "path"))
+
+    managed = {pk for pk, path in orgs if _under(path, managed_roots)}
+    readable = {pk for pk, path in orgs if pk not in managed and (_under(path, view_roots) or path in view_above)}
+    condition = Q(org_id__in=sorted(managed)) if managed else Q(pk__in=[])
+    if readable:
+        condition |= Q(status=MaterialStatus.PUBLISHED, org_id__in=sorted(readable))
+    if member_path is not None:
+        own = {pk for pk, path in orgs if path in member_above} - managed - readable
+        if own:
+            is_officer = OfficerTerm.objects.current(timezone.localdate()).filter(member=member).exists()
+            condition |= Q(
+                status=MaterialStatus.PUBLISHED,
+                org_id__in=sorted(own),
+                audience__in=audiences_of(member, is_officer=is_officer),
+            )
     return condition
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path.startswith(root) for root in roots)
 
 
 def visible_materials(actor: User) -> QuerySet[Material]:
