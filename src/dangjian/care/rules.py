@@ -3,7 +3,7 @@
 Sources:
 - 支部条例: 《中国共产党支部工作条例（试行）》, 2018, Art.19 (谈心谈话).
 - The deadlines for needs are not in any regulation: 3 working days to accept and 15 to answer are
-  the defaults this platform's issue on member care set, and an organisation may change them for its
+  this platform's defaults (local practice [L]), and an organisation may change them for its
   subtree (see `CareSettings`).
 """
 

@@ -107,7 +107,12 @@ class Material(TimeStampedModel):
                 fields=["sha256"], condition=Q(sha256__isnull=False), name="library_material_sha256"
             ),
         ]
-        indexes = [models.Index(fields=["status", "area"], name="library_material_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "area"], name="library_material_status_idx"),
+            # What a reader may see (published, their organisations, their audience), answered from the
+            # index alone: every search restricts its matches to it.
+            models.Index(fields=["status", "org", "audience"], name="library_material_visible_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

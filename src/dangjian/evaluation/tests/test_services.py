@@ -1,4 +1,4 @@
-"""The campaign's state machine and every refusal of the issue's "bad input" list: refused, nothing changed."""
+"""The campaign's state machine and every refusal of bad input: refused with a message, nothing changed."""
 
 import datetime
 
