@@ -551,7 +551,7 @@ def talk_list(request, filters: Query[TalkListIn]):
     org = access_org(request.auth, filters.org, Perm.MANAGE_CARE) if filters.org else None
     member = None
     if filters.member:
-        member = Member.objects.filter(pk=filters.member).first()
+        member = talk_selectors.talk_member_choices(request.auth).filter(pk=filters.member).first()
         if member is None:
             raise NotFound()
     talks = talk_selectors.talk_list(
@@ -593,7 +593,8 @@ def talk_create(request, payload: TalkCreateIn):
     if member is None:
         raise NotFound()
     officer_id = payload.officer or scope_for(request.auth).member_id
-    officer = Member.objects.filter(pk=officer_id).select_related("user").first() if officer_id else None
+    officers = talk_selectors.talk_officer_choices(request.auth).select_related("user")
+    officer = officers.filter(pk=officer_id).first() if officer_id else None
     if officer is None:
         raise DomainError(NotFound.default_message, field="officer")
     todo = talk_selectors.access_todo(request.auth, payload.todo) if payload.todo else None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care.models import Talk
+from dangjian.care.selectors.common import branch_of
 from dangjian.care.selectors.talks import last_talk_dates
 from dangjian.compliance import rules
 from dangjian.compliance.models import EntryStatus, Level, WarningEntry
@@ -36,15 +37,6 @@ def warning_rules() -> rules.WarningRules:
 
 
 # --- Branches -----------------------------------------------------------------------------------
-
-
-def branch_of(org: Organisation | None) -> Organisation | None:
-    """The branch a member of `org` belongs to: a group's branch, else the organisation itself."""
-    if org is None:
-        return None
-    if org.kind == OrgKind.GROUP and org.parent_id:
-        return org.parent
-    return org
 
 
 def care_branches(actor: User) -> list[Organisation]:

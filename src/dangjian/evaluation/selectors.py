@@ -40,14 +40,6 @@ from dangjian.members.permissions import can as can_on_member
 PERM = Perm.MANAGE_EVALUATION
 
 
-def actor_member(actor: User) -> Member | None:
-    """The member record of the account, with its organisation; None for accounts without one."""
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        return None
-    return Member.objects.select_related("org", "org__parent").filter(pk=member_id).first()
-
-
 def receipt_hash(code: str) -> str:
     return hashlib.sha256(f"receipt:{rules.normalise_code(code)}".encode()).hexdigest()
 

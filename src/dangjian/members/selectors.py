@@ -83,3 +83,11 @@ def member_profile(*, member: Member, today: datetime.date | None = None) -> Mem
 def exempt_member_ids(member_ids, day: datetime.date) -> set[int]:
     """Members with a special situation on `day` (away, abroad, frail) — for attendance rules."""
     return set(SpecialSituation.objects.on(day).filter(member_id__in=member_ids).values_list("member_id", flat=True))
+
+
+def actor_member(actor: User) -> Member | None:
+    """The account's own member record, with its organisation and the one above; None for accounts without one."""
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        return None
+    return Member.objects.select_related("org", "org__parent").filter(pk=member_id).first()

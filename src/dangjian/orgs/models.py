@@ -73,6 +73,11 @@ class Organisation(TimeStampedModel):
     def path_segment(pk: int) -> str:
         return f"{pk:06d}/"
 
+    @property
+    def branch(self) -> "Organisation":
+        """The branch that looks after members of this organisation: a group's parent, else itself."""
+        return self.parent if self.kind == OrgKind.GROUP and self.parent_id else self
+
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from dangjian.accounts.models import RoleGrant, User
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, scope_for
 from dangjian.core.errors import NotFound
+from dangjian.members import selectors as member_selectors
 from dangjian.members.models import Member, Status
 from dangjian.orgs.models import Organisation, OrgKind
 from dangjian.rights import rules
@@ -29,10 +30,8 @@ CARE_ROLES = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_CA
 
 def actor_member(actor: User) -> Member | None:
     """The account's member record with its organisation; None for accounts without one or outside the tree."""
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        return None
-    return Member.objects.select_related("org", "org__parent").filter(pk=member_id, org__isnull=False).first()
+    member = member_selectors.actor_member(actor)
+    return member if member is not None and member.org_id else None
 
 
 def is_probationary(member: Member, today: datetime.date | None = None) -> bool:
@@ -44,10 +43,7 @@ def is_probationary(member: Member, today: datetime.date | None = None) -> bool:
 
 def branch_of(member: Member) -> Organisation:
     """The member's branch: their organisation, or its parent when it is a group."""
-    org = member.org
-    if org.kind == OrgKind.GROUP and org.parent_id:
-        return org.parent
-    return org
+    return member.org.branch
 
 
 def committee_above(org: Organisation) -> Organisation:
@@ -118,12 +114,8 @@ class RightsOverview:
     rows: list[RightRow] = field(default_factory=list)
 
 
-def _way_url(way: rules.Way) -> str | None:
-    """The page of a way, or None while the app that serves it is not installed (e.g. the evaluation)."""
-    try:
-        url = reverse(way.url_name)
-    except NoReverseMatch:
-        return None
+def _way_url(way: rules.Way) -> str:
+    url = reverse(way.url_name)
     return f"{url}?{way.query}" if way.query else url
 
 
@@ -137,7 +129,7 @@ def rights_overview(actor: User, today: datetime.date | None = None) -> RightsOv
     for right, held in rules.rights_held(probationary=probationary):
         links = []
         if member is not None and held:
-            links = [Link(way.label, url) for way in right.ways if (url := _way_url(way)) is not None]
+            links = [Link(way.label, _way_url(way)) for way in right.ways]
         rows.append(RightRow(right=right, held=held, links=links))
     return RightsOverview(member=member, probationary=probationary, rows=rows)
 

@@ -121,7 +121,7 @@ def member_home(*, actor: User, today: datetime.date | None = None) -> MemberHom
     member = Member.objects.select_related("org", "org__parent").get(pk=member_id)
     profile = member_profile(member=member, today=today)
     org = member.org
-    branch = org.parent if org is not None and org.kind == OrgKind.GROUP else org
+    branch = org.branch if org is not None else None
     officers: list[OfficerTerm] = []
     if org is not None:
         officers = list(

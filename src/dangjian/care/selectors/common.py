@@ -8,7 +8,7 @@ from django.utils import timezone
 from dangjian.accounts.models import Role, RoleGrant, User
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, scope_for
 from dangjian.members.models import Member
-from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind, Position
+from dangjian.orgs.models import OfficerTerm, Organisation, Position
 
 # The positions that make someone a member of the branch committee (支委), for the talk-coverage rule.
 COMMITTEE_POSITIONS = (
@@ -24,11 +24,7 @@ CARE_ROLES = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_CA
 
 def branch_of(org: Organisation | None) -> Organisation | None:
     """The branch that looks after members of `org`: a group's parent branch, else the organisation itself."""
-    if org is None:
-        return None
-    if org.kind == OrgKind.GROUP and org.parent_id:
-        return org.parent if "parent" in org._state.fields_cache else Organisation.objects.get(pk=org.parent_id)
-    return org
+    return org.branch if org is not None else None
 
 
 def member_branch(member: Member) -> Organisation | None:

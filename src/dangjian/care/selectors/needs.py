@@ -18,8 +18,10 @@ from dangjian.accounts.models import Role, User
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, scope_for
 from dangjian.care import rules
 from dangjian.care.models import Need, NeedAttachment, NeedState, NeedVisibility
+from dangjian.care.selectors.common import branch_officer_ids
 from dangjian.core.calendar import WorkingCalendar
 from dangjian.core.errors import NotFound
+from dangjian.members.models import Member
 from dangjian.orgs.models import OfficerTerm, Organisation, Position
 
 
@@ -155,6 +157,12 @@ def officer_need_counts(actor: User, today: datetime.date | None = None) -> tupl
     if member_id is not None:
         needs = needs.exclude(member_id=member_id)
     return needs.open().count(), needs.overdue(today).count()
+
+
+def need_delegates(need: Need) -> QuerySet[Member]:
+    """The branch's officers a need may be handed to: not its member, not its handler, each with an account."""
+    ids = [pk for pk in branch_officer_ids(need.org) if pk not in (need.member_id, need.handler_id)]
+    return Member.objects.filter(pk__in=ids, user__isnull=False).order_by("name", "pk")
 
 
 def need_events(need: Need):

@@ -23,12 +23,10 @@ from dangjian.care.forms import (
 )
 from dangjian.care.models import Need, NeedState, NeedVisibility
 from dangjian.care.selectors import needs as selectors
-from dangjian.care.selectors.common import branch_officer_ids
 from dangjian.care.selectors.settings import effective_care_settings, own_care_settings
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError
 from dangjian.core.http import AuthedRequest
-from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.permissions import access_org
 from dangjian.web.http import add_domain_error, page
@@ -76,11 +74,6 @@ def need_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "care/need_form.html", {"form": form, "has_member": has_member}, status=status)
 
 
-def _delegates(need: Need):
-    ids = [pk for pk in branch_officer_ids(need.org) if pk not in (need.member_id, need.handler_id)]
-    return Member.objects.filter(pk__in=ids, user__isnull=False).order_by("name", "pk")
-
-
 def _detail(request: AuthedRequest, need: Need, *, status: int = 200, error: str = "", **forms) -> HttpResponse:
     """The need's page, with the steps the actor may take (forms passed in keep their errors)."""
     today = timezone.localdate()
@@ -107,7 +100,7 @@ def _detail(request: AuthedRequest, need: Need, *, status: int = 200, error: str
     if can_handle:
         context["note_form"] = forms.get("note_form") or NoteForm()
         context["answer_form"] = forms.get("answer_form") or AnswerForm()
-        context["assign_form"] = forms.get("assign_form") or AssignForm(officers=_delegates(need))
+        context["assign_form"] = forms.get("assign_form") or AssignForm(officers=selectors.need_delegates(need))
     return render(request, "care/need_detail.html", context, status=status)
 
 
@@ -133,7 +126,7 @@ def _form_step(request: AuthedRequest, pk: int, form_class, form_name: str, call
     """Run a step with a form: invalid input or a refusal re-renders the page with the form and 400."""
     need = selectors.access_need(request.user, pk, full=True)
     if form_class is AssignForm:
-        form_kwargs["officers"] = _delegates(need)
+        form_kwargs["officers"] = selectors.need_delegates(need)
     form = form_class(request.POST, request.FILES or None, **form_kwargs)
     if form.is_valid():
         try:

@@ -16,7 +16,7 @@ from dangjian.library import rules
 from dangjian.library.selectors import reading as selectors
 from dangjian.library.selectors.materials import access_material
 from dangjian.library.services import reading as services
-from dangjian.study.selectors.selfstudy import actor_member
+from dangjian.members.selectors import actor_member
 
 router = Router(tags=["library"])
 

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
 from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
 from dangjian.study.models import Audience
@@ -275,7 +276,7 @@ class MyHoursOut(Schema):
     description="The caller's own entries, newest first (none for an account without a member record).",
 )
 def self_study_list(request, filters: Query[SelfStudyListIn]):
-    member = selectors.actor_member(request.auth)
+    member = actor_member(request.auth)
     if member is None:
         return {"count": 0, "limit": filters.limit, "offset": filters.offset, "items": []}
     return filters.page(selectors.self_study_list(member=member, year=filters.year))
@@ -294,7 +295,7 @@ def self_study_list(request, filters: Query[SelfStudyListIn]):
     ),
 )
 def self_study_create(request, payload: SelfStudyCreateIn):
-    member = selectors.actor_member(request.auth)
+    member = actor_member(request.auth)
     item = selectors.assigned_reading_item(member=member, item_id=payload.reading_item) if member else None
     material = selectors.visible_material(request.auth, payload.material) if member else None
     entry = services.self_study_log(
@@ -318,7 +319,7 @@ def self_study_create(request, payload: SelfStudyCreateIn):
     description="Lists assigned to the caller with their progress, and lists of the organisations the caller oversees.",
 )
 def reading_list_list(request):
-    member = selectors.actor_member(request.auth)
+    member = actor_member(request.auth)
     return {
         "assigned": selectors.reading_lists_for_member(member=member) if member else [],
         "managed": selectors.reading_list_list(actor=request.auth),
@@ -378,7 +379,7 @@ def ledger_get(request, filters: Query[LedgerIn]):
     description=f"The caller's hours toward the year's requirement and their reading lists. {NO_MEMBER}",
 )
 def my_hours_get(request, filters: Query[MyHoursIn]):
-    member = selectors.actor_member(request.auth)
+    member = actor_member(request.auth)
     if member is None:
         raise NotFound()
     return selectors.member_progress(member=member, year=filters.year or _this_year())

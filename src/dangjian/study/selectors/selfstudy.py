@@ -385,14 +385,6 @@ def access_reading_list(actor: User, list_id, perm: Perm = Perm.MANAGE_STUDY) ->
 # --- Self-study entries ----------------------------------------------------------------------
 
 
-def actor_member(actor: User) -> Member | None:
-    """The member record of the account, with its organisation; None for accounts without one."""
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        return None
-    return Member.objects.select_related("org").filter(pk=member_id).first()
-
-
 def self_study_list(*, member: Member, year: int | None = None) -> QuerySet[SelfStudy]:
     """A member's own entries, newest first. The near-duplicate flag is not for the member: do not show it."""
     qs = SelfStudy.objects.filter(member=member).select_related(

@@ -15,6 +15,7 @@ from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.http import AuthedRequest
 from dangjian.library.selectors.materials import access_material
 from dangjian.library.selectors.topics import material_choices
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.selectors import org_list
 from dangjian.study.forms.selfstudy import LedgerFilterForm, ReadingListForm, ReflectionFilterForm, SelfStudyForm
@@ -57,7 +58,7 @@ def _offered_materials(request: AuthedRequest, *extra) -> list:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def selfstudy_list(request: AuthedRequest) -> HttpResponse:
-    member = selectors.actor_member(request.user)
+    member = actor_member(request.user)
     if member is None:
         return render(request, "study/selfstudy_list.html", {"member": None})
     items = selectors.assigned_reading_items(member=member)
@@ -136,7 +137,7 @@ def selfstudy_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 @page
 @require_GET
 def my_hours(request: AuthedRequest) -> HttpResponse:
-    member = selectors.actor_member(request.user)
+    member = actor_member(request.user)
     year = _year(request)
     context = {"member": member, "year": year, "years": selectors.ledger_years()}
     if member is not None:
@@ -156,7 +157,7 @@ def _list_orgs(actor) -> list:
 @page
 @require_GET
 def readinglist_list(request: AuthedRequest) -> HttpResponse:
-    member = selectors.actor_member(request.user)
+    member = actor_member(request.user)
     context = {
         "assigned": selectors.reading_lists_for_member(member=member) if member else [],
         "managed": selectors.reading_list_list(actor=request.user),
