@@ -155,6 +155,8 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "library:topic-create": ("get", allow(200, ANY_MANAGER)),
     "library:topic-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "library:topic-edit": ("get", allow(200, STUDY_MANAGERS)),
+    # The background worker's health: system administrators only.
+    "ops:status": ("get", allow(200, [ADMIN])),
 }
 for part in PARTS:
     PAGES |= part.PAGES
