@@ -84,8 +84,8 @@ def test_idle_keep_alive_and_silent_connections_do_not_block_a_new_client(server
             response.read()
             assert response.status == 200
             idle.append(connection)
-        for _ in range(THREADS * 2):  # connected, never a byte sent
-            idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        # Connected, never a byte sent.
+        idle.extend(socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(THREADS * 2))
 
         started = time.monotonic()
         assert get(port, timeout=10) == 200
