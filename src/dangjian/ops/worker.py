@@ -11,7 +11,8 @@ library's queries, claiming and `run_task`), but:
 - a task that raises is marked failed with its exception and traceback by the library; if even that
   cannot be written, the error is logged and the worker goes on;
 - it writes a heartbeat row (`WorkerHeartbeat`) every few seconds and around each task, which the
-  status page and `dangjian check` read.
+  status page and `dangjian check` read;
+- when it starts, it marks failed the tasks that a dead worker of the same host left "running".
 
 `dangjian serve` additionally restarts the worker process if it exits anyway.
 """
@@ -38,6 +39,41 @@ logger = logging.getLogger(__name__)
 DB_ERRORS = (DatabaseError, InterfaceError)
 
 
+class WorkerLost(Exception):
+    """Recorded on a task whose worker process ended while running it (killed, or the machine restarted)."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
+def reap_lost_tasks(*, worker_id: str, host: str) -> int:
+    """Mark failed the tasks left running by dead workers of this host; how many.
+
+    A worker killed in the middle of a task (by the supervisor's kill, the out-of-memory killer, a
+    reboot) leaves its task "running" forever, and an upload waiting on it pending. A worker of
+    this host whose process no longer exists will never finish it.
+    """
+    dead = {
+        beat.worker_id
+        for beat in WorkerHeartbeat.objects.filter(host=host, stopped_at__isnull=True).exclude(worker_id=worker_id)
+        if beat.pid and not _pid_alive(beat.pid)
+    }
+    if not dead:
+        return 0
+    lost = [result for result in DBTaskResult.objects.running() if result.worker_ids and result.worker_ids[-1] in dead]
+    for result in lost:
+        result.set_failed(WorkerLost(f"the worker process ({result.worker_ids[-1]}) ended while running this task"))
+    WorkerHeartbeat.objects.filter(worker_id__in=dead).update(stopped_at=timezone.now(), current_task="")
+    return len(lost)
+
+
 def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(exc)).strip()[:2000]
 
@@ -60,11 +96,14 @@ class Heartbeat:
 
     def start(self) -> None:
         now = timezone.now()
+        host = socket.gethostname()[:255]
         try:
             WorkerHeartbeat.objects.filter(beat_at__lt=now - rules.KEEP_GONE_WORKERS).delete()
+            if lost := reap_lost_tasks(worker_id=self.worker_id, host=host):
+                logger.warning("marked %d task(s) of a dead worker as failed", lost)
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=self.worker_id,
-                defaults={"host": socket.gethostname()[:255], "pid": os.getpid(), "started_at": now, "beat_at": now},
+                defaults={"host": host, "pid": os.getpid(), "started_at": now, "beat_at": now},
             )
             self.last_beat = time.monotonic()
         except DB_ERRORS:

@@ -2,11 +2,15 @@
 
 import contextlib
 import io
+import socket
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 from django.tasks import TaskResultStatus
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from dangjian.ops import worker as worker_module
@@ -119,3 +123,26 @@ def test_the_heartbeat_is_written_while_idle(db_queue, no_sleep, monkeypatch):
     with pytest.raises(SystemExit):
         worker.run()
     assert len(beats) >= 3
+
+
+def test_a_task_left_running_by_a_killed_worker_is_marked_failed_when_a_worker_starts(db_queue, no_sleep):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603 - a process id that no longer exists
+    gone.wait()
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="killed", host=socket.gethostname(), pid=gone.pid, started_at=now, beat_at=now
+    )
+    WorkerHeartbeat.objects.create(worker_id="alive", host=socket.gethostname(), pid=1, started_at=now, beat_at=now)
+    lost = tasks.succeed.enqueue(1)
+    kept = tasks.succeed.enqueue(2)
+    DBTaskResult.objects.get(pk=lost.id).claim("killed")
+    DBTaskResult.objects.get(pk=kept.id).claim("alive")  # pid 1 exists: its worker may still finish it
+
+    make_worker().run()
+
+    lost_row = DBTaskResult.objects.get(pk=lost.id)
+    assert lost_row.status == TaskResultStatus.FAILED
+    assert lost_row.exception_class_path == "dangjian.ops.worker.WorkerLost"
+    assert "ended while running" in lost_row.traceback
+    assert DBTaskResult.objects.get(pk=kept.id).status == TaskResultStatus.RUNNING
+    assert WorkerHeartbeat.objects.get(worker_id="killed").stopped_at is not None
