@@ -33,4 +33,4 @@ def worker_state(
 
 def retry_delay(failures: int, *, interval: float, ceiling: float = 30.0) -> float:
     """Seconds a worker waits after `failures` database errors in a row before polling again."""
-    return min(ceiling, max(interval, 0.5) * 2 ** max(0, failures - 1))
+    return min(ceiling, max(interval, 0.5) * 2 ** min(max(0, failures - 1), 10))

@@ -94,6 +94,8 @@ def test_check_is_registered_and_silent_without_its_tables(monkeypatch):
 
 
 def test_check_does_not_create_a_missing_sqlite_database(monkeypatch, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
     missing = tmp_path / "none.sqlite3"
     monkeypatch.setitem(connection.settings_dict, "NAME", str(missing))
     assert worker_health_check() == []

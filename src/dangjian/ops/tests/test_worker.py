@@ -18,7 +18,9 @@ from dangjian.ops.models import WorkerHeartbeat
 from dangjian.ops.tests import tasks
 from dangjian.ops.worker import ResilientWorker
 
-pytestmark = pytest.mark.django_db
+# The worker commits, and drops its connections after a database error, as in production: no
+# test transaction could survive that on PostgreSQL.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def make_worker(**options) -> ResilientWorker:
@@ -146,3 +148,10 @@ def test_a_task_left_running_by_a_killed_worker_is_marked_failed_when_a_worker_s
     assert "ended while running" in lost_row.traceback
     assert DBTaskResult.objects.get(pk=kept.id).status == TaskResultStatus.RUNNING
     assert WorkerHeartbeat.objects.get(worker_id="killed").stopped_at is not None
+
+
+def test_the_delay_after_errors_grows_and_stays_bounded():
+    from dangjian.ops.rules import retry_delay
+
+    delays = [retry_delay(n, interval=1) for n in (1, 2, 3, 10_000)]
+    assert delays == [1, 2, 4, 30]
