@@ -20,6 +20,7 @@ library's queries, claiming and `run_task`), but:
 import contextlib
 import logging
 import os
+import random
 import socket
 import time
 import traceback
@@ -138,6 +139,8 @@ class ResilientWorker(Worker):
 
     def run(self) -> None:
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names))
+        if self.startup_delay and self.interval:
+            time.sleep(random.random())  # noqa: S311 - spreads workers started together, as db_worker does
         self.heartbeat.start()
         try:
             self._loop()

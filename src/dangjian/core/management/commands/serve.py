@@ -30,7 +30,7 @@ variable, see README "Configuration"):
 - Limits that remain: a connection that never sends a byte is not timed out by granian, and a
   request body sent slowly holds its thread while the application reads it. A site open to the
   internet should therefore sit behind a reverse proxy that buffers request bodies and times out
-  silent clients (nginx does both by default); see README "Production".
+  silent clients (nginx does both by default); see README "Deploying".
 """
 
 import os
