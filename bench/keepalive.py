@@ -16,6 +16,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -164,6 +165,7 @@ def main() -> None:
             stop_server(process)
         print(name, json.dumps(results[name], ensure_ascii=False), file=sys.stderr)
     print(json.dumps(results, ensure_ascii=False, indent=2))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
