@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "dangjian.rights",
     "dangjian.evaluation",
     "dangjian.compliance",
+    "dangjian.ops",
     "dangjian.web",
     "dangjian.demo",
     "django_tasks_db",
@@ -199,7 +200,7 @@ DANGJIAN_APPEAL_ANSWER_WORKING_DAYS = env_int("DANGJIAN_APPEAL_ANSWER_WORKING_DA
 DANGJIAN_EARLY_WARNING = json.loads(env_str("DANGJIAN_EARLY_WARNING", "{}"))
 
 # Background work (text extraction of long documents) through Django's tasks framework, kept in
-# the database and run by `dangjian db_worker` (`dangjian serve` starts one beside the server).
+# the database and run by `dangjian worker` (`dangjian serve` starts and supervises one beside the server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # API bearer tokens live this many days.

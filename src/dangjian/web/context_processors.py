@@ -92,6 +92,8 @@ def _items(request) -> list[NavItem]:
         items.append(NavItem("accounts:role", reverse("accounts:role-list"), _("Roles"), _("Roles"), "⚷"))
     if scope.has_anywhere(Perm.VIEW_AUDIT):
         items.append(NavItem("accounts:audit", reverse("accounts:audit-list"), _("Audit log"), _("Audit"), "✎"))
+    if scope.is_admin:
+        items.append(NavItem("ops:", reverse("ops:status"), _("System status"), _("Status"), "⚙"))
     return items
 
 

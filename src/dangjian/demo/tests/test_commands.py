@@ -22,19 +22,30 @@ def small_demo(monkeypatch):
     monkeypatch.setattr(library_load, "MATERIAL_LIMIT", 6)
 
 
-@pytest.fixture
-def started(monkeypatch):
-    """The background processes `serve` starts (recorded, not started)."""
-    calls = []
-    monkeypatch.setattr(serve.subprocess, "Popen", lambda argv, env: calls.append(argv))
-    return calls
+class FakeChild:
+    pid = 0
+
+    def poll(self):
+        return None
 
 
 @pytest.fixture
-def execve(monkeypatch, started):
+def served(monkeypatch):
+    """The children `serve` would supervise, as (argv, env) (recorded, not started)."""
     calls = []
-    monkeypatch.setattr(serve.os, "execve", lambda path, argv, env: calls.append((path, argv, env)))
+
+    def start_only(self):
+        self.start()
+        return 0
+
+    monkeypatch.setattr(serve.Supervisor, "run", start_only)
+    monkeypatch.setattr(serve, "start_child", lambda argv, env: calls.append((argv, env)) or FakeChild())
+    monkeypatch.setattr(serve.signal, "signal", lambda signum, handler: None)
     return calls
+
+
+def granian_calls(calls):
+    return [(argv, env) for argv, env in calls if argv[1:3] == ["-m", "granian"]]
 
 
 def run_demo(*args) -> str:
@@ -44,7 +55,7 @@ def run_demo(*args) -> str:
 
 
 @pytest.mark.django_db
-def test_demo_builds_once_and_prints_the_accounts(small_demo, execve):
+def test_demo_builds_once_and_prints_the_accounts(small_demo, served):
     output = run_demo("--no-serve")
     counts = (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count())
     assert counts[1] >= 50
@@ -56,11 +67,11 @@ def test_demo_builds_once_and_prints_the_accounts(small_demo, execve):
     again = run_demo("--no-serve")
     assert (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == counts
     assert "demo-student" in again
-    assert execve == []
+    assert served == []
 
 
 @pytest.mark.django_db
-def test_demo_sets_a_changed_demo_password_back(small_demo, execve):
+def test_demo_sets_a_changed_demo_password_back(small_demo, served):
     run_demo("--no-serve")
     user = User.objects.get(username="demo-branch")
     user.set_password("something-else-1")
@@ -73,7 +84,7 @@ def test_demo_sets_a_changed_demo_password_back(small_demo, execve):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("make", ["organisation", "account", "member"])
-def test_demo_refuses_a_database_with_other_data(make, small_demo, execve):
+def test_demo_refuses_a_database_with_other_data(make, small_demo, served):
     if make == "organisation":
         OrganisationFactory(kind="committee", name="某学院党委", code="C01")
     elif make == "account":
@@ -90,24 +101,24 @@ def test_demo_refuses_a_database_with_other_data(make, small_demo, execve):
         run_demo("--no-serve")
     assert "demo" in str(exc.value).lower() or "演示" in str(exc.value)
     assert (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == before
-    assert execve == []
+    assert served == []
 
 
 @pytest.mark.django_db
-def test_demo_serves_after_building(small_demo, execve):
+def test_demo_serves_after_building(small_demo, served):
     run_demo("--host", "127.0.0.2", "--port", "8123")
-    [(path, argv, env)] = execve
-    assert argv[:5] == [path, "-m", "granian", "--interface", "wsgi"]
+    [(argv, env)] = granian_calls(served)
+    assert argv[1:5] == ["-m", "granian", "--interface", "wsgi"]
     assert argv[argv.index("--host") + 1] == "127.0.0.2"
     assert argv[argv.index("--port") + 1] == "8123"
 
 
-def test_serve_execs_granian_in_wsgi_mode(execve, monkeypatch, settings):
+def test_serve_runs_granian_in_wsgi_mode(served, monkeypatch, settings):
     monkeypatch.setenv("DANGJIAN_WORKERS", "3")
     monkeypatch.setenv("DANGJIAN_THREADS", "7")
     out = io.StringIO()
     call_command("serve", "--port", "9001", stdout=out)
-    [(path, argv, env)] = execve
+    [(argv, env)] = granian_calls(served)
     assert argv[-1] == "dangjian.config.wsgi:application"
     assert argv[argv.index("--interface") + 1] == "wsgi"
     assert argv[argv.index("--workers") + 1] == "3"
@@ -119,14 +130,41 @@ def test_serve_execs_granian_in_wsgi_mode(execve, monkeypatch, settings):
     assert (settings.STATIC_ROOT / "django_htmx" / "htmx-2.min.js").exists()  # collected
 
 
-def test_serve_refuses_zero_workers(execve):
+def test_serve_lets_idle_connections_neither_take_every_slot_nor_linger(served, monkeypatch):
+    monkeypatch.setenv("DANGJIAN_THREADS", "5")
+    call_command("serve", stdout=io.StringIO())
+    [(argv, _env)] = granian_calls(served)
+    # Granian counts open connections against --backpressure: far more than the threads.
+    assert int(argv[argv.index("--backpressure") + 1]) >= 100
+    assert argv[argv.index("--http1-header-read-timeout") + 1] == "15000"
+
+    monkeypatch.setenv("DANGJIAN_MAX_CONNECTIONS", "64")
+    monkeypatch.setenv("DANGJIAN_IDLE_TIMEOUT", "30")
+    call_command("serve", "--no-worker", stdout=io.StringIO())
+    argv = granian_calls(served)[-1][0]
+    assert argv[argv.index("--backpressure") + 1] == "64"
+    assert argv[argv.index("--http1-header-read-timeout") + 1] == "30000"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DANGJIAN_IDLE_TIMEOUT", "0"), ("DANGJIAN_IDLE_TIMEOUT", "61"), ("DANGJIAN_MAX_CONNECTIONS", "0")],
+)
+def test_serve_refuses_settings_granian_would_refuse(served, monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(CommandError):
+        call_command("serve", stdout=io.StringIO())
+    assert served == []
+
+
+def test_serve_refuses_zero_workers(served):
     with pytest.raises(CommandError):
         call_command("serve", "--workers", "0")
-    assert execve == []
+    assert served == []
 
 
-def test_serve_starts_a_task_worker_unless_told_not_to(execve, started):
+def test_serve_supervises_a_task_worker_unless_told_not_to(served):
     call_command("serve", "--port", "9002", stdout=io.StringIO())
-    assert [argv[-1] for argv in started] == ["db_worker"]
+    assert [argv[-1] for argv, _env in served] == ["dangjian.config.wsgi:application", "worker"]
     call_command("serve", "--port", "9003", "--no-worker", stdout=io.StringIO())
-    assert len(started) == 1
+    assert len(served) == 3

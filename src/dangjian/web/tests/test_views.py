@@ -98,7 +98,9 @@ def test_layout(client, college):
     [
         ("member", ["members:member-detail"], ["members:member-list", "orgs:org-tree", "accounts:audit-list"]),
         ("branch", ["members:member-list", "orgs:org-tree", "members:import-upload"], ["accounts:audit-list"]),
-        ("auditor", ["members:member-list", "accounts:audit-list"], ["members:import-upload"]),
+        ("auditor", ["members:member-list", "accounts:audit-list"], ["members:import-upload", "ops:status"]),
+        ("committee", ["members:member-list"], ["ops:status"]),
+        ("admin", ["accounts:audit-list", "ops:status"], []),
     ],
 )
 def test_navigation_follows_scope(client, college, role, present, absent):

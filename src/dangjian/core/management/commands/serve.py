@@ -1,18 +1,40 @@
 """`dangjian serve`: collect the static files, then serve the WSGI application with granian.
 
-Workers come from `--workers` or DANGJIAN_WORKERS (default 1, right for SQLite), threads per
-worker from DANGJIAN_THREADS. The command replaces its own process with granian (`python -m granian` of the same
-interpreter), so granian receives the signals directly and no Django process lingers beside it.
-WhiteNoise serves the collected static files from inside the application.
+`serve` stays running as a small supervisor (`dangjian.core.supervisor`) with two children: granian
+(`python -m granian` of the same interpreter) and, unless `--no-worker` is given, one background
+worker (`dangjian worker`: Django's tasks kept in the database, e.g. reading a long PDF into pages,
+and the nightly jobs of `dangjian.config.daily`, which `serve` puts in its queue). A worker that
+exits for any reason is started again, after a delay that grows while it keeps failing; SIGINT and
+SIGTERM stop both children; when granian itself exits, `serve` stops the worker and exits too. A
+deployment may run its workers separately and pass `--no-worker` (then it schedules the nightly jobs
+with `dangjian daily --schedule`, or runs `dangjian daily` from cron). WhiteNoise serves the
+collected static files from inside the application.
 
-Unless `--no-worker` is given, one background worker (`dangjian db_worker`: Django's tasks kept in
-the database, e.g. reading a long PDF into pages) starts beside the server in the same process
-group, so Ctrl+C stops both, and the nightly jobs (`dangjian.config.daily`) are put in its queue. A
-deployment may run its workers separately and pass `--no-worker` (then it schedules them with
-`dangjian daily --schedule`, or runs `dangjian daily` from cron).
+How granian is configured, and why (the defaults suit one 2-core machine; each is an environment
+variable, see README "Configuration"):
+
+- Workers: `--workers` or DANGJIAN_WORKERS (default 1, right for SQLite, which has one writer).
+- Threads: DANGJIAN_THREADS per worker (default 2 × cores + 1, granian's own ceiling for WSGI).
+  Each request runs on one of them from its first byte of body to its last byte of response.
+- Connections: DANGJIAN_MAX_CONNECTIONS per worker (granian's "backpressure", default 256). Granian
+  counts a *connection*, not a request, against this limit for as long as the connection is open,
+  idle keep-alive time included. With the limit equal to the thread count, five browsers holding a
+  kept-alive connection were enough to leave every other client waiting. Open connections cost
+  granian almost nothing (no thread): requests beyond the busy threads queue inside granian and are
+  answered in turn, so the limit is set well above the thread count and bounds only memory.
+- Idle timeout: DANGJIAN_IDLE_TIMEOUT seconds (default 15, at most 60; granian's
+  `--http1-header-read-timeout`). It bounds both how long a client may take to send a request's
+  headers and how long a kept-alive connection may sit idle between requests, so slow or idle
+  clients give their connection back. Keep-alive itself stays on: it spares a page's dozen static
+  files a new connection each.
+- Limits that remain: a connection that never sends a byte is not timed out by granian, and a
+  request body sent slowly holds its thread while the application reads it. A site open to the
+  internet should therefore sit behind a reverse proxy that buffers request bodies and times out
+  silent clients (nginx does both by default); see README "Deploying".
 """
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -23,10 +45,14 @@ from django.utils.translation import gettext as _
 
 from dangjian.config.daily import schedule_daily
 from dangjian.config.env import env_int
+from dangjian.core.supervisor import Supervisor
 
 WSGI_APPLICATION = "dangjian.config.wsgi:application"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_MAX_CONNECTIONS = 256
+DEFAULT_IDLE_TIMEOUT = 15  # seconds
+MAX_IDLE_TIMEOUT = 60  # granian accepts at most 60 000 ms
 
 
 def default_threads() -> int:
@@ -34,8 +60,16 @@ def default_threads() -> int:
     return env_int("DANGJIAN_THREADS", (os.cpu_count() or 1) * 2 + 1)
 
 
-def granian_argv(*, host: str, port: int, workers: int, threads: int) -> list[str]:
-    """The command line that serves dangjian with granian in WSGI mode."""
+def granian_argv(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
+) -> list[str]:
+    """The command line that serves dangjian with granian in WSGI mode (see the module's notes)."""
     return [
         sys.executable,
         "-m",
@@ -48,15 +82,25 @@ def granian_argv(*, host: str, port: int, workers: int, threads: int) -> list[st
         str(port),
         "--workers",
         str(workers),
-        # Requests beyond the worker's threads wait in the listen backlog, not in Python.
         "--blocking-threads",
         str(threads),
+        # Open connections per worker, idle ones included: far above the threads, so kept-alive
+        # connections cannot take every slot; requests beyond the threads queue in granian.
         "--backpressure",
-        str(threads),
+        str(max(max_connections, threads)),
+        "--http1-keep-alive",
+        # Headers must arrive, and an idle kept-alive connection must send its next request, in time.
+        "--http1-header-read-timeout",
+        str(idle_timeout * 1000),
         "--respawn-failed-workers",
         "--no-ws",
         WSGI_APPLICATION,
     ]
+
+
+def worker_argv() -> list[str]:
+    """The command line of the background worker that `serve` supervises."""
+    return [sys.executable, "-m", "dangjian.cli", "worker"]
 
 
 class Command(BaseCommand):
@@ -81,6 +125,12 @@ class Command(BaseCommand):
             raise CommandError(_("The number of workers must be at least 1."))
         if not 0 < port < 65536:
             raise CommandError(_("The port must be between 1 and 65535."))
+        max_connections = env_int("DANGJIAN_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS)
+        if max_connections < 1:
+            raise CommandError(_("DANGJIAN_MAX_CONNECTIONS must be at least 1."))
+        idle_timeout = env_int("DANGJIAN_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT)
+        if not 1 <= idle_timeout <= MAX_IDLE_TIMEOUT:
+            raise CommandError(_("DANGJIAN_IDLE_TIMEOUT must be between 1 and 60 seconds."))
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(
             _("Serving dangjian at http://%(host)s:%(port)d/ with %(workers)d worker(s); press Ctrl+C to stop.")
@@ -99,8 +149,25 @@ class Command(BaseCommand):
             "DANGJIAN_DATA_DIR": str(settings.DATA_DIR),
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "dangjian.config.settings"),
         }
-        if not no_worker:
-            # The worker outlives this Python image: execve keeps the process, so it stays our child.
-            subprocess.Popen([sys.executable, "-m", "dangjian.cli", "db_worker"], env=env)  # noqa: S603
-        argv = granian_argv(host=host, port=port, workers=workers, threads=default_threads())
-        os.execve(argv[0], argv, env)  # noqa: S606 - replaces this process with the server
+        server = granian_argv(
+            host=host,
+            port=port,
+            workers=workers,
+            threads=default_threads(),
+            max_connections=max_connections,
+            idle_timeout=idle_timeout,
+        )
+        supervisor = Supervisor(
+            start_server=lambda: start_child(server, env),
+            start_worker=None if no_worker else (lambda: start_child(worker_argv(), env)),
+        )
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, supervisor.request_stop)
+        status = supervisor.run()
+        if status:
+            raise CommandError(_("The web server stopped with status %(status)s.") % {"status": status})
+
+
+def start_child(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """Start a child in a process group of its own: signals reach it only through the supervisor."""
+    return subprocess.Popen(argv, env=env, process_group=0)  # noqa: S603 - our own interpreter and arguments

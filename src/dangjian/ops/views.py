@@ -1,0 +1,13 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from dangjian.core.http import AuthedRequest
+from dangjian.ops import selectors
+from dangjian.web.http import page
+
+
+@page
+def status(request: AuthedRequest) -> HttpResponse:
+    """The background worker's health for system administrators: heartbeats, the queue, failed tasks."""
+    health = selectors.access_worker_health(request.user)
+    return render(request, "ops/status.html", {"health": health})
