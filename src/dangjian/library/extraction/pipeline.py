@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 _LEGACY_OF = {target: legacy for legacy, target in LEGACY_TARGET.items()}
 _PARSED_KINDS = ("docx", "pptx", "pdf")  # read in a child process; plain text is decoded here
 MAX_TEXT_CHARS = 30_000_000  # about 60 MB of Chinese: far beyond any book, short of a bomb's output
+CHILD_READER = "dangjian.library.extraction.pipeline:extract_file"
 
 
 def extract(file: BinaryIO, kind: str, *, progress: Progress | None = None) -> Extracted:
@@ -83,7 +84,7 @@ def extract_limited(
         if is_zip(file):
             check_archive(file, limits)  # the directory alone, before a process is started
         data = run_limited(
-            "dangjian.library.extraction.pipeline:extract_file",
+            CHILD_READER,
             file,
             limits,
             progress=progress,

@@ -354,10 +354,22 @@ def material_video_create(
     return material
 
 
-@transaction.atomic(durable=True)
 def material_update(*, actor: User | None, material: Material, tags=None, **fields) -> Material:
-    """Change a material's metadata (title, source, date, area, audience, summary, keywords, …)."""
+    """Change a material's metadata (title, source, date, area, audience, summary, keywords, …).
+
+    A document's index values are segmented first, with the new title and keywords, so that the
+    transaction does not wait for a long text to be segmented."""
     _check(actor, material.org)
+    index = None
+    if material.extraction == Extraction.READY and not material.is_video:
+        title = str(fields.get("title", material.title)).strip()
+        keywords = _clean_keywords(fields["keywords"]) if "keywords" in fields else list(material.keywords)
+        index = (title, keywords, search.prepare_entry(title=title, keywords=keywords, text=_text_of(material)))
+    return _material_update(actor=actor, material=material, tags=tags, index=index, fields=fields)
+
+
+@transaction.atomic(durable=True)
+def _material_update(*, actor: User | None, material: Material, tags, index: tuple | None, fields: dict) -> Material:
     unknown = set(fields) - set(METADATA_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -376,7 +388,9 @@ def material_update(*, actor: User | None, material: Material, tags=None, **fiel
     after_tags = _set_tags(material, new_tags) if new_tags is not None else before["tags"]
     changes = audit.diff(before, audit.snapshot(material, METADATA_FIELDS) | {"tags": after_tags})
     if changes:
-        if material.extraction == Extraction.READY:
+        if index is not None and index[:2] == (material.title, list(material.keywords)):
+            search.index_prepared(material.pk, index[2])
+        elif material.extraction == Extraction.READY:
             _reindex(material)
         audit.record(actor=actor, action="material.update", obj=material, org_path=material.org.path, changes=changes)
     return material
