@@ -3,9 +3,6 @@
 The bombs are built at test time, in a few MB: a highly compressible part is small on disk.
 """
 
-import io
-import struct
-import zipfile
 from functools import cache
 
 import pytest
@@ -14,78 +11,41 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dangjian.core.files import ARCHIVE_MAX_ENTRIES
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import ApiClient
+from dangjian.core.tests.bombs import MIB, lying_about, package_with
 from dangjian.library import extraction
 from dangjian.library.extraction import pipeline
 from dangjian.library.models import Material
 from dangjian.library.services import materials as services
 from dangjian.library.tests.documents import docx_bytes, pdf_bytes, pptx_bytes
 
-MIB = 1024 * 1024
 PARAGRAPH = "<w:p><w:r><w:t>学习党章党规，学习系列讲话。</w:t></w:r></w:p>".encode()
-
-
-def _package(base: bytes, replace: dict[str, object] | None = None, add: dict[str, object] | None = None) -> bytes:
-    """`base` (a .docx or .pptx) with parts replaced or added; a part given as (chunk, size) is
-    written as a stream of `chunk` repeated to `size` bytes, never held whole in memory."""
-    replace, add = replace or {}, add or {}
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            if info.filename not in replace:
-                target.writestr(info, source.read(info))
-        for name, content in {**replace, **add}.items():
-            if isinstance(content, bytes):
-                target.writestr(name, content)
-                continue
-            chunk, size = content
-            with target.open(name, "w") as part:
-                for _ in range(size // len(chunk)):
-                    part.write(chunk)
-    return out.getvalue()
-
-
-def _lying(package: bytes, name: str, declared: int) -> bytes:
-    """The package with part `name` declaring `declared` bytes unpacked, in its local header and
-    in the directory, whatever it really inflates to."""
-    data = bytearray(package)
-    encoded = name.encode()
-    # (signature, offset of the unpacked size, of the name's length, of the name) in a local header
-    # and in a directory entry
-    for signature, size_at, length_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
-        at = data.find(signature)
-        while at != -1:
-            (length,) = struct.unpack("<H", data[at + length_at : at + length_at + 2])
-            if data[at + name_at : at + name_at + length] == encoded:
-                data[at + size_at : at + size_at + 4] = struct.pack("<I", declared)
-            at = data.find(signature, at + 4)
-    return bytes(data)
 
 
 @cache
 def xml_bomb_docx() -> bytes:
     """Under a megabyte, 300 MB of Word XML once unpacked."""
     body = PARAGRAPH * 20_000
-    return _package(docx_bytes(["引言"]), replace={"word/document.xml": (body, 300 * MIB)})
+    return package_with(docx_bytes(["引言"]), replace={"word/document.xml": (body, 300 * MIB)})
 
 
 @cache
 def zero_image_docx() -> bytes:
     """About a megabyte, holding a 1 GiB zero-filled image."""
-    return _package(docx_bytes(["引言"]), add={"word/media/image1.png": (bytes(MIB), 1024 * MIB)})
+    return package_with(docx_bytes(["引言"]), add={"word/media/image1.png": (bytes(MIB), 1024 * MIB)})
 
 
 @cache
 def lying_pptx() -> bytes:
     """A slide deck whose 64 MB zero-filled image declares 1 KB: only inflating it finds out."""
-    deck = _package(pptx_bytes([("标题", "正文")]), add={"ppt/media/image1.png": (bytes(MIB), 64 * MIB)})
-    return _lying(deck, "ppt/media/image1.png", 1024)
+    deck = package_with(pptx_bytes([("标题", "正文")]), add={"ppt/media/image1.png": (bytes(MIB), 64 * MIB)})
+    return lying_about(deck, "ppt/media/image1.png", 1024)
 
 
 @cache
 def crowded_docx() -> bytes:
     """A Word file of more entries than any document has."""
     extra = {f"word/extra/part{i}.xml": b"" for i in range(ARCHIVE_MAX_ENTRIES + 1)}
-    return _package(docx_bytes(["引言"]), add=extra)
+    return package_with(docx_bytes(["引言"]), add=extra)
 
 
 BOMBS = {

@@ -16,6 +16,7 @@ from dangjian.members.exporting import CHOICE_WORDS, COLUMNS, ROSTER_SHEET
 from dangjian.members.models import Category, Education, Gender
 from dangjian.orgs.models import Organisation
 
+SHEET_READER = "dangjian.core.files:workbook_rows"  # run in a child process
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # A sheet may have a title or notes above its header row ("哲学系党员花名册").
@@ -88,7 +89,7 @@ def read_sheet(data: bytes) -> list[list]:
     """
     limits = ReadLimits.from_settings()
     return run_limited(
-        "dangjian.core.files:workbook_rows",
+        SHEET_READER,
         io.BytesIO(data),
         limits,
         sheet=ROSTER_SHEET,
