@@ -7,12 +7,16 @@ import zipfile
 MIB = 1024 * 1024
 
 
-def package_with(base: bytes, replace: dict[str, object] | None = None, add: dict[str, object] | None = None) -> bytes:
-    """`base` (a .docx or .pptx) with parts replaced or added; a part given as (chunk, size) is
-    written as a stream of `chunk` repeated to `size` bytes, never held whole in memory."""
+def package_with(
+    base: bytes, replace: dict[str, object] | None = None, add: dict[str, object] | None = None, *, level: int = 6
+) -> bytes:
+    """`base` (a .docx, .pptx or .xlsx) with parts replaced or added; a part given as (chunk, size)
+    is written as a stream of `chunk` repeated to `size` bytes, never held whole in memory. `level`
+    1 deflates four times faster than the default, for a package four times larger."""
     replace, add = replace or {}, add or {}
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    source = zipfile.ZipFile(io.BytesIO(base))
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as target:
         for info in source.infolist():
             if info.filename not in replace:
                 target.writestr(info, source.read(info))

@@ -20,7 +20,7 @@ from .base import (
     UnsupportedType,
 )
 from .legacy import convert_legacy, converter
-from .pipeline import extract, extract_limited
+from .pipeline import check_package, extract, extract_limited
 from .sniff import sniff
 from .text import PAGE_TARGET, normalise, paginate
 
@@ -37,6 +37,7 @@ __all__ = [
     "Progress",
     "TooDemanding",
     "UnsupportedType",
+    "check_package",
     "convert_legacy",
     "converter",
     "extract",

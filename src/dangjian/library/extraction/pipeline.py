@@ -80,9 +80,8 @@ def extract_limited(
         return extract(file, kind, progress=progress)
     limits = limits or ReadLimits.from_settings()
     file = _converted(file, kind)
+    check_package(file, limits)  # the directory alone, before a process is started
     try:
-        if is_zip(file):
-            check_archive(file, limits)  # the directory alone, before a process is started
         data = run_limited(
             CHILD_READER,
             file,
@@ -98,6 +97,19 @@ def extract_limited(
         raise BrokenFile from None
     file.seek(0)
     return Extracted(kind=data["kind"], pages=data["pages"], title=data["title"])
+
+
+def check_package(file: BinaryIO, limits: ReadLimits | None = None) -> None:
+    """Refuse (`TooDemanding`) an Office package whose directory announces too many entries, too
+    many bytes once unpacked, or a part packed too tightly; reads the directory only, so it is cheap
+    for a file of any size. Anything else passes."""
+    if not is_zip(file):
+        return
+    try:
+        check_archive(file, limits or ReadLimits.from_settings())
+    except FileRefused as refusal:
+        logger.warning("An Office file was refused: %s", refusal)
+        raise TooDemanding.refused(refusal) from None
 
 
 def extract_file(path: str, report: Progress, limits: ReadLimits, *, kind: str) -> dict:

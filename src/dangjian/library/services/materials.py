@@ -198,6 +198,7 @@ def material_upload(
         )
     try:
         kind = extraction.sniff(file, name)
+        extraction.check_package(file)  # a zip bomb is refused now, however large: not stored to fail later
     except extraction.ExtractionFailed as exc:
         exc.field = "file"
         raise
