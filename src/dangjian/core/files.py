@@ -275,12 +275,14 @@ def _run(target: str, path: str, limits: ReadLimits, progress, kwargs: dict) -> 
     request = json.dumps(
         {"target": target, "path": path, "kwargs": kwargs, "limits": dataclasses.asdict(limits)}
     ).encode()
+    # The server's own import path, however it was installed; nothing else of its environment.
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "PYTHONPATH": os.pathsep.join(filter(None, sys.path))}
     process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed code, no shell
-        [sys.executable, "-I", "-B", "-c", _CHILD],
+        [sys.executable, "-s", "-B", "-c", _CHILD],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"},
+        env=env,
         start_new_session=True,
     )
     try:
