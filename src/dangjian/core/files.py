@@ -399,9 +399,9 @@ def _child_main() -> None:
     request = json.loads(sys.stdin.buffer.read())
     limits = ReadLimits(**request["limits"])
     memory, seconds = max(limits.memory, _MEMORY_FLOOR), limits.seconds
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    _lower(resource.RLIMIT_AS, memory, memory)
+    _lower(resource.RLIMIT_CPU, seconds, seconds + 1)  # SIGXCPU at the soft limit, SIGKILL a second later
+    _lower(resource.RLIMIT_CORE, 0, 0)
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the answer
 
@@ -426,6 +426,14 @@ def _child_main() -> None:
         data = pickle.dumps(("refused", "memory", memory))
     out.write(data)
     out.flush()
+
+
+def _lower(which: int, soft: int, hard: int) -> None:
+    """Set a limit of this process, never above the hard limit it already has (that would fail)."""
+    _, current = resource.getrlimit(which)
+    if current != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current), min(hard, current)
+    resource.setrlimit(which, (soft, hard))
 
 
 def _child_error(exc: Exception) -> tuple:
