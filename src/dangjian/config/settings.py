@@ -188,6 +188,12 @@ DANGJIAN_IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 10 * 1024 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Reading an uploaded Office file, PDF or workbook (dangjian.core.files): the most its parts may unpack
+# to, and the memory and seconds the child process that reads it may use.
+DANGJIAN_READ_MAX_UNPACKED_MB = env_int("DANGJIAN_READ_MAX_UNPACKED_MB", 256)
+DANGJIAN_READ_MEMORY_MB = env_int("DANGJIAN_READ_MEMORY_MB", 1024)
+DANGJIAN_READ_SECONDS = env_int("DANGJIAN_READ_SECONDS", 60)
+
 # Study materials: the largest upload accepted.
 DANGJIAN_LIBRARY_MAX_BYTES = env_int("DANGJIAN_LIBRARY_MAX_BYTES", 50 * 1024 * 1024)
 # Minutes of active reading a day that count as self-study (domain.md §2: a daily cap is common).

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.errors import DomainError
+from dangjian.core.files import FileRefused, refusal_message
 
 # The `MaterialKind` values an uploaded file can be; legacy .doc/.ppt become docx/pptx once converted.
 KINDS_ACCEPTED: tuple[str, ...] = ("docx", "pdf", "pptx", "txt", "md")
@@ -110,3 +111,14 @@ class NoText(ExtractionFailed):
                 )
             )
         return cls()
+
+
+class TooDemanding(ExtractionFailed):
+    """A file that would take too much to read: a zip bomb, too many parts, or a parser that ran
+    out of its memory or time (see `dangjian.core.files`)."""
+
+    code = "too_demanding"
+
+    @classmethod
+    def refused(cls, refusal: FileRefused) -> "TooDemanding":
+        return cls(refusal_message(refusal))

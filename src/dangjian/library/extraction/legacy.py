@@ -3,7 +3,8 @@
 They are OLE2 compound files; the name of the main stream tells the program that wrote them
 ("WordDocument", "PowerPoint Document"). A .docx or .pptx protected by a password is an OLE2 file
 too, holding an "EncryptedPackage" stream. Conversion runs `soffice --headless --convert-to` in a
-temporary folder with its own profile (so conversions can run side by side), under a time limit.
+temporary folder with its own profile (so conversions can run side by side), under a time limit
+(its whole process group is killed at the end), and a converted file too large is not read.
 """
 
 import contextlib
@@ -18,13 +19,16 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from .base import BrokenFile, EncryptedFile, LegacyFormat, UnsupportedType
+from dangjian.core.files import FileRefused
+
+from .base import BrokenFile, EncryptedFile, LegacyFormat, TooDemanding, UnsupportedType
 
 logger = logging.getLogger(__name__)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONVERTERS = ("soffice", "libreoffice")
 CONVERT_TIMEOUT = 180  # seconds; a long slide deck takes a while
+CONVERTED_MAX_BYTES = 256 * 1024 * 1024  # a converted file larger than this is not read into memory
 LEGACY_TARGET = {"doc": "docx", "ppt": "pptx"}  # legacy format → the kind it becomes
 
 # Stream names as stored in the compound file's directory (UTF-16LE), and what they mean.
@@ -119,6 +123,8 @@ def convert_legacy(file: BinaryIO, legacy: str, *, timeout: float | None = None)
                 (work / "log").read_text(errors="replace")[-2000:],
             )
             raise BrokenFile
+        if result.stat().st_size > CONVERTED_MAX_BYTES:
+            raise TooDemanding.refused(FileRefused("unpacked", CONVERTED_MAX_BYTES))
         return result.read_bytes()
 
 

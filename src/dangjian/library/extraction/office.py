@@ -2,17 +2,15 @@
 
 A Word document flows: its paragraphs and table rows, in document order, are paginated like any
 text. A slide deck keeps one page per slide: its shapes top to bottom, then the speaker notes.
+
+python-docx and python-pptx are imported by the functions that need them: a child process reading
+a Word file then starts without loading the PowerPoint library, and the other way round.
 """
 
 from collections.abc import Iterator
 from typing import BinaryIO
 
-import docx
-import pptx
 from django.utils.translation import gettext as _
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 from .base import BrokenFile, Extracted, NoText, Progress
 from .text import normalise, shorten_title, text_result, title_from
@@ -20,7 +18,6 @@ from .text import normalise, shorten_title, text_result, title_from
 CELL_SEPARATOR = " | "  # between the cells of a table row, which reads as one line
 _TITLE_STYLES = ("Title", "Heading 1", "标题", "标题 1")
 _TITLE_SEARCH = 10  # a heading further down than this many paragraphs is not the title
-_TITLE_PLACEHOLDERS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
 
 
 def _open(opener, file: BinaryIO):
@@ -36,7 +33,7 @@ def _open(opener, file: BinaryIO):
 # --- Word -----------------------------------------------------------------------------------------
 
 
-def _table_rows(table: Table) -> Iterator[str]:
+def _table_rows(table) -> Iterator[str]:
     """A table's rows as lines of cell texts; a merged cell is read once, nested tables inline."""
     seen = set()
     for row in table.rows:
@@ -53,6 +50,8 @@ def _table_rows(table: Table) -> Iterator[str]:
 
 
 def _block_lines(blocks) -> Iterator[str]:
+    from docx.text.paragraph import Paragraph
+
     for block in blocks:
         if isinstance(block, Paragraph):
             yield block.text
@@ -71,6 +70,8 @@ def _docx_title(document) -> str:
 
 def extract_docx(file: BinaryIO, progress: Progress | None = None) -> Extracted:
     """A Word document's paragraphs and tables, in order, cut into pages of a readable length."""
+    import docx
+
     document = _open(docx.Document, file)
     text = "\n".join(_block_lines(document.iter_inner_content()))
     return text_result("docx", text, _docx_title(document), progress)
@@ -80,6 +81,8 @@ def extract_docx(file: BinaryIO, progress: Progress | None = None) -> Extracted:
 
 
 def _shape_lines(shape) -> Iterator[str]:
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
     if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
         for inner in _reading_order(shape.shapes):
             yield from _shape_lines(inner)
@@ -94,9 +97,12 @@ def _shape_lines(shape) -> Iterator[str]:
 
 def _reading_order(shapes) -> list:
     """Shapes top to bottom, then left to right; the slide title first."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    titles = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
 
     def key(shape):
-        is_title = shape.is_placeholder and shape.placeholder_format.type in _TITLE_PLACEHOLDERS
+        is_title = shape.is_placeholder and shape.placeholder_format.type in titles
         return (not is_title, shape.top or 0, shape.left or 0)
 
     return sorted(shapes, key=key)
@@ -121,6 +127,8 @@ def _pptx_title(presentation, pages: list[str]) -> str:
 
 def extract_pptx(file: BinaryIO, progress: Progress | None = None) -> Extracted:
     """One page per slide (the notes included); a slide without text gives ""."""
+    import pptx
+
     presentation = _open(pptx.Presentation, file)
     slides = list(presentation.slides)
     pages = []

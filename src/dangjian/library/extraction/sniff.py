@@ -5,7 +5,9 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import BrokenFile, EmptyFile, LegacyFormat, UnsupportedType
+from dangjian.core.files import FileRefused, check_entry_count
+
+from .base import BrokenFile, EmptyFile, LegacyFormat, TooDemanding, UnsupportedType
 from .legacy import LEGACY_TARGET, OLE2_MAGIC, converter, legacy_format
 from .text import looks_like_text
 
@@ -51,7 +53,10 @@ def _sniff(file: BinaryIO, filename: str) -> str:
 
 def _sniff_zip(file: BinaryIO) -> str:
     """Office Open XML is a zip: Word keeps its parts under word/, PowerPoint under ppt/."""
-    file.seek(0)
+    try:
+        check_entry_count(file)
+    except FileRefused as refusal:
+        raise TooDemanding.refused(refusal) from None
     try:
         with zipfile.ZipFile(file) as archive:
             names = archive.namelist()

@@ -10,6 +10,7 @@ reason, and may be deleted.
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -112,30 +113,61 @@ def _reindex(material: Material, text: str | None = None) -> None:
     search.index_material(material.pk, title=material.title, keywords=list(material.keywords), text=text)
 
 
-def _store_pages(material: Material, result: extraction.Extracted) -> str:
-    """Replace the material's pages with the extracted ones; propose title, summary and keywords."""
+@dataclass
+class _Proposal:
+    """What an extraction gives a material, worked out before the transaction that stores it: the
+    pages, the proposed summary and keywords, and the segmented index values (slow for a long text)."""
+
+    pages: list[str]
+    title: str
+    summary: str
+    keywords: list[str]
+    index: search.PreparedEntry
+
+
+def _propose(material: Material, result: extraction.Extracted) -> _Proposal:
+    """A title, summary and keywords for the fields still empty, and the index values. Reads only."""
+    text = "\n\n".join(result.pages)
+    title = material.title if material.title.strip() else (result.title or Path(material.original_name).stem)[:200]
+    summary = material.summary or search.summarize(text)
+    keywords = list(material.keywords) or search.suggest_keywords(
+        text, document_frequency=search.document_frequency, documents=search.document_count(), limit=KEYWORDS_MAX
+    )
+    index = search.prepare_entry(title=title, keywords=keywords, text=text)
+    return _Proposal(pages=result.pages, title=title, summary=summary, keywords=keywords, index=index)
+
+
+def _store_pages(material: Material, proposal: _Proposal) -> None:
+    """Replace the material's pages with the extracted ones, fill its summary and keywords, index it."""
     material.pages.all().delete()
     MaterialPage.objects.bulk_create(
-        [MaterialPage(material=material, number=i, text=text) for i, text in enumerate(result.pages, start=1)],
+        [MaterialPage(material=material, number=i, text=text) for i, text in enumerate(proposal.pages, start=1)],
         batch_size=500,
     )
-    text = "\n\n".join(result.pages)
-    material.page_count = len(result.pages)
-    if not material.title.strip():
-        material.title = (result.title or Path(material.original_name).stem)[:200]
-    if not material.summary:
-        material.summary = search.summarize(text)
-    if not material.keywords:
-        material.keywords = search.suggest_keywords(
-            text, document_frequency=search.document_frequency, documents=search.document_count(), limit=KEYWORDS_MAX
-        )
+    material.page_count = len(proposal.pages)
+    material.title = material.title if material.title.strip() else proposal.title
+    material.summary = material.summary or proposal.summary
+    material.keywords = material.keywords or proposal.keywords
     material.extraction = Extraction.READY
     material.extraction_progress = 100
     material.extraction_error = ""
-    return text
+    material.save()
+    if (material.title, list(material.keywords)) == (proposal.title, proposal.keywords):
+        search.index_prepared(material.pk, proposal.index)
+    else:  # edited while the file was read in the background: segment again, rarely
+        _reindex(material, "\n\n".join(proposal.pages))
 
 
-@transaction.atomic(durable=True)
+def _twin_check(digest: str) -> None:
+    twin = Material.objects.filter(sha256=digest).select_related("org").first()
+    if twin is not None:
+        raise Conflict(
+            _("This file is already in the library as “%(title)s” (%(org)s).")
+            % {"title": twin.title, "org": twin.org.name},
+            field="file",
+        )
+
+
 def material_upload(
     *,
     actor: User | None,
@@ -149,7 +181,12 @@ def material_upload(
     downloadable: bool = True,
     tags=(),
 ) -> Material:
-    """Store an uploaded file as a draft material of `org`, its text read at once or in the background."""
+    """Store an uploaded file as a draft material of `org`, its text read at once or in the background.
+
+    The file is checked, hashed, read (in a child process, within limits) and stored before the
+    transaction that writes the rows, so no write lock is held while that work goes on; should the
+    transaction fail, the stored file is deleted again.
+    """
     _check(actor, org)
     name = Path(getattr(file, "name", "") or "upload").name
     limit = settings.DANGJIAN_LIBRARY_MAX_BYTES
@@ -161,17 +198,12 @@ def material_upload(
         )
     try:
         kind = extraction.sniff(file, name)
+        extraction.check_package(file)  # a zip bomb is refused now, however large: not stored to fail later
     except extraction.ExtractionFailed as exc:
         exc.field = "file"
         raise
     digest = _sha256(file)
-    twin = Material.objects.filter(sha256=digest).select_related("org").first()
-    if twin is not None:
-        raise Conflict(
-            _("This file is already in the library as “%(title)s” (%(org)s).")
-            % {"title": twin.title, "org": twin.org.name},
-            field="file",
-        )
+    _twin_check(digest)
     material = Material(
         org=org,
         kind=kind,
@@ -189,7 +221,8 @@ def material_upload(
     result = None
     if file.size <= READ_AT_ONCE_BYTES:
         try:
-            result = extraction.extract(file, kind)  # refuses a broken, encrypted or empty file: nothing stored yet
+            # refuses a broken, encrypted, empty or too demanding file: nothing stored yet
+            result = extraction.extract_limited(file, kind)
         except extraction.ExtractionFailed as exc:
             exc.field = "file"
             raise
@@ -198,12 +231,22 @@ def material_upload(
         material.title = ((result.title if result else "") or Path(name).stem)[:200]
     _check_choices(material)
     tag_names = _tag_names(tags)
+    proposal = _propose(material, result) if result is not None else None
     material.file.save(name, file, save=False)  # every check has passed: nothing below refuses the upload
+    try:
+        _upload_rows(actor=actor, material=material, proposal=proposal, tag_names=tag_names)
+    except BaseException:
+        material.file.storage.delete(material.file.name)
+        raise
+    return material
+
+
+@transaction.atomic(durable=True)
+def _upload_rows(*, actor: User | None, material: Material, proposal: _Proposal | None, tag_names: list[str]) -> None:
+    _twin_check(material.sha256)  # again, now that no other upload can commit meanwhile
     material.save()
-    if result is not None:
-        text = _store_pages(material, result)
-        material.save()
-        _reindex(material, text)
+    if proposal is not None:
+        _store_pages(material, proposal)
     else:
         transaction.on_commit(lambda: tasks.extract_material.enqueue(material.pk))
     _set_tags(material, tag_names)
@@ -211,14 +254,17 @@ def material_upload(
         actor=actor,
         action="material.upload",
         obj=material,
-        org_path=org.path,
-        changes={"title": material.title, "kind": kind, "size": material.size, "file": name},
+        org_path=material.org.path,
+        changes={"title": material.title, "kind": material.kind, "size": material.size, "file": material.original_name},
     )
-    return material
 
 
 def material_extract(material_id: int) -> Material | None:
-    """Read a stored file into pages (the background step of a large upload), reporting progress."""
+    """Read a stored file into pages (the background step of a large upload), reporting progress.
+
+    The reading, the proposals and the segmenting happen outside any transaction; the pages are
+    then written in a short one.
+    """
     material = Material.objects.filter(pk=material_id).first()
     if material is None or material.is_video:
         return None
@@ -233,7 +279,8 @@ def material_extract(material_id: int) -> Material | None:
 
     try:
         with material.file.open("rb") as file:
-            result = extraction.extract(file, material.kind, progress=progress)
+            result = extraction.extract_limited(file, material.kind, progress=progress)
+        proposal = _propose(material, result)
     except extraction.ExtractionFailed as exc:
         Material.objects.filter(pk=material.pk).update(
             extraction=Extraction.FAILED, extraction_error=exc.message, extraction_progress=0
@@ -247,9 +294,7 @@ def material_extract(material_id: int) -> Material | None:
         return material
     with transaction.atomic():
         material = Material.objects.select_for_update().get(pk=material.pk)
-        text = _store_pages(material, result)
-        material.save()
-        _reindex(material, text)
+        _store_pages(material, proposal)
     return material
 
 
@@ -310,10 +355,22 @@ def material_video_create(
     return material
 
 
-@transaction.atomic(durable=True)
 def material_update(*, actor: User | None, material: Material, tags=None, **fields) -> Material:
-    """Change a material's metadata (title, source, date, area, audience, summary, keywords, …)."""
+    """Change a material's metadata (title, source, date, area, audience, summary, keywords, …).
+
+    A document's index values are segmented first, with the new title and keywords, so that the
+    transaction does not wait for a long text to be segmented."""
     _check(actor, material.org)
+    index = None
+    if material.extraction == Extraction.READY and not material.is_video:
+        title = str(fields.get("title", material.title)).strip()
+        keywords = _clean_keywords(fields["keywords"]) if "keywords" in fields else list(material.keywords)
+        index = (title, keywords, search.prepare_entry(title=title, keywords=keywords, text=_text_of(material)))
+    return _material_update(actor=actor, material=material, tags=tags, index=index, fields=fields)
+
+
+@transaction.atomic(durable=True)
+def _material_update(*, actor: User | None, material: Material, tags, index: tuple | None, fields: dict) -> Material:
     unknown = set(fields) - set(METADATA_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -332,7 +389,9 @@ def material_update(*, actor: User | None, material: Material, tags=None, **fiel
     after_tags = _set_tags(material, new_tags) if new_tags is not None else before["tags"]
     changes = audit.diff(before, audit.snapshot(material, METADATA_FIELDS) | {"tags": after_tags})
     if changes:
-        if material.extraction == Extraction.READY:
+        if index is not None and index[:2] == (material.title, list(material.keywords)):
+            search.index_prepared(material.pk, index[2])
+        elif material.extraction == Extraction.READY:
             _reindex(material)
         audit.record(actor=actor, action="material.update", obj=material, org_path=material.org.path, changes=changes)
     return material

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from dangjian.core.errors import DomainError
+from dangjian.core.tests.bombs import MIB, package_with
 from dangjian.library.extraction import (
     KINDS_ACCEPTED,
     BrokenFile,
@@ -20,8 +21,10 @@ from dangjian.library.extraction import (
     ExtractionFailed,
     LegacyFormat,
     NoText,
+    TooDemanding,
     UnsupportedType,
     extract,
+    extract_limited,
     normalise,
     paginate,
     sniff,
@@ -415,6 +418,29 @@ def test_a_conversion_that_hangs_is_stopped(tmp_path, monkeypatch):
     with pytest.raises(BrokenFile):
         extract(io.BytesIO(documents.ole2_bytes(["WordDocument"])), "docx")
     assert time.perf_counter() - started < 10
+
+
+def test_a_conversion_too_large_is_not_read(tmp_path, monkeypatch):
+    _fake_converter(
+        tmp_path,
+        monkeypatch,
+        "out.mkdir(parents=True)\n(out / (source.stem + '.' + target)).write_bytes(bytes(4096))\n",
+    )
+    monkeypatch.setattr(legacy_module, "CONVERTED_MAX_BYTES", 1024)
+    with pytest.raises(TooDemanding):
+        extract(io.BytesIO(documents.ole2_bytes(["WordDocument"])), "docx")
+
+
+def test_a_legacy_file_converted_into_a_bomb_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(package_with(documents.docx_bytes(["正文"]), add={"word/media/image1.png": (bytes(MIB), 8 * MIB)}))
+    _fake_converter(
+        tmp_path,
+        monkeypatch,
+        f"out.mkdir(parents=True)\nshutil.copy({str(bomb)!r}, out / (source.stem + '.' + target))\n",
+    )
+    with pytest.raises(TooDemanding):
+        extract_limited(io.BytesIO(documents.ole2_bytes(["WordDocument"])), "docx")
 
 
 def test_a_legacy_file_without_a_converter_at_extraction_time(no_converter):

@@ -27,12 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from python_calamine import CalamineError
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError
+from dangjian.core.files import ChildFailed, FileRefused, refusal_message
 from dangjian.core.models import AuditEvent
 from dangjian.members import rules
 from dangjian.members.exporting import (
@@ -209,17 +209,36 @@ class _Plan:
     initials: dict[str, str] = field(default_factory=dict)  # name → pinyin initials
 
 
-def _plan(*, actor: User | None, data: bytes, filename: str, today: datetime.date | None = None) -> _Plan:
-    """Read and check the whole file against the database and work out what it changes. No writes."""
-    plan = _Plan(preview=ImportPreview(filename=filename), today=today or timezone.localdate())
-    problems = plan.preview.problems
+@dataclass
+class _Sheet:
+    """A file read: its cells, or None with the problem that stopped the reading in `preview`."""
+
+    preview: ImportPreview
+    cells: list[list] | None
+
+
+def _read(data: bytes, filename: str) -> _Sheet:
+    """Check the file itself and read its cells (in a child process, within limits). No database."""
+    sheet = _Sheet(preview=ImportPreview(filename=filename), cells=None)
+    problems = sheet.preview.problems
     if problem := file_problem(data, filename):
         problems.append(RowProblem(None, problem))
-        return plan
+        return sheet
     try:
-        cells = read_sheet(data)
-    except (CalamineError, ValueError, OSError):
+        sheet.cells = read_sheet(data)
+    except FileRefused as refusal:
+        problems.append(RowProblem(None, refusal_message(refusal)))
+    except (ChildFailed, ValueError, OSError):
         problems.append(RowProblem(None, _("The workbook could not be read. Save it again as .xlsx and retry.")))
+    return sheet
+
+
+def _plan(*, actor: User | None, sheet: _Sheet, today: datetime.date | None = None) -> _Plan:
+    """Check the cells read against the database and work out what the file changes. No writes."""
+    plan = _Plan(preview=sheet.preview, today=today or timezone.localdate())
+    problems = plan.preview.problems
+    cells = sheet.cells
+    if cells is None:
         return plan
     header_index = find_header(cells)
     if header_index is None:
@@ -489,7 +508,7 @@ def _without_cycle_collection() -> Iterator[None]:
 def roster_import_preview(*, actor: User | None, data: bytes, filename: str) -> ImportPreview:
     """Check a roster file completely and say what importing it would do; writes nothing."""
     with _without_cycle_collection():
-        return _plan(actor=actor, data=data, filename=filename).preview
+        return _plan(actor=actor, sheet=_read(data, filename)).preview
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -500,12 +519,14 @@ def roster_import_apply(*, actor: User | None, data: bytes, filename: str) -> Im
 
     Raises `ImportRejected`, which carries the preview, when the file has problems.
     """
-    with _without_cycle_collection(), transaction.atomic(durable=True):
-        # Checked inside the transaction, so nothing changes between the checks and the writes.
-        plan = _plan(actor=actor, data=data, filename=filename)
-        if not plan.preview.ok:
-            raise ImportRejected(plan.preview)
-        return _write(plan, actor)
+    with _without_cycle_collection():
+        sheet = _read(data, filename)  # before the transaction: no write lock is held while the file is read
+        with transaction.atomic(durable=True):
+            # Checked inside the transaction, so nothing changes between the checks and the writes.
+            plan = _plan(actor=actor, sheet=sheet)
+            if not plan.preview.ok:
+                raise ImportRejected(plan.preview)
+            return _write(plan, actor)
 
 
 def _write(plan: _Plan, actor: User | None) -> ImportResult:

@@ -8,16 +8,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.core.files import FileRefused, ReadLimits, check_archive, refusal_message, run_limited
 from dangjian.members.exporting import CHOICE_WORDS, COLUMNS, ROSTER_SHEET
 from dangjian.members.models import Category, Education, Gender
 from dangjian.orgs.models import Organisation
 
-# An upload limit means little if the zip inside may expand without bound.
-MAX_UNPACKED_FACTOR = 25
+SHEET_READER = "dangjian.core.files:workbook_rows"  # run in a child process
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # A sheet may have a title or notes above its header row ("哲学系党员花名册").
@@ -38,7 +37,6 @@ def size_problem(size: int) -> str | None:
 
 def file_problem(data: bytes, filename: str) -> str | None:
     """Why the bytes are not an .xlsx workbook we will read, or None."""
-    limit = settings.DANGJIAN_IMPORT_MAX_BYTES
     if problem := size_problem(len(data)):
         return problem
     if not data:
@@ -61,8 +59,11 @@ def file_problem(data: bytes, filename: str) -> str | None:
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         return not_xlsx  # another zip, or another Office file (.docx, .pptx)
-    if sum(info.file_size for info in infos) > limit * MAX_UNPACKED_FACTOR:
-        return _("The workbook is too large once unpacked. Split the roster into several files.")
+    try:
+        # An upload limit means little if the zip inside may expand without bound.
+        check_archive(io.BytesIO(data), ReadLimits.from_settings())
+    except FileRefused as refusal:
+        return refusal_message(refusal)
     return None
 
 
@@ -81,10 +82,18 @@ HEADER_LOOKUP = {header_key(name): column.key for column in COLUMNS for name in 
 
 
 def read_sheet(data: bytes) -> list[list]:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheet = book.get_sheet_by_name(ROSTER_SHEET) if ROSTER_SHEET in book.sheet_names else book.get_sheet_by_index(0)
-    # Keep any empty area above and left of the data, so that row numbers are Excel's.
-    return sheet.to_python(skip_empty_area=False)
+    """The roster sheet's cells (or the first sheet's), read by python-calamine in a child process
+    within the reading limits, after the workbook's entries are inflated and counted there.
+
+    Raises `FileRefused` for a workbook over the limits, `ChildFailed` for one calamine cannot read.
+    """
+    limits = ReadLimits.from_settings()
+    return run_limited(
+        SHEET_READER,
+        io.BytesIO(data),
+        limits,
+        sheet=ROSTER_SHEET,
+    )
 
 
 def blank(value) -> bool:

@@ -499,18 +499,21 @@ class LedgerExport:
     filename: str
 
 
-@transaction.atomic(durable=True)
 def ledger_export(*, actor: User, year: int, org: Organisation | int | None = None) -> LedgerExport:
-    """The actor's ledger for `year` as .xlsx; audited like every export of member data."""
+    """The actor's ledger for `year` as .xlsx; audited like every export of member data.
+
+    The ledger is read and the workbook written before the transaction that records the export:
+    no write lock is held while they are made."""
     ledger = selectors.ledger_for_scope(actor=actor, year=year, org=org)
     content = ledger_workbook(ledger)
     roots = scope_for(actor).paths(selectors.LEDGER_PERM)
     org_path = ledger.org.path if ledger.org else (roots[0] if len(roots) == 1 else "")
-    audit.record(
-        actor=actor,
-        action="study_ledger.export",
-        org_path=org_path,
-        changes={"year": year, "org": ledger.org.pk if ledger.org else None, "count": len(ledger.rows)},
-    )
+    with transaction.atomic(durable=True):
+        audit.record(
+            actor=actor,
+            action="study_ledger.export",
+            org_path=org_path,
+            changes={"year": year, "org": ledger.org.pk if ledger.org else None, "count": len(ledger.rows)},
+        )
     name = ledger.org.name if ledger.org else "学时台账"
     return LedgerExport(content=content, count=len(ledger.rows), filename=f"{name}-{year}年学时.xlsx")

@@ -71,9 +71,32 @@ def index_materials(entries: Iterable[IndexEntry], *, using: str = DEFAULT_DB_AL
     done = 0
     with connections[using].cursor() as cursor:
         for batch in _batches(entries, BATCH):
-            backend.store(cursor, batch)
+            backend.store(cursor, [backend.row(entry) for entry in batch])
             done += len(batch)
     return done
+
+
+@dataclass(frozen=True)
+class PreparedEntry:
+    """An entry's index values, segmented ahead of the write that stores them (`index_prepared`):
+    segmenting a long text takes a while, and no write transaction should wait for it."""
+
+    vendor: str
+    values: tuple
+
+
+def prepare_entry(*, title: str, keywords: list[str], text: str, using: str = DEFAULT_DB_ALIAS) -> PreparedEntry:
+    """The segmented index values of a material not necessarily saved yet. No database access."""
+    row = _backend(using).row(IndexEntry(0, title, list(keywords), text))
+    return PreparedEntry(connections[using].vendor, row[1:])
+
+
+def index_prepared(material_id: int, prepared: PreparedEntry, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Index (or re-index) one material from values `prepare_entry` made."""
+    if prepared.vendor != connections[using].vendor:
+        raise ValueError("an entry prepared for another database")
+    with connections[using].cursor() as cursor:
+        _backend(using).store(cursor, [(material_id, *prepared.values)])
 
 
 def remove_material(material_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:

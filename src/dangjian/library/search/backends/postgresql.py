@@ -30,7 +30,8 @@ DOCUMENT = (
 )
 
 
-def _row(entry) -> tuple:
+def row(entry) -> tuple:
+    """The values `store` writes for one entry, its id first: the text segmented (slow for a long one)."""
     title = segment.segmented(entry.title)
     return (
         entry.material_id,
@@ -43,13 +44,13 @@ def _row(entry) -> tuple:
     )
 
 
-def store(cursor, entries) -> None:
+def store(cursor, rows: list[tuple]) -> None:
     cursor.executemany(
         "INSERT INTO library_search (material_id, title, body, document, title_document) "  # noqa: S608
         f"VALUES (%s, %s, %s, {DOCUMENT}, to_tsvector('simple', %s)) "
         "ON CONFLICT (material_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, "
         "document = EXCLUDED.document, title_document = EXCLUDED.title_document",
-        [_row(entry) for entry in entries],
+        rows,
     )
 
 

@@ -15,7 +15,8 @@ from dangjian.library.search import segment
 WEIGHTS = (10.0, 5.0, 1.0, 1.0)
 
 
-def _row(entry) -> tuple:
+def row(entry) -> tuple:
+    """The values `store` writes for one entry, its id first: the text segmented (slow for a long one)."""
     body, parts = segment.split_for_index(entry.text)
     return (
         entry.material_id,
@@ -26,11 +27,11 @@ def _row(entry) -> tuple:
     )
 
 
-def store(cursor, entries) -> None:
-    delete(cursor, [entry.material_id for entry in entries])
+def store(cursor, rows: list[tuple]) -> None:
+    delete(cursor, [row[0] for row in rows])
     cursor.executemany(
         "INSERT INTO library_search (rowid, title, keywords, body, parts) VALUES (%s, %s, %s, %s, %s)",
-        [_row(entry) for entry in entries],
+        rows,
     )
 
 
