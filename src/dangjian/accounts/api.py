@@ -141,7 +141,8 @@ def role_grant_list(request, filters: Query[RoleGrantListIn]):
         "Binds a role to an organisation for a period: an auditor, a system administrator (`org` null), or an "
         "officer's role for someone without an office (offices grant their roles when the officer is appointed). "
         "404 (with `field`: `org`) when the organisation is outside the caller's scope; 403 when the role brings "
-        "rights the caller does not hold there. 400 (with `field`: `username`) for an unknown account. "
+        "rights the caller does not hold there. 400 (with `field`: `username`) for an unknown account, and alike for "
+        "the account of a Party member outside the caller's roster. "
         f"{NO_ACCOUNTS}"
     ),
     tags=["roles"],
@@ -155,7 +156,7 @@ def role_grant_create(request, payload: RoleGrantCreateIn):
             org = access_org(actor, payload.org, Perm.VIEW_ORG)
         except NotFound as exc:
             raise NotFound(field="org") from exc
-    user = selectors.user_get_by_username(username=payload.username)
+    user = selectors.user_get_by_username(actor=request.auth, username=payload.username)
     grant = services.role_grant(
         actor=actor, user=user, role=payload.role, org=org, since=payload.since, until=payload.until
     )

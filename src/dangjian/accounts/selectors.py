@@ -62,9 +62,20 @@ def role_grant_list(
     return grants.select_related("user", "org").order_by("org__path", "role", "user__username", "since", "pk")
 
 
-def user_get_by_username(*, username: str) -> User:
-    """The account with this staff or student number; a DomainError on the `username` field if none."""
-    user = User.objects.filter(username=username.strip()).first()
+def user_get_by_username(*, actor: User, username: str) -> User:
+    """The account with this staff or student number, for granting it a role; a DomainError on `username` if none.
+
+    A Party member's account outside the actor's roster reads as missing: numbers are sequential, and
+    the answer must not tell a branch officer who is a member elsewhere in the college.
+    """
+    user = User.objects.filter(username=username.strip()).select_related("member__org").first()
+    member = getattr(user, "member", None) if user is not None else None
+    if member is not None and not scope_for(actor).allows(
+        Perm.VIEW_MEMBERS, member.org.path if member.org_id else None
+    ):
+        user = None
     if user is None:
-        raise DomainError(_("There is no account with this staff or student number."), field="username")
+        raise DomainError(
+            _("There is no account with this staff or student number within your scope."), field="username"
+        )
     return user

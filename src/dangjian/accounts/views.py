@@ -112,7 +112,7 @@ def role_grant(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = selectors.user_get_by_username(username=data["username"])
+            user = selectors.user_get_by_username(actor=request.user, username=data["username"])
             org = access_org(request.user, data["org"], Perm.MANAGE_ACCOUNTS) if data["org"] else None
             grant = services.role_grant(
                 actor=request.user, user=user, role=data["role"], org=org, since=data["since"], until=data["until"]
