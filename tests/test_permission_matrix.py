@@ -20,7 +20,14 @@ from django.utils import timezone
 from dangjian.accounts.permissions import forget_scope
 from dangjian.config.api import api
 from dangjian.orgs.models import OfficerTerm
-from tests import matrix_care, matrix_compliance, matrix_evaluation, matrix_notices, matrix_rights
+from tests import (
+    matrix_accounts,
+    matrix_care,
+    matrix_compliance,
+    matrix_evaluation,
+    matrix_notices,
+    matrix_rights,
+)
 from tests.matrix_roles import (
     ACCOUNT_MANAGERS,
     ADMIN,
@@ -49,7 +56,7 @@ from tests.matrix_roles import (
 # Apps whose rows live in a module of their own (`tests/matrix_<app>.py`): each has PAGES, KWARGS, QUERY,
 # POST_DATA, OPERATIONS and REQUESTS shaped like the ones here, and an `Objects(college)` class whose cached
 # properties build what its rows reach; KWARGS, QUERY, POST_DATA and REQUESTS values take that object.
-PARTS = [matrix_notices, matrix_care, matrix_rights, matrix_evaluation, matrix_compliance]
+PARTS = [matrix_accounts, matrix_notices, matrix_care, matrix_rights, matrix_evaluation, matrix_compliance]
 
 # URL name → (method, expected status per role)
 PAGES: dict[str, tuple[str, dict[str, int]]] = {

@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import math
 
@@ -10,12 +11,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from ninja import Query, Router, Status
 
 from dangjian.accounts import selectors, services
-from dangjian.accounts.permissions import Perm, access_role_grant, scope_for
+from dangjian.accounts.models import TokenPurpose
+from dangjian.accounts.permissions import Perm, access_role_grant, access_token, scope_for
 from dangjian.accounts.schemas import (
     AccountOut,
     AuthPasswordChangeIn,
     AuthTokenCreateIn,
     AuthTokenCreateOut,
+    AuthTokenOut,
     MeOut,
     RoleGrantCreateIn,
     RoleGrantEndIn,
@@ -53,6 +56,23 @@ class LockedOut(DomainError):
     ),
 )
 def auth_token_create(request, payload: AuthTokenCreateIn):
+    with _without_session(request):
+        return _token_login(request, payload)
+
+
+@contextlib.contextmanager
+def _without_session(request):
+    """Hide the session while a token is issued: django-axes would otherwise create one to log the login,
+    leaving a session row (and a cookie) behind for every token request."""
+    session = request.__dict__.pop("session", None)
+    try:
+        yield
+    finally:
+        if session is not None:
+            request.session = session
+
+
+def _token_login(request, payload: AuthTokenCreateIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         # Answer the lock-out here, as JSON; left set, the flag makes django-axes' middleware
@@ -72,7 +92,7 @@ def auth_token_create(request, payload: AuthTokenCreateIn):
         )
     if user is None:
         raise LoginFailed()
-    token, key = services.api_token_create(actor=user)
+    token, key = services.api_token_create(actor=user, name=payload.name)
     # A token login is a login: last_login is updated and django-axes forgets earlier failures.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return Status(
@@ -80,20 +100,58 @@ def auth_token_create(request, payload: AuthTokenCreateIn):
     )
 
 
+@router.get(
+    "/auth/tokens",
+    operation_id="auth_token_list",
+    response={200: list[AuthTokenOut], 401: ErrorOut},
+    summary="The caller's own tokens that still work",
+    description="Name, first characters, purpose, when created, last used and expiring; never the token itself.",
+)
+def auth_token_list(request):
+    return selectors.token_list(actor=request.auth)
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    operation_id="auth_token_revoke",
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Revoke one of the caller's tokens",
+    description=(
+        "The token stops working at once (revoking the one sending the request logs the caller out). "
+        "404 for a token that does not exist or is someone else's."
+    ),
+)
+def auth_token_revoke(request, token_id: int):
+    services.token_revoke(actor=request.auth, token=access_token(request.auth, token_id))
+    return Status(204, None)
+
+
 @router.post(
     "/auth/password",
     operation_id="auth_password_change",
     response={200: AccountOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Change the caller's own password",
-    description="400 when the current password is wrong or the new one is too weak; 403 for a failed CSRF check.",
+    description=(
+        "400 when the current password is wrong or the new one is too weak; 403 for a failed CSRF check. "
+        "Every other token of the account is revoked; the one sending the request keeps working."
+    ),
 )
 def auth_password_change(request, payload: AuthPasswordChangeIn):
     user = services.password_change(
-        actor=request.auth, old_password=payload.old_password, new_password=payload.new_password
+        actor=request.auth,
+        old_password=payload.old_password,
+        new_password=payload.new_password,
+        keep=_bearer_token(request),
     )
     if request.session.get(SESSION_KEY) == str(user.pk):  # keep a session login alive
         update_session_auth_hash(request, user)
     return user
+
+
+def _bearer_token(request):
+    """The token this request authenticated with, if it sent one."""
+    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
+    return services.token_for_key(key.strip(), purpose=TokenPurpose.API) if scheme.lower() == "bearer" else None
 
 
 @router.get(

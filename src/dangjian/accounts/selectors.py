@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.models import RoleGrant, User
+from dangjian.accounts.models import ApiToken, RoleGrant, User
 from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
 from dangjian.core.errors import DomainError
 from dangjian.members.models import Member
@@ -79,3 +79,8 @@ def user_get_by_username(*, actor: User, username: str) -> User:
             _("There is no account with this staff or student number within your scope."), field="username"
         )
     return user
+
+
+def token_list(*, actor: User) -> QuerySet[ApiToken]:
+    """The actor's own tokens that still work, newest first (never anyone else's, nor the secrets)."""
+    return ApiToken.objects.filter(user_id=actor.pk, expires_at__gt=timezone.now()).order_by("-created_at", "-pk")

@@ -8,9 +8,10 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts import selectors, services
@@ -23,7 +24,7 @@ from dangjian.accounts.forms import (
     RoleGrantForm,
 )
 from dangjian.accounts.models import Role, RoleGrant
-from dangjian.accounts.permissions import Perm, access_role_grant, scope_for
+from dangjian.accounts.permissions import Perm, access_role_grant, access_token, scope_for
 from dangjian.core import selectors as core_selectors
 from dangjian.core.errors import DomainError
 from dangjian.core.http import AuthedRequest, HtmxHttpRequest
@@ -66,7 +67,20 @@ def password_change(request: AuthedRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("web:home")
-    return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
+    context = {
+        "form": form,
+        "forced": request.user.must_change_password,
+        "tokens": selectors.token_list(actor=request.user),
+    }
+    return render(request, "accounts/password_change.html", context)
+
+
+@page
+@require_POST
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    services.token_revoke(actor=request.user, token=access_token(request.user, pk))
+    messages.success(request, _("The token has been revoked."))
+    return redirect(reverse("accounts:password-change") + "#tokens")
 
 
 @page(perm=Perm.VIEW_AUDIT)
