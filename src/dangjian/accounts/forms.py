@@ -62,7 +62,9 @@ class PasswordChangeForm(forms.Form):
         label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters, not only digits, not a common password."),
+        help_text=_(
+            "At least 10 characters, not only digits, not a common password, not your name or staff or student number."
+        ),
     )
     new_password_again = forms.CharField(
         label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
