@@ -2,7 +2,6 @@ import contextlib
 import datetime
 import math
 
-from axes.helpers import get_cool_off
 from django.contrib.auth import SESSION_KEY, authenticate, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
@@ -78,8 +77,9 @@ def _token_login(request, payload: AuthTokenCreateIn):
         # Answer the lock-out here, as JSON; left set, the flag makes django-axes' middleware
         # replace this response with the login page's HTML one.
         request.axes_locked_out = False
-        cool_off = get_cool_off(request)
-        minutes = max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else None
+        remaining = selectors.lockout_remaining(request=request, username=payload.username)
+        minutes = max(1, math.ceil(remaining.total_seconds() / 60)) if remaining else None
+        request.retry_after = math.ceil(remaining.total_seconds()) if remaining else None  # see RetryAfterMiddleware
         raise LockedOut(
             ngettext(
                 "Too many failed logins. Try again in %(minutes)d minute.",

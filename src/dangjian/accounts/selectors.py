@@ -3,7 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,3 +86,14 @@ def user_get_by_username(*, actor: User, username: str) -> User:
 def token_list(*, actor: User) -> QuerySet[ApiToken]:
     """The actor's own tokens that still work, newest first (never anyone else's, nor the secrets)."""
     return ApiToken.objects.filter(user_id=actor.pk, expires_at__gt=timezone.now()).order_by("-created_at", "-pk")
+
+
+def lockout_remaining(*, request, username: str) -> datetime.timedelta | None:
+    """How long an account locked out after failed logins (at this address) stays locked; None when only an
+    administrator can lift the lock (no cool-off is configured)."""
+    cool_off = get_cool_off(request)
+    if not cool_off:
+        return None
+    last = AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))["last"]
+    remaining = (last + cool_off - timezone.now()) if last else cool_off
+    return max(remaining, datetime.timedelta(seconds=1))

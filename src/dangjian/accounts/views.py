@@ -1,11 +1,9 @@
 import math
 
-from axes.helpers import get_client_username, get_cool_off
-from axes.models import AccessAttempt
+from axes.helpers import get_client_username
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import LoginView, LogoutView
-from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,13 +40,14 @@ logout_view = LogoutView.as_view()  # POST only
 def locked_out(request, original_response=None, credentials=None, *args, **kwargs) -> HttpResponse:
     """django-axes calls this when an account and address are locked after repeated failures."""
     username = get_client_username(request, credentials) or ""
-    cool_off = get_cool_off(request)
-    minutes = None
-    if cool_off:
-        last = AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))["last"]
-        remaining = (last + cool_off - timezone.now()) if last else cool_off
-        minutes = max(1, math.ceil(remaining.total_seconds() / 60))
-    return render(request, "accounts/locked_out.html", {"minutes": minutes, "username": username}, status=429)
+    remaining = selectors.lockout_remaining(request=request, username=username)
+    minutes = max(1, math.ceil(remaining.total_seconds() / 60)) if remaining else None
+    response = render(request, "accounts/locked_out.html", {"minutes": minutes, "username": username}, status=429)
+    if remaining:
+        response["Retry-After"] = str(math.ceil(remaining.total_seconds()))
+    else:
+        request.retry_after = None  # only an administrator lifts this lock
+    return response
 
 
 @page
