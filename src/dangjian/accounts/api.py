@@ -50,8 +50,8 @@ class LockedOut(DomainError):
     description=(
         "Checks the staff or student number and password like the login page does, failures count toward "
         "the same lock-out. 401 for wrong credentials or a disabled account; 429 while the account is locked "
-        "out after repeated failures. An account that still has a one-time password gets a token with "
-        "`must_change_password: true`."
+        "out after repeated failures, with `Retry-After` in seconds. `name` labels the token in `auth_token_list`. "
+        "An account that still has a one-time password gets a token with `must_change_password: true`."
     ),
 )
 def auth_token_create(request, payload: AuthTokenCreateIn):
