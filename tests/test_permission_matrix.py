@@ -84,6 +84,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "members:member-transfer": ("get", allow(200, MEMBER_MANAGERS)),
     "members:situation-add": ("get", allow(200, MEMBER_MANAGERS)),
     "members:member-password-reset": ("post", allow(200, MEMBER_MANAGERS)),
+    "members:member-account-deactivate": ("post", allow(302, MEMBER_MANAGERS)),
     "members:import-upload": ("get", allow(200, ANY_MANAGER)),
     "members:import-template": ("get", allow(200, ANY_MANAGER)),
     "members:import-preview": ("get", allow(404, [])),
@@ -798,6 +799,7 @@ TRANSFERRED_PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "members:member-transfer": ("get", allow(200, MEMBER_MANAGERS)),
     "members:situation-add": ("get", allow(200, [])),
     "members:member-password-reset": ("post", allow(200, [])),
+    "members:member-account-deactivate": ("post", allow(302, [])),
 }
 TRANSFERRED_OPERATIONS: dict[str, tuple[str, dict[str, int]]] = {
     "member_get": ("get", allow(200, MEMBER_VIEWERS, anon=API_ANON)),

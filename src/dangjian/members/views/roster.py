@@ -202,3 +202,24 @@ def password_reset(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("You may not reset the password of an account that holds roles beyond yours."))
         return redirect("members:member-detail", pk=member.pk)
     return render(request, "members/password_reset_done.html", {"member": member, "password": password})
+
+
+@page
+@require_POST
+def account_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
+    member = access_member(request.user, pk, Perm.MANAGE_ACCOUNTS)
+    if member.user is None or not member.user.is_active:
+        messages.error(request, _("This member has no active account."))
+        return redirect("members:member-detail", pk=member.pk)
+    try:
+        account_services.user_deactivate(actor=request.user, user=member.user, org_path=member.org.path)
+    except Forbidden:
+        messages.error(request, _("You may not disable an account that holds roles beyond yours."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The account has been disabled and its API tokens revoked. Resetting the password enables it again."),
+        )
+    return redirect("members:member-detail", pk=member.pk)
