@@ -94,6 +94,9 @@ def lockout_remaining(*, request, username: str) -> datetime.timedelta | None:
     cool_off = get_cool_off(request)
     if not cool_off:
         return None
-    last = AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))["last"]
+    attempts = AccessAttempt.objects.filter(username=username)
+    if address := getattr(request, "axes_ip_address", None):  # the lock holds per account and address
+        attempts = attempts.filter(ip_address=address)
+    last = attempts.aggregate(last=Max("attempt_time"))["last"]
     remaining = (last + cool_off - timezone.now()) if last else cool_off
     return max(remaining, datetime.timedelta(seconds=1))
