@@ -20,7 +20,15 @@ from django.utils import timezone
 from dangjian.accounts.permissions import forget_scope
 from dangjian.config.api import api
 from dangjian.orgs.models import OfficerTerm
-from tests import matrix_care, matrix_compliance, matrix_evaluation, matrix_notices, matrix_ops, matrix_rights
+from tests import (
+    matrix_accounts,
+    matrix_care,
+    matrix_compliance,
+    matrix_evaluation,
+    matrix_notices,
+    matrix_ops,
+    matrix_rights,
+)
 from tests.matrix_roles import (
     ACCOUNT_MANAGERS,
     ADMIN,
@@ -49,7 +57,7 @@ from tests.matrix_roles import (
 # Apps whose rows live in a module of their own (`tests/matrix_<app>.py`): each has PAGES, KWARGS, QUERY,
 # POST_DATA, OPERATIONS and REQUESTS shaped like the ones here, and an `Objects(college)` class whose cached
 # properties build what its rows reach; KWARGS, QUERY, POST_DATA and REQUESTS values take that object.
-PARTS = [matrix_notices, matrix_care, matrix_rights, matrix_evaluation, matrix_compliance, matrix_ops]
+PARTS = [matrix_accounts, matrix_notices, matrix_care, matrix_rights, matrix_evaluation, matrix_compliance, matrix_ops]
 
 # URL name → (method, expected status per role)
 PAGES: dict[str, tuple[str, dict[str, int]]] = {
@@ -77,6 +85,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "members:member-transfer": ("get", allow(200, MEMBER_MANAGERS)),
     "members:situation-add": ("get", allow(200, MEMBER_MANAGERS)),
     "members:member-password-reset": ("post", allow(200, MEMBER_MANAGERS)),
+    "members:member-account-deactivate": ("post", allow(302, MEMBER_MANAGERS)),
     "members:import-upload": ("get", allow(200, ANY_MANAGER)),
     "members:import-template": ("get", allow(200, ANY_MANAGER)),
     "members:import-preview": ("get", allow(404, [])),
@@ -776,5 +785,61 @@ def test_api_permissions(college, operation):
             return response
         assert response["Content-Type"].startswith("application/json"), f"{operation} as {role}"
         return response
+
+    assert_statuses(operation, each_role(college, request_as), expected)
+
+
+# --- A member transferred out of the college ---------------------------------------------------
+
+# 张三 has left: the officers of his last organisation keep reading his masked record and may take him back
+# in, nothing else; only he still reveals his own data.
+TRANSFERRED_PAGES: dict[str, tuple[str, dict[str, int]]] = {
+    "members:member-detail": ("get", allow(200, MEMBER_VIEWERS)),
+    "members:member-edit": ("get", allow(200, [])),
+    "members:member-reveal": ("post", allow(200, [MEMBER])),
+    "members:member-transfer": ("get", allow(200, MEMBER_MANAGERS)),
+    "members:situation-add": ("get", allow(200, [])),
+    "members:member-password-reset": ("post", allow(200, [])),
+    "members:member-account-deactivate": ("post", allow(302, [])),
+}
+TRANSFERRED_OPERATIONS: dict[str, tuple[str, dict[str, int]]] = {
+    "member_get": ("get", allow(200, MEMBER_VIEWERS, anon=API_ANON)),
+    "member_update": ("patch", allow(403, MEMBER_VIEWERS, anon=API_ANON)),
+    "member_reveal": ("post", allow(200, [MEMBER], anon=API_ANON) | {r: 403 for r in MEMBER_VIEWERS if r != MEMBER}),
+}
+
+
+def _transfer_out(college: College) -> None:
+    from dangjian.members.services import member_transfer
+
+    member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+
+
+@pytest.mark.parametrize("name", sorted(TRANSFERRED_PAGES))
+def test_pages_on_a_member_transferred_out(college, name):
+    _transfer_out(college)
+    method, expected = TRANSFERRED_PAGES[name]
+
+    def request_as(role: str, study: Study) -> HttpResponse:
+        client = Client()
+        if role != ANON:
+            client.force_login(college.user(role))
+        return getattr(client, method)(reverse(name, kwargs={"pk": college.member.pk}))
+
+    assert_statuses(name, each_role(college, request_as), expected)
+
+
+@pytest.mark.parametrize("operation", sorted(TRANSFERRED_OPERATIONS))
+def test_api_on_a_member_transferred_out(college, operation):
+    from dangjian.core.tests.apiclient import ApiClient
+
+    _transfer_out(college)
+    method, expected = TRANSFERRED_OPERATIONS[operation]
+    assert discovered_operations()[operation][0] == method
+
+    def request_as(role: str, study: Study) -> HttpResponse:
+        client = ApiClient(None if role == ANON else college.user(role))
+        url = f"/members/{college.member.pk}" + ("/reveal" if operation == "member_reveal" else "")
+        return client.get(url) if method == "get" else getattr(client, method)(url, {"admin_unit": "哲学系"})
 
     assert_statuses(operation, each_role(college, request_as), expected)

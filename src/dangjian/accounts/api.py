@@ -1,7 +1,7 @@
+import contextlib
 import datetime
 import math
 
-from axes.helpers import get_cool_off
 from django.contrib.auth import SESSION_KEY, authenticate, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from ninja import Query, Router, Status
 
 from dangjian.accounts import selectors, services
-from dangjian.accounts.permissions import Perm, access_role_grant, scope_for
+from dangjian.accounts.models import TokenPurpose
+from dangjian.accounts.permissions import Perm, access_role_grant, access_token, scope_for
 from dangjian.accounts.schemas import (
     AccountOut,
     AuthPasswordChangeIn,
     AuthTokenCreateIn,
     AuthTokenCreateOut,
+    AuthTokenOut,
     MeOut,
     RoleGrantCreateIn,
     RoleGrantEndIn,
@@ -48,18 +50,36 @@ class LockedOut(DomainError):
     description=(
         "Checks the staff or student number and password like the login page does, failures count toward "
         "the same lock-out. 401 for wrong credentials or a disabled account; 429 while the account is locked "
-        "out after repeated failures. An account that still has a one-time password gets a token with "
-        "`must_change_password: true`."
+        "out after repeated failures, with `Retry-After` in seconds. `name` labels the token in `auth_token_list`. "
+        "An account that still has a one-time password gets a token with `must_change_password: true`."
     ),
 )
 def auth_token_create(request, payload: AuthTokenCreateIn):
+    with _without_session(request):
+        return _token_login(request, payload)
+
+
+@contextlib.contextmanager
+def _without_session(request):
+    """Hide the session while a token is issued: django-axes would otherwise create one to log the login,
+    leaving a session row (and a cookie) behind for every token request."""
+    session = request.__dict__.pop("session", None)
+    try:
+        yield
+    finally:
+        if session is not None:
+            request.session = session
+
+
+def _token_login(request, payload: AuthTokenCreateIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         # Answer the lock-out here, as JSON; left set, the flag makes django-axes' middleware
         # replace this response with the login page's HTML one.
         request.axes_locked_out = False
-        cool_off = get_cool_off(request)
-        minutes = max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else None
+        remaining = selectors.lockout_remaining(request=request, username=payload.username)
+        minutes = max(1, math.ceil(remaining.total_seconds() / 60)) if remaining else None
+        request.retry_after = math.ceil(remaining.total_seconds()) if remaining else None  # see RetryAfterMiddleware
         raise LockedOut(
             ngettext(
                 "Too many failed logins. Try again in %(minutes)d minute.",
@@ -72,7 +92,7 @@ def auth_token_create(request, payload: AuthTokenCreateIn):
         )
     if user is None:
         raise LoginFailed()
-    token, key = services.api_token_create(actor=user)
+    token, key = services.api_token_create(actor=user, name=payload.name)
     # A token login is a login: last_login is updated and django-axes forgets earlier failures.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return Status(
@@ -80,20 +100,58 @@ def auth_token_create(request, payload: AuthTokenCreateIn):
     )
 
 
+@router.get(
+    "/auth/tokens",
+    operation_id="auth_token_list",
+    response={200: list[AuthTokenOut], 401: ErrorOut},
+    summary="The caller's own tokens that still work",
+    description="Name, first characters, purpose, when created, last used and expiring; never the token itself.",
+)
+def auth_token_list(request):
+    return selectors.token_list(actor=request.auth)
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    operation_id="auth_token_revoke",
+    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Revoke one of the caller's tokens",
+    description=(
+        "The token stops working at once (revoking the one sending the request logs the caller out). "
+        "404 for a token that does not exist or is someone else's."
+    ),
+)
+def auth_token_revoke(request, token_id: int):
+    services.token_revoke(actor=request.auth, token=access_token(request.auth, token_id))
+    return Status(204, None)
+
+
 @router.post(
     "/auth/password",
     operation_id="auth_password_change",
     response={200: AccountOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Change the caller's own password",
-    description="400 when the current password is wrong or the new one is too weak; 403 for a failed CSRF check.",
+    description=(
+        "400 when the current password is wrong or the new one is too weak; 403 for a failed CSRF check. "
+        "Every other token of the account is revoked; the one sending the request keeps working."
+    ),
 )
 def auth_password_change(request, payload: AuthPasswordChangeIn):
     user = services.password_change(
-        actor=request.auth, old_password=payload.old_password, new_password=payload.new_password
+        actor=request.auth,
+        old_password=payload.old_password,
+        new_password=payload.new_password,
+        keep=_bearer_token(request),
     )
     if request.session.get(SESSION_KEY) == str(user.pk):  # keep a session login alive
         update_session_auth_hash(request, user)
     return user
+
+
+def _bearer_token(request):
+    """The token this request authenticated with, if it sent one."""
+    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
+    return services.token_for_key(key.strip(), purpose=TokenPurpose.API) if scheme.lower() == "bearer" else None
 
 
 @router.get(
@@ -141,7 +199,8 @@ def role_grant_list(request, filters: Query[RoleGrantListIn]):
         "Binds a role to an organisation for a period: an auditor, a system administrator (`org` null), or an "
         "officer's role for someone without an office (offices grant their roles when the officer is appointed). "
         "404 (with `field`: `org`) when the organisation is outside the caller's scope; 403 when the role brings "
-        "rights the caller does not hold there. 400 (with `field`: `username`) for an unknown account. "
+        "rights the caller does not hold there. 400 (with `field`: `username`) for an unknown account, and alike for "
+        "the account of a Party member outside the caller's roster. "
         f"{NO_ACCOUNTS}"
     ),
     tags=["roles"],
@@ -155,7 +214,7 @@ def role_grant_create(request, payload: RoleGrantCreateIn):
             org = access_org(actor, payload.org, Perm.VIEW_ORG)
         except NotFound as exc:
             raise NotFound(field="org") from exc
-    user = selectors.user_get_by_username(username=payload.username)
+    user = selectors.user_get_by_username(actor=request.auth, username=payload.username)
     grant = services.role_grant(
         actor=actor, user=user, role=payload.role, org=org, since=payload.since, until=payload.until
     )

@@ -18,6 +18,10 @@ ACTION_LABELS = {
     "account.password_change": _("Password changed"),
     "account.password_reset": _("Password reset"),
     "api_token.create": _("API token issued"),
+    "api_token.revoke": _("API token revoked"),
+    "api_token.revoke_all": _("All API tokens of an account revoked"),
+    "api_token.purge": _("Expired tokens and sessions removed"),
+    "account.deactivate": _("Account disabled"),
     "role.": _("Roles (all)"),
     "role.grant": _("Role granted"),
     "role.end": _("Role ended"),
@@ -58,7 +62,9 @@ class PasswordChangeForm(forms.Form):
         label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters, not only digits, not a common password."),
+        help_text=_(
+            "At least 10 characters, not only digits, not a common password, not your name or staff or student number."
+        ),
     )
     new_password_again = forms.CharField(
         label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

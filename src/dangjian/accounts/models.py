@@ -106,18 +106,32 @@ class RoleGrant(TimeStampedModel):
         return int(pk) if prefix == OFFICER_TERM_NOTE and pk.isdigit() else None
 
 
+class TokenPurpose(models.TextChoices):
+    """What a token opens. Each purpose is accepted only where it belongs: an API token is no calendar key."""
+
+    API = "api", _("API access")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored."""
+    """A revocable secret that stands for an account, for one purpose. Only its SHA-256 is stored.
+
+    The platform's one such mechanism: the API's bearer tokens, and any later link that must work
+    without a login (a calendar feed, a letter's QR code) as a purpose of its own. The holder sees the
+    secret once; afterwards only its name and first characters identify it.
+    """
 
     user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="api_tokens")
+    purpose = models.CharField(_("purpose"), max_length=32, choices=TokenPurpose.choices, default=TokenPurpose.API)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("beginning"), max_length=8, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.expires_at:%Y-%m-%d}"
+        return f"{self.user} · {self.prefix}… · {self.expires_at:%Y-%m-%d}"

@@ -10,7 +10,7 @@ from enum import StrEnum
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.models import Role, RoleGrant, User
+from dangjian.accounts.models import ApiToken, Role, RoleGrant, User
 from dangjian.core.errors import NotFound
 
 
@@ -159,3 +159,11 @@ def access_role_grant(actor: User, grant_id) -> RoleGrant:
     if not scope_for(actor).allows(Perm.MANAGE_ACCOUNTS, grant.org.path if grant.org_id else None):
         raise NotFound()
     return grant
+
+
+def access_token(actor: User, token_id) -> ApiToken:
+    """One of the actor's own tokens; 404 for missing and someone else's alike (administrators included)."""
+    try:
+        return ApiToken.objects.get(pk=token_id, user_id=actor.pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

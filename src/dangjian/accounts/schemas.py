@@ -12,6 +12,7 @@ from dangjian.orgs.schemas import OrgRefOut
 class AuthTokenCreateIn(BodyIn):
     username: str = Field(max_length=150, description="Staff or student number (工号/学号).")
     password: str = Field(max_length=4096)
+    name: str = Field("", max_length=100, description="What the token is for, to recognise it in the token list.")
 
 
 class AuthTokenCreateOut(Schema):
@@ -21,6 +22,16 @@ class AuthTokenCreateOut(Schema):
     must_change_password: bool = Field(
         description="The account still has a one-time password: change it with `auth_password_change`."
     )
+
+
+class AuthTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The token's first characters; the token itself is never shown again.")
+    purpose: str
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None = Field(description="To within five minutes.")
+    expires_at: datetime.datetime
 
 
 class AuthPasswordChangeIn(BodyIn):

@@ -3,11 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.models import RoleGrant, User
+from dangjian.accounts.models import ApiToken, RoleGrant, User
 from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
 from dangjian.core.errors import DomainError
 from dangjian.members.models import Member
@@ -62,9 +64,39 @@ def role_grant_list(
     return grants.select_related("user", "org").order_by("org__path", "role", "user__username", "since", "pk")
 
 
-def user_get_by_username(*, username: str) -> User:
-    """The account with this staff or student number; a DomainError on the `username` field if none."""
-    user = User.objects.filter(username=username.strip()).first()
+def user_get_by_username(*, actor: User, username: str) -> User:
+    """The account with this staff or student number, for granting it a role; a DomainError on `username` if none.
+
+    A Party member's account outside the actor's roster reads as missing: numbers are sequential, and
+    the answer must not tell a branch officer who is a member elsewhere in the college.
+    """
+    user = User.objects.filter(username=username.strip()).select_related("member__org").first()
+    member = getattr(user, "member", None) if user is not None else None
+    if member is not None and not scope_for(actor).allows(
+        Perm.VIEW_MEMBERS, member.org.path if member.org_id else None
+    ):
+        user = None
     if user is None:
-        raise DomainError(_("There is no account with this staff or student number."), field="username")
+        raise DomainError(
+            _("There is no account with this staff or student number within your scope."), field="username"
+        )
     return user
+
+
+def token_list(*, actor: User) -> QuerySet[ApiToken]:
+    """The actor's own tokens that still work, newest first (never anyone else's, nor the secrets)."""
+    return ApiToken.objects.filter(user_id=actor.pk, expires_at__gt=timezone.now()).order_by("-created_at", "-pk")
+
+
+def lockout_remaining(*, request, username: str) -> datetime.timedelta | None:
+    """How long an account locked out after failed logins (at this address) stays locked; None when only an
+    administrator can lift the lock (no cool-off is configured)."""
+    cool_off = get_cool_off(request)
+    if not cool_off:
+        return None
+    attempts = AccessAttempt.objects.filter(username=username)
+    if address := getattr(request, "axes_ip_address", None):  # the lock holds per account and address
+        attempts = attempts.filter(ip_address=address)
+    last = attempts.aggregate(last=Max("attempt_time"))["last"]
+    remaining = (last + cool_off - timezone.now()) if last else cool_off
+    return max(remaining, datetime.timedelta(seconds=1))

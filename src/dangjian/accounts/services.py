@@ -1,18 +1,20 @@
-"""Account actions: create accounts, change and reset passwords, grant roles, API tokens."""
+"""Account actions: create and disable accounts, change and reset passwords, grant roles, tokens."""
 
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.models import ApiToken, Role, RoleGrant, User
+from dangjian.accounts.models import ApiToken, Role, RoleGrant, TokenPurpose, User
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, Scope, forget_scope, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
@@ -64,8 +66,8 @@ def user_create(
 
 
 @transaction.atomic(durable=True)
-def password_change(*, actor: User, old_password: str, new_password: str) -> User:
-    """The actor changes their own password."""
+def password_change(*, actor: User, old_password: str, new_password: str, keep: ApiToken | None = None) -> User:
+    """The actor changes their own password; every token of theirs is revoked but `keep`, the one in use."""
     if not actor.check_password(old_password):
         raise DomainError(_("The current password is wrong."), field="old_password")
     if old_password == new_password:
@@ -78,12 +80,27 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
     actor.must_change_password = False
     actor.save(update_fields=["password", "must_change_password"])
     audit.record(actor=actor, action="account.password_change", obj=actor)
+    # Whoever held a token of the old password loses it; the request's own goes on, as its session would.
+    _tokens_revoke_all(actor=actor, user=actor, reason="password_change", keep=keep)
     return actor
 
 
 @transaction.atomic(durable=True)
 def password_reset(*, actor: User, user: User, org_path: str) -> str:
     """Issue a one-time password for `user`, whose member record sits at `org_path`."""
+    _check_may_manage_account(actor, user, org_path)
+    password = generate_initial_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.is_active = True
+    user.save(update_fields=["password", "must_change_password", "is_active"])
+    audit.record(actor=actor, action="account.password_reset", obj=user, org_path=org_path)
+    _tokens_revoke_all(actor=actor, user=user, reason="password_reset")
+    return password
+
+
+def _check_may_manage_account(actor: User, user: User, org_path: str) -> None:
+    """Forbidden unless the actor manages accounts at `org_path` and could confer every role `user` holds."""
     scope = scope_for(actor)
     if not scope.allows(Perm.MANAGE_ACCOUNTS, org_path):
         raise Forbidden()
@@ -94,13 +111,6 @@ def password_reset(*, actor: User, user: User, org_path: str) -> str:
     for grant in user.role_grants.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("org"):
         if not may_confer(scope, grant.role, grant.org.path if grant.org_id else None):
             raise Forbidden()
-    password = generate_initial_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.is_active = True
-    user.save(update_fields=["password", "must_change_password", "is_active"])
-    audit.record(actor=actor, action="account.password_reset", obj=user, org_path=org_path)
-    return password
 
 
 @transaction.atomic
@@ -181,24 +191,45 @@ def _hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+TOKEN_PREFIX_LENGTH = 6  # shown to tell tokens apart; 6 of 43 characters leave the secret unguessable
+
+
 @transaction.atomic(durable=True)
-def api_token_create(*, actor: User) -> tuple[ApiToken, str]:
-    """A new bearer token for the actor; the plain key is returned once and never stored."""
+def api_token_create(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new bearer token for the actor's API access; the plain key is returned once and never stored."""
+    return token_issue(actor=actor, purpose=TokenPurpose.API, name=name, days=settings.DANGJIAN_API_TOKEN_DAYS)
+
+
+@transaction.atomic
+def token_issue(*, actor: User, purpose: str, days: int, name: str = "") -> tuple[ApiToken, str]:
+    """A new token of `purpose` for the actor, valid `days` days; (the token, its plain key shown once)."""
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor,
+        purpose=purpose,
+        name=name.strip()[:100],
+        prefix=key[:TOKEN_PREFIX_LENGTH],
         key_hash=_hash_token(key),
-        expires_at=timezone.now() + datetime.timedelta(days=settings.DANGJIAN_API_TOKEN_DAYS),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
     )
-    audit.record(actor=actor, action="api_token.create", obj=token)
+    audit.record(
+        actor=actor,
+        action=f"{_token_action(purpose)}.create",
+        obj=token,
+        changes={"name": token.name, "prefix": token.prefix},
+    )
     return token, key
 
 
-def api_token_user(key: str) -> User | None:
-    """The active account behind a bearer key, or None."""
+def _token_action(purpose: str) -> str:
+    return "api_token" if purpose == TokenPurpose.API else f"token.{purpose}"
+
+
+def token_user(key: str, *, purpose: str) -> User | None:
+    """The active account behind a key of `purpose` that has not expired, or None; notes when it was used."""
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash_token(key), expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(key_hash=_hash_token(key), purpose=purpose, expires_at__gt=timezone.now(), user__is_active=True)
         .first()
     )
     if token is None:
@@ -207,3 +238,78 @@ def api_token_user(key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def token_for_key(key: str, *, purpose: str) -> ApiToken | None:
+    """The token with this plain key and purpose, live or not; None if there is none."""
+    return ApiToken.objects.filter(key_hash=_hash_token(key), purpose=purpose).first()
+
+
+def api_token_user(key: str) -> User | None:
+    """The active account behind a bearer key, or None."""
+    return token_user(key, purpose=TokenPurpose.API)
+
+
+@transaction.atomic(durable=True)
+def token_revoke(*, actor: User, token: ApiToken) -> None:
+    """The holder revokes one of their tokens (reached through `access_token`); it stops working at once."""
+    if token.user_id != actor.pk:
+        raise Forbidden()
+    token_id = token.pk
+    token.delete()
+    audit.record(
+        actor=actor,
+        action=f"{_token_action(token.purpose)}.revoke",
+        object_repr=f"{token.name or token.prefix} ({token.prefix}…)",
+        changes={"token": token_id, "prefix": token.prefix, "purpose": token.purpose},
+    )
+
+
+def _tokens_revoke_all(*, actor: User | None, user: User, reason: str, keep: ApiToken | None = None) -> int:
+    """Revoke every token of `user` but `keep` (in the caller's transaction); how many there were."""
+    tokens = ApiToken.objects.filter(user=user)
+    if keep is not None:
+        tokens = tokens.exclude(pk=keep.pk)
+    count, _per_model = tokens.delete()
+    if count:
+        audit.record(actor=actor, action="api_token.revoke_all", obj=user, changes={"count": count, "reason": reason})
+    return count
+
+
+@transaction.atomic(durable=True)
+def user_deactivate(*, actor: User, user: User, org_path: str) -> User:
+    """Disable an account whose member record sits at `org_path`: it can no longer log in, and its tokens go.
+
+    The same rule as `password_reset`: the actor manages accounts there and could confer every role the
+    account holds.
+    """
+    _check_may_manage_account(actor, user, org_path)
+    if user.pk == actor.pk:
+        raise DomainError(_("You cannot disable your own account."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, action="account.deactivate", obj=user, org_path=org_path)
+    _tokens_revoke_all(actor=actor, user=user, reason="deactivate")
+    return user
+
+
+@dataclass(frozen=True)
+class PurgeSummary:
+    tokens: int
+    sessions: int
+
+
+@transaction.atomic(durable=True)
+def tokens_purge(*, today: datetime.date | None = None) -> PurgeSummary:
+    """Nightly: delete tokens that have expired or whose account is disabled, and expired sessions.
+
+    A token login leaves a token row behind that nobody revokes; this keeps the table to live ones.
+    Audited as one summary when anything was removed.
+    """
+    now = timezone.now()
+    tokens, _per_model = ApiToken.objects.filter(Q(expires_at__lte=now) | Q(user__is_active=False)).delete()
+    sessions, _per_model = Session.objects.filter(expire_date__lte=now).delete()
+    summary = PurgeSummary(tokens=tokens, sessions=sessions)
+    if tokens or sessions:
+        audit.record(actor=None, action="api_token.purge", changes={"tokens": tokens, "sessions": sessions})
+    return summary

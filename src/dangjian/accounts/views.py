@@ -1,16 +1,15 @@
 import math
 
-from axes.helpers import get_client_username, get_cool_off
-from axes.models import AccessAttempt
+from axes.helpers import get_client_username
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import LoginView, LogoutView
-from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts import selectors, services
@@ -23,7 +22,7 @@ from dangjian.accounts.forms import (
     RoleGrantForm,
 )
 from dangjian.accounts.models import Role, RoleGrant
-from dangjian.accounts.permissions import Perm, access_role_grant, scope_for
+from dangjian.accounts.permissions import Perm, access_role_grant, access_token, scope_for
 from dangjian.core import selectors as core_selectors
 from dangjian.core.errors import DomainError
 from dangjian.core.http import AuthedRequest, HtmxHttpRequest
@@ -41,13 +40,14 @@ logout_view = LogoutView.as_view()  # POST only
 def locked_out(request, original_response=None, credentials=None, *args, **kwargs) -> HttpResponse:
     """django-axes calls this when an account and address are locked after repeated failures."""
     username = get_client_username(request, credentials) or ""
-    cool_off = get_cool_off(request)
-    minutes = None
-    if cool_off:
-        last = AccessAttempt.objects.filter(username=username).aggregate(last=Max("attempt_time"))["last"]
-        remaining = (last + cool_off - timezone.now()) if last else cool_off
-        minutes = max(1, math.ceil(remaining.total_seconds() / 60))
-    return render(request, "accounts/locked_out.html", {"minutes": minutes, "username": username}, status=429)
+    remaining = selectors.lockout_remaining(request=request, username=username)
+    minutes = max(1, math.ceil(remaining.total_seconds() / 60)) if remaining else None
+    response = render(request, "accounts/locked_out.html", {"minutes": minutes, "username": username}, status=429)
+    if remaining:
+        response["Retry-After"] = str(math.ceil(remaining.total_seconds()))
+    else:
+        request.retry_after = None  # only an administrator lifts this lock
+    return response
 
 
 @page
@@ -66,7 +66,20 @@ def password_change(request: AuthedRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("web:home")
-    return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
+    context = {
+        "form": form,
+        "forced": request.user.must_change_password,
+        "tokens": selectors.token_list(actor=request.user),
+    }
+    return render(request, "accounts/password_change.html", context)
+
+
+@page
+@require_POST
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    services.token_revoke(actor=request.user, token=access_token(request.user, pk))
+    messages.success(request, _("The token has been revoked."))
+    return redirect(reverse("accounts:password-change") + "#tokens")
 
 
 @page(perm=Perm.VIEW_AUDIT)
@@ -112,7 +125,7 @@ def role_grant(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = selectors.user_get_by_username(username=data["username"])
+            user = selectors.user_get_by_username(actor=request.user, username=data["username"])
             org = access_org(request.user, data["org"], Perm.MANAGE_ACCOUNTS) if data["org"] else None
             grant = services.role_grant(
                 actor=request.user, user=user, role=data["role"], org=org, since=data["since"], until=data["until"]

@@ -13,7 +13,7 @@ from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.members import rules
 from dangjian.members.models import Category, Education, Gender, Member, Membership, SituationKind, SpecialSituation
-from dangjian.members.permissions import can_manage, can_reveal
+from dangjian.members.permissions import can_manage, can_readmit, can_reveal
 from dangjian.orgs.models import Organisation, OrgKind
 
 MEMBER_FIELDS = [
@@ -163,7 +163,8 @@ def member_transfer(
     """Move a member to another branch or group (None: transferred out of the college)."""
     if actor is not None:
         scope = scope_for(actor)
-        if not can_manage(actor, member):
+        # A member who left the college is read-only; only taking them back in changes them.
+        if not (can_manage(actor, member) or (to_org is not None and can_readmit(actor, member))):
             raise Forbidden()
         if to_org is not None and not scope.allows(Perm.MANAGE_MEMBERS, to_org.path):
             raise Forbidden()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/transfer/", roster.member_transfer, name="member-transfer"),
     path("<int:pk>/situations/new/", roster.situation_add, name="situation-add"),
     path("<int:pk>/password-reset/", roster.password_reset, name="member-password-reset"),
+    path("<int:pk>/account-deactivate/", roster.account_deactivate, name="member-account-deactivate"),
     path("import/", imports.import_upload, name="import-upload"),
     path("import/template/", imports.import_template, name="import-template"),
     path("import/<str:token>/", imports.import_preview, name="import-preview"),

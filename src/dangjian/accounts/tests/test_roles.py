@@ -367,3 +367,21 @@ def test_a_role_granted_today_can_be_withdrawn_at_once(college):
     assert AuditEvent.objects.filter(action="role.withdraw", object_id=str(grant.pk)).exists()
     with pytest.raises(DomainError):
         services.role_end(actor=college.user("admin"), grant=grant, until=today - YESTERDAY)
+
+
+def test_a_member_account_outside_the_roster_reads_as_missing(client, college):
+    """The grant form does not tell a branch officer whether a number elsewhere in the college is a member's."""
+    api = ApiClient(college.user("branch"))
+    body = {"role": "group_leader", "org": college.group.pk}
+    outside = api.post("/roles", body | {"username": college.other_member.number}).json()
+    missing = api.post("/roles", body | {"username": "S299999"}).json()
+    assert outside == missing
+    assert outside["field"] == "username"
+    client.force_login(college.user("branch"))
+    response = client.post(
+        reverse("accounts:role-grant"),
+        body | {"username": college.other_member.number, "role": Role.GROUP_LEADER, "since": SINCE},
+    )
+    assert response.context["form"].errors["username"]
+    assert college.other_member.name not in response.content.decode()
+    assert not college.other_member.user.role_grants.exists()

@@ -33,6 +33,8 @@ OPERATIONS = {
     "study_settings_update",
     "plan_item_schedule",
     "auth_token_create",
+    "auth_token_list",
+    "auth_token_revoke",
     "auth_password_change",
     "me_get",
     "org_list",

@@ -26,7 +26,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
@@ -404,6 +404,16 @@ def _usable_org(orgs: OrgIndex, text: str) -> Organisation | str:
     return org
 
 
+NOT_YOURS = gettext_lazy("this row matches a person whom you may not manage")
+
+
+def _manages(scope, orgs: OrgIndex, member: dict, last_org: dict[int, int]) -> bool:
+    """Whether the actor (None: the system) manages this member, or, for one who left, their last organisation."""
+    return scope is None or scope.allows(
+        Perm.MANAGE_MEMBERS, orgs.path_of(member["org_id"] or last_org.get(member["id"]))
+    )
+
+
 def _match(plan: _Plan, actor: User | None, row_problems: dict[int, list[str]]) -> None:
     """Find each row's member on the roster (by ID number, else number); check conflicts and scope."""
     rows, orgs = plan.rows, plan.orgs
@@ -433,7 +443,12 @@ def _match(plan: _Plan, actor: User | None, row_problems: dict[int, list[str]]) 
         data = row.data
         row.merged = data
         id_pk, number_pk = by_id.get(data.get("id_number", "")), by_number.get(data.get("number", ""))
+        # Whoever the actor may not manage stays nameless: numbers are sequential, so naming them
+        # would let anyone with import rights read the college's roster one row at a time.
         if id_pk and number_pk and id_pk != number_pk:
+            if not all(_manages(scope, orgs, members[pk], last_org) for pk in (id_pk, number_pk)):
+                row_problems.setdefault(row.row, []).append(str(NOT_YOURS))
+                continue
             message = _("the %(id)s is %(first)s's on the roster but the %(number)s is %(second)s's")
             names = {"first": members[id_pk]["name"], "second": members[number_pk]["name"]}
             row_problems.setdefault(row.row, []).append(message % (_identifier_headers() | names))
@@ -443,10 +458,8 @@ def _match(plan: _Plan, actor: User | None, row_problems: dict[int, list[str]]) 
             if "number" in data:
                 new_numbers.append(data["number"])
             continue
-        path = orgs.path_of(member["org_id"] or last_org.get(member["id"]))
-        if scope is not None and not scope.allows(Perm.MANAGE_MEMBERS, path):
-            message = _("%(name)s is on the roster of an organisation you do not manage")
-            row_problems.setdefault(row.row, []).append(message % {"name": member["name"]})
+        if not _manages(scope, orgs, member, last_org):
+            row_problems.setdefault(row.row, []).append(str(NOT_YOURS))
             continue
         if (first := matched_rows.setdefault(member["id"], row.row)) != row.row:
             message = _("this row and row %(row)d are both %(name)s on the roster")

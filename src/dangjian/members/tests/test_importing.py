@@ -477,7 +477,32 @@ def test_a_member_of_an_organisation_the_actor_does_not_manage_is_refused(colleg
     other = college.other_member
     row = member_row(college.branch, id_number=other.id_number, number=other.number, name=other.name)
     row.update(gender=other.gender, birth_date=other.birth_date)
-    assert_refused(college.user("branch"), sheet([row]), "赵学生 is on the roster of an organisation you do not manage")
+    preview = assert_refused(
+        college.user("branch"), sheet([row]), "Row 2: this row matches a person whom you may not manage"
+    )
+    assert not any(other.name in error for error in preview.errors)  # never named: numbers are sequential
+
+
+def test_an_id_and_a_number_of_two_people_name_neither_when_one_is_not_the_actors(college):
+    row = member_row(college.branch, id_number=college.member.id_number, number=college.other_member.number)
+    preview = assert_refused(
+        college.user("branch"), sheet([row]), "Row 2: this row matches a person whom you may not manage"
+    )
+    assert not any(name in error for error in preview.errors for name in ("张三", "赵学生"))
+
+
+def test_a_member_transferred_out_is_only_taken_back_in(college):
+    """A row always names an organisation, so a row for someone who left takes them back in: their last branch's
+    officers may do that, nobody else sees whom the row matches."""
+    member = college.member
+    services.member_transfer(actor=None, member=member, to_org=None, on=timezone.localdate())
+    back = member_row(college.group, id_number=member.id_number, number=member.number, name=member.name)
+    back.update({key: getattr(member, key) for key in ("gender", "birth_date", "joined_on", "full_member_on", "phone")})
+    result = importing.roster_import_apply(actor=college.user("branch"), data=sheet([back]), filename="r.xlsx")
+    assert result.transferred == 1
+    member.refresh_from_db()
+    assert member.org == college.group
+    assert_refused(college.user("other_branch"), sheet([back]), "this row matches a person whom you may not manage")
 
 
 def test_two_rows_for_the_same_member_are_refused(college):

@@ -5,7 +5,7 @@ from conftest import ROLES
 from django.utils import timezone
 
 from dangjian.accounts.permissions import Perm
-from dangjian.core.errors import NotFound
+from dangjian.core.errors import Forbidden, NotFound
 from dangjian.members import services
 from dangjian.members.permissions import access_member, can, can_manage, can_reveal
 
@@ -74,6 +74,41 @@ def test_after_a_transfer_out_the_last_organisations_officers_keep_read_access(c
     assert access_member(college.user("member"), college.member.pk) == college.member  # still themself
     with pytest.raises(NotFound):
         access_member(college.user("other_branch"), college.member.pk)
+
+
+@pytest.mark.parametrize("role", ["admin", "committee", "branch"])
+def test_after_a_transfer_out_nobody_changes_or_reveals_the_record(college, role):
+    services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    college.member.refresh_from_db()
+    actor = college.user(role)
+    for perm in (Perm.MANAGE_MEMBERS, Perm.REVEAL_PERSONAL_DATA, Perm.MANAGE_ACCOUNTS, Perm.MANAGE_CARE):
+        with pytest.raises(NotFound):
+            access_member(actor, college.member.pk, perm=perm)
+    with pytest.raises(Forbidden):
+        services.member_update(actor=actor, member=college.member, admin_unit="别处")
+    with pytest.raises(Forbidden):
+        services.member_reveal(actor=actor, member=college.member)
+    with pytest.raises(Forbidden):
+        services.situation_add(actor=actor, member=college.member, kind="abroad", since=timezone.localdate())
+    # Taking them back in is the one change left, into an organisation the actor manages.
+    services.member_transfer(actor=actor, member=college.member, to_org=college.group, on=timezone.localdate())
+    assert can_manage(actor, college.member)
+
+
+def test_only_the_last_organisations_officers_take_a_member_back_in(college):
+    services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    college.member.refresh_from_db()
+    with pytest.raises(Forbidden):
+        services.member_transfer(
+            actor=college.user("other_branch"),
+            member=college.member,
+            to_org=college.other_branch,
+            on=timezone.localdate(),
+        )
+    with pytest.raises(Forbidden):  # back in, but not into an organisation the actor manages
+        services.member_transfer(
+            actor=college.user("branch"), member=college.member, to_org=college.other_branch, on=timezone.localdate()
+        )
 
 
 def test_after_a_transfer_the_new_branch_takes_over(college):

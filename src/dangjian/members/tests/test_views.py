@@ -373,3 +373,33 @@ def test_password_reset_refused_out_of_reach(client, college):
     user = college.user("member")
     user.refresh_from_db()
     assert not user.must_change_password
+
+
+def test_disabling_an_account_revokes_its_tokens(client, college):
+    from dangjian.accounts.models import ApiToken
+    from dangjian.accounts.services import api_token_create
+
+    user = college.member.user
+    api_token_create(actor=user)
+    client.force_login(college.user("branch"))
+    detail = reverse("members:member-detail", args=[college.member.pk])
+    url = reverse("members:member-account-deactivate", args=[college.member.pk])
+    assert url in client.get(detail).content.decode()
+    assert client.post(url).status_code == 302
+    user.refresh_from_db()
+    assert not user.is_active
+    assert not ApiToken.objects.filter(user=user).exists()
+    assert AuditEvent.objects.filter(action="account.deactivate", object_id=str(user.pk)).exists()
+    assert url not in client.get(detail).content.decode()
+    # A one-time password enables the account again.
+    client.post(reverse("members:member-password-reset", args=[college.member.pk]))
+    user.refresh_from_db()
+    assert user.is_active
+
+
+def test_disabling_a_stronger_account_is_refused(client, college):
+    client.force_login(college.user("branch"))
+    secretary = college.user("committee").member
+    response = client.post(reverse("members:member-account-deactivate", args=[secretary.pk]), follow=True)
+    assert response.status_code == 200
+    assert college.user("committee").__class__.objects.get(pk=college.user("committee").pk).is_active

@@ -23,7 +23,14 @@ from dangjian.members.forms import (
     TransferForm,
 )
 from dangjian.members.models import Member
-from dangjian.members.permissions import access_member, can_manage, can_reveal
+from dangjian.members.permissions import (
+    access_member,
+    access_member_to_transfer,
+    can,
+    can_manage,
+    can_readmit,
+    can_reveal,
+)
 from dangjian.members.rules import mask_id_number, mask_phone
 from dangjian.members.services import MEMBER_ORGS
 from dangjian.orgs.permissions import access_org
@@ -68,15 +75,14 @@ def _personal(member: Member, revealed: dict[str, str] | None = None) -> dict:
 
 
 def _render_detail(request: AuthedRequest, member: Member, revealed: dict[str, str] | None = None) -> HttpResponse:
-    scope = scope_for(request.user)
-    org_path = member.org.path if member.org_id else ""
     context = {
         "profile": selectors.member_profile(member=member),
         "member": member,
         "personal": _personal(member, revealed),
         "can_manage": can_manage(request.user, member),
         "can_reveal": can_reveal(request.user, member),
-        "can_reset_password": member.user_id is not None and scope.allows(Perm.MANAGE_ACCOUNTS, org_path),
+        "can_readmit": can_readmit(request.user, member),
+        "can_reset_password": member.user_id is not None and can(request.user, Perm.MANAGE_ACCOUNTS, member),
         "recognitions": recognitions_for_profile(actor=request.user, member=member),
     }
     return render(request, "members/member_detail.html", context)
@@ -140,7 +146,7 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def member_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
-    member = access_member(request.user, pk, Perm.MANAGE_MEMBERS)
+    member = access_member_to_transfer(request.user, pk)
     orgs = [o for o in _member_orgs(request.user) if o.pk != member.org_id]
     form = TransferForm(request.POST or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
@@ -196,3 +202,24 @@ def password_reset(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("You may not reset the password of an account that holds roles beyond yours."))
         return redirect("members:member-detail", pk=member.pk)
     return render(request, "members/password_reset_done.html", {"member": member, "password": password})
+
+
+@page
+@require_POST
+def account_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
+    member = access_member(request.user, pk, Perm.MANAGE_ACCOUNTS)
+    if member.user is None or not member.user.is_active:
+        messages.error(request, _("This member has no active account."))
+        return redirect("members:member-detail", pk=member.pk)
+    try:
+        account_services.user_deactivate(actor=request.user, user=member.user, org_path=member.org.path)
+    except Forbidden:
+        messages.error(request, _("You may not disable an account that holds roles beyond yours."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The account has been disabled and its API tokens revoked. Resetting the password enables it again."),
+        )
+    return redirect("members:member-detail", pk=member.pk)
