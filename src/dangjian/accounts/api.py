@@ -24,7 +24,7 @@ from dangjian.accounts.schemas import (
     RoleGrantOut,
 )
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import ErrorOut
+from dangjian.core.schemas import responses
 from dangjian.orgs.permissions import access_org
 
 router = Router(tags=["auth"])
@@ -43,7 +43,7 @@ class LockedOut(DomainError):
     "/auth/token",
     auth=None,
     operation_id="auth_token_create",
-    response={201: AuthTokenCreateOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response=responses({201: AuthTokenCreateOut}, 429),
     summary="Log in and get a bearer token",
     description=(
         "Checks the staff or student number and password like the login page does, failures count toward "
@@ -83,7 +83,7 @@ def auth_token_create(request, payload: AuthTokenCreateIn):
 @router.post(
     "/auth/password",
     operation_id="auth_password_change",
-    response={200: AccountOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response=responses({200: AccountOut}),
     summary="Change the caller's own password",
     description="400 when the current password is wrong or the new one is too weak; 403 for a failed CSRF check.",
 )
@@ -99,7 +99,7 @@ def auth_password_change(request, payload: AuthPasswordChangeIn):
 @router.get(
     "/me",
     operation_id="me_get",
-    response={200: MeOut, 401: ErrorOut},
+    response=responses({200: MeOut}),
     summary="The caller: account, member record, roles and permissions",
 )
 def me_get(request):
@@ -119,7 +119,7 @@ def _check_manages_accounts(actor) -> None:
 @router.get(
     "/roles",
     operation_id="role_grant_list",
-    response={200: RoleGrantListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: RoleGrantListOut}),
     summary="Who holds which role",
     description=(
         "Role grants bound to organisations where the caller manages accounts (administrators see all, "
@@ -135,7 +135,7 @@ def role_grant_list(request, filters: Query[RoleGrantListIn]):
 @router.post(
     "/roles",
     operation_id="role_grant_create",
-    response={201: RoleGrantOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: RoleGrantOut}),
     summary="Grant a role",
     description=(
         "Binds a role to an organisation for a period: an auditor, a system administrator (`org` null), or an "
@@ -165,7 +165,7 @@ def role_grant_create(request, payload: RoleGrantCreateIn):
 @router.post(
     "/roles/{grant_id}/end",
     operation_id="role_grant_end",
-    response={200: RoleGrantOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: RoleGrantOut}),
     summary="End a role",
     description=(
         "Sets the last day of a role grant. 404 when the grant does not exist or is bound outside where the caller "

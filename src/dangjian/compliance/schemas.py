@@ -10,16 +10,12 @@ from dangjian.care.models import TalkKind
 from dangjian.compliance import selectors
 from dangjian.compliance.models import EntryStatus, Resolution
 from dangjian.core.schemas import BodyIn, PageIn, PageOut
+from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.schemas import OrgRefOut
 
 ResolutionValue = Literal[tuple(Resolution.values)]
 TalkKindValue = Literal[tuple(TalkKind.values)]
 StatusValue = Literal[tuple(EntryStatus.values)]
-
-
-class MemberRefOut(Schema):
-    id: int
-    name: str
 
 
 class ReasonItemOut(Schema):

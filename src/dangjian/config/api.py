@@ -98,9 +98,10 @@ def domain_error(request: HttpRequest, exc: DomainError):
     body: dict = {"detail": exc.message}
     if exc.field:
         body["field"] = exc.field
+    # DomainError has already shaped its errors as {field: [message, …]}.
     errors = exc.errors or ({exc.field: [exc.message]} if exc.field else None)
     if errors:
-        body["errors"] = {field: [str(m) for m in messages] for field, messages in errors.items()}
+        body["errors"] = errors
     return api.create_response(request, body, status=exc.status_code)
 
 

@@ -1,13 +1,17 @@
-"""Schemas shared by every router: the error body, paging, and the audit log."""
+"""Schemas shared by every router: the error body, the declared responses, paging, years, and the audit log."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-MAX_PAGE_SIZE = 200
+from dangjian.core.paging import MAX_OFFSET, MAX_PAGE_SIZE
+from dangjian.core.years import YEAR_MAX, YEAR_MIN
+
+# A calendar year as the API takes it: anything outside the range is refused with 422.
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=f"A calendar year, {YEAR_MIN} to {YEAR_MAX}.")]
 
 
 class ErrorOut(Schema):
@@ -18,6 +22,24 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] | None = Field(None, description="Problems per input field.")
 
 
+# What any operation may answer with the error body (see STATUS_CODES in config/api.py): a business
+# rule refused (400), no login (401), not allowed (403), missing or out of scope (404), input not
+# matching the schema (422).
+SHARED_ERROR_CODES = (400, 401, 403, 404, 422)
+# A public operation asks for no login, so it cannot answer 401 or 403.
+PUBLIC_ERROR_CODES = (400, 404, 422)
+
+
+def responses(success: dict[int, Any], *extra: int, login: bool = True) -> dict[int, Any]:
+    """An operation's `response=` declaration: its success schemas, then the shared error codes and
+    `extra` ones (409 for a conflict, 429 for a lock-out), all with `ErrorOut`.
+
+    `responses({200: MemberOut})`, `responses({201: AppealOut}, 409)`, `responses({201: X}, login=False)`.
+    """
+    codes = (*(SHARED_ERROR_CODES if login else PUBLIC_ERROR_CODES), *extra)
+    return {**success, **dict.fromkeys(sorted(codes), ErrorOut)}
+
+
 class BodyIn(Schema):
     """A request body. Unknown fields are refused (422) rather than silently dropped."""
 
@@ -25,8 +47,10 @@ class BodyIn(Schema):
 
 
 class PageIn(Schema):
+    """The one paging schema of every list operation (the pages use `web.paging`, with the same bounds)."""
+
     limit: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="How many items to return.")
-    offset: int = Field(0, ge=0, description="How many items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
 
     def page(self, queryset: QuerySet) -> dict[str, Any]:
         """One page of `queryset` with the total count, shaped like the `*ListOut` schemas."""

@@ -22,6 +22,13 @@ def _label(choices, value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
+class MemberRefOut(Schema):
+    """A member named by another object (an author, an officer, an absentee): id and name only."""
+
+    id: int
+    name: str
+
+
 class MemberSummaryOut(Schema):
     """A roster row. No personal data (ID number, phone) appears here."""
 

@@ -10,7 +10,7 @@ from typing import Literal
 from django.db.models import prefetch_related_objects
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, PageIn, PageOut, responses
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
 from dangjian.library.selectors import materials as selectors
 from dangjian.library.services import materials as services
@@ -116,7 +116,7 @@ class MaterialPatchIn(BodyIn):
 @router.get(
     "/materials",
     operation_id="material_list",
-    response={200: FindOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: FindOut}),
     summary="Find materials",
     description=(
         "Only what the caller may see. With `q`, ranked by the Chinese full-text index with highlighted snippets; "
@@ -140,7 +140,7 @@ def material_list(request, filters: Query[FindIn]):
 @router.get(
     "/materials/{material_id}",
     operation_id="material_get",
-    response={200: MaterialOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MaterialOut}),
     summary="A material",
     description=NOT_VISIBLE,
 )
@@ -151,15 +151,7 @@ def material_get(request, material_id: int):
 @router.post(
     "/materials",
     operation_id="material_upload",
-    response={
-        201: MaterialOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({201: MaterialOut}, 409),
     summary="Upload a material",
     description=(
         "multipart/form-data with `file` and the fields. The type is judged from the content; an empty, damaged, "
@@ -177,7 +169,7 @@ def material_upload(request, payload: Form[UploadIn], file: File[UploadedFile]):
 @router.post(
     "/videos",
     operation_id="material_video_create",
-    response={201: MaterialOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: MaterialOut}),
     summary="Add a film",
     description=f"A film (专题片): its link, length and description. {INVALID}",
 )
@@ -191,7 +183,7 @@ def material_video_create(request, payload: VideoIn):
 @router.patch(
     "/materials/{material_id}",
     operation_id="material_update",
-    response={200: MaterialOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MaterialOut}),
     summary="Change a material's metadata",
     description=f"Only the fields sent change. {NOT_VISIBLE} {INVALID}",
 )
@@ -204,7 +196,7 @@ def material_update(request, material_id: int, payload: MaterialPatchIn):
 @router.post(
     "/materials/{material_id}/publish",
     operation_id="material_publish",
-    response={200: MaterialOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MaterialOut}),
     summary="Publish a material",
     description=f"Its text must be ready and it needs 5–10 keywords (400 otherwise). {NOT_VISIBLE}",
 )
@@ -216,7 +208,7 @@ def material_publish(request, material_id: int):
 @router.post(
     "/materials/{material_id}/withdraw",
     operation_id="material_withdraw",
-    response={200: MaterialOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MaterialOut}),
     summary="Withdraw a material",
     description=f"Members no longer see it; its managers still do. {NOT_VISIBLE}",
 )
@@ -228,7 +220,7 @@ def material_withdraw(request, material_id: int):
 @router.delete(
     "/materials/{material_id}",
     operation_id="material_delete",
-    response={204: None, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({204: None}),
     summary="Delete a material never published",
     description=f"A draft or a failed upload; a published material can only be withdrawn (400). {NOT_VISIBLE}",
 )

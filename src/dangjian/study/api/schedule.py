@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
-from dangjian.core.schemas import BodyIn, ErrorOut
+from dangjian.core.schemas import BodyIn, responses
 from dangjian.orgs.permissions import access_org
 from dangjian.study.api.activities import ActivityOut
 from dangjian.study.rules import schedule as rules
@@ -82,7 +82,7 @@ def _settings_out(org) -> dict:
 @router.get(
     "/orgs/{org_id}/settings",
     operation_id="study_settings_get",
-    response={200: SettingsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: SettingsOut}),
     summary="An organisation's study settings",
     description=f"For officers who manage study there. {NOT_VISIBLE}",
 )
@@ -93,7 +93,7 @@ def study_settings_get(request, org_id: int):
 @router.put(
     "/orgs/{org_id}/settings",
     operation_id="study_settings_update",
-    response={200: SettingsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: SettingsOut}),
     summary="Set an organisation's study settings",
     description=(
         "Replaces the organisation's own choices; a null field inherits from the organisation above (or the "
@@ -109,7 +109,7 @@ def study_settings_update(request, org_id: int, payload: SettingsIn):
 @router.post(
     "/plan-items/{item_id}/schedule",
     operation_id="plan_item_schedule",
-    response={201: list[ActivityOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: list[ActivityOut]}),
     summary="Draft a regular item's activities",
     description=(
         "For a regular item: one draft activity in each remaining month of the semester, on the organisation's "
