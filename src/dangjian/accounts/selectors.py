@@ -1,13 +1,14 @@
 """Reads about accounts: what an account is, holds and may do."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.accounts.models import RoleGrant, User
+from dangjian.accounts.models import ApiToken, RoleGrant, User
 from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
 from dangjian.core.errors import DomainError
 from dangjian.members.models import Member
@@ -68,3 +69,15 @@ def user_get_by_username(*, username: str) -> User:
     if user is None:
         raise DomainError(_("There is no account with this staff or student number."), field="username")
     return user
+
+
+def api_token_owner(key: str) -> User | None:
+    """The active account behind a bearer key, or None, without stamping the token's last use:
+    for when nothing can be written (see `accounts.services.api_token_user`)."""
+    token = (
+        ApiToken.objects.select_related("user")
+        # The key is stored as its SHA-256, as `api_token_create` hashes it.
+        .filter(key_hash=hashlib.sha256(key.encode()).hexdigest(), expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    return token.user if token else None

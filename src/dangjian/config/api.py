@@ -1,5 +1,7 @@
 """The one NinjaAPI: routers from each app, bearer-token and session auth, errors as JSON."""
 
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,7 +10,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
+from dangjian.accounts.selectors import api_token_owner
 from dangjian.accounts.services import api_token_user
+from dangjian.config.errors import api_exception, error_json
+from dangjian.core.datadir import is_read_only
 from dangjian.core.errors import DomainError, Forbidden, NotFound
 
 
@@ -36,7 +41,13 @@ def _with_own_password(request: HttpRequest, user):
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_user(token)
+        try:
+            user = api_token_user(token)
+        except DatabaseError as exc:
+            if not is_read_only(exc):
+                raise
+            # Nothing can be written: the token's last-use stamp waits, and reads go on working.
+            user = api_token_owner(token)
         if user is not None:
             request.user = user
         return _with_own_password(request, user)
@@ -72,7 +83,10 @@ STATUS_CODES = """Status codes, the same for every operation:
   account that has not yet replaced its one-time password.
 - 400: the request breaks a business rule (`errors` lists problems per field), or its body is
   not JSON at all.
-- 422: the request does not match the schema (a missing field, a date that is not a date).
+- 409: the request conflicts with what is already recorded (the same file uploaded twice, a second
+  campaign for a branch and year).
+- 422: the request does not match the schema (a missing field, a date that is not a date, a year
+  outside 2000–2100, an offset past 1,000,000).
 - 429: too many failed logins (`auth_token_create`).
 
 Every error body is `ErrorOut`: `{"detail": "...", "field": ..., "errors": {field: [messages]}}`,
@@ -165,6 +179,20 @@ def http_error(request: HttpRequest, exc: HttpError):
     message = HTTP_ERROR_MESSAGES.get(exc.status_code) or _("The request could not be carried out.")
     return api.create_response(request, {"detail": str(message)}, status=exc.status_code)
 
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(Forbidden.default_message)}, status=403)
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious_operation(request: HttpRequest, exc: SuspiciousOperation):
+    # Too many fields, a body over the size limit, a file name that tries to leave its folder.
+    return error_json(_("The request could not be read."), 400)
+
+
+# Anything else: the JSON error body, 503 while nothing can be written, else 500 (and logged).
+api.add_exception_handler(Exception, api_exception)
 
 api.add_router("/", "dangjian.accounts.api.router")
 api.add_router("/orgs", "dangjian.orgs.api.router")

@@ -14,3 +14,9 @@ urlpatterns = [
     path("compliance/", include("dangjian.compliance.urls")),
     path("api/v1/", include("dangjian.config.api_urls")),
 ]
+
+# The API answers every error with its JSON body, the pages with their templates.
+handler400 = "dangjian.config.errors.bad_request"
+handler403 = "dangjian.config.errors.permission_denied"
+handler404 = "dangjian.config.errors.page_not_found"
+handler500 = "dangjian.config.errors.server_error"

@@ -96,3 +96,150 @@ def test_library_page_number_out_of_range_shows_a_page(client, college, number):
     response = client.get("/library/", {"page": number})
     assert response.status_code == 200
     assert response.context["page_number"] == 1
+
+
+# --- errors outside the API's handlers, read-only data, over-long file names ----------------------
+
+
+def test_an_unknown_api_path_answers_the_json_error_body(college):
+    response = api_as(college.user("member")).get("/no/such/thing")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+
+
+def test_an_unknown_page_still_answers_the_404_page(client, college):
+    client.force_login(college.user("member"))
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "404.html" in [t.name for t in response.templates]
+
+
+def test_an_api_crash_answers_the_json_error_body(college, monkeypatch):
+    from dangjian.notices import api as notices_api
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(notices_api.selectors, "notice_list", crash)
+    client = api_as(college.user("member"))
+    client.raise_request_exception = False
+    response = client.get("/notices/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"] == "服务器出错，已记录在日志中，请稍后再试。"
+
+
+def test_a_write_on_a_read_only_database_answers_503_and_reads_work(college, monkeypatch):
+    from django.db import OperationalError
+
+    from dangjian.accounts import services as account_services
+    from dangjian.notices import api as notices_api
+
+    client = api_as(college.user("member"))
+
+    def read_only(*args, **kwargs):
+        raise OperationalError("attempt to write a readonly database")
+
+    # The token's last-use stamp is the write every API request may make: it must not stop reads.
+    monkeypatch.setattr("dangjian.config.api.api_token_user", read_only)
+    monkeypatch.setattr(notices_api.services, "notice_mark_read", read_only)
+    assert client.get("/me").status_code == 200
+    response = client.post("/notices/read")
+    assert response.status_code == 503
+    assert response.json()["detail"].startswith("数据目录暂时无法写入")
+    assert account_services  # the real service is untouched
+
+
+def test_a_read_only_data_folder_is_told_in_chinese(tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    from dangjian.config.env import secret_key
+    from dangjian.core.datadir import DataDirError, check_writable
+
+    def refuse(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    monkeypatch.delenv("DANGJIAN_SECRET_KEY", raising=False)
+    with pytest.raises(DataDirError, match="数据目录无法写入.*Read-only file system.*DANGJIAN_DATA_DIR"):
+        check_writable(tmp_path)
+    with pytest.raises(DataDirError, match="数据目录无法写入"):
+        secret_key(tmp_path)
+
+
+def test_the_data_folder_system_check_names_the_problem(settings, tmp_path, monkeypatch):
+    from dangjian.core import datadir
+
+    def refuse(path):
+        raise datadir.DataDirError("数据目录无法写入：x")
+
+    monkeypatch.setattr(datadir, "check_writable", refuse)
+    [error] = datadir.data_dir_check()
+    assert error.id == "dangjian.E001"
+    assert "数据目录无法写入" in error.msg
+
+
+def test_sqlite_opens_a_read_only_folder_for_reading(tmp_path):
+    import sqlite3
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper as Stock
+
+    from dangjian.core.sqlite.base import DatabaseWrapper
+
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as setup:
+        setup.execute("CREATE TABLE t (x INTEGER)")
+        setup.execute("INSERT INTO t VALUES (1)")
+    setup.close()
+    settings_dict = {
+        "NAME": str(path),
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"},
+        **{k: None for k in ("USER", "PASSWORD", "HOST", "PORT")},
+        "TIME_ZONE": None,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "AUTOCOMMIT": True,
+        "ATOMIC_REQUESTS": False,
+        "TEST": {},
+    }
+    real_connect = sqlite3.connect
+
+    def fail_unless_read_only(database, *args, **kwargs):
+        if "mode=ro" not in str(database):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(database, *args, **kwargs)
+
+    wrapper = DatabaseWrapper(settings_dict)
+    params = wrapper.get_connection_params()
+    import unittest.mock
+
+    with (
+        unittest.mock.patch("dangjian.core.sqlite.base.base.Database.connect", fail_unless_read_only),
+        unittest.mock.patch("dangjian.core.sqlite.base.os.access", return_value=False),
+    ):
+        conn = wrapper.get_new_connection(params)
+        assert conn.execute("SELECT x FROM t").fetchone() == (1,)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("INSERT INTO t VALUES (2)")
+        conn.close()
+        with pytest.raises(sqlite3.OperationalError):
+            Stock(settings_dict).get_new_connection(params)
+
+
+def test_an_over_long_upload_name_is_shortened_to_fit_the_file_system(college):
+    from dangjian.core.storage import MAX_NAME_BYTES, shorten_name
+
+    name = shorten_name("𠀀" * 200 + ".txt")
+    assert name.endswith(".txt")
+    assert len(name.encode()) <= MAX_NAME_BYTES
+    client = api_as(college.user("committee"))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("𠀀" * 200 + ".txt", "一份足够长的学习材料正文。".encode() * 3, "text/plain")
+    response = client.post_form(
+        "/library/materials",
+        {"org": college.committee.pk, "title": "长文件名", "area": "theory", "audience": "all", "file": upload},
+    )
+    assert response.status_code == 201, response.content
