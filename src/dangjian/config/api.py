@@ -1,5 +1,7 @@
 """The one NinjaAPI: routers from each app, bearer-token and session auth, errors as JSON."""
 
+import json
+
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
@@ -72,6 +75,17 @@ class ActiveSessionAuth(SessionAuth):
         return request.COOKIES.get(self.param_name)
 
 
+class JsonParser(Parser):
+    """JSON bodies as Django Ninja reads them, refusing text no database can store: a lone UTF-16
+    surrogate (`"\\ud800"`) is valid JSON but not Unicode text. The refusal is a 400 like any
+    unreadable body."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError for a lone surrogate
+        return data
+
+
 STATUS_CODES = """Status codes, the same for every operation:
 
 - 401: no valid bearer token and no logged-in session.
@@ -103,6 +117,7 @@ api = NinjaAPI(
         + STATUS_CODES
     ),
     auth=[BearerAuth(), ActiveSessionAuth()],
+    parser=JsonParser(),
     urls_namespace="api",
 )
 
@@ -136,6 +151,9 @@ VALIDATION_MESSAGES = {
     "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
     "date_from_datetime_inexact": gettext_lazy("Enter a date as YYYY-MM-DD."),
     "literal_error": gettext_lazy("Choose one of the allowed values."),
+    "local_time": gettext_lazy("Enter a time of day as HH:MM, without a time zone."),
+    "time_parsing": gettext_lazy("Enter a time of day as HH:MM."),
+    "time_type": gettext_lazy("Enter a time of day as HH:MM."),
     "enum": gettext_lazy("Choose one of the allowed values."),
     "greater_than_equal": gettext_lazy("The number is too small."),
     "less_than_equal": gettext_lazy("The number is too large."),

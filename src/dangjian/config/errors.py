@@ -5,6 +5,7 @@ folder or database that has become read-only. The API always answers with the JS
 import logging
 import sys
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -30,8 +31,19 @@ def error_json(detail: str, status: int) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def is_number_out_of_range(exc: BaseException) -> bool:
+    """A whole number too large for the database's integers (SQLite says OverflowError, PostgreSQL
+    "out of range"): bad input that the schema's bounds did not catch, such as an id."""
+    if isinstance(exc, OverflowError):
+        return True
+    return isinstance(exc, DataError) and "out of range" in str(exc)
+
+
 def api_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """An exception no other handler of the API took: 503 when writing is impossible, else 500."""
+    """An exception no other handler of the API took: 422 for a number no database column holds,
+    503 when writing is impossible, else 500."""
+    if is_number_out_of_range(exc):
+        return error_json(_("A number in the request is out of range."), 422)
     if is_read_only(exc):
         logger.warning("Refused a write on %s: %s", request.path, exc)
         return error_json(read_only_message(), 503)

@@ -1,17 +1,53 @@
 """Schemas shared by every router: the error body, the declared responses, paging, years, and the audit log."""
 
 import datetime
+import re
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from dangjian.core.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from dangjian.core.years import YEAR_MAX, YEAR_MIN
 
 # A calendar year as the API takes it: anything outside the range is refused with 422.
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=f"A calendar year, {YEAR_MIN} to {YEAR_MAX}.")]
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Pydantic would read a number, or a string of digits, as seconds since 1970.
+    if isinstance(value, int | float) or (isinstance(value, str) and not ISO_DATE.fullmatch(value)):
+        raise PydanticCustomError("date_parsing", "Enter a date as YYYY-MM-DD.")
+    return value
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A calendar date as the API takes it: YYYY-MM-DD and nothing else.
+Date = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
+
+
+def _without_time_zone(value: datetime.time) -> datetime.time:
+    if value.tzinfo is not None:
+        raise PydanticCustomError("local_time", "Enter a time of day without a time zone.")
+    return value
+
+
+# A time of day on the local clock (an activity starts at 14:30 wherever the caller is). JSON
+# Schema's "time" format demands an offset, which such a time has not: declared by its pattern.
+LocalTime = Annotated[
+    datetime.time,
+    AfterValidator(_without_time_zone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "description": "A local time of day, HH:MM or HH:MM:SS, without a time zone.",
+            "examples": ["14:30", "14:30:00"],
+        }
+    ),
+]
 
 
 class ErrorOut(Schema):
@@ -71,8 +107,8 @@ class PageOut(Schema):
 class AuditListIn(PageIn):
     q: str = Field("", description="Part of the actor's name or of the object's name.")
     action: str = Field("", description='An action such as "member.update", or a prefix such as "member."')
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
 
 
 class AuditEventOut(Schema):

@@ -243,3 +243,45 @@ def test_an_over_long_upload_name_is_shortened_to_fit_the_file_system(college):
         {"org": college.committee.pk, "title": "长文件名", "area": "theory", "audience": "all", "file": upload},
     )
     assert response.status_code == 201, response.content
+
+
+# --- the spec matches the answers -----------------------------------------------------------------
+
+
+def test_start_time_is_declared_and_answered_without_a_time_zone(college):
+    import re
+
+    openapi = Client().get(f"{API}/openapi.json").json()
+    declared = openapi["components"]["schemas"]["EffectiveOut"]["properties"]["start_time"]
+    assert "format" not in declared
+    client = api_as(college.user("admin"))
+    answer = client.get(f"/study/orgs/{college.branch.pk}/settings").json()
+    assert re.fullmatch(declared["pattern"], answer["effective"]["start_time"])
+    refused = client.put(f"/study/orgs/{college.branch.pk}/settings", {"start_time": "00:00:00Z"})
+    assert refused.status_code == 422
+    assert "start_time" in refused.json()["errors"]
+    taken = client.put(f"/study/orgs/{college.branch.pk}/settings", {"start_time": "15:00"})
+    assert taken.status_code == 200
+    assert taken.json()["own"]["start_time"] == "15:00:00"
+
+
+@pytest.mark.parametrize("value", ["0", "20260101", "1.5"])
+def test_a_date_filter_takes_only_a_calendar_date(college, value):
+    response = api_as(college.user("member")).get("/library/materials", {"published_to": value})
+    assert response.status_code == 422
+    assert "published_to" in response.json()["errors"]
+
+
+def test_text_that_is_not_unicode_is_refused_as_an_unreadable_body(college):
+    client = api_as(college.user("admin"))
+    body = b'{"name": "\\ud800"}'
+    response = client.generic("PATCH", f"{API}/orgs/{college.branch.pk}", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+def test_a_number_too_large_for_the_database_is_refused(college):
+    client = api_as(college.user("admin"))
+    response = client.patch(f"/orgs/{college.branch.pk}", {"sort_order": 495173839825807933440})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "请求中的数字超出范围。"

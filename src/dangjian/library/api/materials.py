@@ -10,7 +10,7 @@ from typing import Literal
 from django.db.models import prefetch_related_objects
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from dangjian.core.schemas import BodyIn, PageIn, PageOut, responses
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
 from dangjian.library.selectors import materials as selectors
 from dangjian.library.services import materials as services
@@ -66,8 +66,8 @@ class FindIn(PageIn):
     kind: Kind | Literal[""] = ""
     tag: str = ""
     org: int | None = Field(None, description="Materials of this organisation and those below it.")
-    published_from: datetime.date | None = None
-    published_to: datetime.date | None = None
+    published_from: Date | None = None
+    published_to: Date | None = None
     status: StatusValue | Literal[""] = Field("", description="Managers see drafts and withdrawn materials too.")
 
 
