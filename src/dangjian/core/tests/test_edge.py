@@ -285,3 +285,28 @@ def test_a_number_too_large_for_the_database_is_refused(college):
     response = client.patch(f"/orgs/{college.branch.pk}", {"sort_order": 495173839825807933440})
     assert response.status_code == 422
     assert response.json()["detail"] == "请求中的数字超出范围。"
+
+
+def test_null_in_a_material_patch_leaves_the_field_as_it_is(college):
+    client = api_as(college.user("committee"))
+    created = client.post(
+        "/library/videos",
+        {
+            "org": college.committee.pk,
+            "title": "专题片",
+            "video_url": "https://example.org/v/1",
+            "duration_minutes": 30,
+            "area": "theory",
+            "published_on": "2026-01-05",
+        },
+    )
+    assert created.status_code == 201, created.content
+    material = created.json()["id"]
+    response = client.patch(
+        f"/library/materials/{material}",
+        {"title": None, "duration_minutes": None, "area": None, "tags": None, "published_on": None},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "专题片"
+    assert response.json()["duration_minutes"] == 30
+    assert response.json()["published_on"] is None

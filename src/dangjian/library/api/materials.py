@@ -99,6 +99,10 @@ class VideoIn(BodyIn):
     tags: list[str] = Field(default_factory=list)
 
 
+# The one field of MaterialPatchIn that null empties rather than leaves alone.
+CLEARABLE = frozenset({"published_on"})
+
+
 class MaterialPatchIn(BodyIn):
     title: str | None = Field(None, max_length=200)
     source: str | None = Field(None, max_length=200)
@@ -185,11 +189,15 @@ def material_video_create(request, payload: VideoIn):
     operation_id="material_update",
     response=responses({200: MaterialOut}),
     summary="Change a material's metadata",
-    description=f"Only the fields sent change. {NOT_VISIBLE} {INVALID}",
+    description=(
+        "Only the fields sent change; null leaves a field as it is, except `published_on`, where it clears the "
+        f"date. {NOT_VISIBLE} {INVALID}"
+    ),
 )
 def material_update(request, material_id: int, payload: MaterialPatchIn):
     material = selectors.access_material(request.auth, material_id, manage=True)
-    fields = payload.model_dump(exclude_unset=True)
+    sent = payload.model_dump(exclude_unset=True)
+    fields = {name: value for name, value in sent.items() if value is not None or name in CLEARABLE}
     return services.material_update(actor=request.auth, material=material, **fields)
 
 
