@@ -42,6 +42,7 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 curl -fsS -o /dev/null "$base/openapi.json" || { echo "the server did not start"; cat "$work/server.log"; exit 1; }
+echo "API fuzzing: serving on 127.0.0.1:$port after ${SECONDS}s"
 
 token() {
   curl -fsS -X POST "$base/auth/token" -H 'Content-Type: application/json' \
@@ -75,4 +76,5 @@ if grep -q "Internal Server Error" "$work/server.log"; then
   grep -A30 "Internal Server Error" "$work/server.log" | head -120
   status=1
 fi
+echo "API fuzzing took ${SECONDS}s"
 exit $status
