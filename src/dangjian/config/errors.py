@@ -86,14 +86,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-class ReadOnlyMiddleware:
-    """A page whose write fails because nothing may be written says so (503) instead of failing."""
+class ErrorMiddleware:
+    """A page whose write fails because nothing may be written says so (503) instead of failing.
+
+    Also gives the API's "method not allowed" (Django Ninja answers it in English, as text) the
+    JSON error body, keeping its Allow header."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and is_api(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            response = error_json(_("This method is not allowed here."), 405)
+            response["Allow"] = allowed
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_read_only(exception):

@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.core.middleware.AuditContextMiddleware",
-    "dangjian.config.errors.ReadOnlyMiddleware",
+    "dangjian.config.errors.ErrorMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

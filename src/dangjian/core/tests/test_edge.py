@@ -310,3 +310,10 @@ def test_null_in_a_material_patch_leaves_the_field_as_it_is(college):
     assert response.json()["title"] == "专题片"
     assert response.json()["duration_minutes"] == 30
     assert response.json()["published_on"] is None
+
+
+def test_a_method_the_api_path_does_not_take_answers_the_json_error_body(college):
+    response = api_as(college.user("member")).delete("/me")
+    assert response.status_code == 405
+    assert response.json()["detail"] == "此处不支持该请求方法。"
+    assert "GET" in response["Allow"]
