@@ -19,7 +19,7 @@ from dangjian.care.selectors import talks as talk_selectors
 from dangjian.care.selectors.settings import effective_care_settings, own_care_settings
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, PageIn, PageOut, Year, responses
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
 from dangjian.members.models import Member
 from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.models import OrgKind
@@ -165,7 +165,7 @@ class TalkListOut(PageOut):
 class TalkCreateIn(BodyIn):
     member: int
     officer: int | None = Field(None, description="Who held the talk; the caller by default.")
-    held_on: datetime.date
+    held_on: Date
     kind: Kind = "routine"
     summary: str
     follow_up: str = ""

@@ -272,6 +272,12 @@ def test_a_date_filter_takes_only_a_calendar_date(college, value):
     assert "published_to" in response.json()["errors"]
 
 
+def test_a_date_in_a_body_is_not_read_as_seconds(college):
+    response = api_as(college.user("admin")).post("/study/semesters", {"name": "x", "starts_on": 0, "ends_on": 0})
+    assert response.status_code == 422
+    assert {"starts_on", "ends_on"} <= set(response.json()["errors"])
+
+
 def test_text_that_is_not_unicode_is_refused_as_an_unreadable_body(college):
     client = api_as(college.user("admin"))
     body = b'{"name": "\\ud800"}'

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from dangjian.core.schemas import BodyIn, PageIn, PageOut, responses
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.api.common import CriterionOut, criteria_out
 from dangjian.members.permissions import access_member
@@ -77,7 +77,7 @@ class ProposalOut(Schema):
 
 
 class DecisionIn(BodyIn):
-    meeting_on: datetime.date
+    meeting_on: Date
     entitled: int = Field(ge=0, description="Members with the vote (应到).")
     attended: int = Field(ge=0, description="Members with the vote present (实到): more than half needed.")
     grades: list[GradeIn] = Field(default_factory=list, description="Grades the meeting changed; the rest as proposed.")
@@ -100,12 +100,12 @@ class ImprovementPlanOut(Schema):
 
 class ImprovementPlanCreateIn(BodyIn):
     content: str
-    deadline: datetime.date = Field(description="After the decision and at most one year after it.")
+    deadline: Date = Field(description="After the decision and at most one year after it.")
 
 
 class ImprovementPlanCloseIn(BodyIn):
     outcome: str
-    closed_on: datetime.date | None = None
+    closed_on: Date | None = None
 
 
 class RecognitionOut(Schema):
@@ -150,7 +150,7 @@ class RecognitionCreateIn(BodyIn):
     kind: KindValue
     title: str = Field(max_length=200)
     evidence: str
-    awarded_on: datetime.date
+    awarded_on: Date
 
 
 # --- Helpers ------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ class UploadIn(Schema):
     area: Area
     audience: AudienceValue = "all"
     source: str = Field("", max_length=200)
-    published_on: datetime.date | None = None
+    published_on: Date | None = None
     downloadable: bool = True
     tags: str = Field("", description="Separated by commas or spaces.")
 
@@ -95,7 +95,7 @@ class VideoIn(BodyIn):
     area: Area
     audience: AudienceValue = "all"
     source: str = Field("", max_length=200)
-    published_on: datetime.date | None = None
+    published_on: Date | None = None
     tags: list[str] = Field(default_factory=list)
 
 
@@ -106,7 +106,7 @@ CLEARABLE = frozenset({"published_on"})
 class MaterialPatchIn(BodyIn):
     title: str | None = Field(None, max_length=200)
     source: str | None = Field(None, max_length=200)
-    published_on: datetime.date | None = None
+    published_on: Date | None = None
     area: Area | None = None
     audience: AudienceValue | None = None
     summary: str | None = None

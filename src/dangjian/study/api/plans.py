@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, PageIn, PageOut, responses
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
 from dangjian.study.models import Audience, Form, Organiser
@@ -48,10 +48,10 @@ class SemesterListIn(Schema):
 class SemesterCreateIn(BodyIn):
     committee: int
     name: str = Field(max_length=64, description="For example 2026—2027学年第一学期.")
-    starts_on: datetime.date
-    ends_on: datetime.date
-    teaching_starts_on: datetime.date | None = None
-    exams_start_on: datetime.date | None = None
+    starts_on: Date
+    ends_on: Date
+    teaching_starts_on: Date | None = None
+    exams_start_on: Date | None = None
 
 
 class PlanOut(Schema):
@@ -142,8 +142,8 @@ class PlanCreateIn(BodyIn):
 
 
 class PlanItemCreateIn(BodyIn):
-    month: datetime.date = Field(description="Any day of the month; stored as the first.")
-    planned_on: datetime.date | None = None
+    month: Date = Field(description="Any day of the month; stored as the first.")
+    planned_on: Date | None = None
     theme: str = Field(max_length=200)
     form: FormValue
     audience: AudienceValue = "all"

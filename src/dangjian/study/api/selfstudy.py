@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import BodyIn, PageIn, PageOut, Year, responses
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
 from dangjian.members.selectors import actor_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
@@ -59,7 +59,7 @@ class SelfStudyListOut(PageOut):
 
 
 class SelfStudyCreateIn(BodyIn):
-    studied_on: datetime.date
+    studied_on: Date
     minutes: int = Field(description="More than zero; at most 24 hours a day together with the day's other entries.")
     title: str = Field("", max_length=200, description="Empty when `reading_item` is given: its title is used.")
     reading_item: int | None = Field(None, description="An item of a reading list assigned to the caller.")
@@ -156,7 +156,7 @@ class ReadingListCreateIn(BodyIn):
     title: str = Field(max_length=200)
     audience: AudienceValue = Audience.ALL
     guidance: str = ""
-    due_on: datetime.date | None = None
+    due_on: Date | None = None
     items: list[ReadingItemIn]
 
 
