@@ -26,7 +26,7 @@ from dangjian.accounts.schemas import (
     RoleGrantOut,
 )
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import ErrorOut
+from dangjian.core.schemas import responses
 from dangjian.orgs.permissions import access_org
 
 router = Router(tags=["auth"])
@@ -45,7 +45,7 @@ class LockedOut(DomainError):
     "/auth/token",
     auth=None,
     operation_id="auth_token_create",
-    response={201: AuthTokenCreateOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response=responses({201: AuthTokenCreateOut}, 429),
     summary="Log in and get a bearer token",
     description=(
         "Checks the staff or student number and password like the login page does, failures count toward "
@@ -103,7 +103,7 @@ def _token_login(request, payload: AuthTokenCreateIn):
 @router.get(
     "/auth/tokens",
     operation_id="auth_token_list",
-    response={200: list[AuthTokenOut], 401: ErrorOut},
+    response=responses({200: list[AuthTokenOut]}),
     summary="The caller's own tokens that still work",
     description="Name, first characters, purpose, when created, last used and expiring; never the token itself.",
 )
@@ -114,7 +114,7 @@ def auth_token_list(request):
 @router.delete(
     "/auth/tokens/{token_id}",
     operation_id="auth_token_revoke",
-    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({204: None}),
     summary="Revoke one of the caller's tokens",
     description=(
         "The token stops working at once (revoking the one sending the request logs the caller out). "
@@ -129,7 +129,7 @@ def auth_token_revoke(request, token_id: int):
 @router.post(
     "/auth/password",
     operation_id="auth_password_change",
-    response={200: AccountOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response=responses({200: AccountOut}),
     summary="Change the caller's own password",
     description=(
         "400 when the current password is wrong or the new one is too weak; 403 for a failed CSRF check. "
@@ -157,7 +157,7 @@ def _bearer_token(request):
 @router.get(
     "/me",
     operation_id="me_get",
-    response={200: MeOut, 401: ErrorOut},
+    response=responses({200: MeOut}),
     summary="The caller: account, member record, roles and permissions",
 )
 def me_get(request):
@@ -177,7 +177,7 @@ def _check_manages_accounts(actor) -> None:
 @router.get(
     "/roles",
     operation_id="role_grant_list",
-    response={200: RoleGrantListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: RoleGrantListOut}),
     summary="Who holds which role",
     description=(
         "Role grants bound to organisations where the caller manages accounts (administrators see all, "
@@ -193,7 +193,7 @@ def role_grant_list(request, filters: Query[RoleGrantListIn]):
 @router.post(
     "/roles",
     operation_id="role_grant_create",
-    response={201: RoleGrantOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: RoleGrantOut}),
     summary="Grant a role",
     description=(
         "Binds a role to an organisation for a period: an auditor, a system administrator (`org` null), or an "
@@ -224,7 +224,7 @@ def role_grant_create(request, payload: RoleGrantCreateIn):
 @router.post(
     "/roles/{grant_id}/end",
     operation_id="role_grant_end",
-    response={200: RoleGrantOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: RoleGrantOut}),
     summary="End a role",
     description=(
         "Sets the last day of a role grant. 404 when the grant does not exist or is bound outside where the caller "

@@ -4,7 +4,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from dangjian.accounts.models import Role
-from dangjian.core.schemas import BodyIn, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.members.schemas import MemberSummaryOut
 from dangjian.orgs.schemas import OrgRefOut
 
@@ -99,11 +99,9 @@ class RoleGrantCreateIn(BodyIn):
     username: str = Field(max_length=32, description="Staff or student number (工号/学号) of the account.")
     role: RoleValue
     org: int | None = Field(None, description="Where the role holds, with everything below; null only for `admin`.")
-    since: datetime.date | None = Field(None, description="First day of the role; today when left out.")
-    until: datetime.date | None = Field(None, description="Last day of the role; open when left out.")
+    since: Date | None = Field(None, description="First day of the role; today when left out.")
+    until: Date | None = Field(None, description="Last day of the role; open when left out.")
 
 
 class RoleGrantEndIn(BodyIn):
-    until: datetime.date | None = Field(
-        None, description="Last day the role holds; yesterday when left out, which ends it now."
-    )
+    until: Date | None = Field(None, description="Last day the role holds; yesterday when left out, which ends it now.")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import ApiToken, Role, RoleGrant, TokenPurpose, User
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, Scope, forget_scope, scope_for
 from dangjian.core import audit
+from dangjian.core.datadir import is_read_only
 from dangjian.core.errors import DomainError, Forbidden
 
 
@@ -236,7 +237,12 @@ def token_user(key: str, *, purpose: str) -> User | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        try:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        except DatabaseError as exc:
+            if not is_read_only(exc):
+                raise
+            # A read-only data folder: the stamp waits, and the token still opens reads.
     return token.user
 
 

@@ -19,8 +19,9 @@ from dangjian.care.selectors import talks as talk_selectors
 from dangjian.care.selectors.settings import effective_care_settings, own_care_settings
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
 from dangjian.members.models import Member
+from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.models import OrgKind
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
@@ -36,11 +37,6 @@ Kind = Literal[tuple(TalkKind.values)]
 
 
 # --- Schemas ---------------------------------------------------------------------------------
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
 
 
 class AttachmentOut(Schema):
@@ -75,8 +71,8 @@ class NeedOut(Schema):
     overdue: bool
     escalated_to: OrgRefOut | None
     escalated_on: datetime.date | None
-    member: PersonOut | None = None
-    handler: PersonOut | None = None
+    member: MemberRefOut | None = None
+    handler: MemberRefOut | None = None
     title: str | None = None
     description: str | None = None
     answer: str | None = None
@@ -127,7 +123,7 @@ class NeedReopenIn(BodyIn):
 
 
 class NeedStatsIn(Schema):
-    year: int | None = Field(None, description="Needs submitted in this year; this year by default.")
+    year: Year | None = Field(None, description="Needs submitted in this year; this year by default.")
 
 
 class BranchResponseOut(Schema):
@@ -143,8 +139,8 @@ class BranchResponseOut(Schema):
 class TalkOut(Schema):
     id: int
     org: OrgRefOut
-    member: PersonOut
-    officer: PersonOut
+    member: MemberRefOut
+    officer: MemberRefOut
     held_on: datetime.date
     kind: str
     follow_up: str | None = Field(description="Null for the member talked with.")
@@ -158,7 +154,7 @@ class TalkListIn(PageIn):
     mine: bool = Field(False, description="Talks held with the caller: date, officer and kind only.")
     org: int | None = None
     member: int | None = None
-    year: int | None = None
+    year: Year | None = None
     kind: Kind | Literal[""] = ""
 
 
@@ -169,7 +165,7 @@ class TalkListOut(PageOut):
 class TalkCreateIn(BodyIn):
     member: int
     officer: int | None = Field(None, description="Who held the talk; the caller by default.")
-    held_on: datetime.date
+    held_on: Date
     kind: Kind = "routine"
     summary: str
     follow_up: str = ""
@@ -178,11 +174,11 @@ class TalkCreateIn(BodyIn):
 
 class TalkTodoOut(Schema):
     id: int
-    member: PersonOut
+    member: MemberRefOut
     org: OrgRefOut
     reason: str
     detail: str
-    assignee: PersonOut | None
+    assignee: MemberRefOut | None
     due_on: datetime.date
     created_at: datetime.datetime
     talk: int | None = Field(description="The talk that settled it.")
@@ -203,14 +199,14 @@ class TalkTodoCancelIn(BodyIn):
 
 
 class CoverageIn(Schema):
-    year: int | None = None
+    year: Year | None = None
 
 
 class OfficerCoverageOut(Schema):
-    officer: PersonOut
+    officer: MemberRefOut
     total: int
     covered: int
-    missing: list[PersonOut]
+    missing: list[MemberRefOut]
 
 
 class CoverageOut(Schema):
@@ -326,7 +322,7 @@ def _require(request, perm: Perm) -> None:
 @router.get(
     "/needs",
     operation_id="need_list",
-    response={200: NeedListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedListOut}),
     summary="List needs",
     description=(
         "With `mine`, the caller's own needs, newest first. Otherwise the needs the caller handles or oversees as "
@@ -363,7 +359,7 @@ def need_list(request, filters: Query[NeedListIn]):
 @router.get(
     "/needs/stats",
     operation_id="need_stats",
-    response={200: list[BranchResponseOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: list[BranchResponseOut]}),
     summary="Response times by branch",
     description=(
         "For officers who look after members: per branch in their scope, in tree order, how many needs were "
@@ -382,7 +378,7 @@ def need_stats(request, filters: Query[NeedStatsIn]):
 @router.get(
     "/needs/{need_id}",
     operation_id="need_get",
-    response={200: NeedOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="A need, with its history",
     description=NOT_VISIBLE,
 )
@@ -393,7 +389,7 @@ def need_get(request, need_id: int):
 @router.post(
     "/needs",
     operation_id="need_create",
-    response={201: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response=responses({201: NeedOut}),
     summary="Raise a need",
     description=(
         "The caller (a member) raises a need with their branch; a group member's need goes to the group's branch. "
@@ -409,7 +405,7 @@ def need_create(request, payload: NeedCreateIn):
 @router.post(
     "/needs/{need_id}/attachments",
     operation_id="need_attachment_add",
-    response={201: list[AttachmentOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: list[AttachmentOut]}),
     summary="Attach files to one's need",
     description=(
         "multipart/form-data with one or more `file` parts. Only the member who raised the need (403 for others), until "
@@ -429,7 +425,7 @@ def _step_description(what: str) -> str:
 @router.post(
     "/needs/{need_id}/accept",
     operation_id="need_accept",
-    response={200: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="Accept a need",
     description=_step_description("An officer of the branch (or of the committee, for a need open to it)."),
 )
@@ -441,7 +437,7 @@ def need_accept(request, need_id: int):
 @router.post(
     "/needs/{need_id}/assign",
     operation_id="need_assign",
-    response={200: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="Delegate a need to another officer of its branch",
     description=_step_description("The officer is told."),
 )
@@ -457,7 +453,7 @@ def need_assign(request, need_id: int, payload: NeedAssignIn):
 @router.post(
     "/needs/{need_id}/notes",
     operation_id="need_note",
-    response={200: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="Add a progress note",
     description=_step_description("The member reads it; the need is then in progress."),
 )
@@ -469,7 +465,7 @@ def need_note(request, need_id: int, payload: NeedNoteIn):
 @router.post(
     "/needs/{need_id}/answer",
     operation_id="need_answer",
-    response={200: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="Answer a need",
     description=_step_description("The member then confirms and rates it, or reopens it."),
 )
@@ -481,7 +477,7 @@ def need_answer(request, need_id: int, payload: NeedAnswerIn):
 @router.post(
     "/needs/{need_id}/confirm",
     operation_id="need_confirm",
-    response={200: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="Confirm and rate the answer",
     description=_step_description("Only the member who raised the need; the need is closed."),
 )
@@ -494,7 +490,7 @@ def need_confirm(request, need_id: int, payload: NeedConfirmIn):
 @router.post(
     "/needs/{need_id}/reopen",
     operation_id="need_reopen",
-    response={200: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="Reopen an answered need",
     description=_step_description("Only the member who raised it, with a reason; a fresh answer deadline is set."),
 )
@@ -506,7 +502,7 @@ def need_reopen(request, need_id: int, payload: NeedReopenIn):
 @router.post(
     "/needs/{need_id}/hardship",
     operation_id="need_hardship",
-    response={200: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="Mark a need as a hardship",
     description=_step_description("The handling officer; a required talk with the member is opened."),
 )
@@ -518,7 +514,7 @@ def need_hardship(request, need_id: int):
 @router.post(
     "/needs/{need_id}/widen",
     operation_id="need_widen",
-    response={200: NeedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: NeedOut}),
     summary="Let the committee read one's need",
     description=_step_description("Only the member who raised it; it cannot be narrowed again."),
 )
@@ -533,7 +529,7 @@ def need_widen(request, need_id: int):
 @router.get(
     "/talks",
     operation_id="talk_list",
-    response={200: TalkListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: TalkListOut}),
     summary="List talks",
     description=(
         "With `mine`, the talks held with the caller (date, officer and kind). Otherwise the talks the caller may "
@@ -567,7 +563,7 @@ def talk_list(request, filters: Query[TalkListIn]):
 @router.get(
     "/talks/{talk_id}",
     operation_id="talk_get",
-    response={200: TalkOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: TalkOut}),
     summary="A talk",
     description=f"The summary is null unless the caller may read it. {NOT_VISIBLE}",
 )
@@ -579,7 +575,7 @@ def talk_get(request, talk_id: int):
 @router.post(
     "/talks",
     operation_id="talk_create",
-    response={201: TalkOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: TalkOut}),
     summary="Record a talk",
     description=(
         "With a member in the caller's care scope (404 otherwise). The officer who held it looks after the member's "
@@ -615,7 +611,7 @@ def talk_create(request, payload: TalkCreateIn):
 @router.get(
     "/talk-todos",
     operation_id="talk_todo_list",
-    response={200: TalkTodoListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: TalkTodoListOut}),
     summary="Required-talk to-dos",
     description="The caller's own first, then the rest in their scope, soonest due first. 404 for a caller who "
     "looks after no one.",
@@ -630,7 +626,7 @@ def talk_todo_list(request, filters: Query[TalkTodoListIn]):
 @router.post(
     "/talk-todos/{todo_id}/cancel",
     operation_id="talk_todo_cancel",
-    response={200: TalkTodoOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: TalkTodoOut}),
     summary="Cancel a required-talk to-do",
     description=f"With a reason. {NOT_VISIBLE} {INVALID}",
 )
@@ -642,7 +638,7 @@ def talk_todo_cancel(request, todo_id: int, payload: TalkTodoCancelIn):
 @router.get(
     "/orgs/{org_id}/talk-coverage",
     operation_id="talk_coverage",
-    response={200: CoverageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: CoverageOut}),
     summary="A branch's talk coverage",
     description=(
         "支部条例 Art.19: every branch committee member talks with every member at least once a year. Per committee "
@@ -689,7 +685,7 @@ def _settings_out(org) -> dict:
 @router.get(
     "/orgs/{org_id}/settings",
     operation_id="care_settings_get",
-    response={200: CareSettingsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: CareSettingsOut}),
     summary="An organisation's deadlines for needs",
     description=f"For officers who look after members there. {NOT_VISIBLE}",
 )
@@ -700,7 +696,7 @@ def care_settings_get(request, org_id: int):
 @router.put(
     "/orgs/{org_id}/settings",
     operation_id="care_settings_update",
-    response={200: CareSettingsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: CareSettingsOut}),
     summary="Set an organisation's deadlines for needs",
     description=(
         "Working days to accept and to answer, counted from submission; null inherits from the organisation above "

@@ -13,7 +13,7 @@ from dangjian.compliance.schemas import (
     WarningRefreshOut,
 )
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import ErrorOut
+from dangjian.core.schemas import responses
 from dangjian.members.models import Member
 
 router = Router(tags=["early warning"])
@@ -36,7 +36,7 @@ def _officer(request, officer_id: int | None, entry) -> Member | None:
 @router.get(
     "/branches",
     operation_id="warning_branch_list",
-    response={200: list[BranchCountOut], 401: ErrorOut, 404: ErrorOut},
+    response=responses({200: list[BranchCountOut]}),
     summary="Open early-warning entries per branch",
     description=f"Counts of open warnings and alarms for each branch of the caller's scope; no names. {SCOPE}",
 )
@@ -49,7 +49,7 @@ def warning_branch_list(request):
 @router.get(
     "/warnings",
     operation_id="warning_list",
-    response={200: WarningListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: WarningListOut}),
     summary="Early-warning entries",
     description=(
         "Entries of the caller's scope (of one branch with `org`): open ones by level (alarms first) and then by "
@@ -71,7 +71,7 @@ def warning_list(request, filters: Query[WarningListIn]):
 @router.get(
     "/warnings/{entry_id}",
     operation_id="warning_get",
-    response={200: WarningOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: WarningOut}),
     summary="An early-warning entry",
     description=f"The entry with its reasons and dates, and how it was closed. {SCOPE}",
 )
@@ -82,7 +82,7 @@ def warning_get(request, entry_id: int):
 @router.post(
     "/warnings/{entry_id}/close",
     operation_id="warning_close",
-    response={200: WarningOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: WarningOut}),
     summary="Close an early-warning entry",
     description=(
         "Closes the entry with what was done — `talk` (recorded among the member's talks in the same step), "
@@ -110,7 +110,7 @@ def warning_close(request, entry_id: int, payload: WarningCloseIn):
 @router.post(
     "/branches/{org_id}/refresh",
     operation_id="warning_refresh",
-    response={200: WarningRefreshOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: WarningRefreshOut}),
     summary="Check a branch now",
     description=(
         "Runs the early-warning check for the branch now (it also runs every night): opens entries for new "

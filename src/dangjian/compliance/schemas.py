@@ -9,17 +9,13 @@ from ninja import Field, Schema
 from dangjian.care.models import TalkKind
 from dangjian.compliance import selectors
 from dangjian.compliance.models import EntryStatus, Resolution
-from dangjian.core.schemas import BodyIn, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut
+from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.schemas import OrgRefOut
 
 ResolutionValue = Literal[tuple(Resolution.values)]
 TalkKindValue = Literal[tuple(TalkKind.values)]
 StatusValue = Literal[tuple(EntryStatus.values)]
-
-
-class MemberRefOut(Schema):
-    id: int
-    name: str
 
 
 class ReasonItemOut(Schema):
@@ -96,7 +92,7 @@ class WarningCloseIn(BodyIn):
     resolution: ResolutionValue = Field(
         description="What was done (talk, visit, study_at_home, other) or `explained` to close with a reason."
     )
-    on: datetime.date | None = Field(description="The day of the action or of the reason; not in the future.")
+    on: Date | None = Field(description="The day of the action or of the reason; not in the future.")
     note: str = Field(
         description="A note on what was done, the talk's summary (confidential), or the reason for closing."
     )

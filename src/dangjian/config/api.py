@@ -1,14 +1,19 @@
 """The one NinjaAPI: routers from each app, bearer-token and session auth, errors as JSON."""
 
+import json
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from dangjian.accounts.services import api_token_user
+from dangjian.config.errors import api_exception, error_json
 from dangjian.core.errors import DomainError, Forbidden, NotFound
 
 
@@ -61,6 +66,17 @@ class ActiveSessionAuth(SessionAuth):
         return request.COOKIES.get(self.param_name)
 
 
+class JsonParser(Parser):
+    """JSON bodies as Django Ninja reads them, refusing text no database can store: a lone UTF-16
+    surrogate (`"\\ud800"`) is valid JSON but not Unicode text. The refusal is a 400 like any
+    unreadable body."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError for a lone surrogate
+        return data
+
+
 STATUS_CODES = """Status codes, the same for every operation:
 
 - 401: no valid bearer token and no logged-in session.
@@ -72,7 +88,10 @@ STATUS_CODES = """Status codes, the same for every operation:
   account that has not yet replaced its one-time password.
 - 400: the request breaks a business rule (`errors` lists problems per field), or its body is
   not JSON at all.
-- 422: the request does not match the schema (a missing field, a date that is not a date).
+- 409: the request conflicts with what is already recorded (the same file uploaded twice, a second
+  campaign for a branch and year).
+- 422: the request does not match the schema (a missing field, a date that is not a date, a year
+  outside 2000–2100, an offset past 1,000,000).
 - 429: too many failed logins (`auth_token_create`).
 
 Every error body is `ErrorOut`: `{"detail": "...", "field": ..., "errors": {field: [messages]}}`,
@@ -89,6 +108,7 @@ api = NinjaAPI(
         + STATUS_CODES
     ),
     auth=[BearerAuth(), ActiveSessionAuth()],
+    parser=JsonParser(),
     urls_namespace="api",
 )
 
@@ -98,9 +118,10 @@ def domain_error(request: HttpRequest, exc: DomainError):
     body: dict = {"detail": exc.message}
     if exc.field:
         body["field"] = exc.field
+    # DomainError has already shaped its errors as {field: [message, …]}.
     errors = exc.errors or ({exc.field: [exc.message]} if exc.field else None)
     if errors:
-        body["errors"] = {field: [str(m) for m in messages] for field, messages in errors.items()}
+        body["errors"] = errors
     return api.create_response(request, body, status=exc.status_code)
 
 
@@ -121,6 +142,9 @@ VALIDATION_MESSAGES = {
     "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
     "date_from_datetime_inexact": gettext_lazy("Enter a date as YYYY-MM-DD."),
     "literal_error": gettext_lazy("Choose one of the allowed values."),
+    "local_time": gettext_lazy("Enter a time of day as HH:MM, without a time zone."),
+    "time_parsing": gettext_lazy("Enter a time of day as HH:MM."),
+    "time_type": gettext_lazy("Enter a time of day as HH:MM."),
     "enum": gettext_lazy("Choose one of the allowed values."),
     "greater_than_equal": gettext_lazy("The number is too small."),
     "less_than_equal": gettext_lazy("The number is too large."),
@@ -164,6 +188,20 @@ def http_error(request: HttpRequest, exc: HttpError):
     message = HTTP_ERROR_MESSAGES.get(exc.status_code) or _("The request could not be carried out.")
     return api.create_response(request, {"detail": str(message)}, status=exc.status_code)
 
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(Forbidden.default_message)}, status=403)
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious_operation(request: HttpRequest, exc: SuspiciousOperation):
+    # Too many fields, a body over the size limit, a file name that tries to leave its folder.
+    return error_json(_("The request could not be read."), 400)
+
+
+# Anything else: the JSON error body, 503 while nothing can be written, else 500 (and logged).
+api.add_exception_handler(Exception, api_exception)
 
 api.add_router("/", "dangjian.accounts.api.router")
 api.add_router("/orgs", "dangjian.orgs.api.router")

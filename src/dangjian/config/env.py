@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from dangjian.core.datadir import DataDirError, data_dir_message
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -27,8 +29,16 @@ def env_list(name: str, default: str) -> list[str]:
 
 def data_dir() -> Path:
     path = Path(env_str("DANGJIAN_DATA_DIR", "var")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    ensure_folder(path)
     return path
+
+
+def ensure_folder(path: Path) -> None:
+    """Create a folder of the data directory, or say in one sentence why it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(data_dir_message(path, exc)) from exc
 
 
 def secret_key(folder: Path) -> str:
@@ -36,7 +46,10 @@ def secret_key(folder: Path) -> str:
     if key := env_str("DANGJIAN_SECRET_KEY"):
         return key
     key_file = folder / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+    except OSError as exc:
+        raise DataDirError(data_dir_message(key_file, exc)) from exc

@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from dangjian.config.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
+from dangjian.config.env import data_dir, ensure_folder, env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.core.middleware.AuditContextMiddleware",
+    "dangjian.config.errors.ErrorMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -87,7 +88,7 @@ def _databases() -> dict:
         return {"default": dj_database_url.parse(url, conn_max_age=env_int("DANGJIAN_DB_CONN_MAX_AGE", 60))}
     return {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "dangjian.core.sqlite",  # Django's, able to read a read-only folder
             "NAME": DATA_DIR / "dangjian.sqlite3",
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
@@ -174,14 +175,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder
+ensure_folder(STATIC_ROOT)  # WhiteNoise warns about a missing folder
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Uploaded files go through Django's storage API: the data folder by default; a deployment may
 # name another backend (e.g. django-storages' S3 storage) and its options as JSON.
 STORAGES = {
     "default": {
-        "BACKEND": env_str("DANGJIAN_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "BACKEND": env_str("DANGJIAN_FILE_STORAGE", "dangjian.core.storage.DataFolderStorage"),
         "OPTIONS": json.loads(env_str("DANGJIAN_FILE_STORAGE_OPTIONS", "{}")),
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -14,7 +14,7 @@ AXES_FAILURE_LIMIT = 5
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "dangjian.core.storage.DataFolderStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Background tasks run at once, inside the test's transaction.

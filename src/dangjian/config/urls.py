@@ -15,3 +15,9 @@ urlpatterns = [
     path("ops/", include("dangjian.ops.urls")),
     path("api/v1/", include("dangjian.config.api_urls")),
 ]
+
+# The API answers every error with its JSON body, the pages with their templates.
+handler400 = "dangjian.config.errors.bad_request"
+handler403 = "dangjian.config.errors.permission_denied"
+handler404 = "dangjian.config.errors.page_not_found"
+handler500 = "dangjian.config.errors.server_error"

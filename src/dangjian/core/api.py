@@ -2,7 +2,7 @@ from ninja import Query, Router
 
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import AuditListIn, AuditListOut, ErrorOut
+from dangjian.core.schemas import AuditListIn, AuditListOut, responses
 from dangjian.core.selectors import AuditFilters, audit_list
 
 router = Router(tags=["audit"])
@@ -11,7 +11,7 @@ router = Router(tags=["audit"])
 @router.get(
     "",
     operation_id="audit_list",
-    response={200: AuditListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: AuditListOut}),
     summary="Browse the audit log",
     description=(
         "Audit events in the caller's audit scope, newest first. "

@@ -1,6 +1,23 @@
 """Domain errors. Services raise them; views and the API turn them into messages and 4xx."""
 
+from collections.abc import Iterable, Mapping
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+def field_errors(errors: Mapping | None) -> dict[str, list[str]]:
+    """Problems per field in the one shape every caller reads: `{field: [message, …]}`.
+
+    A single message (a string or a lazy translation) becomes a list of one; it is never iterated
+    into characters.
+    """
+    shaped: dict[str, list[str]] = {}
+    for field, messages in (errors or {}).items():
+        if isinstance(messages, str | Promise) or not isinstance(messages, Iterable):
+            messages = [messages]
+        shaped[str(field)] = [str(message) for message in messages]
+    return shaped
 
 
 class DomainError(Exception):
@@ -9,10 +26,10 @@ class DomainError(Exception):
     status_code = 400
     default_message = _("The request could not be carried out.")
 
-    def __init__(self, message=None, *, field: str | None = None, errors: dict | None = None):
+    def __init__(self, message=None, *, field: str | None = None, errors: Mapping | None = None):
         self.message = str(message or self.default_message)
         self.field = field
-        self.errors = errors or {}
+        self.errors = field_errors(errors)
         super().__init__(self.message)
 
 

@@ -2,7 +2,7 @@ from ninja import Query, Router, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import ErrorOut
+from dangjian.core.schemas import responses
 from dangjian.members import selectors, services
 from dangjian.members.permissions import access_member
 from dangjian.members.schemas import (
@@ -26,7 +26,7 @@ INVALID = "400 with `errors` per field when the data breaks a rule (ID check dig
 @router.get(
     "",
     operation_id="member_list",
-    response={200: MemberListOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: MemberListOut}),
     summary="Search the roster",
     description=(
         "Current members in the caller's scope (a member without an office sees only themself), "
@@ -50,7 +50,7 @@ def member_list(request, filters: Query[MemberListIn]):
 @router.get(
     "/{member_id}",
     operation_id="member_get",
-    response={200: MemberGetOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MemberGetOut}),
     summary="A member's record, with personal data masked",
     description=NOT_VISIBLE,
 )
@@ -62,7 +62,7 @@ def member_get(request, member_id: int):
 @router.post(
     "/{member_id}/reveal",
     operation_id="member_reveal",
-    response={200: MemberRevealOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MemberRevealOut}),
     summary="Reveal a member's ID number and phone (audited)",
     description=f"Every reveal is written to the audit log. {NOT_VISIBLE} {NOT_ALLOWED}",
 )
@@ -74,7 +74,7 @@ def member_reveal(request, member_id: int):
 @router.post(
     "",
     operation_id="member_create",
-    response={201: MemberOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: MemberOut}),
     summary="Add a member",
     description=(
         "Adds a member to a branch or group. 404 (with `field`: `org`) when the organisation is outside the "
@@ -93,7 +93,7 @@ def member_create(request, payload: MemberCreateIn):
 @router.patch(
     "/{member_id}",
     operation_id="member_update",
-    response={200: MemberOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MemberOut}),
     summary="Change a member's data",
     description=f"Only the fields sent are changed. {NOT_VISIBLE} {NOT_ALLOWED} {INVALID}",
 )

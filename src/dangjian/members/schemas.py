@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.core.schemas import BodyIn, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.members import rules
 from dangjian.members.models import Category, Education, Gender, SituationKind, Status
 from dangjian.members.permissions import can_manage, can_reveal
@@ -20,6 +20,13 @@ SortValue = Literal[tuple(SORTS)]
 
 def _label(choices, value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
+
+
+class MemberRefOut(Schema):
+    """A member named by another object (an author, an officer, an absentee): id and name only."""
+
+    id: int
+    name: str
 
 
 class MemberSummaryOut(Schema):
@@ -141,20 +148,20 @@ class MemberRevealOut(Schema):
 
 class MemberCreateIn(BodyIn):
     org: int = Field(description="The branch or group the member joins.")
-    since: datetime.date | None = Field(None, description="Member of `org` since; today when left out.")
+    since: Date | None = Field(None, description="Member of `org` since; today when left out.")
     create_account: bool = Field(True, description="Create a login account named after the staff/student number.")
     name: str = Field(max_length=64)
     gender: GenderValue
     ethnicity: str = Field("汉族", max_length=16)
-    birth_date: datetime.date
+    birth_date: Date
     id_number: str | None = Field(None, max_length=18, description="Checked with its GB 11643 check digit.")
     education: EducationValue = ""
     category: CategoryValue
     number: str | None = Field(None, max_length=32)
     admin_unit: str = Field("", max_length=100)
     phone: str = Field("", max_length=20)
-    joined_on: datetime.date
-    full_member_on: datetime.date | None = None
+    joined_on: Date
+    full_member_on: Date | None = None
 
 
 class MemberUpdateIn(BodyIn):
@@ -163,12 +170,12 @@ class MemberUpdateIn(BodyIn):
     name: str = Field(None, max_length=64)
     gender: GenderValue = None
     ethnicity: str = Field(None, max_length=16)
-    birth_date: datetime.date = None
+    birth_date: Date = None
     id_number: str | None = Field(None, max_length=18)
     education: EducationValue = None
     category: CategoryValue = None
     number: str | None = Field(None, max_length=32)
     admin_unit: str = Field(None, max_length=100)
     phone: str = Field(None, max_length=20)
-    joined_on: datetime.date = None
-    full_member_on: datetime.date | None = None
+    joined_on: Date = None
+    full_member_on: Date | None = None

@@ -4,7 +4,7 @@ import datetime
 
 from ninja import Field, Query, Router, Schema
 
-from dangjian.core.schemas import ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import PageIn, PageOut, responses
 from dangjian.notices import selectors, services
 
 router = Router(tags=["notices"])
@@ -35,7 +35,7 @@ class MarkedOut(Schema):
 @router.get(
     "/",
     operation_id="notice_list",
-    response={200: NoticeListOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: NoticeListOut}),
     summary="The caller's notices, newest first",
 )
 def notice_list(request, filters: Query[NoticeListIn]):
@@ -46,7 +46,7 @@ def notice_list(request, filters: Query[NoticeListIn]):
 @router.post(
     "/{notice_id}/read",
     operation_id="notice_read",
-    response={200: MarkedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MarkedOut}),
     summary="Mark one of the caller's notices as read",
     description="404 when the notice does not exist or is someone else's.",
 )
@@ -57,7 +57,7 @@ def notice_read(request, notice_id: int):
 @router.post(
     "/read",
     operation_id="notice_read_all",
-    response={200: MarkedOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response=responses({200: MarkedOut}),
     summary="Mark all the caller's notices as read",
 )
 def notice_read_all(request):

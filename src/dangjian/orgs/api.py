@@ -2,7 +2,7 @@ from ninja import Query, Router, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import ErrorOut
+from dangjian.core.schemas import responses
 from dangjian.orgs import selectors, services
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgCreateIn, OrgGetOut, OrgListIn, OrgListOut, OrgOut, OrgUpdateIn
@@ -16,7 +16,7 @@ NOT_ALLOWED = "403 when the caller may see the organisation but not change it; 4
 @router.get(
     "",
     operation_id="org_list",
-    response={200: OrgListOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: OrgListOut}),
     summary="List organisations",
     description="Organisations in the caller's scope, in tree order. Outside the scope nothing is listed.",
 )
@@ -28,7 +28,7 @@ def org_list(request, filters: Query[OrgListIn]):
 @router.get(
     "/{org_id}",
     operation_id="org_get",
-    response={200: OrgGetOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: OrgGetOut}),
     summary="An organisation with officers, counts, next election and checks",
     description=NOT_VISIBLE,
 )
@@ -40,7 +40,7 @@ def org_get(request, org_id: int):
 @router.post(
     "",
     operation_id="org_create",
-    response={201: OrgOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: OrgOut}),
     summary="Add an organisation",
     description=(
         "Adds an organisation under `parent`. 404 (with `field`: `parent`) when the parent is outside the "
@@ -62,7 +62,7 @@ def org_create(request, payload: OrgCreateIn):
 @router.patch(
     "/{org_id}",
     operation_id="org_update",
-    response={200: OrgOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: OrgOut}),
     summary="Change an organisation",
     description=f"Only the fields sent are changed. {NOT_VISIBLE} {NOT_ALLOWED} 400 for a used code or an empty name.",
 )

@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.core.schemas import BodyIn, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.orgs.models import OrgKind, Position
 from dangjian.orgs.permissions import can_manage_org
 
@@ -102,10 +102,10 @@ class OrgCreateIn(BodyIn):
     kind: OrgKindValue
     name: str = Field(max_length=100)
     code: str = Field(max_length=32)
-    founded_on: datetime.date | None = None
+    founded_on: Date | None = None
     admin_unit: str = Field("", max_length=100)
     admin_unit_head: str = Field("", max_length=64)
-    term_started_on: datetime.date | None = None
+    term_started_on: Date | None = None
     term_years: int | None = Field(None, ge=1, le=10)
     sort_order: int = Field(0, ge=0)
 
@@ -115,10 +115,10 @@ class OrgUpdateIn(BodyIn):
 
     name: str = Field(None, max_length=100)
     code: str = Field(None, max_length=32)
-    founded_on: datetime.date | None = None
+    founded_on: Date | None = None
     admin_unit: str = Field(None, max_length=100)
     admin_unit_head: str = Field(None, max_length=64)
-    term_started_on: datetime.date | None = None
+    term_started_on: Date | None = None
     term_years: int | None = Field(None, ge=1, le=10)
     sort_order: int = Field(None, ge=0)
-    dissolved_on: datetime.date | None = None
+    dissolved_on: Date | None = None

@@ -12,7 +12,8 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, PageIn, PageOut, responses
+from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.schemas import OrgRefOut
 from dangjian.rights import rules, selectors, services
 from dangjian.rights.models import AppealStatus, OpinionKind, OpinionStatus, OpinionTarget
@@ -52,11 +53,6 @@ class RightListOut(Schema):
     items: list[RightOut]
 
 
-class PersonOut(Schema):
-    id: int
-    name: str
-
-
 class OpinionOut(Schema):
     """An opinion. An anonymous one has no author at all: `author` is null and nothing else tells."""
 
@@ -64,7 +60,7 @@ class OpinionOut(Schema):
     kind: str
     org: OrgRefOut = Field(description="The organisation it was sent to.")
     anonymous: bool
-    author: PersonOut | None
+    author: MemberRefOut | None
     title: str
     body: str
     submitted_on: datetime.date = Field(description="The day only: no time is kept.")
@@ -117,7 +113,7 @@ class FollowUpIn(BodyIn):
 
 class AppealOut(Schema):
     id: int
-    appellant: PersonOut
+    appellant: MemberRefOut
     kind: str
     object_id: int
     decision: str
@@ -202,7 +198,7 @@ class AppealableDecisionListOut(Schema):
 @router.get(
     "/",
     operation_id="right_list",
-    response={200: RightListOut, 401: ErrorOut},
+    response=responses({200: RightListOut}),
     summary="The caller's rights as a Party member",
     description="The eight rights of Article 4 of the Party Constitution with the pages where each is used; "
     "a probationary member holds all but voting, election and standing for election (Article 7).",
@@ -235,7 +231,7 @@ def right_list(request):
 @router.post(
     "/opinions",
     operation_id="opinion_create",
-    response={201: OpinionCreatedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response=responses({201: OpinionCreatedOut}),
     summary="Send a suggestion, or a criticism or report",
     description="A suggestion goes to the caller's branch or Party committee; criticism and reports to the "
     "organisation above the branch. With `anonymous`, no author and no time of day are stored, and the answer "
@@ -258,7 +254,7 @@ def opinion_create(request, payload: OpinionCreateIn):
 @router.get(
     "/opinions",
     operation_id="opinion_list",
-    response={200: OpinionListOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: OpinionListOut}),
     summary="Opinions: the caller's own, or those they receive",
     description="`mine` lists the caller's named opinions (anonymous ones have no author: read them with "
     "`opinion_follow_up`); `received` lists those sent to organisations where the caller looks after members, "
@@ -284,7 +280,7 @@ def opinion_list(request, filters: Query[OpinionListIn]):
 @router.get(
     "/opinions/{opinion_id}",
     operation_id="opinion_get",
-    response={200: OpinionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: OpinionOut}),
     summary="One opinion",
     description="For its named author and for the officers who receive it; 404 for everyone else.",
 )
@@ -295,15 +291,7 @@ def opinion_get(request, opinion_id: uuid.UUID):
 @router.post(
     "/opinions/{opinion_id}/answer",
     operation_id="opinion_answer",
-    response={
-        200: OpinionOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({200: OpinionOut}, 409),
     summary="Answer an opinion in writing",
     description="By an officer who looks after members at the receiving organisation (403 for the author); "
     "400 when the answer is empty; 409 when it has already been answered. A named author is told.",
@@ -317,7 +305,7 @@ def opinion_answer(request, opinion_id: uuid.UUID, payload: AnswerIn):
 @router.post(
     "/opinion-follow-up",
     operation_id="opinion_follow_up",
-    response={200: OpinionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: OpinionOut}),
     summary="Read an anonymous opinion and its answer with its follow-up code",
     description="404 when no opinion has this code.",
 )
@@ -331,7 +319,7 @@ def opinion_follow_up(request, payload: FollowUpIn):
 @router.get(
     "/appealable-decisions",
     operation_id="appealable_decision_list",
-    response={200: AppealableDecisionListOut, 401: ErrorOut},
+    response=responses({200: AppealableDecisionListOut}),
     summary="Decisions about the caller that may be appealed now",
     description="Empty for an account without a member record.",
 )
@@ -348,7 +336,7 @@ def appealable_decision_list(request):
 @router.post(
     "/appeals",
     operation_id="appeal_create",
-    response={201: AppealOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({201: AppealOut}, 409),
     summary="Appeal a decision about oneself",
     description="It goes to the organisation above the one that decided, which must answer in writing by "
     "`due_on`. 400 when the kind of decision or the decision does not exist, it is about someone else, it cannot "
@@ -364,7 +352,7 @@ def appeal_create(request, payload: AppealCreateIn):
 @router.get(
     "/appeals",
     operation_id="appeal_list",
-    response={200: AppealListOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: AppealListOut}),
     summary="Appeals: the caller's own, or those they must answer",
     description="`received` lists open appeals first, the nearest due date first.",
 )
@@ -388,7 +376,7 @@ def appeal_list(request, filters: Query[AppealListIn]):
 @router.get(
     "/appeals/{appeal_id}",
     operation_id="appeal_get",
-    response={200: AppealOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: AppealOut}),
     summary="One appeal",
     description="For the appellant and the officers of the receiving organisation; 404 for everyone else.",
 )
@@ -399,7 +387,7 @@ def appeal_get(request, appeal_id: int):
 @router.post(
     "/appeals/{appeal_id}/accept",
     operation_id="appeal_accept",
-    response={200: AppealOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({200: AppealOut}, 409),
     summary="Accept an appeal for handling",
     description="By an officer of the receiving organisation (403 for the appellant); 409 when it is already "
     "accepted, answered or withdrawn. The deadline does not change. The appellant is told.",
@@ -412,7 +400,7 @@ def appeal_accept(request, appeal_id: int):
 @router.post(
     "/appeals/{appeal_id}/answer",
     operation_id="appeal_answer",
-    response={200: AppealOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({200: AppealOut}, 409),
     summary="Answer an appeal in writing",
     description="By an officer of the receiving organisation (403 for the appellant); 400 when the answer is "
     "empty; 409 when the appeal is answered or withdrawn. The appellant is told.",
@@ -426,7 +414,7 @@ def appeal_answer(request, appeal_id: int, payload: AnswerIn):
 @router.post(
     "/appeals/{appeal_id}/withdraw",
     operation_id="appeal_withdraw",
-    response={200: AppealOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({200: AppealOut}, 409),
     summary="Withdraw one's own appeal",
     description="Only the appellant (403 for the officers who see it); 409 when it is answered or withdrawn.",
 )

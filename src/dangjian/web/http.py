@@ -46,5 +46,5 @@ def add_domain_error(form: Form, exc: DomainError) -> None:
     errors = exc.errors or {exc.field: [exc.message]}
     for field, messages in errors.items():
         target = field if field in form.fields else None
-        for message in messages if isinstance(messages, list | tuple) else [messages]:
+        for message in messages:
             form.add_error(target, str(message))

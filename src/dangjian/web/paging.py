@@ -1,8 +1,30 @@
+"""Paging on the pages, with the same bounds as the API's `PageIn` (core.paging).
+
+A page number that is not a number, or is below 1, means page 1; one past the end means the last
+page. Nothing a visitor types into `?page=` reaches the database as an offset it cannot hold.
+"""
+
 from django.core.paginator import Page, Paginator
+
+from dangjian.core.paging import MAX_OFFSET
 
 PER_PAGE = 50
 
 
 def paginate(request, queryset, per_page: int = PER_PAGE) -> Page:
-    """The requested page of `queryset` (the last one if the number is too large)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The requested page of `queryset` (the first for a bad number, the last if it is too large)."""
+    return Paginator(queryset, per_page).get_page(page_number(request.GET.get("page"), per_page=per_page))
+
+
+def page_number(raw: str | None, *, per_page: int) -> int:
+    """The page asked for in `?page=`, at least 1 and at most the page that starts at MAX_OFFSET."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_OFFSET // per_page + 1)
+
+
+def last_page(total: int, *, per_page: int) -> int:
+    """The number of the last page of `total` items (1 when there are none)."""
+    return max(1, -(-total // per_page))

@@ -27,6 +27,7 @@ from dangjian.care.selectors.settings import effective_care_settings, own_care_s
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError
 from dangjian.core.http import AuthedRequest
+from dangjian.core.years import YEAR_MIN
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.permissions import access_org
 from dangjian.web.http import add_domain_error, page
@@ -295,7 +296,7 @@ def need_stats(request: AuthedRequest) -> HttpResponse:
         year = int(request.GET.get("year", today.year))
     except ValueError:
         year = today.year
-    year = min(max(year, 2000), today.year)
+    year = min(max(year, YEAR_MIN), today.year)
     rows = selectors.need_stats(request.user, year=year, calendar=working_calendar(), today=today)
     return render(
         request,

@@ -16,6 +16,7 @@ from dangjian.care.models import TalkKind, TodoReason
 from dangjian.care.selectors import talks as selectors
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.http import AuthedRequest
+from dangjian.core.years import YEAR_MIN
 from dangjian.orgs.models import OrgKind
 from dangjian.orgs.permissions import access_org
 from dangjian.web.http import add_domain_error, page
@@ -27,7 +28,7 @@ def _year(request: AuthedRequest) -> int:
         year = int(request.GET.get("year", today.year))
     except ValueError:
         return today.year
-    return min(max(year, 2000), today.year)
+    return min(max(year, YEAR_MIN), today.year)
 
 
 @page(perm=Perm.MANAGE_CARE)

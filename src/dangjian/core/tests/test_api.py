@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from ninja import Schema
 
 from dangjian.care.tests.api_operations import OPERATIONS as CARE_OPERATIONS
 from dangjian.compliance.tests.api_operations import OPERATIONS as COMPLIANCE_OPERATIONS
@@ -226,3 +227,28 @@ def test_every_operation_answers_bad_input_with_a_declared_status(college, opena
                         assert response["Content-Type"].startswith("application/json"), url
                         assert response.json()["detail"], url
     assert checked > 100
+
+
+def _schema_classes(base: type) -> set[type]:
+    found = set()
+    for sub in base.__subclasses__():
+        found.add(sub)
+        found |= _schema_classes(sub)
+    return found
+
+
+def test_schema_names_are_unique_across_apps(openapi):
+    """The spec names components by class name, so two classes of one name would share one entry
+    and one operation would be documented with the other's body."""
+    by_name: dict[str, set[str]] = {}
+    for cls in _schema_classes(Schema):
+        if cls.__module__.startswith("dangjian.") and ".tests." not in cls.__module__:
+            by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    clashes = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert not clashes
+
+
+def test_study_plan_create_is_documented_with_its_own_body(openapi):
+    body = openapi["paths"]["/api/v1/study/plans"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    name = body["$ref"].rsplit("/", 1)[1]
+    assert "semester" in openapi["components"]["schemas"][name]["properties"]

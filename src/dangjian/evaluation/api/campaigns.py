@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, ErrorOut
+from dangjian.core.schemas import BodyIn, Year, responses
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.api.common import (
     CriterionOut,
@@ -63,7 +63,7 @@ class CampaignOut(Schema):
 
 class CampaignCreateIn(BodyIn):
     org: int = Field(description="The branch.")
-    year: int
+    year: Year
     with_non_members: bool = False
     excellent_limit: str = Field("1/3", description='A share such as "1/3" or "30%".')
     mutual_closes_at: datetime.datetime | None = None
@@ -217,7 +217,7 @@ def _subjects(participants) -> list[dict]:
 @router.get(
     "/campaigns",
     operation_id="campaign_list",
-    response={200: list[CampaignOut], 401: ErrorOut},
+    response=responses({200: list[CampaignOut]}),
     summary="Evaluation campaigns",
     description="Campaigns of the branches the caller runs the evaluation of, and those the caller takes part in.",
 )
@@ -228,15 +228,7 @@ def campaign_list(request):
 @router.post(
     "/campaigns",
     operation_id="campaign_create",
-    response={
-        201: CampaignOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({201: CampaignOut}, 409),
     summary="Begin a democratic evaluation",
     description=(
         "Begins a branch's campaign of a year in the study phase; the branch's members (groups included) take "
@@ -260,7 +252,7 @@ def campaign_create(request, payload: CampaignCreateIn):
 @router.get(
     "/campaigns/{campaign_id}",
     operation_id="campaign_get",
-    response={200: CampaignOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: CampaignOut}),
     summary="One campaign",
 )
 def campaign_get(request, campaign_id: int):
@@ -270,15 +262,7 @@ def campaign_get(request, campaign_id: int):
 @router.post(
     "/campaigns/{campaign_id}/advance",
     operation_id="campaign_advance",
-    response={
-        200: CampaignOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({200: CampaignOut}, 409),
     summary="Move a campaign to its next phase",
     description=(
         "Phases go in order and never back; a closed campaign cannot be reopened (400). 400 also when the "
@@ -308,7 +292,7 @@ def _participant(request, campaign_id: int):
 @router.get(
     "/campaigns/{campaign_id}/self-assessment",
     operation_id="self_assessment_get",
-    response={200: SelfAssessmentFormOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: SelfAssessmentFormOut}),
     summary="My self-assessment",
     description="The caller's own self-assessment (null until handed in), with the criteria and their recognition. "
     "404 when the caller does not take part.",
@@ -331,7 +315,7 @@ def self_assessment_get(request, campaign_id: int):
 @router.put(
     "/campaigns/{campaign_id}/self-assessment",
     operation_id="self_assessment_submit",
-    response={200: SelfAssessmentOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: SelfAssessmentOut}),
     summary="Hand in my self-assessment",
     description="400 outside the self-assessment and mutual phases, or when a score or the analysis is missing.",
 )
@@ -352,7 +336,7 @@ def self_assessment_submit(request, campaign_id: int, payload: SelfAssessmentSub
 @router.get(
     "/campaigns/{campaign_id}/ballot",
     operation_id="ballot_get",
-    response={200: BallotFormOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: BallotFormOut}),
     summary="My ballot form",
     description="Whether the caller may vote now (and why not), and whom they rate. Never a cast ballot.",
 )
@@ -374,7 +358,7 @@ def ballot_get(request, campaign_id: int):
 @router.post(
     "/campaigns/{campaign_id}/ballot",
     operation_id="ballot_cast",
-    response={201: ReceiptOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: ReceiptOut}),
     summary="Cast my secret ballot",
     description=(
         "Rates every other participant on every criterion, with a suggested grade for each full member. The "
@@ -392,7 +376,7 @@ def ballot_cast(request, campaign_id: int, payload: BallotCastIn):
 @router.post(
     "/campaigns/{campaign_id}/receipt-check",
     operation_id="receipt_check",
-    response={200: ReceiptCheckOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ReceiptCheckOut}),
     summary="Check a receipt",
     description="Whether a ballot with this receipt is counted; never what it says (a POST, so that the code "
     "stays out of addresses and logs).",
@@ -408,7 +392,7 @@ def receipt_check(request, campaign_id: int, payload: ReceiptCheckIn):
 @router.post(
     "/campaigns/{campaign_id}/non-member-codes",
     operation_id="non_member_codes_create",
-    response={201: CodesOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: CodesOut}),
     summary="Make one-time codes for non-members",
     description="400 when the campaign holds no non-member assessment, or it is over.",
 )
@@ -423,7 +407,7 @@ def non_member_codes_create(request, campaign_id: int, payload: CodesCreateIn):
     "/assess/form",
     operation_id="non_member_form_get",
     auth=None,
-    response={200: NonMemberFormOut, 400: ErrorOut, 422: ErrorOut},
+    response=responses({200: NonMemberFormOut}, login=False),
     summary="The non-members' assessment form (no login: a one-time code)",
     description="400 when the code is unknown or used, or the non-members' assessment is not open.",
 )
@@ -442,7 +426,7 @@ def non_member_form_get(request, payload: NonMemberFormIn):
     "/assess",
     operation_id="non_member_assessment_create",
     auth=None,
-    response={201: CountedOut, 400: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({201: CountedOut}, 409, login=False),
     summary="Send a non-member's assessment (no login: a one-time code)",
     description="Scores, no grades, for the members the assessor knows. The code then stops working.",
 )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.api.common import CriterionOut, criteria_out
 from dangjian.members.permissions import access_member
@@ -77,14 +77,14 @@ class ProposalOut(Schema):
 
 
 class DecisionIn(BodyIn):
-    meeting_on: datetime.date
+    meeting_on: Date
     entitled: int = Field(ge=0, description="Members with the vote (应到).")
     attended: int = Field(ge=0, description="Members with the vote present (实到): more than half needed.")
     grades: list[GradeIn] = Field(default_factory=list, description="Grades the meeting changed; the rest as proposed.")
     note: str = ""
 
 
-class PlanOut(Schema):
+class ImprovementPlanOut(Schema):
     id: int
     result: int
     content: str
@@ -98,14 +98,14 @@ class PlanOut(Schema):
         return obj.result_id
 
 
-class PlanCreateIn(BodyIn):
+class ImprovementPlanCreateIn(BodyIn):
     content: str
-    deadline: datetime.date = Field(description="After the decision and at most one year after it.")
+    deadline: Date = Field(description="After the decision and at most one year after it.")
 
 
-class PlanCloseIn(BodyIn):
+class ImprovementPlanCloseIn(BodyIn):
     outcome: str
-    closed_on: datetime.date | None = None
+    closed_on: Date | None = None
 
 
 class RecognitionOut(Schema):
@@ -150,7 +150,7 @@ class RecognitionCreateIn(BodyIn):
     kind: KindValue
     title: str = Field(max_length=200)
     evidence: str
-    awarded_on: datetime.date
+    awarded_on: Date
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def _grades(items: list) -> tuple[dict, dict]:
 @router.get(
     "/campaigns/{campaign_id}/tally",
     operation_id="tally_get",
-    response={200: TallyOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: TallyOut}),
     summary="The tally of the mutual evaluation",
     description=(
         "For the officers running the campaign. Shown only after the mutual evaluation has closed and when "
@@ -228,7 +228,7 @@ def tally_get(request, campaign_id: int):
 @router.put(
     "/campaigns/{campaign_id}/proposal",
     operation_id="proposal_submit",
-    response={200: ProposalOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ProposalOut}),
     summary="The branch committee's proposed grades",
     description=(
         "400 outside the proposal phase, or for a probationary member (they are not graded). More excellent "
@@ -245,7 +245,7 @@ def proposal_submit(request, campaign_id: int, payload: ProposalIn):
 @router.post(
     "/campaigns/{campaign_id}/decision",
     operation_id="decision_record",
-    response={200: list[ResultOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: list[ResultOut]}),
     summary="Record the general meeting's decision",
     description="400 outside the decision phase, without a quorum (more than half of the members with the vote), "
     "for a meeting in the future, or a grade for a probationary member.",
@@ -268,7 +268,7 @@ def decision_record(request, campaign_id: int, payload: DecisionIn):
 @router.get(
     "/campaigns/{campaign_id}/results",
     operation_id="result_list",
-    response={200: list[ResultOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: list[ResultOut]}),
     summary="A campaign's results",
     description="For the officers running the campaign; by name, no ranking.",
 )
@@ -280,7 +280,7 @@ def result_list(request, campaign_id: int):
 @router.get(
     "/my-results",
     operation_id="my_result_list",
-    response={200: list[ResultOut], 401: ErrorOut},
+    response=responses({200: list[ResultOut]}),
     summary="My published results",
     description="The caller's own grades of closed campaigns: nobody else's.",
 )
@@ -294,11 +294,11 @@ def my_result_list(request):
 @router.post(
     "/results/{result_id}/plan",
     operation_id="improvement_plan_create",
-    response={201: PlanOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({201: ImprovementPlanOut}, 409),
     summary="Record an improvement plan",
     description="For a published 基本合格 or 不合格 grade; the deadline at most one year after the decision (400).",
 )
-def improvement_plan_create(request, result_id: int, payload: PlanCreateIn):
+def improvement_plan_create(request, result_id: int, payload: ImprovementPlanCreateIn):
     result = selectors.access_result(request.auth, result_id, manage=True)
     plan = services.improvement_plan_create(
         actor=request.auth, result=result, content=payload.content, deadline=payload.deadline
@@ -309,10 +309,10 @@ def improvement_plan_create(request, result_id: int, payload: PlanCreateIn):
 @router.post(
     "/plans/{plan_id}/close",
     operation_id="improvement_plan_close",
-    response={200: PlanOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ImprovementPlanOut}),
     summary="Close an improvement plan with its outcome",
 )
-def improvement_plan_close(request, plan_id: int, payload: PlanCloseIn):
+def improvement_plan_close(request, plan_id: int, payload: ImprovementPlanCloseIn):
     plan = selectors.access_improvement_plan(request.auth, plan_id)
     return services.improvement_plan_close(
         actor=request.auth, plan=plan, outcome=payload.outcome, closed_on=payload.closed_on
@@ -325,7 +325,7 @@ def improvement_plan_close(request, plan_id: int, payload: PlanCloseIn):
 @router.get(
     "/recognitions",
     operation_id="recognition_list",
-    response={200: RecognitionListOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: RecognitionListOut}),
     summary="Recognition",
     description="With `member`: that member's recognition, for whoever may see the member (themself included). "
     "Without: the recognition in the caller's evaluation scope, newest first.",
@@ -346,7 +346,7 @@ def recognition_list(request, filters: Query[RecognitionListIn]):
 @router.post(
     "/recognitions",
     operation_id="recognition_create",
-    response={201: RecognitionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: RecognitionOut}),
     summary="Record recognition",
     description="By the member's organisation; the evidence file is added on the page. 404 when the caller does "
     "not run the evaluation over the member.",

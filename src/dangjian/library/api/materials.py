@@ -10,7 +10,7 @@ from typing import Literal
 from django.db.models import prefetch_related_objects
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
 from dangjian.library.selectors import materials as selectors
 from dangjian.library.services import materials as services
@@ -66,8 +66,8 @@ class FindIn(PageIn):
     kind: Kind | Literal[""] = ""
     tag: str = ""
     org: int | None = Field(None, description="Materials of this organisation and those below it.")
-    published_from: datetime.date | None = None
-    published_to: datetime.date | None = None
+    published_from: Date | None = None
+    published_to: Date | None = None
     status: StatusValue | Literal[""] = Field("", description="Managers see drafts and withdrawn materials too.")
 
 
@@ -81,7 +81,7 @@ class UploadIn(Schema):
     area: Area
     audience: AudienceValue = "all"
     source: str = Field("", max_length=200)
-    published_on: datetime.date | None = None
+    published_on: Date | None = None
     downloadable: bool = True
     tags: str = Field("", description="Separated by commas or spaces.")
 
@@ -95,14 +95,18 @@ class VideoIn(BodyIn):
     area: Area
     audience: AudienceValue = "all"
     source: str = Field("", max_length=200)
-    published_on: datetime.date | None = None
+    published_on: Date | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+# The one field of MaterialPatchIn that null empties rather than leaves alone.
+CLEARABLE = frozenset({"published_on"})
 
 
 class MaterialPatchIn(BodyIn):
     title: str | None = Field(None, max_length=200)
     source: str | None = Field(None, max_length=200)
-    published_on: datetime.date | None = None
+    published_on: Date | None = None
     area: Area | None = None
     audience: AudienceValue | None = None
     summary: str | None = None
@@ -116,7 +120,7 @@ class MaterialPatchIn(BodyIn):
 @router.get(
     "/materials",
     operation_id="material_list",
-    response={200: FindOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: FindOut}),
     summary="Find materials",
     description=(
         "Only what the caller may see. With `q`, ranked by the Chinese full-text index with highlighted snippets; "
@@ -140,7 +144,7 @@ def material_list(request, filters: Query[FindIn]):
 @router.get(
     "/materials/{material_id}",
     operation_id="material_get",
-    response={200: MaterialOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MaterialOut}),
     summary="A material",
     description=NOT_VISIBLE,
 )
@@ -151,15 +155,7 @@ def material_get(request, material_id: int):
 @router.post(
     "/materials",
     operation_id="material_upload",
-    response={
-        201: MaterialOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({201: MaterialOut}, 409),
     summary="Upload a material",
     description=(
         "multipart/form-data with `file` and the fields. The type is judged from the content; an empty, damaged, "
@@ -177,7 +173,7 @@ def material_upload(request, payload: Form[UploadIn], file: File[UploadedFile]):
 @router.post(
     "/videos",
     operation_id="material_video_create",
-    response={201: MaterialOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: MaterialOut}),
     summary="Add a film",
     description=f"A film (专题片): its link, length and description. {INVALID}",
 )
@@ -191,20 +187,24 @@ def material_video_create(request, payload: VideoIn):
 @router.patch(
     "/materials/{material_id}",
     operation_id="material_update",
-    response={200: MaterialOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MaterialOut}),
     summary="Change a material's metadata",
-    description=f"Only the fields sent change. {NOT_VISIBLE} {INVALID}",
+    description=(
+        "Only the fields sent change; null leaves a field as it is, except `published_on`, where it clears the "
+        f"date. {NOT_VISIBLE} {INVALID}"
+    ),
 )
 def material_update(request, material_id: int, payload: MaterialPatchIn):
     material = selectors.access_material(request.auth, material_id, manage=True)
-    fields = payload.model_dump(exclude_unset=True)
+    sent = payload.model_dump(exclude_unset=True)
+    fields = {name: value for name, value in sent.items() if value is not None or name in CLEARABLE}
     return services.material_update(actor=request.auth, material=material, **fields)
 
 
 @router.post(
     "/materials/{material_id}/publish",
     operation_id="material_publish",
-    response={200: MaterialOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MaterialOut}),
     summary="Publish a material",
     description=f"Its text must be ready and it needs 5–10 keywords (400 otherwise). {NOT_VISIBLE}",
 )
@@ -216,7 +216,7 @@ def material_publish(request, material_id: int):
 @router.post(
     "/materials/{material_id}/withdraw",
     operation_id="material_withdraw",
-    response={200: MaterialOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MaterialOut}),
     summary="Withdraw a material",
     description=f"Members no longer see it; its managers still do. {NOT_VISIBLE}",
 )
@@ -228,7 +228,7 @@ def material_withdraw(request, material_id: int):
 @router.delete(
     "/materials/{material_id}",
     operation_id="material_delete",
-    response={204: None, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({204: None}),
     summary="Delete a material never published",
     description=f"A draft or a failed upload; a published material can only be withdrawn (400). {NOT_VISIBLE}",
 )

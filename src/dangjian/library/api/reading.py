@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dangjian.core.errors import Forbidden, NotFound
-from dangjian.core.schemas import BodyIn, ErrorOut
+from dangjian.core.schemas import BodyIn, Year, responses
 from dangjian.library import rules
 from dangjian.library.selectors import reading as selectors
 from dangjian.library.selectors.materials import access_material
@@ -67,7 +67,7 @@ class ReadingPositionUpdateIn(BodyIn):
 
 
 class MyReadingIn(Schema):
-    year: int | None = Field(None, ge=2000, le=2100, description="Calendar year; this year when left out.")
+    year: Year | None = Field(None, description="Calendar year; this year when left out.")
 
 
 class ReadingMaterialOut(Schema):
@@ -115,7 +115,7 @@ class MyReadingOut(Schema):
 @router.get(
     "/materials/{material_id}/pages/{number}",
     operation_id="material_page_get",
-    response={200: ReaderPageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ReaderPageOut}),
     summary="A page of a material",
     description=(
         "The text of one page. 404 when the material is outside the caller's scope, not extracted yet, a video, "
@@ -130,7 +130,7 @@ def material_page_get(request, material_id: int, number: int):
 @router.post(
     "/materials/{material_id}/reading/beat",
     operation_id="reading_beat_create",
-    response={200: ReadingBeatOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ReadingBeatOut}),
     summary="Report active reading",
     description=(
         "Sent by the reader while its page is visible and in use. The server credits the time since the caller's "
@@ -163,7 +163,7 @@ def _position_out(position) -> dict:
 @router.get(
     "/materials/{material_id}/position",
     operation_id="reading_position_get",
-    response={200: ReadingPositionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ReadingPositionOut}),
     summary="My place in a material",
     description="The page and font size saved for the caller (the defaults when none are).",
 )
@@ -176,7 +176,7 @@ def reading_position_get(request, material_id: int):
 @router.patch(
     "/materials/{material_id}/position",
     operation_id="reading_position_update",
-    response={200: ReadingPositionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ReadingPositionOut}),
     summary="Save my place in a material",
     description=(
         "Saves the page and/or the font size given. 400 when the page is not a page of the material or the size is "
@@ -196,7 +196,7 @@ def reading_position_update(request, material_id: int, payload: ReadingPositionU
 @router.get(
     "/reading/mine",
     operation_id="my_reading_get",
-    response={200: MyReadingOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MyReadingOut}),
     summary="My reading time",
     description=(
         "The caller's own reading in a year: minutes read, what counts as self-study after the daily cap, per "

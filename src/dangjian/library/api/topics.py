@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import BodyIn, ErrorOut
+from dangjian.core.schemas import BodyIn, responses
 from dangjian.library.selectors import topics as selectors
 from dangjian.library.services import topics as services
 from dangjian.orgs.permissions import access_org
@@ -147,7 +147,7 @@ class TopicUpdateIn(BodyIn):
 @router.get(
     "/topics",
     operation_id="topic_list",
-    response={200: TopicListOut, 401: ErrorOut},
+    response=responses({200: TopicListOut}),
     summary="Study topics",
     description="Topics assigned to the caller with their progress, and topics of the organisations they oversee.",
 )
@@ -158,7 +158,7 @@ def topic_list(request):
 @router.get(
     "/topics/{topic_id}",
     operation_id="topic_get",
-    response={200: TopicOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: TopicOut}),
     summary="A study topic",
     description=f"Its materials in order with the caller's progress, and counts for officers. {NOT_VISIBLE}",
 )
@@ -170,7 +170,7 @@ def topic_get(request, topic_id: int):
 @router.post(
     "/topics",
     operation_id="topic_create",
-    response={201: TopicOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: TopicOut}),
     summary="Assign a study topic",
     description=(
         "Groups materials into a topic of an organisation for an audience of its subtree. 404 (with `field`: `org`) "
@@ -190,7 +190,7 @@ def topic_create(request, payload: TopicCreateIn):
 @router.patch(
     "/topics/{topic_id}",
     operation_id="topic_update",
-    response={200: TopicOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: TopicOut}),
     summary="Change a study topic",
     description=f"Only the fields sent change; `materials` replaces the list. {NOT_VISIBLE}",
 )

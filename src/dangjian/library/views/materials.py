@@ -19,6 +19,7 @@ from dangjian.library.services import materials as services
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.permissions import access_org
 from dangjian.web.http import add_domain_error, page
+from dangjian.web.paging import last_page, page_number
 
 PER_PAGE = 20
 
@@ -38,11 +39,11 @@ def library_index(request: AuthedRequest) -> HttpResponse:
     orgs = [] if results_only else _filter_orgs(request.user)
     form = FindForm(request.GET or None, orgs=orgs, managing=bool(managed))
     filters = selectors.MaterialFilters(**form.cleaned_data) if form.is_valid() else selectors.MaterialFilters()
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"), per_page=PER_PAGE)
     found = selectors.material_find(request.user, filters, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+    if number > (last := last_page(found.total, per_page=PER_PAGE)):
+        number = last  # past the end: show the last page
+        found = selectors.material_find(request.user, filters, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     context = {
         "form": form,
         "found": found,

@@ -8,10 +8,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, PageIn, PageOut, responses
 from dangjian.library.models import Material
 from dangjian.members.models import Member
 from dangjian.members.permissions import access_member
+from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
 from dangjian.study.models import ActivityStatus, Audience, Form, PlanItem
@@ -29,11 +30,6 @@ AudienceValue = Literal[tuple(Audience.values)]
 MarkValue = Literal["present", "late", "leave", "absent"]
 WhenValue = Literal["upcoming", "past", "all"]
 StatusValue = Literal[tuple(ActivityStatus.values)]
-
-
-class MemberRefOut(Schema):
-    id: int
-    name: str
 
 
 class ActivityOut(Schema):
@@ -195,7 +191,7 @@ def _client(request) -> tuple[str | None, str]:
 @router.get(
     "/activities",
     operation_id="activity_list",
-    response={200: ActivityListOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: ActivityListOut}),
     summary="List activities",
     description="Activities of the organisations the caller may see, and those held for the caller's own organisation.",
 )
@@ -212,7 +208,7 @@ def activity_list(request, filters: Query[ActivityListIn]):
 @router.get(
     "/activities/{activity_id}",
     operation_id="activity_get",
-    response={200: ActivityGetOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ActivityGetOut}),
     summary="An activity with its attendance",
     description=NOT_VISIBLE,
 )
@@ -238,7 +234,7 @@ def _materials(ids: list[int]) -> list[Material]:
 @router.post(
     "/activities",
     operation_id="activity_create",
-    response={201: ActivityOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: ActivityOut}),
     summary="Create an activity (a draft)",
     description=(
         "Ad hoc, or from an item of the organiser's plan (theme, form, audience and length copied unless given). "
@@ -281,7 +277,7 @@ def activity_create(request, payload: ActivityCreateIn):
 @router.post(
     "/activities/{activity_id}/publish",
     operation_id="activity_publish",
-    response={200: ActivityOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: ActivityOut}),
     summary="Publish a draft and fix its expected attendees",
     description=f"Members exempt on the day are left out. {NOT_VISIBLE} {NOT_ALLOWED} {RULE}",
 )
@@ -293,15 +289,7 @@ def activity_publish(request, activity_id: int):
 @router.post(
     "/activities/{activity_id}/check-in",
     operation_id="attendance_check_in",
-    response={
-        200: AttendanceOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({200: AttendanceOut}, 409),
     summary="Check in with the code on the screen",
     description=(
         "Checks in the caller's own member record: present, or late after the grace period. "
@@ -320,7 +308,7 @@ def attendance_check_in(request, activity_id: int, payload: CheckInIn):
 @router.post(
     "/activities/{activity_id}/attendance",
     operation_id="attendance_mark",
-    response={200: AttendanceOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: AttendanceOut}),
     summary="Mark a member's attendance by hand (audited)",
     description=f"A reason is required. {NOT_VISIBLE} {NOT_ALLOWED} {RULE}",
 )
@@ -338,7 +326,7 @@ def attendance_mark(request, activity_id: int, payload: MarkIn):
 @router.post(
     "/activities/{activity_id}/leave",
     operation_id="leave_request_create",
-    response={201: LeaveOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({201: LeaveOut}, 409),
     summary="Ask for leave from an activity",
     description=f"Before the activity starts, for an expected attendee; 409 when already asked. {NOT_VISIBLE} {RULE}",
 )
@@ -350,7 +338,7 @@ def leave_request_create(request, activity_id: int, payload: LeaveCreateIn):
 @router.post(
     "/leave-requests/{leave_id}/decide",
     operation_id="leave_request_decide",
-    response={200: LeaveOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: LeaveOut}),
     summary="Approve or refuse a leave request",
     description=f"By an officer of the organiser; a refusal needs an answer. {NOT_VISIBLE} {RULE}",
 )
@@ -364,7 +352,7 @@ def leave_request_decide(request, leave_id: int, payload: LeaveDecideIn):
 @router.post(
     "/make-ups/{make_up_id}/submit",
     operation_id="make_up_submit",
-    response={200: MakeUpOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MakeUpOut}),
     summary="Hand in make-up study (a reflection)",
     description=f"The member's own make-up only. {NOT_VISIBLE} {RULE}",
 )
@@ -376,7 +364,7 @@ def make_up_submit(request, make_up_id: int, payload: MakeUpSubmitIn):
 @router.post(
     "/make-ups/{make_up_id}/review",
     operation_id="make_up_review",
-    response={200: MakeUpOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MakeUpOut}),
     summary="Accept make-up study or return it with a note",
     description=f'Accepting makes the member\'s attendance "made up" (credited). {NOT_VISIBLE} {RULE}',
 )

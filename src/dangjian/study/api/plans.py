@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
 from dangjian.study.models import Audience, Form, Organiser
@@ -48,10 +48,10 @@ class SemesterListIn(Schema):
 class SemesterCreateIn(BodyIn):
     committee: int
     name: str = Field(max_length=64, description="For example 2026—2027学年第一学期.")
-    starts_on: datetime.date
-    ends_on: datetime.date
-    teaching_starts_on: datetime.date | None = None
-    exams_start_on: datetime.date | None = None
+    starts_on: Date
+    ends_on: Date
+    teaching_starts_on: Date | None = None
+    exams_start_on: Date | None = None
 
 
 class PlanOut(Schema):
@@ -142,8 +142,8 @@ class PlanCreateIn(BodyIn):
 
 
 class PlanItemCreateIn(BodyIn):
-    month: datetime.date = Field(description="Any day of the month; stored as the first.")
-    planned_on: datetime.date | None = None
+    month: Date = Field(description="Any day of the month; stored as the first.")
+    planned_on: Date | None = None
     theme: str = Field(max_length=200)
     form: FormValue
     audience: AudienceValue = "all"
@@ -169,7 +169,7 @@ class PublishOut(Schema):
 @router.get(
     "/semesters",
     operation_id="semester_list",
-    response={200: list[SemesterOut], 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: list[SemesterOut]}),
     summary="Semesters",
     description="Semesters of the committees in the caller's reach, newest first. A filter outside it finds none.",
 )
@@ -180,7 +180,7 @@ def semester_list(request, filters: Query[SemesterListIn]):
 @router.post(
     "/semesters",
     operation_id="semester_create",
-    response={201: SemesterOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: SemesterOut}),
     summary="Define a semester",
     description=(
         "Committee officers define their committee's semesters; semesters of one committee may not overlap "
@@ -200,7 +200,7 @@ def semester_create(request, payload: SemesterCreateIn):
 @router.get(
     "/plans",
     operation_id="study_plan_list",
-    response={200: PlanListOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: PlanListOut}),
     summary="Study plans",
     description="Plans the caller may see: their organisations' plans and the plans above them.",
 )
@@ -212,7 +212,7 @@ def study_plan_list(request, filters: Query[PlanListIn]):
 @router.get(
     "/plans/{plan_id}",
     operation_id="study_plan_get",
-    response={200: PlanGetOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: PlanGetOut}),
     summary="A study plan with its items, planned vs actual",
     description=NOT_VISIBLE,
 )
@@ -229,7 +229,7 @@ def study_plan_get(request, plan_id: int):
 @router.post(
     "/plans",
     operation_id="study_plan_create",
-    response={201: PlanOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: PlanOut}),
     summary="Start a study plan",
     description=(
         "One plan per organisation and semester (400 for a second). 404 (with `field`) when the organisation "
@@ -254,7 +254,7 @@ def study_plan_create(request, payload: PlanCreateIn):
 @router.post(
     "/plans/{plan_id}/items",
     operation_id="plan_item_create",
-    response={201: PlanItemOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: PlanItemOut}),
     summary="Add an item to a study plan",
     description=(
         "The item must fall inside the plan's semester (400). Only a committee's plan may give an item to every "
@@ -275,7 +275,7 @@ def plan_item_create(request, plan_id: int, payload: PlanItemCreateIn):
 @router.post(
     "/plans/{plan_id}/publish",
     operation_id="study_plan_publish",
-    response={200: PublishOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: PublishOut}),
     summary="Publish a study plan",
     description=(
         "A committee's items for every branch become required items of each branch's plan for the semester "

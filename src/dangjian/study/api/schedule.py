@@ -1,12 +1,11 @@
 """API for an organisation's study settings and for scheduling regular plan items."""
 
-import datetime
 from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
-from dangjian.core.schemas import BodyIn, ErrorOut
+from dangjian.core.schemas import BodyIn, LocalTime, responses
 from dangjian.orgs.permissions import access_org
 from dangjian.study.api.activities import ActivityOut
 from dangjian.study.rules import schedule as rules
@@ -28,7 +27,7 @@ class SettingsIn(BodyIn):
     theme_day_of_month: int | None = Field(
         None, ge=1, le=rules.LATEST_DAY_OF_MONTH, description="Instead of a weekday."
     )
-    start_time: datetime.time | None = None
+    start_time: LocalTime | None = None
     length_minutes: int | None = Field(None, ge=1)
     place: str = Field("", max_length=200)
     late_grace_minutes: int | None = Field(None, ge=0)
@@ -39,7 +38,7 @@ class OwnSettingsOut(Schema):
     theme_day_week: int | None
     theme_day_weekday: int | None
     theme_day_of_month: int | None
-    start_time: datetime.time | None
+    start_time: LocalTime | None
     length_minutes: int | None
     place: str
     late_grace_minutes: int | None
@@ -50,7 +49,7 @@ class EffectiveOut(Schema):
     theme_day_week: int | None
     theme_day_weekday: int | None
     theme_day_of_month: int | None
-    start_time: datetime.time
+    start_time: LocalTime
     length_minutes: int
     place: str
     late_grace_minutes: int
@@ -82,7 +81,7 @@ def _settings_out(org) -> dict:
 @router.get(
     "/orgs/{org_id}/settings",
     operation_id="study_settings_get",
-    response={200: SettingsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: SettingsOut}),
     summary="An organisation's study settings",
     description=f"For officers who manage study there. {NOT_VISIBLE}",
 )
@@ -93,7 +92,7 @@ def study_settings_get(request, org_id: int):
 @router.put(
     "/orgs/{org_id}/settings",
     operation_id="study_settings_update",
-    response={200: SettingsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: SettingsOut}),
     summary="Set an organisation's study settings",
     description=(
         "Replaces the organisation's own choices; a null field inherits from the organisation above (or the "
@@ -109,7 +108,7 @@ def study_settings_update(request, org_id: int, payload: SettingsIn):
 @router.post(
     "/plan-items/{item_id}/schedule",
     operation_id="plan_item_schedule",
-    response={201: list[ActivityOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: list[ActivityOut]}),
     summary="Draft a regular item's activities",
     description=(
         "For a regular item: one draft activity in each remaining month of the semester, on the organisation's "

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import BodyIn, ErrorOut, PageIn, PageOut
+from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
 from dangjian.members.selectors import actor_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
@@ -51,7 +51,7 @@ class SelfStudyOut(Schema):
 
 
 class SelfStudyListIn(PageIn):
-    year: int | None = Field(None, ge=2000, le=2100, description="Only entries of this calendar year.")
+    year: Year | None = Field(None, description="Only entries of this calendar year.")
 
 
 class SelfStudyListOut(PageOut):
@@ -59,7 +59,7 @@ class SelfStudyListOut(PageOut):
 
 
 class SelfStudyCreateIn(BodyIn):
-    studied_on: datetime.date
+    studied_on: Date
     minutes: int = Field(description="More than zero; at most 24 hours a day together with the day's other entries.")
     title: str = Field("", max_length=200, description="Empty when `reading_item` is given: its title is used.")
     reading_item: int | None = Field(None, description="An item of a reading list assigned to the caller.")
@@ -156,7 +156,7 @@ class ReadingListCreateIn(BodyIn):
     title: str = Field(max_length=200)
     audience: AudienceValue = Audience.ALL
     guidance: str = ""
-    due_on: datetime.date | None = None
+    due_on: Date | None = None
     items: list[ReadingItemIn]
 
 
@@ -239,7 +239,7 @@ class PolicyOut(Schema):
 
 
 class LedgerIn(Schema):
-    year: int | None = Field(None, ge=2000, le=2100, description="Calendar year; this year when left out.")
+    year: Year | None = Field(None, description="Calendar year; this year when left out.")
     org: int | None = Field(None, description="Only this organisation's subtree.")
 
 
@@ -251,7 +251,7 @@ class LedgerOut(Schema):
 
 
 class MyHoursIn(Schema):
-    year: int | None = Field(None, ge=2000, le=2100)
+    year: Year | None = None
 
 
 class MyHoursOut(Schema):
@@ -271,7 +271,7 @@ class MyHoursOut(Schema):
 @router.get(
     "/self-study",
     operation_id="self_study_list",
-    response={200: SelfStudyListOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: SelfStudyListOut}),
     summary="My self-study entries",
     description="The caller's own entries, newest first (none for an account without a member record).",
 )
@@ -285,7 +285,7 @@ def self_study_list(request, filters: Query[SelfStudyListIn]):
 @router.post(
     "/self-study",
     operation_id="self_study_create",
-    response={201: SelfStudyOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response=responses({201: SelfStudyOut}),
     summary="Log self-study",
     description=(
         "Logs the caller's own self-study. 400 when the minutes are not above zero, the day would exceed 24 hours, "
@@ -314,7 +314,7 @@ def self_study_create(request, payload: SelfStudyCreateIn):
 @router.get(
     "/reading-lists",
     operation_id="reading_list_list",
-    response={200: ReadingListListOut, 401: ErrorOut},
+    response=responses({200: ReadingListListOut}),
     summary="Reading lists",
     description="Lists assigned to the caller with their progress, and lists of the organisations the caller oversees.",
 )
@@ -329,7 +329,7 @@ def reading_list_list(request):
 @router.post(
     "/reading-lists",
     operation_id="reading_list_create",
-    response={201: ReadingListOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: ReadingListOut}),
     summary="Assign a reading list",
     description=(
         "Creates a reading list for an audience of an organisation's subtree. 404 (with `field`: `org`) when the "
@@ -360,7 +360,7 @@ def reading_list_create(request, payload: ReadingListCreateIn):
 @router.get(
     "/ledger",
     operation_id="ledger_get",
-    response={200: LedgerOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: LedgerOut}),
     summary="The study-hour ledger of the caller's scope",
     description=(
         "Every current member the caller may see (under `org` if given) with collective and self-study hours, the "
@@ -374,7 +374,7 @@ def ledger_get(request, filters: Query[LedgerIn]):
 @router.get(
     "/my-hours",
     operation_id="my_hours_get",
-    response={200: MyHoursOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({200: MyHoursOut}),
     summary="My study hours",
     description=f"The caller's hours toward the year's requirement and their reading lists. {NO_MEMBER}",
 )

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.http import AuthedRequest
+from dangjian.core.years import year_in_range
 from dangjian.study.exporting.plan_docx import DOCX_CONTENT_TYPE, plan_docx, plan_docx_filename
 from dangjian.study.forms.plans import (
     CalendarDayForm,
@@ -89,7 +90,7 @@ def semester_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def _calendar_year(request: AuthedRequest) -> int:
     raw = request.GET.get("year") or request.POST.get("year") or ""
     year = int(raw) if raw.isdigit() else timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year if year_in_range(year) else timezone.localdate().year
 
 
 def _render_calendar(request: AuthedRequest, year: int, form: CalendarDayForm) -> HttpResponse:
