@@ -92,7 +92,7 @@ STATUS_CODES = """Status codes, the same for every operation:
   campaign for a branch and year).
 - 422: the request does not match the schema (a missing field, a date that is not a date, a year
   outside 2000–2100, an offset past 1,000,000).
-- 429: too many failed logins (`auth_token_create`).
+- 429: too many failed logins (`auth_token_create`); `Retry-After` says in how many seconds to try again (none when only an administrator can lift the lock-out).
 
 Every error body is `ErrorOut`: `{"detail": "...", "field": ..., "errors": {field: [messages]}}`,
 with `detail` in the user's language.
