@@ -5,6 +5,10 @@ import tempfile
 
 os.environ.setdefault("DANGJIAN_SECRET_KEY", "test-only-key-not-secret")
 os.environ.setdefault("DANGJIAN_DATA_DIR", tempfile.mkdtemp(prefix="dangjian-test-"))
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each pytest-xdist process gets a folder of its own, so uploads and collected files of
+    # tests running at the same time never meet.
+    os.environ["DANGJIAN_DATA_DIR"] = os.path.join(os.environ["DANGJIAN_DATA_DIR"], worker)
 
 from dangjian.config.settings import *  # noqa: E402, F403
 
