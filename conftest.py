@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a small college with one account per role."""
 
+import copy
 import datetime
 import os
 from dataclasses import dataclass
@@ -37,8 +38,8 @@ class College:
 ROLES = ["anonymous", "admin", "committee", "branch", "group_leader", "member", "auditor", "other_branch"]
 
 
-@pytest.fixture
-def college(db) -> College:
+def build_college() -> College:
+    """Create the small college: a committee, two branches, a group and one account per role."""
     start = datetime.date(2024, 9, 1)
     committee = OrganisationFactory(kind="committee", name="哲学与社会发展学院党委", code="C01")
     branch = OrganisationFactory(parent=committee, name="哲学系教工党支部", code="B01", term_started_on=start)
@@ -78,6 +79,139 @@ def college(db) -> College:
         user.must_change_password = False
         user.save()
     return College(committee, branch, group, other, secretary, member, other_member, users)
+
+
+# --- One college per test process -----------------------------------------------------------------
+#
+# Most tests only need the college to be there. Building it takes about 170 queries, so it is built
+# once and kept in a transaction that stays open around the tests that use it, the way Django's
+# TestCase keeps `setUpTestData`: each test runs in a savepoint inside that transaction and is rolled
+# back to it, and gets its own deep copy of the Python objects. Tests that commit (transactional
+# ones, the live server's) and database tests without the college must not see it, so the
+# transaction is rolled back before such a test and the college is built again, once, for the next
+# test that wants it. pytest-django runs the transactional tests after the others, so this happens
+# about once per process.
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django gives the test a TransactionTestCase (the same rule as its own)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return any(name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences"))
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or "db" in names or _is_transactional(item)
+
+
+class SharedCollege:
+    """The college built once inside an open transaction, while tests that may see it run."""
+
+    def __init__(self, blocker) -> None:
+        self.blocker = blocker
+        self.atomic = None
+        self.connection = None
+        self.college: College | None = None
+
+    def open(self) -> None:
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            self.connection = transaction.get_connection()
+            atomic = transaction.atomic()
+            atomic._from_testcase = True  # let the services' durable blocks nest in it, as in TestCase
+            atomic.__enter__()
+            try:
+                self.college = build_college()
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+            self.atomic = atomic
+
+    def close(self) -> None:
+        from django.db import transaction
+
+        if self.atomic is None:
+            return
+        atomic, connection = self.atomic, self.connection
+        self.atomic = self.connection = self.college = None
+        with self.blocker.unblock():
+            if transaction.get_connection() is connection:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+            else:
+                # Playwright's sync API runs the tests in a context of its own, where Django has
+                # connection objects of its own; once it has stopped (at the end of the session),
+                # the transaction opened under it is out of `atomic`'s reach. Closing the
+                # connection ends it (an in-memory SQLite database goes with the process).
+                connection.close()
+
+
+_shared: SharedCollege | None = None
+_current: pytest.Item | None = None
+
+
+def _wants_shared_college(item: pytest.Item) -> bool:
+    return "college" in getattr(item, "fixturenames", ()) and not _is_transactional(item)
+
+
+@pytest.fixture(scope="session")
+def _shared_college(django_db_setup, django_db_blocker):
+    """The holder of the shared college; a session fixture, so it is set up before any test's `db`."""
+    global _shared
+    _shared = SharedCollege(django_db_blocker)
+    if _current is not None and _wants_shared_college(_current):
+        _shared.open()
+    yield _shared
+    _shared.close()
+    _shared = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before the test's own fixtures: its `db` savepoint must open inside the shared transaction,
+    # and a test that commits or expects an empty database must start outside it.
+    global _current
+    _current = item
+    if _shared is None:
+        return
+    if _wants_shared_college(item):
+        if _shared.atomic is None:
+            _shared.open()
+    elif _uses_database(item):
+        _shared.close()
+
+
+@pytest.fixture
+def college(_shared_college: SharedCollege, db) -> College:
+    if _shared_college.college is None:  # a test that commits: its own college, flushed after it
+        return build_college()
+    return copy.deepcopy(_shared_college.college)
+
+
+# --- Parallel runs ---------------------------------------------------------------------------------
+#
+# `addopts` asks pytest-xdist for `-n auto`; this decides what "auto" means. The whole suite (or a
+# folder of it) runs on one process per CPU; a run of single files or tests stays in this process,
+# where xdist's start-up (a process and a test database per worker) costs more than it saves.
+# PYTEST_XDIST_AUTO_NUM_WORKERS or an explicit `-n N` still decide when given.
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own implementation reads it
+    if config.getoption("collectonly"):
+        return 0
+    if config.args_source == pytest.Config.ArgsSource.ARGS and not any(
+        Path(arg.split("::")[0]).is_dir() for arg in config.args
+    ):
+        return 0
+    return None  # one per CPU
 
 
 # --- Browser journeys (Playwright driving Debian's Chromium; no browser download) -------------

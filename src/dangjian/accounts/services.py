@@ -238,12 +238,16 @@ def token_user(key: str, *, purpose: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         try:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            _stamp_last_use(token, now)
         except DatabaseError as exc:
             if not is_read_only(exc):
                 raise
             # A read-only data folder: the stamp waits, and the token still opens reads.
     return token.user
+
+
+def _stamp_last_use(token: ApiToken, now: datetime.datetime) -> None:
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 def token_for_key(key: str, *, purpose: str) -> ApiToken | None:

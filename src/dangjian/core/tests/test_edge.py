@@ -142,13 +142,12 @@ def test_a_write_on_a_read_only_database_answers_503_and_reads_work(college, mon
         raise OperationalError("attempt to write a readonly database")
 
     # The token's last-use stamp is the write every API request may make: it must not stop reads.
-    monkeypatch.setattr("dangjian.config.api.api_token_user", read_only)
+    monkeypatch.setattr(account_services, "_stamp_last_use", read_only)
     monkeypatch.setattr(notices_api.services, "notice_mark_read", read_only)
     assert client.get("/me").status_code == 200
     response = client.post("/notices/read")
     assert response.status_code == 503
     assert response.json()["detail"].startswith("数据目录暂时无法写入")
-    assert account_services  # the real service is untouched
 
 
 def test_a_read_only_data_folder_is_told_in_chinese(tmp_path, monkeypatch):
