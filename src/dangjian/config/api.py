@@ -4,6 +4,7 @@ import json
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -194,10 +195,14 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied):
     return api.create_response(request, {"detail": str(Forbidden.default_message)}, status=403)
 
 
-@api.exception_handler(SuspiciousOperation)
-def suspicious_operation(request: HttpRequest, exc: SuspiciousOperation):
-    # Too many fields, a body over the size limit, a file name that tries to leave its folder.
+def unreadable_request(request: HttpRequest, exc: Exception):
+    # Too many fields, a body over the size limit, a file name that tries to leave its folder, a
+    # multipart body without its boundary.
     return error_json(_("The request could not be read."), 400)
+
+
+api.add_exception_handler(SuspiciousOperation, unreadable_request)
+api.add_exception_handler(MultiPartParserError, unreadable_request)
 
 
 # Anything else: the JSON error body, 503 while nothing can be written, else 500 (and logged).

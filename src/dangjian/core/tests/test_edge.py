@@ -322,3 +322,12 @@ def test_a_method_the_api_path_does_not_take_answers_the_json_error_body(college
     assert response.status_code == 405
     assert response.json()["detail"] == "此处不支持该请求方法。"
     assert "GET" in response["Allow"]
+
+
+def test_a_multipart_body_without_its_boundary_answers_400_as_json(college):
+    client = api_as(college.user("member"))
+    response = client.generic(
+        "POST", "/api/v1/care/needs/1/attachments", data=b"--x\r\n", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "无法读取该请求。"}
