@@ -20,7 +20,6 @@ from dangjian.care.selectors.settings import effective_care_settings, own_care_s
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
-from dangjian.members.models import Member
 from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.models import OrgKind
 from dangjian.orgs.permissions import access_org
@@ -443,7 +442,8 @@ def need_accept(request, need_id: int):
 )
 def need_assign(request, need_id: int, payload: NeedAssignIn):
     need = _full_need(request, need_id)
-    officer = Member.objects.filter(pk=payload.officer).select_related("user").first()
+    # The same choice as the page's: the branch's officers this need may go to, nobody else by id.
+    officer = need_selectors.need_delegates(need).select_related("user").filter(pk=payload.officer).first()
     if officer is None:
         raise DomainError(NotFound.default_message, field="officer")
     services.need_assign(actor=request.auth, need=need, officer=officer)

@@ -85,3 +85,20 @@ def test_talks_todos_coverage_and_settings(college):
     good = secretary.put(f"/care/orgs/{college.branch.pk}/settings", {"answer_working_days": 10}).json()
     assert good["own"]["answer_working_days"] == 10
     assert good["effective"]["accept_working_days"] == 3
+
+
+def test_a_need_is_handed_only_to_the_officers_the_page_offers(college):
+    from dangjian.orgs import services as org_services
+
+    need = raise_need(college.member)
+    secretary = ApiClient(college.user("branch"))
+    outsider = college.user("other_branch").member  # another branch's secretary, outside the caller's scope
+    refused = secretary.post(f"/care/needs/{need.pk}/assign", {"officer": outsider.pk})
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "officer"
+    assert outsider.name not in str(refused.json())  # nobody's name is told by id
+    deputy = college.other_member
+    org_services.officer_appoint(
+        actor=None, org=college.branch, member=deputy, position="organisation", since=datetime.date(2025, 1, 6)
+    )
+    assert secretary.post(f"/care/needs/{need.pk}/assign", {"officer": deputy.pk}).json()["handler"]["id"] == deputy.pk
