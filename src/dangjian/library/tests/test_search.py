@@ -277,8 +277,7 @@ def test_deleting_materials_empties_their_entries_on_postgresql(library):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the hazard is PostgreSQL's TRUNCATE")
-# Serialized, so the flushes leave no content types behind for the next serialized test to collide with.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_flushing_the_database_empties_the_index():
     # Django's flush (between transactional tests) truncates the materials; a foreign key to
     # them would make that fail, and the entries would outlive them.

@@ -24,7 +24,10 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# No serialized_rollback: restoring the database as it was after migrating collides with content types
+# that an earlier committing test's flush created again under new ids. Tests that commit run after all
+# the others, and each flushes, so none of them can count on the migrated holidays anyway.
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_loads_2026_and_keeps_days_entered_before():
     old_apps = _migrate(BEFORE)
     CalendarDay = old_apps.get_model("core", "CalendarDay")
