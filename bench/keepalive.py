@@ -141,7 +141,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from dangjian.core.management.commands.serve import default_threads, granian_argv
+    from dangjian.ops.management.commands.serve import default_threads, granian_argv
 
     threads = default_threads()
     results = {"threads": threads, "load average at start": os.getloadavg()[0]}

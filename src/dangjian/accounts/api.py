@@ -14,6 +14,8 @@ from dangjian.accounts.models import TokenPurpose
 from dangjian.accounts.permissions import Perm, access_role_grant, access_token, scope_for
 from dangjian.accounts.schemas import (
     AccountOut,
+    AuditListIn,
+    AuditListOut,
     AuthPasswordChangeIn,
     AuthTokenCreateIn,
     AuthTokenCreateOut,
@@ -26,10 +28,11 @@ from dangjian.accounts.schemas import (
     RoleGrantOut,
 )
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import responses
+from dangjian.edge.schemas import responses
 from dangjian.orgs.permissions import access_org
 
 router = Router(tags=["auth"])
+audit_router = Router(tags=["audit"])
 
 
 class LoginFailed(DomainError):
@@ -237,3 +240,26 @@ def role_grant_end(request, grant_id: int, payload: RoleGrantEndIn):
     grant = access_role_grant(request.auth, grant_id)
     until = payload.until or timezone.localdate() - datetime.timedelta(days=1)
     return services.role_end(actor=request.auth, grant=grant, until=until)
+
+
+@audit_router.get(
+    "",
+    operation_id="audit_list",
+    response=responses({200: AuditListOut}),
+    summary="Browse the audit log",
+    description=(
+        "Audit events in the caller's audit scope, newest first. "
+        "404 when the caller may browse the audit log nowhere (auditors and administrators may)."
+    ),
+)
+def audit_list_api(request, filters: Query[AuditListIn]):
+    actor = request.auth
+    if not scope_for(actor).has_anywhere(Perm.VIEW_AUDIT):
+        raise NotFound()
+    events = selectors.audit_list(
+        actor=actor,
+        filters=selectors.AuditFilters(
+            q=filters.q.strip(), action=filters.action.strip(), date_from=filters.date_from, date_to=filters.date_to
+        ),
+    )
+    return filters.page(events)

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.models import Role
-from dangjian.core.selectors import AuditFilters
+from dangjian.accounts.selectors import AuditFilters
+from dangjian.edge.forms import DateInput
 from dangjian.orgs.forms import org_label
 from dangjian.orgs.models import Organisation
-from dangjian.web.forms import DateInput
 
 # Labels for the audit log's action filter; unknown actions are shown by their code.
 ACTION_LABELS = {

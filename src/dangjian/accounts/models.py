@@ -32,6 +32,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # The one account nightly jobs and the demo builder act as (see `accounts.system`): it holds
+    # every permission, cannot log in (inactive, no usable password) and is named in the audit log.
+    is_system = models.BooleanField(_("system account"), default=False, editable=False)
     date_joined = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = UserManager()
@@ -42,6 +45,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["is_system"], condition=Q(is_system=True), name="one_system_account"),
+            models.CheckConstraint(condition=Q(is_system=False) | Q(is_active=False), name="system_account_inactive"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

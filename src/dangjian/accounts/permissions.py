@@ -137,7 +137,7 @@ def scope_for(user: User) -> Scope:
         Grant(role=g.role, org_id=g.org_id, org_path=g.org.path if g.org_id else "")
         for g in user.role_grants.current().select_related("org")
     ]
-    if user.is_superuser and not any(g.role == Role.ADMIN for g in grants):
+    if (user.is_superuser or user.is_system) and not any(g.role == Role.ADMIN for g in grants):
         grants.append(Grant(role=Role.ADMIN, org_id=None, org_path=""))
     member_id = getattr(getattr(user, "member", None), "pk", None)
     scope = Scope(user_id=user.pk, member_id=member_id, grants=grants)

@@ -1,10 +1,10 @@
 import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
 from dangjian.accounts.models import Role
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.members.schemas import MemberSummaryOut
 from dangjian.orgs.schemas import OrgRefOut
 
@@ -105,3 +105,29 @@ class RoleGrantCreateIn(BodyIn):
 
 class RoleGrantEndIn(BodyIn):
     until: Date | None = Field(None, description="Last day the role holds; yesterday when left out, which ends it now.")
+
+
+class AuditListIn(PageIn):
+    q: str = Field("", description="Part of the actor's name or of the object's name.")
+    action: str = Field("", description='An action such as "member.update", or a prefix such as "member."')
+    date_from: Date | None = None
+    date_to: Date | None = None
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: datetime.datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    org_path: str = Field(description="The tree path of the organisation the object belongs to.")
+    changes: dict[str, Any] = Field(description="The change; personal data in it is masked.")
+    ip_address: str | None
+    user_agent: str
+
+
+class AuditListOut(PageOut):
+    items: list[AuditEventOut]

@@ -1,4 +1,4 @@
-"""Reads about accounts: what an account is, holds and may do."""
+"""Reads about accounts: what an account is, holds and may do; and the audit trail, limited to where the actor may view it."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import ApiToken, RoleGrant, User
 from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
 from dangjian.core.errors import DomainError
+from dangjian.core.models import AuditEvent
 from dangjian.members.models import Member
 
 
@@ -100,3 +101,35 @@ def lockout_remaining(*, request, username: str) -> datetime.timedelta | None:
     last = attempts.aggregate(last=Max("attempt_time"))["last"]
     remaining = (last + cool_off - timezone.now()) if last else cool_off
     return max(remaining, datetime.timedelta(seconds=1))
+
+
+# --- The audit trail ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    q: str = ""  # actor name or object
+    action: str = ""  # an action, or a prefix such as "member."
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def audit_list(*, actor: User, filters: AuditFilters = AuditFilters()) -> QuerySet[AuditEvent]:
+    """Audit events in the actor's audit scope, newest first. Global events only for administrators."""
+    scope = scope_for(actor)
+    qs = AuditEvent.objects.filter(scope.org_filter(Perm.VIEW_AUDIT, prefix="org_path"))
+    if not scope.is_admin:
+        qs = qs.exclude(org_path="")
+    if filters.q:
+        qs = qs.filter(Q(actor_name__contains=filters.q) | Q(object_repr__contains=filters.q))
+    if filters.action:
+        qs = qs.filter(action__startswith=filters.action)
+    if filters.date_from:
+        qs = qs.filter(at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(at__date__lte=filters.date_to)
+    return qs.select_related("actor").order_by("-at", "-id")
+
+
+def audit_actions() -> list[str]:
+    return list(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())

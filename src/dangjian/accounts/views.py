@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts import selectors, services
+from dangjian.accounts import selectors as account_selectors
 from dangjian.accounts.forms import (
     ACTION_LABELS,
     AuditFilterForm,
@@ -21,15 +22,14 @@ from dangjian.accounts.forms import (
     RoleEndForm,
     RoleGrantForm,
 )
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.models import Role, RoleGrant
 from dangjian.accounts.permissions import Perm, access_role_grant, access_token, scope_for
-from dangjian.core import selectors as core_selectors
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest, HtmxHttpRequest
+from dangjian.edge.http import HtmxHttpRequest, add_domain_error, page
+from dangjian.edge.paging import paginate
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.selectors import org_list
-from dangjian.web.http import add_domain_error, page
-from dangjian.web.paging import paginate
 
 login_view = LoginView.as_view(
     template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
@@ -85,8 +85,8 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 @page(perm=Perm.VIEW_AUDIT)
 @vary_on_headers("HX-Request")
 def audit_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET, actions=core_selectors.audit_actions())
-    events = paginate(request, core_selectors.audit_list(actor=request.user, filters=form.filters()))
+    form = AuditFilterForm(request.GET, actions=account_selectors.audit_actions())
+    events = paginate(request, account_selectors.audit_list(actor=request.user, filters=form.filters()))
     for event in events:
         event.action_label = ACTION_LABELS.get(event.action, event.action)
     template = "accounts/audit_list.html"

@@ -19,7 +19,7 @@ from dangjian.care.selectors import talks as talk_selectors
 from dangjian.care.selectors.settings import effective_care_settings, own_care_settings
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
 from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.models import OrgKind
 from dangjian.orgs.permissions import access_org

@@ -13,7 +13,7 @@ from dangjian.compliance.schemas import (
     WarningRefreshOut,
 )
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import responses
+from dangjian.edge.schemas import responses
 from dangjian.members.models import Member
 
 router = Router(tags=["early warning"])

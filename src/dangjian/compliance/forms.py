@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.care.models import TalkKind
 from dangjian.compliance.models import Resolution
+from dangjian.edge.forms import DateInput
 from dangjian.members.models import Member
-from dangjian.web.forms import DateInput
 
 
 class CloseForm(forms.Form):

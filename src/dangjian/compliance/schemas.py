@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from dangjian.care.models import TalkKind
 from dangjian.compliance import selectors
 from dangjian.compliance.models import EntryStatus, Resolution
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.schemas import OrgRefOut
 

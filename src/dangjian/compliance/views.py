@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.compliance import selectors, services
 from dangjian.compliance.forms import CLOSE_FORMS, ActionCloseForm, ReasonCloseForm, TalkCloseForm
 from dangjian.compliance.models import EntryStatus, WarningEntry
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
-from dangjian.web.http import add_domain_error, page
-from dangjian.web.paging import paginate
+from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.paging import paginate
 
 PERM = Perm.MANAGE_CARE
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from dangjian.config.env import data_dir, ensure_folder, env_bool, env_int, env_list, env_str, secret_key
+from dangjian.core.env import data_dir, ensure_folder, env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",  # the API docs page then uses Django Ninja's bundled Swagger UI files, not a CDN
     "dangjian.core",
+    "dangjian.edge",
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
@@ -112,6 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "dangjian.accounts.backends.ScopeBackend",  # user.has_perm(Perm.X[, org]) answers from the scope
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [

@@ -33,6 +33,17 @@ class DomainError(Exception):
         super().__init__(self.message)
 
 
+def raise_for_errors(errors: Mapping | None) -> None:
+    """Refuse with every problem found (`{field: message or [messages]}`), led by the first; nothing if none.
+
+    The one way a service turns a form's or a rule's errors into a `DomainError`.
+    """
+    shaped = field_errors(errors)
+    if shaped:
+        field, messages = next(iter(shaped.items()))
+        raise DomainError(messages[0], field=field, errors=shaped)
+
+
 class NotFound(DomainError):
     """Missing or out of the actor's scope: the two are indistinguishable on purpose."""
 

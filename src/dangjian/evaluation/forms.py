@@ -4,11 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.edge.forms import DateInput
 from dangjian.evaluation import rules
 from dangjian.evaluation.rules import Grade, RecognitionKind
 from dangjian.evaluation.services import BallotRating
 from dangjian.orgs.forms import org_label
-from dangjian.web.forms import DateInput
 
 SCORE_CHOICES = [("", "—")] + [
     (value, f"{value} {label}") for value, label in sorted(rules.SCALE_LABELS.items(), reverse=True)

@@ -2,7 +2,7 @@ from ninja import Query, Router, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import responses
+from dangjian.edge.schemas import responses
 from dangjian.members import selectors, services
 from dangjian.members.permissions import access_member
 from dangjian.members.schemas import (

@@ -4,10 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.edge.forms import DateInput
 from dangjian.members.models import Category, Education, Gender, SituationKind, Status
 from dangjian.members.selectors import DEFAULT_SORT, MemberFilters
 from dangjian.orgs.forms import org_label
-from dangjian.web.forms import DateInput
 
 TRANSFER_OUT = "out"
 

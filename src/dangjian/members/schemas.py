@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.members import rules
 from dangjian.members.models import Category, Education, Gender, SituationKind, Status
 from dangjian.members.permissions import can_manage, can_reveal

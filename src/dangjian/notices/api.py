@@ -4,7 +4,7 @@ import datetime
 
 from ninja import Field, Query, Router, Schema
 
-from dangjian.core.schemas import PageIn, PageOut, responses
+from dangjian.edge.schemas import PageIn, PageOut, responses
 from dangjian.notices import selectors, services
 
 router = Router(tags=["notices"])

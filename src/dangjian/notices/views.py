@@ -5,10 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core.http import AuthedRequest
+from dangjian.accounts.http import AuthedRequest
+from dangjian.edge.http import page
+from dangjian.edge.paging import paginate
 from dangjian.notices import selectors, services
-from dangjian.web.http import page
-from dangjian.web.paging import paginate
 
 
 @page

@@ -1,9 +1,9 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from dangjian.core.http import AuthedRequest
+from dangjian.accounts.http import AuthedRequest
+from dangjian.edge.http import page
 from dangjian.ops import selectors
-from dangjian.web.http import page
 
 
 @page

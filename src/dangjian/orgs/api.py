@@ -2,7 +2,7 @@ from ninja import Query, Router, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import responses
+from dangjian.edge.schemas import responses
 from dangjian.orgs import selectors, services
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgCreateIn, OrgGetOut, OrgListIn, OrgListOut, OrgOut, OrgUpdateIn

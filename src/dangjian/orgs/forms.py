@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.edge.forms import DateInput
 from dangjian.orgs.models import Organisation, OrgKind, Position
-from dangjian.web.forms import DateInput
 
 
 def org_label(org: Organisation) -> str:

@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.orgs.models import OrgKind, Position
 from dangjian.orgs.permissions import can_manage_org
 

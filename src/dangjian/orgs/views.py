@@ -4,14 +4,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
 from dangjian.members.selectors import MemberFilters, member_list
 from dangjian.orgs import selectors, services
 from dangjian.orgs.forms import OfficerAppointForm, OfficerEndForm, OrgCreateForm, OrgEditForm
 from dangjian.orgs.permissions import access_officer_term, access_org, can_manage_org
-from dangjian.web.http import add_domain_error, page
 
 
 @page(perm=Perm.VIEW_ORG)

@@ -12,7 +12,7 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from dangjian.core.schemas import BodyIn, PageIn, PageOut, responses
+from dangjian.edge.schemas import BodyIn, PageIn, PageOut, responses
 from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.schemas import OrgRefOut
 from dangjian.rights import rules, selectors, services

@@ -10,9 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, Forbidden, NotFound
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.paging import paginate
 from dangjian.rights import rules, selectors, services
 from dangjian.rights.forms import (
     AnswerForm,
@@ -23,8 +25,6 @@ from dangjian.rights.forms import (
     OpinionForm,
 )
 from dangjian.rights.models import Appeal, Opinion, OpinionKind, OpinionStatus
-from dangjian.web.http import add_domain_error, page
-from dangjian.web.paging import paginate
 
 
 @page

@@ -1,11 +1,11 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import scope_for
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import page
 from dangjian.evaluation.selectors import campaigns_awaiting_my_vote
 from dangjian.web import selectors
-from dangjian.web.http import page
 
 HOME_TEMPLATES = {
     selectors.COMMITTEE: "web/home_committee.html",

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from dangjian.accounts import selectors, services
 from dangjian.accounts.models import ApiToken, TokenPurpose
-from dangjian.config.daily import DAILY_JOBS
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import ApiClient
+from dangjian.ops.daily import DAILY_JOBS
 
 NEW_PASSWORD = "a-New-passw0rd-for-tests"  # noqa: S105
 

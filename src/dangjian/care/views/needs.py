@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care import services
 from dangjian.care.forms import (
@@ -26,11 +27,10 @@ from dangjian.care.selectors import needs as selectors
 from dangjian.care.selectors.settings import effective_care_settings, own_care_settings
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
 from dangjian.core.years import YEAR_MIN
+from dangjian.edge.http import add_domain_error, page
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.permissions import access_org
-from dangjian.web.http import add_domain_error, page
 
 
 @page

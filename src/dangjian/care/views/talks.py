@@ -9,17 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care import rules, services
 from dangjian.care.forms import ReasonForm, TalkForm
 from dangjian.care.models import TalkKind, TodoReason
 from dangjian.care.selectors import talks as selectors
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.http import AuthedRequest
 from dangjian.core.years import YEAR_MIN
+from dangjian.edge.http import add_domain_error, page
 from dangjian.orgs.models import OrgKind
 from dangjian.orgs.permissions import access_org
-from dangjian.web.http import add_domain_error, page
 
 
 def _year(request: AuthedRequest) -> int:

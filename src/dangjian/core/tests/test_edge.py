@@ -6,11 +6,10 @@ from django.test import Client
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.errors import DomainError
-from dangjian.core.paging import MAX_OFFSET
-from dangjian.core.schemas import ErrorOut, responses
 from dangjian.core.tests.apiclient import API, api_as
 from dangjian.core.years import YEAR_MAX, YEAR_MIN
-from dangjian.web.paging import last_page, page_number
+from dangjian.edge.paging import MAX_OFFSET, last_page, page_number
+from dangjian.edge.schemas import ErrorOut, responses
 
 HUGE = "9223372036854775808"  # one past the largest 64-bit integer
 
@@ -154,8 +153,8 @@ def test_a_read_only_data_folder_is_told_in_chinese(tmp_path, monkeypatch):
     import errno
     from pathlib import Path
 
-    from dangjian.config.env import secret_key
     from dangjian.core.datadir import DataDirError, check_writable
+    from dangjian.core.env import secret_key
 
     def refuse(self, *args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")

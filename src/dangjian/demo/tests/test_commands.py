@@ -5,11 +5,11 @@ from django.core.management import CommandError, call_command
 
 from dangjian.accounts.models import User
 from dangjian.accounts.tests.factories import UserFactory
-from dangjian.core.management.commands import serve
 from dangjian.core.models import AuditEvent
 from dangjian.demo import generator
 from dangjian.demo.library import load as library_load
 from dangjian.members.models import Member
+from dangjian.ops.management.commands import serve
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.tests.factories import OrganisationFactory
 

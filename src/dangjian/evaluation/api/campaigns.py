@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, Year, responses
+from dangjian.edge.schemas import BodyIn, Year, responses
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.api.common import (
     CriterionOut,

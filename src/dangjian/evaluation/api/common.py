@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from dangjian.core.errors import DomainError
-from dangjian.core.schemas import BodyIn
+from dangjian.edge.schemas import BodyIn
 from dangjian.evaluation import rules
 from dangjian.evaluation.services import BallotRating
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.api.common import CriterionOut, criteria_out
 from dangjian.members.permissions import access_member

@@ -7,13 +7,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
 from dangjian.evaluation import selectors, services
 from dangjian.evaluation.forms import AdvanceForm, CampaignForm, CampaignSettingsForm
 from dangjian.evaluation.rules import Phase
 from dangjian.orgs.permissions import access_org
-from dangjian.web.http import add_domain_error, page
 
 
 @page

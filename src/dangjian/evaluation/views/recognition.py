@@ -9,12 +9,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.paging import paginate
 from dangjian.evaluation import selectors, services
 from dangjian.evaluation.forms import RecognitionForm
-from dangjian.web.http import add_domain_error, page
-from dangjian.web.paging import paginate
 
 
 @page(perm=selectors.PERM)

@@ -7,14 +7,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import scope_for
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.appeals import KIND as APPEAL_KIND
 from dangjian.evaluation.forms import DecisionForm, PlanCloseForm, PlanForm, ProposalForm
 from dangjian.evaluation.rules import Phase
-from dangjian.web.http import add_domain_error, page
 
 
 @page

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.forms import BallotForm, CodeForm, CodesForm, NonMemberForm, ReceiptForm, SelfAssessmentForm
 from dangjian.members.permissions import access_member
-from dangjian.web.http import add_domain_error, page
 
 
 @page

@@ -10,7 +10,7 @@ from typing import Literal
 from django.db.models import prefetch_related_objects
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
 from dangjian.library.selectors import materials as selectors
 from dangjian.library.services import materials as services

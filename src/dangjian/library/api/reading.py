@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from dangjian.core.errors import Forbidden, NotFound
-from dangjian.core.schemas import BodyIn, Year, responses
+from dangjian.edge.schemas import BodyIn, Year, responses
 from dangjian.library import rules
 from dangjian.library.selectors import reading as selectors
 from dangjian.library.selectors.materials import access_material

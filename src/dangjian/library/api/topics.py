@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import BodyIn, responses
+from dangjian.edge.schemas import BodyIn, responses
 from dangjian.library.selectors import topics as selectors
 from dangjian.library.services import topics as services
 from dangjian.orgs.permissions import access_org

@@ -10,16 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.paging import last_page, page_number
 from dangjian.library.forms import FindForm, MaterialForm, UploadForm, VideoForm
 from dangjian.library.models import Extraction
 from dangjian.library.selectors import materials as selectors
 from dangjian.library.services import materials as services
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.permissions import access_org
-from dangjian.web.http import add_domain_error, page
-from dangjian.web.paging import last_page, page_number
 
 PER_PAGE = 20
 

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import page
 from dangjian.library.models import Material, MaterialKind
 from dangjian.library.selectors import reading as selectors
 from dangjian.library.selectors.materials import access_material
 from dangjian.library.services import reading as services
-from dangjian.web.http import page
 
 # Accounts without a member record have no ReadingPosition: their font size lives in the session.
 FONT_SESSION_KEY = "library_reader_font_size"

@@ -8,14 +8,14 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
 from dangjian.library.forms_topics import TopicForm
 from dangjian.library.selectors import topics as selectors
 from dangjian.library.selectors.materials import MANAGE_PERM, orgs_managed
 from dangjian.library.services import topics as services
 from dangjian.orgs.permissions import access_org
-from dangjian.web.http import add_domain_error, page
 
 
 @page

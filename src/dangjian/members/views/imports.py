@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import page
 from dangjian.members import exporting, importing
 from dangjian.members.forms import MemberFilterForm
 from dangjian.orgs.selectors import org_list
-from dangjian.web.http import page
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "roster_imports"  # token → {"user": account id, "filename": name, "result": counts once imported}

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts import services as account_services
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, Forbidden
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.paging import paginate
 from dangjian.evaluation.selectors import recognitions_for_profile
 from dangjian.members import selectors, services
 from dangjian.members.forms import (
@@ -35,8 +37,6 @@ from dangjian.members.rules import mask_id_number, mask_phone
 from dangjian.members.services import MEMBER_ORGS
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.selectors import org_list
-from dangjian.web.http import add_domain_error, page
-from dangjian.web.paging import paginate
 
 
 def _member_orgs(actor) -> list:

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, PageIn, PageOut, responses
+from dangjian.edge.schemas import BodyIn, PageIn, PageOut, responses
 from dangjian.library.models import Material
 from dangjian.members.models import Member
 from dangjian.members.permissions import access_member

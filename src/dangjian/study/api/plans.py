@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, responses
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
 from dangjian.study.models import Audience, Form, Organiser

@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
-from dangjian.core.schemas import BodyIn, LocalTime, responses
+from dangjian.edge.schemas import BodyIn, LocalTime, responses
 from dangjian.orgs.permissions import access_org
 from dangjian.study.api.activities import ActivityOut
 from dangjian.study.rules import schedule as rules

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
-from dangjian.core.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
+from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
 from dangjian.members.selectors import actor_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.models import DayKind
+from dangjian.edge.forms import DateInput
 from dangjian.orgs.forms import org_label
 from dangjian.study.models import Audience, Form, Organiser
 from dangjian.study.rules import plans as rules
-from dangjian.web.forms import DateInput
 
 
 class SemesterForm(forms.Form):

@@ -6,11 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.edge.forms import DateInput
 from dangjian.library.models import MaterialStatus
 from dangjian.orgs.forms import org_label
 from dangjian.study.models import Audience
 from dangjian.study.services.selfstudy import ItemIn
-from dangjian.web.forms import DateInput
 
 
 class SelfStudyForm(forms.Form):

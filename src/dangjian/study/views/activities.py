@@ -17,9 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.paging import paginate
 from dangjian.library.selectors.topics import material_choices
 from dangjian.members.permissions import access_member
 from dangjian.orgs.permissions import access_org
@@ -41,8 +43,6 @@ from dangjian.study.rules import attendance as rules
 from dangjian.study.selectors import activities as selectors
 from dangjian.study.selectors import selfstudy as selfstudy_selectors
 from dangjian.study.services import activities as services
-from dangjian.web.http import add_domain_error, page
-from dangjian.web.paging import paginate
 
 SCAN_SESSION_KEY = "study_check_in_scans"  # activity id → ISO time of a fresh scan made before logging in
 WHEN_CHOICES = ("upcoming", "past", "all")

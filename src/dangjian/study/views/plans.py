@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.http import AuthedRequest
 from dangjian.core.years import year_in_range
+from dangjian.edge.http import add_domain_error, page
 from dangjian.study.exporting.plan_docx import DOCX_CONTENT_TYPE, plan_docx, plan_docx_filename
 from dangjian.study.forms.plans import (
     CalendarDayForm,
@@ -28,7 +29,6 @@ from dangjian.study.forms.plans import (
 )
 from dangjian.study.selectors import plans as selectors
 from dangjian.study.services import plans as services
-from dangjian.web.http import add_domain_error, page
 
 # --- Semesters ----------------------------------------------------------------------------------
 

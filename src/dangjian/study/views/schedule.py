@@ -7,16 +7,16 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
 from dangjian.orgs.permissions import access_org
 from dangjian.study.forms.schedule import StudySettingsForm
 from dangjian.study.models import StudySettings
 from dangjian.study.selectors import plans as plan_selectors
 from dangjian.study.selectors.schedule import effective_settings, own_settings
 from dangjian.study.services import schedule as services
-from dangjian.web.http import add_domain_error, page
 
 
 def fixed_day_label(fixed) -> str:

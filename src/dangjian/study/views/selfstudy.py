@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.core.http import AuthedRequest
+from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.paging import paginate
 from dangjian.library.selectors.materials import access_material
 from dangjian.library.selectors.topics import material_choices
 from dangjian.members.selectors import actor_member
@@ -21,8 +23,6 @@ from dangjian.orgs.selectors import org_list
 from dangjian.study.forms.selfstudy import LedgerFilterForm, ReadingListForm, ReflectionFilterForm, SelfStudyForm
 from dangjian.study.selectors import selfstudy as selectors
 from dangjian.study.services import selfstudy as services
-from dangjian.web.http import add_domain_error, page
-from dangjian.web.paging import paginate
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.edge.http import add_domain_error
 from dangjian.orgs import services as org_services
 from dangjian.orgs.rules import add_years
-from dangjian.web.http import add_domain_error
 
 
 def test_anonymous_is_sent_to_login(client, college):
@@ -86,7 +86,7 @@ def test_layout(client, college):
     assert 'hx-headers=\'{"X-CSRFToken": "' in content
     assert "htmx" in content
     assert "<script src=" in content
-    assert "web/app.css" in content
+    assert "edge/app.css" in content
     assert 'class="sidebar"' in content
     assert 'class="bottom-nav"' in content
     assert "<style" not in content

@@ -14,7 +14,6 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
-from dangjian.core.management.commands.serve import DEFAULT_HOST, DEFAULT_PORT
 from dangjian.demo import care as demo_care
 from dangjian.demo import compliance as demo_compliance
 from dangjian.demo import evaluation as demo_evaluation
@@ -23,6 +22,7 @@ from dangjian.demo import rights as demo_rights
 from dangjian.demo import study as demo_study
 from dangjian.demo.library.load import library_demo_ensure
 from dangjian.members.models import Member, Membership
+from dangjian.ops.management.commands.serve import DEFAULT_HOST, DEFAULT_PORT
 from dangjian.orgs.models import Organisation
 
 OWN_TABLES = {model._meta.db_table for model in (User, Organisation, Member, Membership)}

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from dangjian.core.management.commands.serve import granian_argv
+from dangjian.ops.management.commands.serve import granian_argv
 
 STATIC = "/static/django_htmx/htmx-2.min.js"
 THREADS = 2

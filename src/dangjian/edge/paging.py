@@ -1,4 +1,4 @@
-"""Paging on the pages, with the same bounds as the API's `PageIn` (core.paging).
+"""Paging on the pages and the API, with the same bounds for both.
 
 A page number that is not a number, or is below 1, means page 1; one past the end means the last
 page. Nothing a visitor types into `?page=` reaches the database as an offset it cannot hold.
@@ -6,7 +6,11 @@ page. Nothing a visitor types into `?page=` reaches the database as an offset it
 
 from django.core.paginator import Page, Paginator
 
-from dangjian.core.paging import MAX_OFFSET
+# A number past these is refused (API) or brought back into range (pages) at the edge, so no
+# database ever sees an OFFSET that overflows its integers.
+MAX_PAGE_SIZE = 200
+# No list holds a million rows; beyond that an offset is a mistake, not a page.
+MAX_OFFSET = 1_000_000
 
 PER_PAGE = 50
 

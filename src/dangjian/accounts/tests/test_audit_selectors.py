@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from dangjian.accounts import services as account_services
 from dangjian.accounts.models import Role
+from dangjian.accounts.selectors import AuditFilters, audit_actions, audit_list
 from dangjian.accounts.tests.factories import UserFactory
 from dangjian.core import audit
-from dangjian.core.selectors import AuditFilters, audit_actions, audit_list
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Schemas shared by every router: the error body, the declared responses, paging, years, and the audit log."""
+"""Schemas shared by every router: the error body, the declared responses, paging, dates and years."""
 
 import datetime
 import re
@@ -9,8 +9,8 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from dangjian.core.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from dangjian.core.years import YEAR_MAX, YEAR_MIN
+from dangjian.edge.paging import MAX_OFFSET, MAX_PAGE_SIZE
 
 # A calendar year as the API takes it: anything outside the range is refused with 422.
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=f"A calendar year, {YEAR_MIN} to {YEAR_MAX}.")]
@@ -102,29 +102,3 @@ class PageOut(Schema):
     count: int = Field(description="Items matching the filters, on all pages.")
     limit: int
     offset: int
-
-
-class AuditListIn(PageIn):
-    q: str = Field("", description="Part of the actor's name or of the object's name.")
-    action: str = Field("", description='An action such as "member.update", or a prefix such as "member."')
-    date_from: Date | None = None
-    date_to: Date | None = None
-
-
-class AuditEventOut(Schema):
-    id: int
-    at: datetime.datetime
-    actor_id: int | None
-    actor_name: str
-    action: str
-    object_type: str
-    object_id: str
-    object_repr: str
-    org_path: str = Field(description="The tree path of the organisation the object belongs to.")
-    changes: dict[str, Any] = Field(description="The change; personal data in it is masked.")
-    ip_address: str | None
-    user_agent: str
-
-
-class AuditListOut(PageOut):
-    items: list[AuditEventOut]

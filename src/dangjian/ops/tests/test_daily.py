@@ -4,7 +4,7 @@ import zoneinfo
 import pytest
 from django.core.management import call_command
 
-from dangjian.config import daily
+from dangjian.ops import daily
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -89,7 +89,7 @@ def test_the_immediate_backend_keeps_no_schedule():
 def test_the_command_runs_the_jobs_for_a_given_day(monkeypatch, capsys):
     calls.clear()
     monkeypatch.setattr(daily, "DAILY_JOBS", [("ok", f"{__name__}.job_ok")])
-    monkeypatch.setattr("dangjian.core.management.commands.daily.run_daily_jobs", daily.run_daily_jobs)
+    monkeypatch.setattr("dangjian.ops.management.commands.daily.run_daily_jobs", daily.run_daily_jobs)
     call_command("daily", "--date", "2026-12-03")
     assert calls == [("ok", datetime.date(2026, 12, 3))]
     assert "ok: 2" in capsys.readouterr().out

@@ -9,7 +9,7 @@ import datetime
 from django.core.management import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from dangjian.config.daily import run_daily_jobs, schedule_daily
+from dangjian.ops.daily import run_daily_jobs, schedule_daily
 
 
 class Command(BaseCommand):

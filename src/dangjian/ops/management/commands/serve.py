@@ -3,7 +3,7 @@
 `serve` stays running as a small supervisor (`dangjian.core.supervisor`) with two children: granian
 (`python -m granian` of the same interpreter) and, unless `--no-worker` is given, one background
 worker (`dangjian worker`: Django's tasks kept in the database, e.g. reading a long PDF into pages,
-and the nightly jobs of `dangjian.config.daily`, which `serve` puts in its queue). A worker that
+and the nightly jobs of `dangjian.ops.daily`, which `serve` puts in its queue). A worker that
 exits for any reason is started again, after a delay that grows while it keeps failing; SIGINT and
 SIGTERM stop both children; when granian itself exits, `serve` stops the worker and exits too. A
 deployment may run its workers separately and pass `--no-worker` (then it schedules the nightly jobs
@@ -43,9 +43,9 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import connections
 from django.utils.translation import gettext as _
 
-from dangjian.config.daily import schedule_daily
-from dangjian.config.env import env_int
+from dangjian.core.env import env_int
 from dangjian.core.supervisor import Supervisor
+from dangjian.ops.daily import schedule_daily
 
 WSGI_APPLICATION = "dangjian.config.wsgi:application"
 DEFAULT_HOST = "127.0.0.1"
