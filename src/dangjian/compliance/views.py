@@ -73,7 +73,7 @@ def warning_history(request: AuthedRequest, org_id: int) -> HttpResponse:
 @require_POST
 def warning_refresh(request: AuthedRequest, org_id: int) -> HttpResponse:
     branch = selectors.access_branch(request.user, org_id)
-    result = services.warnings_refresh(actor=request.user, org=branch)
+    result = services.warnings_refresh_for(actor=request.user, org=branch)
     messages.success(
         request,
         _("The list has been checked: %(opened)d new, %(updated)d updated, %(cleared)d no longer signalled.")

@@ -28,12 +28,6 @@ from dangjian.rights.registry import AppealSubject, appealable_kinds
 CARE_ROLES = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_CARE in perms]
 
 
-def actor_member(actor: User) -> Member | None:
-    """The account's member record with its organisation; None for accounts without one or outside the tree."""
-    member = member_selectors.actor_member(actor)
-    return member if member is not None and member.org_id else None
-
-
 def is_probationary(member: Member, today: datetime.date | None = None) -> bool:
     return member.status_on(today or timezone.localdate()) == Status.PROBATIONARY
 
@@ -123,7 +117,9 @@ def rights_overview(actor: User, today: datetime.date | None = None) -> RightsOv
     """The eight rights with the ways to use them here; a probationary member's vote is marked as not held.
 
     Links are offered only to a member (every way acts as one) and only for rights they hold."""
-    member = actor_member(actor)
+    member = member_selectors.actor_member(actor)
+    if member is not None and member.org_id is None:
+        member = None  # no longer in an organisation here: no way to use the rights is offered
     probationary = member is not None and is_probationary(member, today)
     rows = []
     for right, held in rules.rights_held(probationary=probationary):

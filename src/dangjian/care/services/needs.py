@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import RoleGrant, User
+from dangjian.accounts.system import system_actor
 from dangjian.care import files, rules
 from dangjian.care.models import (
     Need,
@@ -35,8 +36,9 @@ from dangjian.care.selectors.settings import effective_care_settings
 from dangjian.care.services.talks import talk_todo_open
 from dangjian.core import audit
 from dangjian.core.calendar import working_calendar
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.notices.services import notice_send
 from dangjian.orgs.models import OfficerTerm
 
@@ -44,15 +46,12 @@ MAX_TITLE = 80
 MAX_TEXT = 5000
 
 
-def _member_of(actor: User | None) -> Member | None:
-    return getattr(actor, "member", None) if actor is not None else None
-
-
 def _url(need: Need) -> str:
     return reverse("care:need-detail", kwargs={"pk": need.pk})
 
 
-def _event(need: Need, kind: str, actor: User | None, text: str = "", **data) -> NeedEvent:
+def _event(need: Need, kind: str, actor: User | None, text: str = "", **data: object) -> NeedEvent:
+    """A step in the need's own history, which its member reads; None for the platform's own steps."""
     return NeedEvent.objects.create(
         need=need,
         kind=kind,
@@ -64,7 +63,7 @@ def _event(need: Need, kind: str, actor: User | None, text: str = "", **data) ->
     )
 
 
-def _audit(actor, action: str, need: Need, **changes) -> None:
+def _audit(actor: User, action: str, need: Need, **changes: object) -> None:
     audit.record(
         actor=actor, action=action, obj=need, org_path=need.org.path, changes=changes, object_repr=f"#{need.pk}"
     )
@@ -89,7 +88,7 @@ def _require_handler(actor: User, need: Need) -> None:
 
 
 def _require_owner(actor: User, need: Need) -> None:
-    member = _member_of(actor)
+    member = actor_member(actor)
     if member is None or member.pk != need.member_id:
         raise Forbidden(_("Only the member who raised the need may do this."))
 
@@ -189,7 +188,7 @@ def need_submit(
     today: datetime.date | None = None,
 ) -> Need:
     """The member raises a need with their branch; the branch's officers are told."""
-    member = _member_of(actor)
+    member = actor_member(actor)
     if member is None:
         raise Forbidden(_("Only a member can raise a need."))
     branch = member_branch(member)
@@ -210,9 +209,7 @@ def need_submit(
         errors["description"] = _("At most %(count)s characters.") % {"count": MAX_TEXT}
     if visibility not in NeedVisibility.values:
         errors["visibility"] = _("Choose who may read the need.")
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field, errors=errors)
+    raise_for_errors(errors)
     checked = _check_files(list(uploads))
     today = today or timezone.localdate()
     accept_due, answer_due = rules.need_due_dates(working_calendar(), today, effective_care_settings(branch).deadlines)
@@ -461,7 +458,7 @@ def need_mark_hardship(*, actor: User, need: Need) -> Need:
 # Escalation (the daily job)
 
 
-def _escalate_one(need_id: int, today: datetime.date) -> bool:
+def _escalate_one(need_id: int, today: datetime.date, system: User) -> bool:
     with transaction.atomic():
         need = (
             Need.objects.select_for_update(of=("self",)).select_related("org", "org__parent", "member").get(pk=need_id)
@@ -479,7 +476,7 @@ def _escalate_one(need_id: int, today: datetime.date) -> bool:
         need.escalated_on = today
         need.save(update_fields=["escalation_key", "escalated_to", "escalated_on", "updated_at"])
         _event(need, NeedEventKind.ESCALATED, None, stage=stage, due=due, to=upper.name if upper else "")
-        _audit(None, "need.escalate", need, stage=stage, due=due, escalated_to=upper)
+        _audit(system, "need.escalate", need, stage=stage, due=due, escalated_to=upper)
         facts = {
             "branch": need.org.name,
             "category": need.get_category_display(),
@@ -518,4 +515,5 @@ def need_escalate_overdue(*, today: datetime.date | None = None) -> int:
     deadline; the number escalated now. Safe to run again the same day or the next."""
     today = today or timezone.localdate()
     ids = list(Need.objects.open().overdue(today).order_by("pk").values_list("pk", flat=True))
-    return sum(_escalate_one(need_id, today) for need_id in ids)
+    system = system_actor()
+    return sum(_escalate_one(need_id, today, system) for need_id in ids)

@@ -202,7 +202,7 @@ def ballot_cast(*, actor: User, campaign: Campaign, ratings: dict, now: datetime
 
 
 @transaction.atomic(durable=True)
-def non_member_codes_generate(*, actor: User | None, campaign: Campaign, count: int) -> list[str]:
+def non_member_codes_generate(*, actor: User, campaign: Campaign, count: int) -> list[str]:
     """Make `count` one-time codes for non-members; returned this once, stored only as hashes."""
     check_manage(actor, campaign)
     if not campaign.with_non_members:

@@ -36,7 +36,7 @@ def _limit_fields(limit: Fraction | None) -> dict:
 @transaction.atomic(durable=True)
 def campaign_create(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     year: int,
     with_non_members: bool = False,
@@ -95,7 +95,7 @@ def campaign_create(
 @transaction.atomic(durable=True)
 def campaign_update(
     *,
-    actor: User | None,
+    actor: User,
     campaign: Campaign,
     with_non_members: bool | None = None,
     excellent_limit: Fraction | None = None,
@@ -146,7 +146,7 @@ def _check_can_leave(campaign: Campaign) -> None:
 @transaction.atomic(durable=True)
 def campaign_advance(
     *,
-    actor: User | None,
+    actor: User,
     campaign: Campaign,
     to: str | None = None,
     expected: str | None = None,
@@ -195,7 +195,7 @@ def campaign_advance(
     return campaign
 
 
-def _publish(actor: User | None, campaign: Campaign) -> None:
+def _publish(actor: User, campaign: Campaign) -> None:
     """Tell each member their result is there (each sees only their own), and start the follow-up talks."""
     from dangjian.notices.services import notice_send
 
@@ -217,7 +217,7 @@ def _publish(actor: User | None, campaign: Campaign) -> None:
             open_follow_up_talk(actor, result)
 
 
-def open_follow_up_talk(actor: User | None, result: Result) -> None:
+def open_follow_up_talk(actor: User, result: Result) -> None:
     """A required talk (谈心谈话) about a 基本合格 or 不合格 grade on the care app's to-do list, in this transaction."""
     from dangjian.care.services import talk_todo_open
 

@@ -38,7 +38,7 @@ def evidence_extension(upload) -> str:
 @transaction.atomic(durable=True)
 def recognition_create(
     *,
-    actor: User | None,
+    actor: User,
     member: Member,
     kind: str,
     title: str,
@@ -77,7 +77,7 @@ def recognition_create(
         title=title[:200],
         evidence=evidence,
         awarded_on=awarded_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=actor,
     )
     if evidence_file is not None:
         extension = evidence_extension(evidence_file)

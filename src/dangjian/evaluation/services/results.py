@@ -48,9 +48,7 @@ def _graded_members(campaign: Campaign, grades: dict, *, field: str) -> dict[int
 
 
 @transaction.atomic(durable=True)
-def proposal_submit(
-    *, actor: User | None, campaign: Campaign, grades: dict, notes: dict | None = None
-) -> ProposalOutcome:
+def proposal_submit(*, actor: User, campaign: Campaign, grades: dict, notes: dict | None = None) -> ProposalOutcome:
     """The branch committee's proposed grade for full members (some or all); warns above the share of 优秀."""
     check_manage(actor, campaign)
     campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
@@ -88,7 +86,7 @@ def proposal_submit(
 @transaction.atomic(durable=True)
 def decision_record(
     *,
-    actor: User | None,
+    actor: User,
     campaign: Campaign,
     meeting_on: datetime.date,
     entitled: int,
@@ -143,9 +141,7 @@ def decision_record(
 
 
 @transaction.atomic(durable=True)
-def improvement_plan_create(
-    *, actor: User | None, result: Result, content: str, deadline: datetime.date
-) -> ImprovementPlan:
+def improvement_plan_create(*, actor: User, result: Result, content: str, deadline: datetime.date) -> ImprovementPlan:
     """The improvement plan of a 基本合格 or 不合格 grade, due at most one year after the decision (限期改正)."""
     campaign = result.campaign
     check_manage(actor, campaign)
@@ -178,7 +174,7 @@ def improvement_plan_create(
 
 @transaction.atomic(durable=True)
 def improvement_plan_close(
-    *, actor: User | None, plan: ImprovementPlan, outcome: str, closed_on: datetime.date | None = None
+    *, actor: User, plan: ImprovementPlan, outcome: str, closed_on: datetime.date | None = None
 ) -> ImprovementPlan:
     """Close an improvement plan with its outcome."""
     campaign = plan.result.campaign
