@@ -155,7 +155,10 @@ def _update(
     if not findings:
         if entry.cleared_on is not None and entry.org_id == branch.pk:
             return ""
-        changes = {"cleared_on": [entry.cleared_on, entry.cleared_on or today], "org": [entry.org_id, branch.pk]}
+        changes: dict[str, list[object]] = {
+            "cleared_on": [entry.cleared_on, entry.cleared_on or today],
+            "org": [entry.org_id, branch.pk],
+        }
         entry.cleared_on = entry.cleared_on or today
         entry.org = branch
         entry.save(update_fields=["cleared_on", "org", "updated_at"])

@@ -6,6 +6,7 @@ Anything else looks missing.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -37,6 +38,8 @@ def is_probationary(member: Member, today: datetime.date | None = None) -> bool:
 
 def branch_of(member: Member) -> Organisation:
     """The member's branch: their organisation, or its parent when it is a group."""
+    if member.org is None:
+        raise ValueError("a member outside the organisation tree has no branch")
     return member.org.branch
 
 
@@ -52,7 +55,7 @@ def opinion_destination(member: Member, kind: str, target: str) -> Organisation:
     to the organisation above the branch (the branch itself at the top of the tree)."""
     branch = branch_of(member)
     if kind == OpinionKind.CRITICISM:
-        return branch.parent if branch.parent_id else branch
+        return branch.parent or branch
     if target == OpinionTarget.COMMITTEE:
         return committee_above(branch)
     return branch
@@ -141,7 +144,7 @@ def can_answer_opinion(actor: User, opinion: Opinion) -> bool:
     return scope.allows(Perm.MANAGE_CARE, opinion.org.path)
 
 
-def access_opinion(actor: User, opinion_id) -> Opinion:
+def access_opinion(actor: User, opinion_id: uuid.UUID | str) -> Opinion:
     """A named opinion for its author, any opinion for the officers who receive it; 404 otherwise."""
     try:
         opinion = Opinion.objects.for_list().get(pk=opinion_id)
@@ -202,7 +205,7 @@ def can_handle_appeal(actor: User, appeal: Appeal) -> bool:
     return scope.allows(Perm.MANAGE_CARE, appeal.org.path)
 
 
-def access_appeal(actor: User, appeal_id) -> Appeal:
+def access_appeal(actor: User, appeal_id: int | str) -> Appeal:
     """An appeal for its appellant and for the officers who receive it; 404 otherwise."""
     try:
         appeal = Appeal.objects.for_list().get(pk=appeal_id)

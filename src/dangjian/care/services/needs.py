@@ -10,6 +10,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -104,8 +105,9 @@ def _clean_text(value: str, field: str, missing: str) -> str:
 
 def handler_accounts(need: Need) -> list[User]:
     """Who is told about a new need: the delegated officer, else the branch's own care officers and secretary."""
-    if need.handler_id and need.handler.user_id:
-        return [need.handler.user]
+    handler = need.handler if need.handler_id else None
+    if handler is not None and handler.user is not None:
+        return [handler.user]
     on = timezone.localdate()
     users = list(
         User.objects.filter(
@@ -114,7 +116,7 @@ def handler_accounts(need: Need) -> list[User]:
         ).order_by("pk")
     )
     secretary = branch_secretary(need.org, on)
-    if secretary is not None and secretary.user_id:
+    if secretary is not None and secretary.user is not None:
         users.append(secretary.user)
     return [user for user in users if getattr(getattr(user, "member", None), "pk", None) != need.member_id]
 
@@ -130,13 +132,13 @@ def _check_files(uploads: list[UploadedFile], already: int = 0) -> list[tuple[Up
         )
     checked = []
     for upload in uploads:
-        if upload.size > files.MAX_ATTACHMENT_BYTES:
+        if (upload.size or 0) > files.MAX_ATTACHMENT_BYTES:
             raise DomainError(
                 _("%(name)s is larger than %(size)s MB.")
                 % {"name": upload.name, "size": files.MAX_ATTACHMENT_BYTES // (1024 * 1024)},
                 field="files",
             )
-        kind = files.sniff(upload)
+        kind = files.sniff(cast(BinaryIO, upload))  # an upload reads as a binary file
         if kind is None:
             raise DomainError(
                 _("%(name)s is not a file type we accept: attach a photo, a PDF, a Word, Excel or text file.")
@@ -158,7 +160,7 @@ def _save_files(need: Need, checked: list[tuple[UploadedFile, str]]) -> list[Nee
             extension=extension,
             name=name,
             content_type=content_type,
-            size=upload.size,
+            size=upload.size or 0,
         )
         attachment.file.save("upload", upload, save=False)
         attachment.save()
@@ -169,7 +171,8 @@ def _save_files(need: Need, checked: list[tuple[UploadedFile, str]]) -> list[Nee
 def _discard_files(attachments: list[NeedAttachment]) -> None:
     """Remove stored files whose rows are about to be rolled back."""
     for attachment in attachments:
-        attachment.file.storage.delete(attachment.file.name)
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +378,7 @@ def need_assign(*, actor: User, need: Need, officer: Member) -> Need:
             _("%(name)s is not an officer of %(branch)s.") % {"name": officer.name, "branch": need.org.name},
             field="officer",
         )
-    if not officer.user_id or not officer.user.is_active:
+    if officer.user is None or not officer.user.is_active:
         raise DomainError(
             _("%(name)s has no account to handle the need with.") % {"name": officer.name}, field="officer"
         )

@@ -114,7 +114,7 @@ def campaign_update(
                 field="with_non_members",
             )
         campaign.with_non_members = with_non_members
-    if mutual_closes_at is not False:
+    if not isinstance(mutual_closes_at, bool):  # False: left as it is
         if rules.mutual_closed(campaign.phase):
             raise DomainError(
                 _("The mutual evaluation has closed; its closing time can no longer change."), field="mutual_closes_at"
@@ -166,6 +166,8 @@ def campaign_advance(
             field="phase",
         )
     following = rules.next_phase(campaign.phase, with_non_members=campaign.with_non_members)
+    if following is None:  # only a closed campaign has no next phase
+        raise DomainError(_("This campaign is closed and cannot be reopened."), field="phase")
     if to is not None and to != following:
         if to not in rules.PHASE_ORDER:
             raise DomainError(_("There is no such phase."), field="phase")
