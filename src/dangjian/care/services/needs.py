@@ -56,8 +56,8 @@ def _event(need: Need, kind: str, actor: User | None, text: str = "", **data: ob
     return NeedEvent.objects.create(
         need=need,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "",
+        actor=actor,
+        actor_name=(actor.display_name or actor.username) if actor is not None else "",
         state=need.state,
         text=text,
         data={key: audit._plain(value) for key, value in data.items()},
