@@ -12,6 +12,7 @@ from dangjian.evaluation.tests.api_operations import OPERATIONS
 from dangjian.evaluation.tests.factories import YEAR, decide, make_campaign, vote
 from dangjian.members.models import Member
 from dangjian.members.services import member_transfer
+from dangjian.orgs.models import Organisation
 
 
 def ratings_for(campaign, voter, grade="qualified"):
@@ -204,3 +205,14 @@ def test_recognition_through_the_api_only_for_the_members_the_page_offers(colleg
         response = api_as(officer).post("/evaluation/recognitions", body | {"member": member.pk})
         assert response.status_code == (201 if member.pk in offered else 404), member.name
     assert set(Recognition.objects.values_list("member_id", flat=True)) == offered
+
+
+def test_a_campaign_through_the_api_only_for_the_branches_the_page_offers(college):
+    officer = college.user("committee")
+    offered = set(selectors.manageable_branches(officer).values_list("pk", flat=True))
+    assert college.branch.pk in offered
+    for org in Organisation.objects.all():
+        response = api_as(officer).post("/evaluation/campaigns", {"org": org.pk, "year": YEAR})
+        # Not offered: out of the caller's scope (404) or not an active branch (400, said by the service).
+        assert (response.status_code == 201) == (org.pk in offered), org.name
+    assert set(Campaign.objects.values_list("org_id", flat=True)) == offered
