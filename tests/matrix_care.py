@@ -68,10 +68,11 @@ class Objects:
 
     @cached_property
     def todo(self):
+        from dangjian.accounts.system import system_actor
         from dangjian.care.services import talk_todo_open
 
         return talk_todo_open(
-            actor=None, member=self.college.member, reason="new_member", detail="", source_key="matrix:1"
+            actor=system_actor(), member=self.college.member, reason="new_member", detail="", source_key="matrix:1"
         )
 
 

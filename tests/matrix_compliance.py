@@ -21,15 +21,16 @@ class Objects:
 
     @cached_property
     def entry(self):
+        from dangjian.accounts.system import system_actor
         from dangjian.compliance.models import WarningEntry
-        from dangjian.compliance.services import warnings_refresh
+        from dangjian.compliance.services import warnings_refresh_for
         from dangjian.compliance.tests.factories import backdate, held
 
         zhang = self.college.member
         backdate(zhang)
         for ago in (100, 70, 40):
             held(self.college.branch, ago, {zhang: "absent"})
-        warnings_refresh(org=self.college.branch)
+        warnings_refresh_for(actor=system_actor(), org=self.college.branch)
         return WarningEntry.objects.get(member=zhang, status="open")
 
     def close_form(self) -> dict:

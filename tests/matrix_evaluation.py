@@ -40,12 +40,13 @@ class Objects:
     @cached_property
     def closed(self):
         """Last year's campaign, closed: 张三 graded 基本合格."""
+        from dangjian.accounts.system import system_actor
         from dangjian.evaluation import services
 
         f = self._factories()
         campaign = f.make_campaign(self.college, phase="decision", year=f.YEAR - 1)
         f.decide(self.college, campaign, grades={self.college.member.pk: "basic"})
-        return services.campaign_advance(actor=None, campaign=campaign)
+        return services.campaign_advance(actor=system_actor(), campaign=campaign)
 
     @cached_property
     def result(self):
@@ -53,10 +54,11 @@ class Objects:
 
     @cached_property
     def plan(self):
+        from dangjian.accounts.system import system_actor
         from dangjian.evaluation import services
 
         return services.improvement_plan_create(
-            actor=None,
+            actor=system_actor(),
             result=self.result,
             content="每月学习党章",
             deadline=timezone.localdate() + datetime.timedelta(days=90),
@@ -75,27 +77,29 @@ class Objects:
     @cached_property
     def code(self):
         """A one-time code of the other branch's campaign, open to non-members now."""
+        from dangjian.accounts.system import system_actor
         from dangjian.evaluation import services
 
         f = self._factories()
         campaign = services.campaign_create(
-            actor=None, org=self.college.other_branch, year=f.YEAR, with_non_members=True
+            actor=system_actor(), org=self.college.other_branch, year=f.YEAR, with_non_members=True
         )
         for _step in range(3):  # study → self-assessment → mutual → non-members
-            campaign = services.campaign_advance(actor=None, campaign=campaign)
-        return services.non_member_codes_generate(actor=None, campaign=campaign, count=1)[0]
+            campaign = services.campaign_advance(actor=system_actor(), campaign=campaign)
+        return services.non_member_codes_generate(actor=system_actor(), campaign=campaign, count=1)[0]
 
     @cached_property
     def recognition(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
         from PIL import Image
 
+        from dangjian.accounts.system import system_actor
         from dangjian.evaluation import services
 
         buffer = io.BytesIO()
         Image.new("RGB", (8, 8)).save(buffer, "PNG")
         return services.recognition_create(
-            actor=None,
+            actor=system_actor(),
             member=self.college.member,
             kind="model",
             title="优秀共产党员",

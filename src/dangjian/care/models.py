@@ -107,6 +107,9 @@ class Need(TimeStampedModel):
 
     objects = NeedQuerySet.as_manager()
 
+    # Not stored: how much of the need the actor may read ("full" or "outline"), set by the selectors.
+    access: str | None
+
     class Meta:
         verbose_name = _("need")
         verbose_name_plural = _("needs")

@@ -49,7 +49,9 @@ def need_due_dates(
     )
 
 
-def reopened_answer_due(calendar: WorkingCalendar, reopened_on: datetime.date, deadlines: NeedDeadlines):
+def reopened_answer_due(
+    calendar: WorkingCalendar, reopened_on: datetime.date, deadlines: NeedDeadlines
+) -> datetime.date:
     """A reopened need gets a fresh answer deadline, counted from the day it was reopened."""
     return deadline(calendar, reopened_on, deadlines.answer_working_days)
 
@@ -116,7 +118,7 @@ def next_state(state: str, action: str) -> str:
 MIN_RATING, MAX_RATING = 1, 5
 
 
-def rating_is_valid(rating) -> bool:
+def rating_is_valid(rating: object) -> bool:
     return isinstance(rating, int) and not isinstance(rating, bool) and MIN_RATING <= rating <= MAX_RATING
 
 

@@ -119,4 +119,4 @@ def warning_close(request, entry_id: int, payload: WarningCloseIn):
 )
 def warning_refresh(request, org_id: int):
     branch = selectors.access_branch(request.auth, org_id)
-    return services.warnings_refresh(actor=request.auth, org=branch)
+    return services.warnings_refresh_for(actor=request.auth, org=branch)

@@ -301,7 +301,10 @@ def _after(not_before: datetime.date | None) -> datetime.date | None:
 
 
 def consecutive_absences(
-    facts: MemberFacts, today: datetime.date, rules: WarningRules = DEFAULT_RULES, not_before=None
+    facts: MemberFacts,
+    today: datetime.date,
+    rules: WarningRules = DEFAULT_RULES,
+    not_before: datetime.date | None = None,
 ) -> Finding | None:
     """Absent from the last `absence_threshold` (or more) collective activities in a row the member was
     expected at. Leave and accepted make-up are skipped (excused); attending ends the run. With
@@ -332,7 +335,10 @@ def consecutive_absences(
 
 
 def organisational_life(
-    facts: MemberFacts, today: datetime.date, rules: WarningRules = DEFAULT_RULES, not_before=None
+    facts: MemberFacts,
+    today: datetime.date,
+    rules: WarningRules = DEFAULT_RULES,
+    not_before: datetime.date | None = None,
 ) -> Finding | None:
     """No organisational life for `life_warning_days` → warning; from `life_alarm_months` → alarm, as the
     six-month line of 党章 Art.9 approaches or is passed. Counts only when the member missed at least
@@ -405,7 +411,10 @@ def _last_study(facts: MemberFacts, today: datetime.date, rules: WarningRules) -
 
 
 def study(
-    facts: MemberFacts, today: datetime.date, rules: WarningRules = DEFAULT_RULES, not_before=None
+    facts: MemberFacts,
+    today: datetime.date,
+    rules: WarningRules = DEFAULT_RULES,
+    not_before: datetime.date | None = None,
 ) -> Finding | None:
     """No study logged — self-study, counted reading, attending a study activity, an accepted make-up —
     for `study_warning_days`. Not for frail members or members abroad (no hard study requirement)."""
@@ -430,7 +439,10 @@ def study(
 
 
 def talk(
-    facts: MemberFacts, today: datetime.date, rules: WarningRules = DEFAULT_RULES, not_before=None
+    facts: MemberFacts,
+    today: datetime.date,
+    rules: WarningRules = DEFAULT_RULES,
+    not_before: datetime.date | None = None,
 ) -> Finding | None:
     """No talk in over a year (支部条例 Art.19); for a member abroad, no contact in over half a year
     (教育管理条例 Art.34). A member never talked with counts from when they joined or from when their
@@ -461,7 +473,10 @@ def talk(
 
 
 def participation(
-    facts: MemberFacts, today: datetime.date, rules: WarningRules = DEFAULT_RULES, not_before=None
+    facts: MemberFacts,
+    today: datetime.date,
+    rules: WarningRules = DEFAULT_RULES,
+    not_before: datetime.date | None = None,
 ) -> Finding | None:
     """Attendance over the last `recent_months` below `drop_ratio` of the member's own rate over the
     `previous_months` before, each window with at least `drop_min_expected` settled activities."""

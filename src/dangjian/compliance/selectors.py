@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care.models import Talk
-from dangjian.care.selectors.common import branch_of
 from dangjian.care.selectors.talks import last_talk_dates
 from dangjian.compliance import rules
-from dangjian.compliance.models import EntryStatus, Level, WarningEntry
+from dangjian.compliance.models import EntryStatus, Level, WarningEntry, WarningEntryQuerySet
 from dangjian.core.errors import NotFound
 from dangjian.library.models import ReadingSession
 from dangjian.library.rules import reading_rule_for
@@ -45,7 +44,7 @@ def care_branches(actor: User) -> list[Organisation]:
     return list(Organisation.objects.active().branches().filter(scope.org_filter(PERM, prefix="path")).order_by("path"))
 
 
-def access_branch(actor: User, org_id) -> Organisation:
+def access_branch(actor: User, org_id: int | str) -> Organisation:
     """A branch whose early-warning list the actor may see; 404 for missing, forbidden or not a branch."""
     org = access_org(actor, org_id, PERM)
     if org.kind != OrgKind.BRANCH:
@@ -56,14 +55,14 @@ def access_branch(actor: User, org_id) -> Organisation:
 def branches_under(org: Organisation) -> list[Organisation]:
     """The active branches in `org`'s subtree (a group's own branch for a group)."""
     if org.kind == OrgKind.GROUP:
-        return [branch_of(org)]
+        return [org.branch]
     return list(Organisation.objects.active().branches().subtree_of(org).order_by("path"))
 
 
 # --- Entries ------------------------------------------------------------------------------------
 
 
-def _visible(actor: User):
+def _visible(actor: User) -> WarningEntryQuerySet:
     scope = scope_for(actor)
     query = WarningEntry.objects.filter(scope.org_filter(PERM))
     if scope.member_id is not None:
@@ -71,7 +70,7 @@ def _visible(actor: User):
     return query
 
 
-def access_warning(actor: User, entry_id) -> WarningEntry:
+def access_warning(actor: User, entry_id: int | str) -> WarningEntry:
     """An entry the actor may see and close; 404 for missing and forbidden alike (and for one about themself)."""
     try:
         return _visible(actor).for_list().get(pk=entry_id)
@@ -79,7 +78,9 @@ def access_warning(actor: User, entry_id) -> WarningEntry:
         raise NotFound() from None
 
 
-def warning_list(*, actor: User, org: Organisation | None = None, status: str = EntryStatus.OPEN):
+def warning_list(
+    *, actor: User, org: Organisation | None = None, status: str = EntryStatus.OPEN
+) -> WarningEntryQuerySet:
     """Entries of the actor's scope (of one branch if given): alarms first, then the longest open.
     Closed entries come newest closing first."""
     query = _visible(actor).filter(status=status).for_list()
@@ -284,8 +285,8 @@ STUDY_KINDS = {
 }
 
 
-def _date(value) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
+def _date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
 
 
 def _status_label(status: str) -> str:
@@ -310,7 +311,7 @@ def describe(reason: dict, today: datetime.date | None = None) -> ReasonView:
     today = today or timezone.localdate()
     signal, data = reason["signal"], reason.get("data", {})
     since = _date(reason["since"])
-    days = (today - since).days if since else 0
+    days = (today - since).days
     items = [
         ReasonItem(_date(item["day"]), " · ".join(p for p in (item["label"], _status_label(item["status"])) if p))
         for item in reason.get("items", [])

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.accounts.system import system_actor
 from dangjian.care.models import TalkKind
 from dangjian.care.services import talk_record, talk_todo_open
 from dangjian.compliance import rules
 from dangjian.compliance import selectors as sel
 from dangjian.compliance.models import EntryStatus, Resolution, WarningEntry
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden, NotFound
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
@@ -40,22 +41,25 @@ class RefreshResult:
     todos: int = 0
 
 
-def _branches(actor: User | None, org: Organisation | None) -> list[Organisation]:
-    if org is not None:
-        if actor is not None and not scope_for(actor).allows(Perm.MANAGE_CARE, org.path):
-            raise Forbidden()
-        return sel.branches_under(org)
-    if actor is not None:
+def _branches(actor: User, org: Organisation | None) -> list[Organisation]:
+    if org is None:
         return sel.care_branches(actor)
-    return list(Organisation.objects.active().branches().order_by("path"))
+    if not scope_for(actor).allows(Perm.MANAGE_CARE, org.path):
+        raise Forbidden()
+    return sel.branches_under(org)
 
 
-def warnings_refresh(
-    *, actor: User | None = None, org: Organisation | None = None, today: datetime.date | None = None
+def warnings_refresh(*, today: datetime.date | None = None) -> RefreshResult:
+    """The daily job: check every active branch, as the system actor."""
+    return warnings_refresh_for(actor=system_actor(), today=today)
+
+
+def warnings_refresh_for(
+    *, actor: User, org: Organisation | None = None, today: datetime.date | None = None
 ) -> RefreshResult:
-    """Check every current member of the branches in scope (of `org`'s subtree, of the actor's care
-    scope, or everywhere for the daily job) and open, update or clear their entries. Each branch is
-    one transaction of its own, so one branch's trouble does not undo the others."""
+    """Check every current member of the branches in scope (of `org`'s subtree, else of the actor's care
+    scope) and open, update or clear their entries. Each branch is one transaction of its own, so one
+    branch's trouble does not undo the others."""
     today = today or timezone.localdate()
     result = RefreshResult()
     in_force = sel.warning_rules()
@@ -68,7 +72,7 @@ def warnings_refresh(
 @transaction.atomic(durable=True)
 def _refresh_branch(
     *,
-    actor: User | None,
+    actor: User,
     branch: Organisation,
     today: datetime.date,
     in_force: rules.WarningRules,
@@ -113,7 +117,7 @@ def _refresh_branch(
 
 
 def _open(
-    *, actor: User | None, member: Member, branch: Organisation, findings: list[rules.Finding], today: datetime.date
+    *, actor: User, member: Member, branch: Organisation, findings: list[rules.Finding], today: datetime.date
 ) -> WarningEntry:
     entry = WarningEntry.objects.create(
         member=member,
@@ -141,7 +145,7 @@ def _open(
 
 def _update(
     *,
-    actor: User | None,
+    actor: User,
     entry: WarningEntry,
     branch: Organisation,
     findings: list[rules.Finding],
@@ -151,7 +155,10 @@ def _update(
     if not findings:
         if entry.cleared_on is not None and entry.org_id == branch.pk:
             return ""
-        changes = {"cleared_on": [entry.cleared_on, entry.cleared_on or today], "org": [entry.org_id, branch.pk]}
+        changes: dict[str, list[object]] = {
+            "cleared_on": [entry.cleared_on, entry.cleared_on or today],
+            "org": [entry.org_id, branch.pk],
+        }
         entry.cleared_on = entry.cleared_on or today
         entry.org = branch
         entry.save(update_fields=["cleared_on", "org", "updated_at"])
@@ -196,7 +203,7 @@ def _update(
     return "updated"
 
 
-def _open_todo(*, actor: User | None, entry: WarningEntry, member: Member, findings: list[rules.Finding]) -> bool:
+def _open_todo(*, actor: User, entry: WarningEntry, member: Member, findings: list[rules.Finding]) -> bool:
     """Repeated absence asks for a required talk (care's to-do); so does an alarm. One to-do per entry."""
     if entry.talk_todo_id is not None or not findings:
         return False
@@ -230,10 +237,6 @@ def _check_closer(actor: User, entry: WarningEntry) -> None:
         raise Forbidden()
     if scope.member_id is not None and scope.member_id == entry.member_id:
         raise Forbidden(_("An entry about yourself is closed by the organisation above you."))
-
-
-# Field names of care's talk errors, as the closing forms call them.
-TALK_FIELDS = {"held_on": "on", "summary": "note", "officer": "officer", "kind": "talk_kind", "todo": "note"}
 
 
 @transaction.atomic(durable=True)
@@ -283,36 +286,30 @@ def warning_close(
         errors["on"] = _("Give the date.")
     elif on > today:
         errors["on"] = _("The date cannot be in the future.")
-    if resolution == Resolution.TALK and officer is None:
-        errors["officer"] = _("Choose the officer who held the talk.")
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field, errors=errors)
-    talk = None
     if resolution == Resolution.TALK:
+        if officer is None:
+            errors["officer"] = _("Choose the officer who held the talk.")
+        if talk_kind not in TalkKind.values:
+            errors["talk_kind"] = _("Choose the kind of talk.")
+    raise_for_errors(errors)
+    talk = None
+    if resolution == Resolution.TALK and officer is not None and on is not None:
+        # The date, the note and the kind are checked above, as the care rules check them; what care may
+        # still refuse is the officer, which both call `officer`.
         todo = entry.talk_todo if entry.talk_todo is not None and entry.talk_todo.is_open else None
-        try:
-            talk = talk_record(
-                actor=actor,
-                member=entry.member,
-                officer=officer,
-                held_on=on,
-                kind=talk_kind,
-                summary=note,
-                follow_up=follow_up,
-                todo=todo,
-            )
-        except (Forbidden, NotFound):
-            raise
-        except DomainError as exc:
-            errors = {
-                TALK_FIELDS.get(k, "note"): v for k, v in (exc.errors or {exc.field or "note": exc.message}).items()
-            }
-            field, message = next(iter(errors.items()))
-            raise DomainError(message, field=field, errors=errors) from exc
+        talk = talk_record(
+            actor=actor,
+            member=entry.member,
+            officer=officer,
+            held_on=on,
+            kind=talk_kind,
+            summary=note,
+            follow_up=follow_up,
+            todo=todo,
+        )
     entry.status = EntryStatus.CLOSED
     entry.closed_on = max(today, entry.opened_on)
-    entry.closed_by = actor if getattr(actor, "pk", None) else None
+    entry.closed_by = actor
     entry.resolution = resolution
     entry.resolved_on = on
     entry.note = note

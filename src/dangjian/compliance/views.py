@@ -13,8 +13,7 @@ from dangjian.accounts.permissions import Perm
 from dangjian.compliance import selectors, services
 from dangjian.compliance.forms import CLOSE_FORMS, ActionCloseForm, ReasonCloseForm, TalkCloseForm
 from dangjian.compliance.models import EntryStatus, WarningEntry
-from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
 
 PERM = Perm.MANAGE_CARE
@@ -73,7 +72,7 @@ def warning_history(request: AuthedRequest, org_id: int) -> HttpResponse:
 @require_POST
 def warning_refresh(request: AuthedRequest, org_id: int) -> HttpResponse:
     branch = selectors.access_branch(request.user, org_id)
-    result = services.warnings_refresh(actor=request.user, org=branch)
+    result = services.warnings_refresh_for(actor=request.user, org=branch)
     messages.success(
         request,
         _("The list has been checked: %(opened)d new, %(updated)d updated, %(cleared)d no longer signalled.")
@@ -131,12 +130,11 @@ def warning_close(request: AuthedRequest, pk: int) -> HttpResponse:
         return _detail(request, entry, forms, status=400)
     forms = _forms(entry, request, bound=mode)
     form = next(f for f in forms.values() if f.is_bound)
-    if form.is_valid():
-        try:
-            services.warning_close(actor=request.user, entry=entry, **form.close_data())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The entry about %(name)s has been closed.") % {"name": entry.member.name})
-            return redirect("compliance:warning-list", org_id=entry.org_id)
+    if submit(
+        request,
+        form,
+        lambda data: services.warning_close(actor=request.user, entry=entry, **form.close_data()),
+        success=_("The entry about %(name)s has been closed.") % {"name": entry.member.name},
+    ):
+        return redirect("compliance:warning-list", org_id=entry.org_id)
     return _detail(request, entry, forms, status=400)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
+from dangjian.accounts.system import system_actor
 from dangjian.care import services
 from dangjian.care.models import Need, NeedEvent, Talk, TalkKind, TalkTodo, TodoReason
 from dangjian.care.selectors.common import branch_officer_ids, branch_secretary
@@ -295,7 +296,7 @@ class _Builder:
         newcomer = others[-1]
         membership = Membership.objects.filter(member=newcomer, until__isnull=True).first()
         services.talk_todo_open(
-            actor=None,
+            actor=system_actor(),
             member=newcomer,
             reason=TodoReason.NEW_MEMBER
             if newcomer.joined_on.year >= self.today.year - 1
@@ -305,7 +306,7 @@ class _Builder:
             due_on=self.today + datetime.timedelta(days=self.rng.randint(5, 25)),
         )
         services.talk_todo_open(
-            actor=None,
+            actor=system_actor(),
             member=others[-2],
             reason=TodoReason.REPEATED_ABSENCE,
             detail=_("Absent from three activities in a row"),

@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
+from dangjian.accounts.system import system_actor
 from dangjian.care.models import Talk
 from dangjian.care.services import talk_record
 from dangjian.compliance import rules
 from dangjian.compliance.models import WarningEntry
 from dangjian.compliance.selectors import warning_rules
-from dangjian.compliance.services import warnings_refresh
+from dangjian.compliance.services import warnings_refresh_for
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
 from dangjian.members.models import Category, Member, SituationKind, SpecialSituation
 from dangjian.members.services import situation_add
@@ -61,7 +62,7 @@ def compliance_demo_ensure(*, today: datetime.date | None = None) -> ComplianceD
     built = False
     if not WarningEntry.objects.filter(org__path__startswith=committee.path).exists():
         built = _build(committee, today)
-    refreshed = warnings_refresh(org=committee, today=today)
+    refreshed = warnings_refresh_for(actor=system_actor(), org=committee, today=today)
     entries = list(WarningEntry.objects.open().filter(org__path__startswith=committee.path))
     signals: dict[str, int] = {}
     for entry in entries:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
+from dangjian.accounts.system import system_actor
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
 from dangjian.evaluation import rules, services
 from dangjian.evaluation.models import Campaign, Participant, Recognition
@@ -87,7 +88,7 @@ def evaluation_demo_ensure(*, seed: int = 1, today: datetime.date | None = None)
             open=Campaign.objects.filter(org=branch).exclude(phase=Phase.CLOSED).order_by("-year").first(),
         )
     rng = random.Random(seed)
-    secretary = _secretary(branch, today)
+    secretary = _secretary(branch, today) or system_actor()  # the branch's secretary acts, if it has one
     result = EvaluationDemoResult(built=True, branch=branch)
     result.recognitions = _recognitions(branch, secretary, rng, today)
     result.closed = _closed_campaign(branch, secretary, rng, today, result)

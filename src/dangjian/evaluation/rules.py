@@ -98,7 +98,7 @@ COMMENT_MAX_CHARS = 500
 ANALYSIS_MAX_CHARS = 5000  # 党性分析, free text
 
 
-def valid_score(value) -> bool:
+def valid_score(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and SCALE_MIN <= value <= SCALE_MAX
 
 

@@ -36,6 +36,7 @@ from dangjian.evaluation.models import (
 from dangjian.evaluation.rules import Grade, Phase
 from dangjian.members.models import Member
 from dangjian.members.permissions import can as can_on_member
+from dangjian.orgs.models import Organisation, OrgKind
 
 PERM = Perm.MANAGE_EVALUATION
 
@@ -84,7 +85,7 @@ def campaigns_awaiting_my_vote(*, actor: User) -> QuerySet[Campaign]:
     )
 
 
-def access_campaign(actor: User, campaign_id, *, manage: bool = False) -> Campaign:
+def access_campaign(actor: User, campaign_id: int | str, *, manage: bool = False) -> Campaign:
     """The campaign if the actor runs it (or, unless `manage`, takes part in it); 404 for missing and forbidden."""
     try:
         campaign = Campaign.objects.for_list().get(pk=campaign_id)
@@ -219,8 +220,11 @@ def non_member_code_campaign(code: str) -> Campaign | None:
     normalised = rules.normalise_code(code)
     if not normalised:
         return None
-    row = NonMemberCode.objects.select_related("campaign", "campaign__org").filter(code_hash=code_hash(normalised))
-    row = row.first()
+    row = (
+        NonMemberCode.objects.select_related("campaign", "campaign__org")
+        .filter(code_hash=code_hash(normalised))
+        .first()
+    )
     return row.campaign if row is not None and not row.used else None
 
 
@@ -376,7 +380,7 @@ def my_results(*, actor: User) -> QuerySet[Result]:
     )
 
 
-def access_result(actor: User, result_id, *, manage: bool = False) -> Result:
+def access_result(actor: User, result_id: int | str, *, manage: bool = False) -> Result:
     """A result: the member's own once published, or any of a branch the actor runs; 404 otherwise."""
     try:
         result = Result.objects.select_related("campaign", "campaign__org", "member", "member__org").get(pk=result_id)
@@ -398,7 +402,7 @@ def improvement_plan_list(*, actor: User, campaign: Campaign) -> QuerySet[Improv
     return ImprovementPlan.objects.filter(result__campaign=campaign).select_related("result", "result__member")
 
 
-def access_improvement_plan(actor: User, plan_id) -> ImprovementPlan:
+def access_improvement_plan(actor: User, plan_id: int | str) -> ImprovementPlan:
     try:
         plan = ImprovementPlan.objects.select_related("result", "result__campaign", "result__campaign__org").get(
             pk=plan_id
@@ -451,10 +455,10 @@ def recognitions_for_profile(*, actor: User, member: Member) -> list[Recognition
 
 
 def can_record_recognition(actor: User, member: Member) -> bool:
-    return member.org_id is not None and scope_for(actor).allows(PERM, member.org.path)
+    return member.org is not None and scope_for(actor).allows(PERM, member.org.path)
 
 
-def access_recognition(actor: User, recognition_id) -> Recognition:
+def access_recognition(actor: User, recognition_id: int | str) -> Recognition:
     """A recognition whose member the actor may see; 404 otherwise."""
     try:
         recognition = Recognition.objects.select_related("member", "member__org", "org").get(pk=recognition_id)
@@ -465,10 +469,8 @@ def access_recognition(actor: User, recognition_id) -> Recognition:
     return recognition
 
 
-def manageable_branches(actor: User):
+def manageable_branches(actor: User) -> QuerySet[Organisation]:
     """The branches where the actor may run a campaign."""
-    from dangjian.orgs.models import Organisation, OrgKind
-
     scope = scope_for(actor)
     return Organisation.objects.active().filter(scope.org_filter(PERM, "path"), kind=OrgKind.BRANCH).order_by("path")
 

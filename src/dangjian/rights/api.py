@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.edge.schemas import BodyIn, PageIn, PageOut, responses
 from dangjian.members.schemas import MemberRefOut
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.schemas import OrgRefOut
 from dangjian.rights import rules, selectors, services
 from dangjian.rights.models import AppealStatus, OpinionKind, OpinionStatus, OpinionTarget
@@ -266,7 +267,7 @@ def opinion_list(request, filters: Query[OpinionListIn]):
             actor=request.auth, filters=selectors.OpinionFilters(status=filters.status, kind=filters.kind)
         )
     else:
-        member = selectors.actor_member(request.auth)
+        member = actor_member(request.auth)
         if member is None:
             return {"count": 0, "limit": filters.limit, "offset": filters.offset, "items": []}
         qs = selectors.my_opinions(member=member)
@@ -324,7 +325,7 @@ def opinion_follow_up(request, payload: FollowUpIn):
     description="Empty for an account without a member record.",
 )
 def appealable_decision_list(request):
-    member = selectors.actor_member(request.auth)
+    member = actor_member(request.auth)
     rule = selectors.appeal_deadline_rule()
     return {
         "deadline_working_days": rule.working_days,
@@ -360,7 +361,7 @@ def appeal_list(request, filters: Query[AppealListIn]):
     if filters.box == "received":
         qs = selectors.received_appeals(actor=request.auth, filters=selectors.AppealFilters(status=filters.status))
     else:
-        member = selectors.actor_member(request.auth)
+        member = actor_member(request.auth)
         if member is None:
             return {"count": 0, "limit": filters.limit, "offset": filters.offset, "items": []}
         qs = selectors.my_appeals(member=member)

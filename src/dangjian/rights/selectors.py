@@ -6,6 +6,7 @@ Anything else looks missing.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,12 +29,6 @@ from dangjian.rights.registry import AppealSubject, appealable_kinds
 CARE_ROLES = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGE_CARE in perms]
 
 
-def actor_member(actor: User) -> Member | None:
-    """The account's member record with its organisation; None for accounts without one or outside the tree."""
-    member = member_selectors.actor_member(actor)
-    return member if member is not None and member.org_id else None
-
-
 def is_probationary(member: Member, today: datetime.date | None = None) -> bool:
     return member.status_on(today or timezone.localdate()) == Status.PROBATIONARY
 
@@ -43,6 +38,8 @@ def is_probationary(member: Member, today: datetime.date | None = None) -> bool:
 
 def branch_of(member: Member) -> Organisation:
     """The member's branch: their organisation, or its parent when it is a group."""
+    if member.org is None:
+        raise ValueError("a member outside the organisation tree has no branch")
     return member.org.branch
 
 
@@ -58,7 +55,7 @@ def opinion_destination(member: Member, kind: str, target: str) -> Organisation:
     to the organisation above the branch (the branch itself at the top of the tree)."""
     branch = branch_of(member)
     if kind == OpinionKind.CRITICISM:
-        return branch.parent if branch.parent_id else branch
+        return branch.parent or branch
     if target == OpinionTarget.COMMITTEE:
         return committee_above(branch)
     return branch
@@ -123,7 +120,9 @@ def rights_overview(actor: User, today: datetime.date | None = None) -> RightsOv
     """The eight rights with the ways to use them here; a probationary member's vote is marked as not held.
 
     Links are offered only to a member (every way acts as one) and only for rights they hold."""
-    member = actor_member(actor)
+    member = member_selectors.actor_member(actor)
+    if member is not None and member.org_id is None:
+        member = None  # no longer in an organisation here: no way to use the rights is offered
     probationary = member is not None and is_probationary(member, today)
     rows = []
     for right, held in rules.rights_held(probationary=probationary):
@@ -145,7 +144,7 @@ def can_answer_opinion(actor: User, opinion: Opinion) -> bool:
     return scope.allows(Perm.MANAGE_CARE, opinion.org.path)
 
 
-def access_opinion(actor: User, opinion_id) -> Opinion:
+def access_opinion(actor: User, opinion_id: uuid.UUID | str) -> Opinion:
     """A named opinion for its author, any opinion for the officers who receive it; 404 otherwise."""
     try:
         opinion = Opinion.objects.for_list().get(pk=opinion_id)
@@ -206,7 +205,7 @@ def can_handle_appeal(actor: User, appeal: Appeal) -> bool:
     return scope.allows(Perm.MANAGE_CARE, appeal.org.path)
 
 
-def access_appeal(actor: User, appeal_id) -> Appeal:
+def access_appeal(actor: User, appeal_id: int | str) -> Appeal:
     """An appeal for its appellant and for the officers who receive it; 404 otherwise."""
     try:
         appeal = Appeal.objects.for_list().get(pk=appeal_id)

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import scope_for
+from dangjian.accounts.system import system_actor
 from dangjian.core import audit
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import Conflict, DomainError, Forbidden
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.notices.services import notice_send
 from dangjian.rights import rules, selectors
 from dangjian.rights.models import (
@@ -42,8 +44,9 @@ def _raise_problems(problems: list[tuple[str, str]]) -> None:
 
 
 def _member_of(actor: User) -> Member:
-    member = selectors.actor_member(actor)
-    if member is None:
+    """The actor's member record, in an organisation now: opinions and appeals go from there."""
+    member = actor_member(actor)
+    if member is None or member.org_id is None:
         raise DomainError(_("Your account is not linked to a member record of an organisation."))
     return member
 
@@ -305,6 +308,7 @@ def appeals_remind_overdue(*, today: datetime.date | None = None) -> int:
         .select_for_update(of=("self",))
         .order_by("pk")
     )
+    system = system_actor() if due else None
     for appeal in due:
         notice_send(
             recipients=selectors.receiving_officers(appeal.org),
@@ -314,5 +318,5 @@ def appeals_remind_overdue(*, today: datetime.date | None = None) -> int:
         )
         appeal.reminded_on = today
         appeal.save(update_fields=["reminded_on", "updated_at"])
-        audit.record(actor=None, action="appeal.remind_overdue", obj=appeal, org_path=appeal.org.path)
+        audit.record(actor=system, action="appeal.remind_overdue", obj=appeal, org_path=appeal.org.path)
     return len(due)

@@ -13,8 +13,9 @@ from django.views.decorators.vary import vary_on_headers
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, Forbidden, NotFound
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
+from dangjian.members.selectors import actor_member
 from dangjian.rights import rules, selectors, services
 from dangjian.rights.forms import (
     AnswerForm,
@@ -42,7 +43,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 @page
 @require_GET
 def mine(request: AuthedRequest) -> HttpResponse:
-    member = selectors.actor_member(request.user)
+    member = actor_member(request.user)
     context = {"member": member, "today": timezone.localdate()}
     if member is not None:
         context |= {
@@ -59,32 +60,35 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @never_cache  # the answer to an anonymous opinion carries its follow-up code: keep it out of every cache
 @require_http_methods(["GET", "POST"])
 def opinion_create(request: AuthedRequest) -> HttpResponse:
-    member = selectors.actor_member(request.user)
+    member = actor_member(request.user)
+    if member is not None and member.org_id is None:
+        member = None  # no longer in an organisation here: there is nowhere to send it from
     kind = request.GET.get("kind")
     form = OpinionForm(request.POST or None, initial={"kind": kind if kind in OpinionKind.values else ""})
-    if member is not None and request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            submitted = services.opinion_create(
+    if member is not None and (
+        done := submit(
+            request,
+            form,
+            lambda data: services.opinion_create(
                 actor=request.user,
                 kind=data["kind"],
                 target=data["target"] or "branch",
                 title=data["title"],
                 body=data["body"],
                 anonymous=data["anonymous"],
+            ),
+        )
+    ):
+        submitted = done.result
+        if submitted.follow_up_code:
+            # Shown here once and nowhere else: not in a message (kept in the session), not in a URL.
+            return render(
+                request,
+                "rights/opinion_submitted.html",
+                {"opinion": submitted.opinion, "code": submitted.follow_up_code},
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            if submitted.follow_up_code:
-                # Shown here once and nowhere else: not in a message (kept in the session), not in a URL.
-                return render(
-                    request,
-                    "rights/opinion_submitted.html",
-                    {"opinion": submitted.opinion, "code": submitted.follow_up_code},
-                )
-            messages.success(request, _("Your opinion has been sent to %(org)s.") % {"org": submitted.opinion.org.name})
-            return redirect("rights:opinion-detail", pk=submitted.opinion.pk)
+        messages.success(request, _("Your opinion has been sent to %(org)s.") % {"org": submitted.opinion.org.name})
+        return redirect("rights:opinion-detail", pk=submitted.opinion.pk)
     status = 400 if request.method == "POST" else 200
     destinations = None
     if member is not None:
@@ -125,14 +129,13 @@ def opinion_answer(request: AuthedRequest, pk) -> HttpResponse:
     if not selectors.can_answer_opinion(request.user, opinion):
         raise Forbidden(_("Only the officers of the receiving organisation may answer it."))
     form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.opinion_answer(actor=request.user, opinion=opinion, answer=form.cleaned_data["answer"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The answer has been saved."))
-            return redirect("rights:opinion-detail", pk=opinion.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.opinion_answer(actor=request.user, opinion=opinion, answer=data["answer"]),
+        success=_("The answer has been saved."),
+    ):
+        return redirect("rights:opinion-detail", pk=opinion.pk)
     context = _opinion_context(request, opinion, form) | {"can_answer": True}
     return render(request, "rights/opinion_detail.html", context, status=400)
 
@@ -174,24 +177,28 @@ def opinion_list(request: AuthedRequest) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def appeal_create(request: AuthedRequest) -> HttpResponse:
-    member = selectors.actor_member(request.user)
+    member = actor_member(request.user)
+    if member is not None and member.org_id is None:
+        member = None  # no longer in an organisation here: the service refuses an appeal
     decisions = selectors.appealable_decisions(member=member) if member is not None else []
     form = AppealForm(request.POST or None, decisions=decisions, initial={"decision": request.GET.get("decision", "")})
-    if member is not None and request.method == "POST" and form.is_valid():
+
+    def appeal(data: dict) -> Appeal:
         kind, object_id = form.decision_ref()
-        try:
-            appeal = services.appeal_create(
-                actor=request.user, kind=kind, object_id=object_id, reasons=form.cleaned_data["reasons"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
+        return services.appeal_create(actor=request.user, kind=kind, object_id=object_id, reasons=data["reasons"])
+
+    if member is not None and (
+        done := submit(
+            request,
+            form,
+            appeal,
+            success=lambda appeal: (
                 _("Your appeal has been sent to %(org)s, which must answer in writing by %(due)s.")
-                % {"org": appeal.org.name, "due": appeal.due_on},
-            )
-            return redirect("rights:appeal-detail", pk=appeal.pk)
+                % {"org": appeal.org.name, "due": appeal.due_on}
+            ),
+        )
+    ):
+        return redirect("rights:appeal-detail", pk=done.result.pk)
     context = {
         "form": form,
         "member": member,
@@ -245,14 +252,13 @@ def appeal_accept(request: AuthedRequest, pk: int) -> HttpResponse:
 def appeal_answer(request: AuthedRequest, pk: int) -> HttpResponse:
     appeal = _handled_appeal(request, pk)
     form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appeal_answer(actor=request.user, appeal=appeal, answer=form.cleaned_data["answer"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The written answer has been sent to the appellant."))
-            return redirect("rights:appeal-detail", pk=appeal.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.appeal_answer(actor=request.user, appeal=appeal, answer=data["answer"]),
+        success=_("The written answer has been sent to the appellant."),
+    ):
+        return redirect("rights:appeal-detail", pk=appeal.pk)
     context = _appeal_context(request, appeal, form) | {"can_handle": True}
     return render(request, "rights/appeal_detail.html", context, status=400)
 

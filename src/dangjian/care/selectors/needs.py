@@ -17,7 +17,7 @@ from django.utils import timezone
 from dangjian.accounts.models import Role, User
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, scope_for
 from dangjian.care import rules
-from dangjian.care.models import Need, NeedAttachment, NeedState, NeedVisibility
+from dangjian.care.models import Need, NeedAttachment, NeedEvent, NeedState, NeedVisibility
 from dangjian.care.selectors.common import branch_officer_ids
 from dangjian.core.calendar import WorkingCalendar
 from dangjian.core.errors import NotFound
@@ -77,7 +77,7 @@ def can_handle_need(actor: User, need: Need) -> bool:
     )
 
 
-def access_need(actor: User, need_id, *, full: bool = False) -> Need:
+def access_need(actor: User, need_id: int | str, *, full: bool = False) -> Need:
     """A need the actor may see (in full, if asked); NotFound for missing and forbidden alike."""
     try:
         need = Need.objects.for_list().get(pk=need_id)
@@ -90,7 +90,7 @@ def access_need(actor: User, need_id, *, full: bool = False) -> Need:
     return need
 
 
-def access_need_attachment(actor: User, need_id, attachment_id) -> NeedAttachment:
+def access_need_attachment(actor: User, need_id: int | str, attachment_id: int | str) -> NeedAttachment:
     need = access_need(actor, need_id, full=True)
     try:
         return need.attachments.get(pk=attachment_id)
@@ -124,7 +124,7 @@ class NeedFilters:
     org: Organisation | None = None
 
 
-def officer_needs(actor: User, filters: NeedFilters = NeedFilters(), today: datetime.date | None = None):
+def officer_needs(actor: User, filters: NeedFilters = NeedFilters(), today: datetime.date | None = None) -> list[Need]:
     """Needs the actor handles or oversees (not their own), each marked with `access`, overdue first."""
     today = today or timezone.localdate()
     full, outline = _officer_filters(actor)
@@ -165,7 +165,7 @@ def need_delegates(need: Need) -> QuerySet[Member]:
     return Member.objects.filter(pk__in=ids, user__isnull=False).order_by("name", "pk")
 
 
-def need_events(need: Need):
+def need_events(need: Need) -> list[NeedEvent]:
     return list(need.events.all())
 
 

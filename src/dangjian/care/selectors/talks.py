@@ -6,6 +6,7 @@ talked with sees that the talk took place, never the summary.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
@@ -14,14 +15,14 @@ from django.utils import timezone
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care import rules
-from dangjian.care.models import Talk, TalkTodo
+from dangjian.care.models import Talk, TalkTodo, TalkTodoQuerySet
 from dangjian.care.selectors.common import branch_officer_ids, is_branch_secretary
 from dangjian.core.errors import NotFound
 from dangjian.members.models import Member
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 
 
-def last_talk_dates(member_ids) -> dict[int, datetime.date]:
+def last_talk_dates(member_ids: Iterable[int]) -> dict[int, datetime.date]:
     """The day of the last talk held with each member (by any officer); members never talked with are absent."""
     rows = Talk.objects.filter(member_id__in=list(member_ids)).values("member_id").annotate(last=Max("held_on"))
     return {row["member_id"]: row["last"] for row in rows}
@@ -47,7 +48,7 @@ def _visible_talks(actor: User) -> Q:
     return visible
 
 
-def access_talk(actor: User, talk_id) -> Talk:
+def access_talk(actor: User, talk_id: int | str) -> Talk:
     """A talk the actor may see as an officer; `summary_visible` says whether they may read its summary."""
     try:
         talk = Talk.objects.for_list().filter(_visible_talks(actor)).get(pk=talk_id)
@@ -180,7 +181,7 @@ def _visible_todos(actor: User) -> Q:
     return visible
 
 
-def todo_list(actor: User, state: str = "open") -> QuerySet[TalkTodo]:
+def todo_list(actor: User, state: str = "open") -> TalkTodoQuerySet:
     """The actor's to-dos first, then the rest in their scope, soonest due first."""
     member_id = scope_for(actor).member_id
     todos = TalkTodo.objects.for_list().filter(_visible_todos(actor))
@@ -196,7 +197,7 @@ def todo_list(actor: User, state: str = "open") -> QuerySet[TalkTodo]:
     return todos.annotate(mine=mine).order_by("mine", "due_on", "pk")
 
 
-def access_todo(actor: User, todo_id) -> TalkTodo:
+def access_todo(actor: User, todo_id: int | str) -> TalkTodo:
     """A to-do the actor may see (never one about themself); NotFound for missing and forbidden alike."""
     todos = TalkTodo.objects.for_list().filter(_visible_todos(actor))
     member_id = scope_for(actor).member_id

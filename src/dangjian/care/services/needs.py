@@ -10,6 +10,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import RoleGrant, User
+from dangjian.accounts.system import system_actor
 from dangjian.care import files, rules
 from dangjian.care.models import (
     Need,
@@ -35,8 +37,9 @@ from dangjian.care.selectors.settings import effective_care_settings
 from dangjian.care.services.talks import talk_todo_open
 from dangjian.core import audit
 from dangjian.core.calendar import working_calendar
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.notices.services import notice_send
 from dangjian.orgs.models import OfficerTerm
 
@@ -44,27 +47,24 @@ MAX_TITLE = 80
 MAX_TEXT = 5000
 
 
-def _member_of(actor: User | None) -> Member | None:
-    return getattr(actor, "member", None) if actor is not None else None
-
-
 def _url(need: Need) -> str:
     return reverse("care:need-detail", kwargs={"pk": need.pk})
 
 
-def _event(need: Need, kind: str, actor: User | None, text: str = "", **data) -> NeedEvent:
+def _event(need: Need, kind: str, actor: User | None, text: str = "", **data: object) -> NeedEvent:
+    """A step in the need's own history, which its member reads; None for the platform's own steps."""
     return NeedEvent.objects.create(
         need=need,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "",
+        actor=actor,
+        actor_name=(actor.display_name or actor.username) if actor is not None else "",
         state=need.state,
         text=text,
         data={key: audit._plain(value) for key, value in data.items()},
     )
 
 
-def _audit(actor, action: str, need: Need, **changes) -> None:
+def _audit(actor: User, action: str, need: Need, **changes: object) -> None:
     audit.record(
         actor=actor, action=action, obj=need, org_path=need.org.path, changes=changes, object_repr=f"#{need.pk}"
     )
@@ -89,7 +89,7 @@ def _require_handler(actor: User, need: Need) -> None:
 
 
 def _require_owner(actor: User, need: Need) -> None:
-    member = _member_of(actor)
+    member = actor_member(actor)
     if member is None or member.pk != need.member_id:
         raise Forbidden(_("Only the member who raised the need may do this."))
 
@@ -105,8 +105,9 @@ def _clean_text(value: str, field: str, missing: str) -> str:
 
 def handler_accounts(need: Need) -> list[User]:
     """Who is told about a new need: the delegated officer, else the branch's own care officers and secretary."""
-    if need.handler_id and need.handler.user_id:
-        return [need.handler.user]
+    handler = need.handler if need.handler_id else None
+    if handler is not None and handler.user is not None:
+        return [handler.user]
     on = timezone.localdate()
     users = list(
         User.objects.filter(
@@ -115,7 +116,7 @@ def handler_accounts(need: Need) -> list[User]:
         ).order_by("pk")
     )
     secretary = branch_secretary(need.org, on)
-    if secretary is not None and secretary.user_id:
+    if secretary is not None and secretary.user is not None:
         users.append(secretary.user)
     return [user for user in users if getattr(getattr(user, "member", None), "pk", None) != need.member_id]
 
@@ -131,13 +132,13 @@ def _check_files(uploads: list[UploadedFile], already: int = 0) -> list[tuple[Up
         )
     checked = []
     for upload in uploads:
-        if upload.size > files.MAX_ATTACHMENT_BYTES:
+        if (upload.size or 0) > files.MAX_ATTACHMENT_BYTES:
             raise DomainError(
                 _("%(name)s is larger than %(size)s MB.")
                 % {"name": upload.name, "size": files.MAX_ATTACHMENT_BYTES // (1024 * 1024)},
                 field="files",
             )
-        kind = files.sniff(upload)
+        kind = files.sniff(cast(BinaryIO, upload))  # an upload reads as a binary file
         if kind is None:
             raise DomainError(
                 _("%(name)s is not a file type we accept: attach a photo, a PDF, a Word, Excel or text file.")
@@ -159,7 +160,7 @@ def _save_files(need: Need, checked: list[tuple[UploadedFile, str]]) -> list[Nee
             extension=extension,
             name=name,
             content_type=content_type,
-            size=upload.size,
+            size=upload.size or 0,
         )
         attachment.file.save("upload", upload, save=False)
         attachment.save()
@@ -170,7 +171,8 @@ def _save_files(need: Need, checked: list[tuple[UploadedFile, str]]) -> list[Nee
 def _discard_files(attachments: list[NeedAttachment]) -> None:
     """Remove stored files whose rows are about to be rolled back."""
     for attachment in attachments:
-        attachment.file.storage.delete(attachment.file.name)
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,7 +191,7 @@ def need_submit(
     today: datetime.date | None = None,
 ) -> Need:
     """The member raises a need with their branch; the branch's officers are told."""
-    member = _member_of(actor)
+    member = actor_member(actor)
     if member is None:
         raise Forbidden(_("Only a member can raise a need."))
     branch = member_branch(member)
@@ -210,9 +212,7 @@ def need_submit(
         errors["description"] = _("At most %(count)s characters.") % {"count": MAX_TEXT}
     if visibility not in NeedVisibility.values:
         errors["visibility"] = _("Choose who may read the need.")
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field, errors=errors)
+    raise_for_errors(errors)
     checked = _check_files(list(uploads))
     today = today or timezone.localdate()
     accept_due, answer_due = rules.need_due_dates(working_calendar(), today, effective_care_settings(branch).deadlines)
@@ -378,7 +378,7 @@ def need_assign(*, actor: User, need: Need, officer: Member) -> Need:
             _("%(name)s is not an officer of %(branch)s.") % {"name": officer.name, "branch": need.org.name},
             field="officer",
         )
-    if not officer.user_id or not officer.user.is_active:
+    if officer.user is None or not officer.user.is_active:
         raise DomainError(
             _("%(name)s has no account to handle the need with.") % {"name": officer.name}, field="officer"
         )
@@ -461,7 +461,7 @@ def need_mark_hardship(*, actor: User, need: Need) -> Need:
 # Escalation (the daily job)
 
 
-def _escalate_one(need_id: int, today: datetime.date) -> bool:
+def _escalate_one(need_id: int, today: datetime.date, system: User) -> bool:
     with transaction.atomic():
         need = (
             Need.objects.select_for_update(of=("self",)).select_related("org", "org__parent", "member").get(pk=need_id)
@@ -479,7 +479,7 @@ def _escalate_one(need_id: int, today: datetime.date) -> bool:
         need.escalated_on = today
         need.save(update_fields=["escalation_key", "escalated_to", "escalated_on", "updated_at"])
         _event(need, NeedEventKind.ESCALATED, None, stage=stage, due=due, to=upper.name if upper else "")
-        _audit(None, "need.escalate", need, stage=stage, due=due, escalated_to=upper)
+        _audit(system, "need.escalate", need, stage=stage, due=due, escalated_to=upper)
         facts = {
             "branch": need.org.name,
             "category": need.get_category_display(),
@@ -518,4 +518,5 @@ def need_escalate_overdue(*, today: datetime.date | None = None) -> int:
     deadline; the number escalated now. Safe to run again the same day or the next."""
     today = today or timezone.localdate()
     ids = list(Need.objects.open().overdue(today).order_by("pk").values_list("pk", flat=True))
-    return sum(_escalate_one(need_id, today) for need_id in ids)
+    system = system_actor()
+    return sum(_escalate_one(need_id, today, system) for need_id in ids)

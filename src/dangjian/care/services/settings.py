@@ -7,7 +7,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care import rules
 from dangjian.care.models import CareSettings
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import Forbidden, raise_for_errors
 from dangjian.orgs.models import Organisation
 
 SETTINGS_FIELDS = ["accept_working_days", "answer_working_days"]
@@ -15,13 +15,13 @@ SETTINGS_FIELDS = ["accept_working_days", "answer_working_days"]
 
 @transaction.atomic(durable=True)
 def care_settings_update(
-    *, actor: User | None, org: Organisation, accept_working_days: int | None, answer_working_days: int | None
+    *, actor: User, org: Organisation, accept_working_days: int | None, answer_working_days: int | None
 ) -> CareSettings:
     """Set the organisation's own deadlines for needs; an empty one inherits from the organisation above.
 
     Needs already submitted keep their deadlines: a member was told them when they submitted.
     """
-    if actor is not None and not scope_for(actor).allows(Perm.MANAGE_CARE, org.path):
+    if not scope_for(actor).allows(Perm.MANAGE_CARE, org.path):
         raise Forbidden()
     errors = rules.validate_deadlines(accept_working_days, answer_working_days)
     if not errors:
@@ -33,9 +33,7 @@ def care_settings_update(
             accept_working_days if accept_working_days is not None else above.accept_working_days,
             answer_working_days if answer_working_days is not None else above.answer_working_days,
         )
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field, errors=errors)
+    raise_for_errors(errors)
     settings = CareSettings.objects.select_for_update().filter(org=org).first() or CareSettings(org=org)
     before = audit.snapshot(settings, SETTINGS_FIELDS)
     settings.accept_working_days = accept_working_days

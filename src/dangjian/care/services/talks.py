@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
+from dangjian.accounts.system import system_actor
 from dangjian.care import rules
 from dangjian.care.models import Talk, TalkKind, TalkTodo, TodoReason
 from dangjian.care.selectors.common import (
@@ -19,14 +20,16 @@ from dangjian.care.selectors.common import (
     officer_accounts,
 )
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
 from dangjian.members.models import Member, Membership
+from dangjian.members.selectors import actor_member
 from dangjian.notices.services import notice_send
+from dangjian.orgs.models import Organisation
 
 MAX_SUMMARY = 5000
 
 
-def _branch_or_error(member: Member):
+def _branch_or_error(member: Member) -> Organisation:
     branch = member_branch(member)
     if branch is None:
         raise DomainError(
@@ -38,7 +41,7 @@ def _branch_or_error(member: Member):
 @transaction.atomic
 def talk_todo_open(
     *,
-    actor: User | None,
+    actor: User,
     member: Member,
     reason: str,
     detail: str,
@@ -102,12 +105,19 @@ def talk_todo_open(
 
 
 def _check_talk(
-    *, actor: User | None, member: Member, officer: Member, held_on: datetime.date, kind: str, summary: str, todo
-) -> None:
+    *,
+    actor: User,
+    member: Member,
+    officer: Member,
+    held_on: datetime.date,
+    kind: str,
+    summary: str,
+    todo: TalkTodo | None,
+) -> Organisation:
     branch = _branch_or_error(member)
-    actor_member_id = getattr(getattr(actor, "member", None), "pk", None) if actor is not None else None
+    own = actor_member(actor)
     # Who may record: an officer with care rights over the branch, or the officer who held the talk.
-    if actor is not None and not can_care_at(actor, branch) and actor_member_id != officer.pk:
+    if not can_care_at(actor, branch) and (own is None or own.pk != officer.pk):
         raise Forbidden(_("You may record talks only with members of organisations you look after."))
     errors: dict[str, str] = {}
     if officer.pk == member.pk:
@@ -132,15 +142,14 @@ def _check_talk(
             errors["todo"] = _("This to-do is about another member.")
         elif not todo.is_open:
             errors["todo"] = _("This to-do is already done or cancelled.")
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field, errors=errors)
+    raise_for_errors(errors)
+    return branch
 
 
 @transaction.atomic
 def talk_record(
     *,
-    actor: User | None,
+    actor: User,
     member: Member,
     officer: Member,
     held_on: datetime.date,
@@ -152,8 +161,9 @@ def talk_record(
     """Record a talk `officer` held with `member`; done from a to-do, it closes the to-do."""
     if todo is not None:
         todo = TalkTodo.objects.select_for_update().get(pk=todo.pk)
-    _check_talk(actor=actor, member=member, officer=officer, held_on=held_on, kind=kind, summary=summary, todo=todo)
-    branch = member_branch(member)
+    branch = _check_talk(
+        actor=actor, member=member, officer=officer, held_on=held_on, kind=kind, summary=summary, todo=todo
+    )
     talk = Talk.objects.create(
         org=branch,
         officer=officer,
@@ -162,7 +172,7 @@ def talk_record(
         kind=kind,
         summary=summary.strip(),
         follow_up=(follow_up or "").strip(),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=actor,
     )
     if todo is not None:
         todo.talk = talk
@@ -231,6 +241,7 @@ def talk_todos_sync(*, today: datetime.date | None = None) -> int:
         .order_by("since", "pk")
     )
     opened = 0
+    system = None
     for membership in arrivals:
         reason = _arrival_reason(membership)
         if reason is None:
@@ -245,6 +256,7 @@ def talk_todos_sync(*, today: datetime.date | None = None) -> int:
                 "org": membership.org.name,
                 "day": membership.since.isoformat(),
             }
-        talk_todo_open(actor=None, member=membership.member, reason=reason, detail=detail, source_key=key)
+        system = system or system_actor()
+        talk_todo_open(actor=system, member=membership.member, reason=reason, detail=detail, source_key=key)
         opened += 1
     return opened

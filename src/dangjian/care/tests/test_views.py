@@ -4,6 +4,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.care import services
 from dangjian.care.models import Need, NeedState, Talk, TalkTodo
 from dangjian.care.tests.factories import fresh, pdf, raise_need
@@ -108,7 +109,7 @@ def test_lists_pin_their_queries(college, django_assert_max_num_queries):
 
 def test_recording_a_talk_from_a_todo(college):
     todo = services.talk_todo_open(
-        actor=None, member=college.member, reason="new_member", detail="新党员", source_key="membership:1"
+        actor=system_actor(), member=college.member, reason="new_member", detail="新党员", source_key="membership:1"
     )
     client = _client(college.user("branch"))
     assert "新党员" in client.get(reverse("care:todo-list")).content.decode()

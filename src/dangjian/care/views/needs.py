@@ -1,6 +1,10 @@
 """Pages for needs: the member's own (我的诉求, on a phone), the officers' list and detail with the
 steps, attachments, response times by branch, and the deadline settings."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +32,7 @@ from dangjian.care.selectors.settings import effective_care_settings, own_care_s
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError
 from dangjian.core.years import YEAR_MIN
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.permissions import access_org
 
@@ -51,26 +55,23 @@ def my_needs(request: AuthedRequest) -> HttpResponse:
 def need_create(request: AuthedRequest) -> HttpResponse:
     form = NeedSubmitForm(request.POST or None, request.FILES or None)
     has_member = scope_for(request.user).member_id is not None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            need = services.need_submit(
-                actor=request.user,
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                visibility=data["visibility"],
-                uploads=data["files"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Your need has been sent to %(branch)s. It will be accepted by %(day)s.")
-                % {"branch": need.org.name, "day": need.accept_due.isoformat()},
-            )
-            return redirect("care:need-detail", pk=need.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.need_submit(
+            actor=request.user,
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            visibility=data["visibility"],
+            uploads=data["files"],
+        ),
+        success=lambda need: (
+            _("Your need has been sent to %(branch)s. It will be accepted by %(day)s.")
+            % {"branch": need.org.name, "day": need.accept_due.isoformat()}
+        ),
+    ):
+        return redirect("care:need-detail", pk=done.result.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "care/need_form.html", {"form": form, "has_member": has_member}, status=status)
 
@@ -123,22 +124,22 @@ def _step(request: AuthedRequest, pk: int, call, success: str) -> HttpResponse:
     return redirect("care:need-detail", pk=need.pk)
 
 
-def _form_step(request: AuthedRequest, pk: int, form_class, form_name: str, call, success: str, **form_kwargs):
+def _form_step(
+    request: AuthedRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    form_name: str,
+    call: Callable[[Need, dict[str, Any]], object],
+    success: str,
+    **form_kwargs: Any,
+) -> HttpResponse:
     """Run a step with a form: invalid input or a refusal re-renders the page with the form and 400."""
     need = selectors.access_need(request.user, pk, full=True)
     if form_class is AssignForm:
         form_kwargs["officers"] = selectors.need_delegates(need)
     form = form_class(request.POST, request.FILES or None, **form_kwargs)
-    if form.is_valid():
-        try:
-            call(need, form.cleaned_data)
-        except DomainError as exc:
-            if exc.status_code != 400:
-                raise
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("care:need-detail", pk=need.pk)
+    if submit(request, form, lambda data: call(need, data), success=success):
+        return redirect("care:need-detail", pk=need.pk)
     return _detail(request, need, status=400, **{form_name: form})
 
 
@@ -317,14 +318,18 @@ def care_settings(request: AuthedRequest, org_id: int) -> HttpResponse:
     own = own_care_settings(org)
     initial = {"accept_working_days": own.accept_working_days, "answer_working_days": own.answer_working_days}
     form = CareSettingsForm(request.POST or None, initial=initial, inherited=inherited)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.care_settings_update(actor=request.user, org=org, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The deadlines for needs at %(org)s have been saved.") % {"org": org.name})
-            return redirect("care:settings", org_id=org.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.care_settings_update(
+            actor=request.user,
+            org=org,
+            accept_working_days=data["accept_working_days"],
+            answer_working_days=data["answer_working_days"],
+        ),
+        success=_("The deadlines for needs at %(org)s have been saved.") % {"org": org.name},
+    ):
+        return redirect("care:settings", org_id=org.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,

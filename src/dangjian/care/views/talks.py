@@ -1,7 +1,6 @@
 """Pages for heart-to-heart talks: recording, the list, coverage against the yearly rule,
 the required-talk to-dos, and the member's own list of talks held with them."""
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -15,9 +14,9 @@ from dangjian.care import rules, services
 from dangjian.care.forms import ReasonForm, TalkForm
 from dangjian.care.models import TalkKind, TodoReason
 from dangjian.care.selectors import talks as selectors
-from dangjian.core.errors import DomainError, NotFound
+from dangjian.core.errors import NotFound
 from dangjian.core.years import YEAR_MIN
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.orgs.models import OrgKind
 from dangjian.orgs.permissions import access_org
 
@@ -60,17 +59,22 @@ def talk_create(request: AuthedRequest) -> HttpResponse:
     elif request.GET.get("member"):
         initial["member"] = request.GET["member"]
     form = TalkForm(request.POST or None, members=members, officers=officers, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            talk = services.talk_record(actor=request.user, todo=todo, **data)
-        except DomainError as exc:
-            if exc.status_code != 400:
-                raise
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The talk with %(name)s has been recorded.") % {"name": talk.member.name})
-            return redirect("care:todo-list" if todo else "care:talk-detail", **({} if todo else {"pk": talk.pk}))
+    if done := submit(
+        request,
+        form,
+        lambda data: services.talk_record(
+            actor=request.user,
+            member=data["member"],
+            officer=data["officer"],
+            held_on=data["held_on"],
+            kind=data["kind"],
+            summary=data["summary"],
+            follow_up=data["follow_up"],
+            todo=todo,
+        ),
+        success=lambda talk: _("The talk with %(name)s has been recorded.") % {"name": talk.member.name},
+    ):
+        return redirect("care:todo-list") if todo else redirect("care:talk-detail", pk=done.result.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "care/talk_form.html", {"form": form, "todo": todo}, status=status)
 
@@ -143,16 +147,13 @@ def todo_list(request: AuthedRequest) -> HttpResponse:
 def todo_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     todo = selectors.access_todo(request.user, pk)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.talk_todo_cancel(actor=request.user, todo=todo, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            if exc.status_code != 400:
-                raise
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The to-do has been cancelled."))
-            return redirect("care:todo-list")
+    if submit(
+        request,
+        form,
+        lambda data: services.talk_todo_cancel(actor=request.user, todo=todo, reason=data["reason"]),
+        success=_("The to-do has been cancelled."),
+    ):
+        return redirect("care:todo-list")
     status = 400 if request.method == "POST" else 200
     return render(request, "care/todo_cancel.html", {"form": form, "todo": todo}, status=status)
 

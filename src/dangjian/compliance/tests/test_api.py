@@ -3,9 +3,10 @@
 import pytest
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.care.models import Talk
 from dangjian.compliance.models import EntryStatus, WarningEntry
-from dangjian.compliance.services import warnings_refresh
+from dangjian.compliance.services import warnings_refresh_for
 from dangjian.compliance.tests.factories import backdate, held
 from dangjian.core.tests.apiclient import api_as
 
@@ -16,7 +17,7 @@ def entry(college):
     backdate(zhang)
     for ago in (100, 70, 40):
         held(college.branch, ago, {zhang: "absent"}, theme=f"主题党日{ago}")
-    warnings_refresh(org=college.branch)
+    warnings_refresh_for(actor=system_actor(), org=college.branch)
     return WarningEntry.objects.get(member=zhang)
 
 

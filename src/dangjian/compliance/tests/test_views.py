@@ -5,9 +5,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.care.models import Talk
 from dangjian.compliance.models import EntryStatus, WarningEntry
-from dangjian.compliance.services import warning_close, warnings_refresh
+from dangjian.compliance.services import warning_close, warnings_refresh_for
 from dangjian.compliance.tests.factories import backdate, held
 
 
@@ -24,7 +25,7 @@ def entry(college):
     held(college.branch, 130, theme="学习党章")
     for ago in (100, 70, 40):
         held(college.branch, ago, {zhang: "absent"}, theme=f"主题党日{ago}")
-    warnings_refresh(org=college.branch)
+    warnings_refresh_for(actor=system_actor(), org=college.branch)
     return WarningEntry.objects.get(member=zhang)
 
 

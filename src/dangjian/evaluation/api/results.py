@@ -6,6 +6,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from dangjian.core.errors import NotFound
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.api.common import CriterionOut, criteria_out
@@ -352,7 +353,10 @@ def recognition_list(request, filters: Query[RecognitionListIn]):
     "not run the evaluation over the member.",
 )
 def recognition_create(request, payload: RecognitionCreateIn):
-    member = access_member(request.auth, payload.member, selectors.PERM)
+    # The page's choice: the current members the caller runs the evaluation over, nobody else by id.
+    member = selectors.members_for_recognition(request.auth).filter(pk=payload.member).first()
+    if member is None:
+        raise NotFound()
     recognition = services.recognition_create(
         actor=request.auth,
         member=member,

@@ -48,7 +48,7 @@ def _new_code(length: int) -> str:
     return "".join(secrets.choice(rules.CODE_ALPHABET) for _ in range(length))
 
 
-def _check_scores(scores, *, field: str, who: str = "") -> dict[str, int]:
+def _check_scores(scores: object, *, field: str, who: str = "") -> dict[str, int]:
     if not isinstance(scores, dict):
         raise DomainError(_("Give a score for every criterion."), field=field)
     unknown = set(scores) - set(rules.CRITERION_CODES)
@@ -183,7 +183,7 @@ def ballot_cast(*, actor: User, campaign: Campaign, ratings: dict, now: datetime
     campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
     voter = sel.participant_of(actor, campaign)
     reason = sel.voting_refusal(campaign, voter, now or timezone.now())
-    if reason:
+    if reason or voter is None:
         raise DomainError(reason, field="ratings")
     rows = _check_ratings(campaign, voter, ratings)
     # The mark first, conditionally: of two requests racing, one marks and the other is refused.
@@ -202,7 +202,7 @@ def ballot_cast(*, actor: User, campaign: Campaign, ratings: dict, now: datetime
 
 
 @transaction.atomic(durable=True)
-def non_member_codes_generate(*, actor: User | None, campaign: Campaign, count: int) -> list[str]:
+def non_member_codes_generate(*, actor: User, campaign: Campaign, count: int) -> list[str]:
     """Make `count` one-time codes for non-members; returned this once, stored only as hashes."""
     check_manage(actor, campaign)
     if not campaign.with_non_members:

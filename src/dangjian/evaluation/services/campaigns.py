@@ -36,7 +36,7 @@ def _limit_fields(limit: Fraction | None) -> dict:
 @transaction.atomic(durable=True)
 def campaign_create(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     year: int,
     with_non_members: bool = False,
@@ -95,7 +95,7 @@ def campaign_create(
 @transaction.atomic(durable=True)
 def campaign_update(
     *,
-    actor: User | None,
+    actor: User,
     campaign: Campaign,
     with_non_members: bool | None = None,
     excellent_limit: Fraction | None = None,
@@ -114,7 +114,7 @@ def campaign_update(
                 field="with_non_members",
             )
         campaign.with_non_members = with_non_members
-    if mutual_closes_at is not False:
+    if not isinstance(mutual_closes_at, bool):  # False: left as it is
         if rules.mutual_closed(campaign.phase):
             raise DomainError(
                 _("The mutual evaluation has closed; its closing time can no longer change."), field="mutual_closes_at"
@@ -146,7 +146,7 @@ def _check_can_leave(campaign: Campaign) -> None:
 @transaction.atomic(durable=True)
 def campaign_advance(
     *,
-    actor: User | None,
+    actor: User,
     campaign: Campaign,
     to: str | None = None,
     expected: str | None = None,
@@ -166,6 +166,8 @@ def campaign_advance(
             field="phase",
         )
     following = rules.next_phase(campaign.phase, with_non_members=campaign.with_non_members)
+    if following is None:  # only a closed campaign has no next phase
+        raise DomainError(_("This campaign is closed and cannot be reopened."), field="phase")
     if to is not None and to != following:
         if to not in rules.PHASE_ORDER:
             raise DomainError(_("There is no such phase."), field="phase")
@@ -195,7 +197,7 @@ def campaign_advance(
     return campaign
 
 
-def _publish(actor: User | None, campaign: Campaign) -> None:
+def _publish(actor: User, campaign: Campaign) -> None:
     """Tell each member their result is there (each sees only their own), and start the follow-up talks."""
     from dangjian.notices.services import notice_send
 
@@ -217,7 +219,7 @@ def _publish(actor: User | None, campaign: Campaign) -> None:
             open_follow_up_talk(actor, result)
 
 
-def open_follow_up_talk(actor: User | None, result: Result) -> None:
+def open_follow_up_talk(actor: User, result: Result) -> None:
     """A required talk (谈心谈话) about a 基本合格 or 不合格 grade on the care app's to-do list, in this transaction."""
     from dangjian.care.services import talk_todo_open
 

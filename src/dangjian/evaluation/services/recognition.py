@@ -3,6 +3,7 @@
 import datetime
 from pathlib import Path
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +21,9 @@ from dangjian.orgs.models import Organisation
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 
 
-def evidence_extension(upload) -> str:
+def evidence_extension(upload: UploadedFile) -> str:
     """The file's kind read from its content, not its name: a PDF or a photo; DomainError otherwise."""
-    if upload.size > rules.EVIDENCE_MAX_BYTES:
+    if (upload.size or 0) > rules.EVIDENCE_MAX_BYTES:
         raise DomainError(
             _("The evidence file may be at most %(mb)d MB.") % {"mb": rules.EVIDENCE_MAX_BYTES // (1024 * 1024)},
             field="evidence_file",
@@ -38,22 +39,23 @@ def evidence_extension(upload) -> str:
 @transaction.atomic(durable=True)
 def recognition_create(
     *,
-    actor: User | None,
+    actor: User,
     member: Member,
     kind: str,
     title: str,
     evidence: str,
     awarded_on: datetime.date,
     org: Organisation | None = None,
-    evidence_file=None,
+    evidence_file: UploadedFile | None = None,
     today: datetime.date | None = None,
 ) -> Recognition:
     """Record a recognition of `member` by `org` (the member's branch or organisation when not given)."""
-    if member.org_id is None:
+    member_org = member.org
+    if member_org is None:
         raise DomainError(_("The member no longer belongs to an organisation here."), field="member")
-    org = org or member.org
+    org = org or member_org
     check_manage(actor, org)
-    if not member.org.path.startswith(org.path):
+    if not member_org.path.startswith(org.path):
         raise DomainError(_("The member does not belong to the recording organisation."), field="org")
     if kind not in rules.RecognitionKind.values:
         raise DomainError(_("Choose the kind of recognition."), field="kind")
@@ -77,7 +79,7 @@ def recognition_create(
         title=title[:200],
         evidence=evidence,
         awarded_on=awarded_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=actor,
     )
     if evidence_file is not None:
         extension = evidence_extension(evidence_file)
@@ -88,7 +90,7 @@ def recognition_create(
         actor=actor,
         action="recognition.create",
         obj=recognition,
-        org_path=member.org.path,
+        org_path=member_org.path,
         changes=audit.snapshot(recognition, ["member", "org", "kind", "title", "awarded_on"])
         | {"evidence_file": bool(recognition.evidence_file)},
     )

@@ -48,9 +48,7 @@ def _graded_members(campaign: Campaign, grades: dict, *, field: str) -> dict[int
 
 
 @transaction.atomic(durable=True)
-def proposal_submit(
-    *, actor: User | None, campaign: Campaign, grades: dict, notes: dict | None = None
-) -> ProposalOutcome:
+def proposal_submit(*, actor: User, campaign: Campaign, grades: dict, notes: dict | None = None) -> ProposalOutcome:
     """The branch committee's proposed grade for full members (some or all); warns above the share of 优秀."""
     check_manage(actor, campaign)
     campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
@@ -88,7 +86,7 @@ def proposal_submit(
 @transaction.atomic(durable=True)
 def decision_record(
     *,
-    actor: User | None,
+    actor: User,
     campaign: Campaign,
     meeting_on: datetime.date,
     entitled: int,
@@ -143,13 +141,12 @@ def decision_record(
 
 
 @transaction.atomic(durable=True)
-def improvement_plan_create(
-    *, actor: User | None, result: Result, content: str, deadline: datetime.date
-) -> ImprovementPlan:
+def improvement_plan_create(*, actor: User, result: Result, content: str, deadline: datetime.date) -> ImprovementPlan:
     """The improvement plan of a 基本合格 or 不合格 grade, due at most one year after the decision (限期改正)."""
     campaign = result.campaign
     check_manage(actor, campaign)
-    if campaign.phase != Phase.CLOSED:
+    decided_on = campaign.meeting_on  # recorded before a campaign closes
+    if campaign.phase != Phase.CLOSED or decided_on is None:
         raise DomainError(_("An improvement plan follows the published result."))
     if result.decided_grade not in rules.FOLLOW_UP_GRADES:
         raise DomainError(_("Only a basically qualified or unqualified grade is followed by an improvement plan."))
@@ -158,7 +155,6 @@ def improvement_plan_create(
     content = (content or "").strip()
     if not content:
         raise DomainError(_("Say what is to be improved and how the branch helps."), field="content")
-    decided_on = campaign.meeting_on
     if not isinstance(deadline, datetime.date) or not rules.improvement_deadline_ok(deadline, decided_on):
         raise DomainError(
             _("The deadline must fall after the decision and at most one year after it, by %(date)s (限期改正).")
@@ -178,7 +174,7 @@ def improvement_plan_create(
 
 @transaction.atomic(durable=True)
 def improvement_plan_close(
-    *, actor: User | None, plan: ImprovementPlan, outcome: str, closed_on: datetime.date | None = None
+    *, actor: User, plan: ImprovementPlan, outcome: str, closed_on: datetime.date | None = None
 ) -> ImprovementPlan:
     """Close an improvement plan with its outcome."""
     campaign = plan.result.campaign
@@ -190,7 +186,7 @@ def improvement_plan_close(
     if not outcome:
         raise DomainError(_("Record the outcome of the plan."), field="outcome")
     closed_on = closed_on or timezone.localdate()
-    if closed_on < campaign.meeting_on:
+    if campaign.meeting_on is not None and closed_on < campaign.meeting_on:
         raise DomainError(_("A plan cannot close before the decision it follows."), field="closed_on")
     plan.status, plan.outcome, plan.closed_on = PlanStatus.CLOSED, outcome, closed_on
     plan.save()

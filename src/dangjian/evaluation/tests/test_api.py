@@ -2,13 +2,17 @@ import datetime
 
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.config.api import api
 from dangjian.core.tests.apiclient import ApiClient, api_as
-from dangjian.evaluation import rules, services
-from dangjian.evaluation.models import Ballot, Campaign, Rating, Result
+from dangjian.evaluation import rules, selectors, services
+from dangjian.evaluation.models import Ballot, Campaign, Rating, Recognition, Result
 from dangjian.evaluation.rules import Grade, Phase
 from dangjian.evaluation.tests.api_operations import OPERATIONS
 from dangjian.evaluation.tests.factories import YEAR, decide, make_campaign, vote
+from dangjian.members.models import Member
+from dangjian.members.services import member_transfer
+from dangjian.orgs.models import Organisation
 
 
 def ratings_for(campaign, voter, grade="qualified"):
@@ -187,3 +191,28 @@ def test_closed_campaign_cannot_be_reopened_through_the_api(college):
     assert response.status_code == 400
     assert "不能重新打开" in response.json()["detail"]
     assert Campaign.objects.get().phase == Phase.CLOSED
+
+
+def test_recognition_through_the_api_only_for_the_members_the_page_offers(college):
+    officer = college.user("branch")
+    member_transfer(actor=system_actor(), member=college.other_member, to_org=None, on=timezone.localdate())
+    offered = set(selectors.members_for_recognition(officer).values_list("pk", flat=True))
+    assert college.member.pk in offered
+    assert college.other_member.pk not in offered
+    body = {"kind": "expert", "title": "教学能手", "evidence": "获校级教学比赛一等奖"}
+    body["awarded_on"] = timezone.localdate().isoformat()
+    for member in Member.objects.all():
+        response = api_as(officer).post("/evaluation/recognitions", body | {"member": member.pk})
+        assert response.status_code == (201 if member.pk in offered else 404), member.name
+    assert set(Recognition.objects.values_list("member_id", flat=True)) == offered
+
+
+def test_a_campaign_through_the_api_only_for_the_branches_the_page_offers(college):
+    officer = college.user("committee")
+    offered = set(selectors.manageable_branches(officer).values_list("pk", flat=True))
+    assert college.branch.pk in offered
+    for org in Organisation.objects.all():
+        response = api_as(officer).post("/evaluation/campaigns", {"org": org.pk, "year": YEAR})
+        # Not offered: out of the caller's scope (404) or not an active branch (400, said by the service).
+        assert (response.status_code == 201) == (org.pk in offered), org.name
+    assert set(Campaign.objects.values_list("org_id", flat=True)) == offered

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from dangjian.accounts.system import system_actor
 from dangjian.evaluation import rules, services
 from dangjian.evaluation.models import Ballot, Campaign, ImprovementPlan, NonMemberCode, Rating, Recognition, Result
 from dangjian.evaluation.rules import Grade, Phase
@@ -62,7 +63,7 @@ def test_a_closed_campaign_reopened_is_refused_with_a_message(client, college):
 
 def test_a_member_writes_the_self_assessment_with_their_recognition_shown(client, college):
     services.recognition_create(
-        actor=None,
+        actor=system_actor(),
         member=college.member,
         kind="innovation",
         title="教学创新奖",
@@ -265,7 +266,7 @@ def test_the_profile_partial_renders(college, rf):
     from dangjian.evaluation.selectors import recognitions_for_profile
 
     services.recognition_create(
-        actor=None,
+        actor=system_actor(),
         member=college.member,
         kind="backbone",
         title="教学骨干",
@@ -293,7 +294,7 @@ def test_list_pages_do_not_query_per_row(client, college, django_assert_max_num_
         make_campaign(college, year=year)
     for title in ("甲", "乙", "丙"):
         services.recognition_create(
-            actor=None,
+            actor=system_actor(),
             member=college.member,
             kind="expert",
             title=title,

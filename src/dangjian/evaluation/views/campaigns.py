@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import form_status, page, submit
 from dangjian.evaluation import selectors, services
 from dangjian.evaluation.forms import AdvanceForm, CampaignForm, CampaignSettingsForm
 from dangjian.evaluation.rules import Phase
@@ -30,25 +30,21 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: AuthedRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, orgs=selectors.manageable_branches(request.user))
-    if request.method == "POST" and form.is_valid():
-        org = access_org(request.user, form.cleaned_data["org"], selectors.PERM)
-        try:
-            campaign = services.campaign_create(
-                actor=request.user,
-                org=org,
-                year=form.cleaned_data["year"],
-                with_non_members=form.cleaned_data["with_non_members"],
-                excellent_limit=form.cleaned_data["excellent_limit"],
-                mutual_closes_at=form.cleaned_data["mutual_closes_at"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The democratic evaluation has begun with the study phase."))
-            return redirect("evaluation:campaign-detail", pk=campaign.pk)
-    return render(
-        request, "evaluation/campaign_form.html", {"form": form, "campaign": None}, status=400 if form.errors else 200
-    )
+    if done := submit(
+        request,
+        form,
+        lambda data: services.campaign_create(
+            actor=request.user,
+            org=access_org(request.user, data["org"], selectors.PERM),
+            year=data["year"],
+            with_non_members=data["with_non_members"],
+            excellent_limit=data["excellent_limit"],
+            mutual_closes_at=data["mutual_closes_at"],
+        ),
+        success=_("The democratic evaluation has begun with the study phase."),
+    ):
+        return redirect("evaluation:campaign-detail", pk=done.result.pk)
+    return render(request, "evaluation/campaign_form.html", {"form": form, "campaign": None}, status=form_status(form))
 
 
 @page
@@ -76,23 +72,21 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.access_campaign(request.user, pk, manage=True)
     form = CampaignSettingsForm(request.POST or None, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.campaign_update(
-                actor=request.user,
-                campaign=campaign,
-                with_non_members=data["with_non_members"],
-                excellent_limit=data["excellent_limit"],
-                mutual_closes_at=data["mutual_closes_at"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The settings have been saved."))
-            return redirect("evaluation:campaign-detail", pk=campaign.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.campaign_update(
+            actor=request.user,
+            campaign=campaign,
+            with_non_members=data["with_non_members"],
+            excellent_limit=data["excellent_limit"],
+            mutual_closes_at=data["mutual_closes_at"],
+        ),
+        success=_("The settings have been saved."),
+    ):
+        return redirect("evaluation:campaign-detail", pk=campaign.pk)
     context = {"form": form, "campaign": campaign}
-    return render(request, "evaluation/campaign_form.html", context, status=400 if form.errors else 200)
+    return render(request, "evaluation/campaign_form.html", context, status=form_status(form))
 
 
 @page

@@ -2,7 +2,6 @@
 
 import mimetypes
 
-from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -11,10 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import form_status, page, submit
 from dangjian.edge.paging import paginate
 from dangjian.evaluation import selectors, services
 from dangjian.evaluation.forms import RecognitionForm
+from dangjian.evaluation.models import Recognition
 
 
 @page(perm=selectors.PERM)
@@ -31,27 +31,24 @@ def recognition_create(request: AuthedRequest) -> HttpResponse:
     form = RecognitionForm(
         request.POST or None, request.FILES or None, members=members, initial={"member": request.GET.get("member", "")}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(data: dict) -> Recognition:
         member = form.chosen_member()
-        try:
-            if member is None:
-                raise DomainError(_("Choose a member."), field="member")
-            services.recognition_create(
-                actor=request.user,
-                member=member,
-                kind=data["kind"],
-                title=data["title"],
-                evidence=data["evidence"],
-                awarded_on=data["awarded_on"],
-                evidence_file=data["evidence_file"] or None,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The recognition has been recorded."))
-            return redirect("evaluation:recognition-list")
-    return render(request, "evaluation/recognition_form.html", {"form": form}, status=400 if form.errors else 200)
+        if member is None:
+            raise DomainError(_("Choose a member."), field="member")
+        return services.recognition_create(
+            actor=request.user,
+            member=member,
+            kind=data["kind"],
+            title=data["title"],
+            evidence=data["evidence"],
+            awarded_on=data["awarded_on"],
+            evidence_file=data["evidence_file"] or None,
+        )
+
+    if submit(request, form, record, success=_("The recognition has been recorded.")):
+        return redirect("evaluation:recognition-list")
+    return render(request, "evaluation/recognition_form.html", {"form": form}, status=form_status(form))
 
 
 @page

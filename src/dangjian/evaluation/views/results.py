@@ -9,8 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import scope_for
-from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import form_status, page, submit
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.appeals import KIND as APPEAL_KIND
 from dangjian.evaluation.forms import DecisionForm, PlanCloseForm, PlanForm, ProposalForm
@@ -38,18 +37,17 @@ def proposal(request: AuthedRequest, pk: int) -> HttpResponse:
     results = {r.member_id: r for r in selectors.results_of(campaign)}
     form = ProposalForm(request.POST or None, graded=graded, results=results)
     warning = selectors.excellent_warning(campaign, [r.proposed_grade for r in results.values()])
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.proposal_submit(
-                actor=request.user, campaign=campaign, grades=form.grades(), notes=form.notes()
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The proposed grades have been saved."))
-            if outcome.warning:
-                messages.warning(request, outcome.warning)
-            return redirect("evaluation:proposal", pk=campaign.pk)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.proposal_submit(
+            actor=request.user, campaign=campaign, grades=form.grades(), notes=form.notes()
+        ),
+        success=_("The proposed grades have been saved."),
+    ):
+        if done.result.warning:
+            messages.warning(request, done.result.warning)
+        return redirect("evaluation:proposal", pk=campaign.pk)
     context = {
         "campaign": campaign,
         "form": form,
@@ -60,7 +58,7 @@ def proposal(request: AuthedRequest, pk: int) -> HttpResponse:
         "open": campaign.phase == Phase.PROPOSAL,
         "probationary": selectors.participants(campaign).filter(is_full=False),
     }
-    return render(request, "evaluation/proposal.html", context, status=400 if form.errors else 200)
+    return render(request, "evaluation/proposal.html", context, status=form_status(form))
 
 
 @page
@@ -78,25 +76,23 @@ def decision(request: AuthedRequest, pk: int) -> HttpResponse:
             "note": campaign.meeting_note,
         }
     form = DecisionForm(request.POST or None, results=results, entitled=entitled, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.decision_record(
-                actor=request.user,
-                campaign=campaign,
-                meeting_on=data["meeting_on"],
-                entitled=data["entitled"],
-                attended=data["attended"],
-                grades=form.grades(),
-                note=data["note"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The general meeting's decision has been recorded."))
-            return redirect("evaluation:campaign-detail", pk=campaign.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.decision_record(
+            actor=request.user,
+            campaign=campaign,
+            meeting_on=data["meeting_on"],
+            entitled=data["entitled"],
+            attended=data["attended"],
+            grades=form.grades(),
+            note=data["note"],
+        ),
+        success=_("The general meeting's decision has been recorded."),
+    ):
+        return redirect("evaluation:campaign-detail", pk=campaign.pk)
     context = {"campaign": campaign, "form": form, "open": campaign.phase == Phase.DECISION, "results": results}
-    return render(request, "evaluation/decision.html", context, status=400 if form.errors else 200)
+    return render(request, "evaluation/decision.html", context, status=form_status(form))
 
 
 @page
@@ -140,17 +136,18 @@ def result_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def plan_create(request: AuthedRequest, pk: int) -> HttpResponse:
     result = selectors.access_result(request.user, pk, manage=True)
     form = PlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.improvement_plan_create(actor=request.user, result=result, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The improvement plan has been recorded."))
-            return redirect("evaluation:result-detail", pk=result.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.improvement_plan_create(
+            actor=request.user, result=result, content=data["content"], deadline=data["deadline"]
+        ),
+        success=_("The improvement plan has been recorded."),
+    ):
+        return redirect("evaluation:result-detail", pk=result.pk)
     limit = rules.improvement_deadline_limit(result.campaign.meeting_on) if result.campaign.meeting_on else None
     context = {"result": result, "form": form, "limit": limit}
-    return render(request, "evaluation/plan_form.html", context, status=400 if form.errors else 200)
+    return render(request, "evaluation/plan_form.html", context, status=form_status(form))
 
 
 @page
@@ -158,21 +155,17 @@ def plan_create(request: AuthedRequest, pk: int) -> HttpResponse:
 def plan_close(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.access_improvement_plan(request.user, pk)
     form = PlanCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.improvement_plan_close(
-                actor=request.user,
-                plan=plan,
-                outcome=form.cleaned_data["outcome"],
-                closed_on=form.cleaned_data["closed_on"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The improvement plan has been closed."))
-            return redirect("evaluation:result-detail", pk=plan.result_id)
+    if submit(
+        request,
+        form,
+        lambda data: services.improvement_plan_close(
+            actor=request.user, plan=plan, outcome=data["outcome"], closed_on=data["closed_on"]
+        ),
+        success=_("The improvement plan has been closed."),
+    ):
+        return redirect("evaluation:result-detail", pk=plan.result_id)
     context = {"plan": plan, "result": plan.result, "form": form}
-    return render(request, "evaluation/plan_close.html", context, status=400 if form.errors else 200)
+    return render(request, "evaluation/plan_close.html", context, status=form_status(form))
 
 
 urlpatterns = [

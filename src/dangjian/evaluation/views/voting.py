@@ -1,6 +1,5 @@
 """Self-assessment, the secret ballot and its receipt, and the non-members' assessment with a one-time code."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import add_domain_error, form_status, page, submit
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.forms import BallotForm, CodeForm, CodesForm, NonMemberForm, ReceiptForm, SelfAssessmentForm
 from dangjian.members.permissions import access_member
@@ -25,14 +24,13 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404()
     assessment = selectors.self_assessment_of(campaign, participant.member)
     form = SelfAssessmentForm(request.POST or None, assessment=assessment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.self_assessment_submit(actor=request.user, campaign=campaign, **form.data_for_service())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Your self-assessment has been handed in."))
-            return redirect("evaluation:campaign-detail", pk=campaign.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.self_assessment_submit(actor=request.user, campaign=campaign, **form.data_for_service()),
+        success=_("Your self-assessment has been handed in."),
+    ):
+        return redirect("evaluation:campaign-detail", pk=campaign.pk)
     context = {
         "campaign": campaign,
         "form": form,
@@ -40,7 +38,7 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
         "recognitions": selectors.recognitions_of(participant.member),
         "scale": sorted(rules.SCALE_LABELS.items(), reverse=True),
     }
-    return render(request, "evaluation/self_assessment_form.html", context, status=400 if form.errors else 200)
+    return render(request, "evaluation/self_assessment_form.html", context, status=form_status(form))
 
 
 @page
@@ -70,13 +68,11 @@ def ballot(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.access_campaign(request.user, pk)
     state = selectors.ballot_form(actor=request.user, campaign=campaign)
     form = BallotForm(request.POST or None, subjects=state.subjects)
-    if request.method == "POST" and form.is_valid():
-        try:
-            receipt = services.ballot_cast(actor=request.user, campaign=campaign, ratings=form.ratings())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return render(request, "evaluation/ballot_receipt.html", {"campaign": campaign, "receipt": receipt})
+    if done := submit(
+        request, form, lambda data: services.ballot_cast(actor=request.user, campaign=campaign, ratings=form.ratings())
+    ):
+        return render(request, "evaluation/ballot_receipt.html", {"campaign": campaign, "receipt": done.result})
+    if form.errors:  # the ballot may have been refused because the state changed: show it as it is now
         state = selectors.ballot_form(actor=request.user, campaign=campaign)
     context = {
         "campaign": campaign,
@@ -84,7 +80,7 @@ def ballot(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "scale": sorted(rules.SCALE_LABELS.items(), reverse=True),
     }
-    return render(request, "evaluation/ballot_form.html", context, status=400 if form.errors else 200)
+    return render(request, "evaluation/ballot_form.html", context, status=form_status(form))
 
 
 @page
@@ -107,17 +103,15 @@ def codes(request: AuthedRequest, pk: int) -> HttpResponse:
     """One-time codes for non-members: generated and shown once, never again."""
     campaign = selectors.access_campaign(request.user, pk, manage=True)
     form = CodesForm(request.POST or None)
-    generated = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            generated = services.non_member_codes_generate(
-                actor=request.user, campaign=campaign, count=form.cleaned_data["count"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
+    done = submit(
+        request,
+        form,
+        lambda data: services.non_member_codes_generate(actor=request.user, campaign=campaign, count=data["count"]),
+    )
+    generated = done.result if done else []
     total, used = selectors.non_member_code_counts(campaign)
     context = {"campaign": campaign, "form": form, "generated": generated, "total": total, "used": used}
-    return render(request, "evaluation/codes.html", context, status=400 if form.errors else 200)
+    return render(request, "evaluation/codes.html", context, status=form_status(form))
 
 
 @never_cache
@@ -128,16 +122,12 @@ def assess(request: HttpRequest) -> HttpResponse:
     First the code (POST, so that it never appears in an address or a log), then the members' ratings."""
     if request.method == "POST" and request.POST.get("step") != "rate":
         code_form = CodeForm(request.POST)
-        if code_form.is_valid():
-            try:
-                campaign = services.non_member_campaign_for(code_form.cleaned_data["code"])
-            except DomainError as exc:
-                add_domain_error(code_form, exc)
-            else:
-                form = NonMemberForm(
-                    initial={"code": code_form.cleaned_data["code"]}, subjects=selectors.participants(campaign)
-                )
-                return render(request, "evaluation/assess.html", {"campaign": campaign, "form": form})
+        if done := submit(request, code_form, lambda data: services.non_member_campaign_for(data["code"])):
+            campaign = done.result
+            form = NonMemberForm(
+                initial={"code": code_form.cleaned_data["code"]}, subjects=selectors.participants(campaign)
+            )
+            return render(request, "evaluation/assess.html", {"campaign": campaign, "form": form})
         return render(request, "evaluation/assess.html", {"code_form": code_form}, status=400)
     if request.method == "POST":
         code = request.POST.get("code", "")
@@ -146,16 +136,11 @@ def assess(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             code_form = CodeForm({"code": code[:40]})
             code_form.is_valid()
-            add_domain_error(code_form, exc)
+            add_domain_error(code_form, exc)  # the code of a rating form that no longer opens anything
             return render(request, "evaluation/assess.html", {"code_form": code_form}, status=400)
         form = NonMemberForm(request.POST, subjects=selectors.participants(campaign))
-        if form.is_valid():
-            try:
-                services.non_member_assess(code=form.cleaned_data["code"], ratings=form.ratings())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                return render(request, "evaluation/assess.html", {"done": True, "campaign": campaign})
+        if submit(request, form, lambda data: services.non_member_assess(code=data["code"], ratings=form.ratings())):
+            return render(request, "evaluation/assess.html", {"done": True, "campaign": campaign})
         return render(request, "evaluation/assess.html", {"campaign": campaign, "form": form}, status=400)
     return render(request, "evaluation/assess.html", {"code_form": CodeForm()})
 

@@ -263,7 +263,7 @@ def test_the_overdue_reminder_goes_once_a_day_to_the_receiving_officers(college,
     assert list(Notice.objects.values_list("recipient", flat=True)) == [college.user("committee").pk]
     assert services.appeals_remind_overdue(today=late + datetime.timedelta(days=1)) == 1
     assert Notice.objects.count() == 2
-    assert AuditEvent.objects.filter(action="appeal.remind_overdue", actor=None).count() == 2
+    assert AuditEvent.objects.filter(action="appeal.remind_overdue", actor__is_system=True).count() == 2
     services.appeal_answer(actor=college.user("committee"), appeal=made, answer="答复")
     assert services.appeals_remind_overdue(today=late + datetime.timedelta(days=2)) == 0
 
