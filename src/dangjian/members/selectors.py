@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dangjian.accounts.models import User
+from dangjian.accounts import selectors as account_selectors
+from dangjian.accounts.models import RoleGrant, User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.members.models import Member, Membership, SpecialSituation, Status
 
@@ -91,3 +92,21 @@ def actor_member(actor: User) -> Member | None:
     if member_id is None:
         return None
     return Member.objects.select_related("org", "org__parent").filter(pk=member_id).first()
+
+
+@dataclass
+class AccountOverview:
+    account: User
+    member: Member | None
+    roles: list[RoleGrant]
+    permissions: list[account_selectors.PermissionReach]
+
+
+def account_overview(*, actor: User, today: datetime.date | None = None) -> AccountOverview:
+    """The actor's own account, member record, current roles and where each permission reaches."""
+    return AccountOverview(
+        account=actor,
+        member=Member.objects.for_list().filter(user=actor).first(),
+        roles=account_selectors.current_roles(actor=actor, today=today),
+        permissions=account_selectors.permission_reach(actor=actor),
+    )

@@ -385,3 +385,25 @@ def test_a_member_account_outside_the_roster_reads_as_missing(client, college):
     assert response.context["form"].errors["username"]
     assert college.other_member.name not in response.content.decode()
     assert not college.other_member.user.role_grants.exists()
+
+
+def test_role_grant_page_and_api_share_the_organisations_on_offer(client, college):
+    # A dissolved group is neither offered by the page nor accepted by the API (one selector for both).
+    from dangjian.orgs.selectors import role_grant_orgs
+
+    college.group.dissolved_on = datetime.date(2025, 6, 30)
+    college.group.save(update_fields=["dissolved_on"])
+    branch = college.user("branch")
+    offered = {org.pk for org in role_grant_orgs(actor=branch)}
+    assert offered == {college.branch.pk}
+
+    client.force_login(branch)
+    form = client.get(reverse("accounts:role-grant")).context["form"]
+    assert {value for value, _ in form.fields["org"].choices} == {""} | {str(pk) for pk in offered}
+
+    UserFactory(username="T300004")
+    body = {"username": "T300004", "role": "group_leader", "since": "2025-01-01"}
+    response = ApiClient(branch).post("/roles", body | {"org": college.group.pk})
+    assert response.status_code == 404
+    assert response.json()["field"] == "org"
+    assert ApiClient(branch).post("/roles", body | {"org": college.branch.pk}).status_code == 201

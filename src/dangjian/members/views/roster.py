@@ -14,7 +14,6 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.edge.http import add_domain_error, page
 from dangjian.edge.paging import paginate
-from dangjian.evaluation.selectors import recognitions_for_profile
 from dangjian.members import selectors, services
 from dangjian.members.forms import (
     TRANSFER_OUT,
@@ -33,6 +32,7 @@ from dangjian.members.permissions import (
     can_readmit,
     can_reveal,
 )
+from dangjian.members.registry import profile_panels
 from dangjian.members.rules import mask_id_number, mask_phone
 from dangjian.members.services import MEMBER_ORGS
 from dangjian.orgs.permissions import access_org
@@ -83,8 +83,10 @@ def _render_detail(request: AuthedRequest, member: Member, revealed: dict[str, s
         "can_reveal": can_reveal(request.user, member),
         "can_readmit": can_readmit(request.user, member),
         "can_reset_password": member.user_id is not None and can(request.user, Perm.MANAGE_ACCOUNTS, member),
-        "recognitions": recognitions_for_profile(actor=request.user, member=member),
     }
+    # What other apps show on the profile (evaluation: the member's recognition).
+    context["profile_panels"], panel_context = profile_panels(actor=request.user, member=member)
+    context.update(panel_context)
     return render(request, "members/member_detail.html", context)
 
 
