@@ -2,6 +2,7 @@ import datetime
 
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.care import services
 from dangjian.care.models import NeedState
 from dangjian.care.tests.factories import pdf, raise_need
@@ -99,6 +100,10 @@ def test_a_need_is_handed_only_to_the_officers_the_page_offers(college):
     assert outsider.name not in str(refused.json())  # nobody's name is told by id
     deputy = college.other_member
     org_services.officer_appoint(
-        actor=None, org=college.branch, member=deputy, position="organisation", since=datetime.date(2025, 1, 6)
+        actor=system_actor(),
+        org=college.branch,
+        member=deputy,
+        position="organisation",
+        since=datetime.date(2025, 1, 6),
     )
     assert secretary.post(f"/care/needs/{need.pk}/assign", {"officer": deputy.pk}).json()["handler"]["id"] == deputy.pk

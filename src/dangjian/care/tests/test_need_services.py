@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.care import files, services
 from dangjian.care.models import Need, NeedAttachment, NeedEvent, NeedState, NeedVisibility, TalkTodo, TodoReason
 from dangjian.care.selectors import needs as selectors
@@ -214,7 +215,9 @@ def test_delegation_goes_to_an_officer_of_the_branch_who_may_then_handle_it(coll
     with pytest.raises(DomainError):  # the other branch's secretary is no officer here
         services.need_assign(actor=college.user("branch"), need=need, officer=college.user("other_branch").member)
     deputy = college.other_member
-    org_services.officer_appoint(actor=None, org=college.branch, member=deputy, position="organisation", since=MONDAY)
+    org_services.officer_appoint(
+        actor=system_actor(), org=college.branch, member=deputy, position="organisation", since=MONDAY
+    )
     services.need_assign(actor=college.user("branch"), need=need, officer=deputy)
     need = fresh(need)
     assert need.handler == deputy

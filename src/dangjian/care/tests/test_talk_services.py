@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.care.models import Talk, TalkKind, TalkTodo, TodoReason
 from dangjian.care.selectors import last_talk_dates
 from dangjian.care.services import talk_record, talk_todo_cancel, talk_todo_open, talk_todos_sync
@@ -126,7 +127,7 @@ def test_todos_sync_opens_one_per_arrival(college):
 
     today = timezone.localdate()
     newcomer = member_create(
-        actor=None,
+        actor=system_actor(),
         org=college.group,
         since=today - datetime.timedelta(days=3),
         name="新同志",
@@ -136,9 +137,9 @@ def test_todos_sync_opens_one_per_arrival(college):
         joined_on=today - datetime.timedelta(days=5),
     )
     mover = MemberFactory(org=college.other_branch, name="转入者")
-    member_transfer(actor=None, member=mover, to_org=college.branch, on=today)
+    member_transfer(actor=system_actor(), member=mover, to_org=college.branch, on=today)
     # A move between a branch and its own group is no arrival.
-    member_transfer(actor=None, member=college.member, to_org=college.branch, on=today)
+    member_transfer(actor=system_actor(), member=college.member, to_org=college.branch, on=today)
     assert talk_todos_sync(today=today) == 2
     assert talk_todos_sync(today=today) == 0
     reasons = dict(TalkTodo.objects.values_list("member__name", "reason"))

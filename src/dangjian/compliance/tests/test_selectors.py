@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from dangjian.accounts.system import system_actor
 from dangjian.compliance import rules, selectors
 from dangjian.compliance.models import WarningEntry
 from dangjian.compliance.tests.factories import backdate, days_ago, held
@@ -57,7 +58,7 @@ def test_facts_read_attendance_study_reading_and_situations(college):
 def test_a_member_moved_between_branches_keeps_their_history(college):
     zhang = college.member
     backdate(zhang)
-    member_transfer(actor=None, member=zhang, to_org=college.other_branch, on=days_ago(5))
+    member_transfer(actor=system_actor(), member=zhang, to_org=college.other_branch, on=days_ago(5))
     facts = selectors.warning_facts([zhang], days_ago(0), rules.DEFAULT_RULES, branch=college.other_branch)
     assert facts[zhang.pk].member_since == days_ago(800)
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.care.models import Talk, TalkTodo
 from dangjian.compliance import services
 from dangjian.compliance.models import EntryStatus, Resolution, WarningEntry
@@ -288,7 +289,7 @@ def test_an_open_entry_follows_a_member_to_another_branch(college, absent_member
     from dangjian.members.services import member_transfer
 
     refresh()
-    member_transfer(actor=None, member=absent_member, to_org=college.other_branch, on=timezone.localdate())
+    member_transfer(actor=system_actor(), member=absent_member, to_org=college.other_branch, on=timezone.localdate())
     refresh()
     entry = only_entry(absent_member)
     assert entry.org == college.other_branch

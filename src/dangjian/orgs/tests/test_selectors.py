@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.members import services as member_services
 from dangjian.members.tests.factories import MemberFactory
 from dangjian.orgs import rules, services
@@ -65,7 +66,7 @@ def test_org_tree_counts_deep_trees_and_ignores_transferred_members(college):
     MemberFactory(org=group)
     MemberFactory(org=group)
     MemberFactory(org=branch)
-    member_services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    member_services.member_transfer(actor=system_actor(), member=college.member, to_org=None, on=timezone.localdate())
     counts = {code: count for _depth, code, count in flatten(org_tree(actor=admin))}
     assert counts == {"C01": 8, "B01": 3, "G01": 1, "B02": 2, "GB1": 3, "B03": 3, "G03": 2}
 

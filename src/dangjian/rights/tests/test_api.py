@@ -2,6 +2,7 @@
 
 import uuid
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.tests.apiclient import ApiClient
 from dangjian.members import services as member_services
 from dangjian.rights import services
@@ -15,7 +16,7 @@ def test_the_rights_of_a_full_and_of_a_probationary_member(college):
     assert body["note"] == ""
     assert [item["number"] for item in body["items"]] == list(range(1, 9))
     assert all(item["held"] and item["ways"] for item in body["items"])
-    member_services.member_update(actor=None, member=college.member, full_member_on=None)
+    member_services.member_update(actor=system_actor(), member=college.member, full_member_on=None)
     body = ApiClient(college.member.user).get("/rights/").json()
     assert body["probationary"]
     assert body["note"]

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.models import AuditEvent
 from dangjian.members import services as member_services
 from dangjian.rights import services
@@ -44,7 +45,7 @@ def test_a_full_member_sees_eight_rights_with_ways_to_use_them(client, college):
 
 
 def test_a_probationary_member_sees_all_but_the_vote(client, college):
-    member_services.member_update(actor=None, member=college.member, full_member_on=None)
+    member_services.member_update(actor=system_actor(), member=college.member, full_member_on=None)
     client.force_login(college.member.user)
     response = client.get(reverse("rights:index"))
     overview = response.context["overview"]
