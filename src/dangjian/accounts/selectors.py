@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.db.models import Max, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,7 +84,7 @@ def token_list(*, actor: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=actor.pk, expires_at__gt=timezone.now()).order_by("-created_at", "-pk")
 
 
-def lockout_remaining(*, request, username: str) -> datetime.timedelta | None:
+def lockout_remaining(*, request: HttpRequest, username: str) -> datetime.timedelta | None:
     """How long an account locked out after failed logins (at this address) stays locked; None when only an
     administrator can lift the lock (no cool-off is configured)."""
     cool_off = get_cool_off(request)

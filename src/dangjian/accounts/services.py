@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -19,6 +20,13 @@ from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, Scope, forget_
 from dangjian.core import audit
 from dangjian.core.datadir import is_read_only
 from dangjian.core.errors import DomainError, Forbidden
+
+
+class Placed(Protocol):
+    """Where a role is bound: an `orgs.Organisation` (accounts sits below orgs and knows it by these)."""
+
+    pk: Any
+    path: str
 
 
 def may_confer(scope: Scope, role: str, org_path: str | None) -> bool:
@@ -110,7 +118,7 @@ def _check_may_manage_account(actor: User, user: User, org_path: str) -> None:
     # The account's roles (current and still to come) must be ones the actor could confer.
     today = timezone.localdate()
     for grant in user.role_grants.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("org"):
-        if not may_confer(scope, grant.role, grant.org.path if grant.org_id else None):
+        if not may_confer(scope, grant.role, grant.org.path if grant.org is not None else None):
             raise Forbidden()
 
 
@@ -120,7 +128,7 @@ def role_grant(
     actor: User,
     user: User,
     role: str,
-    org=None,
+    org: Placed | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     note: str = "",
@@ -136,7 +144,8 @@ def role_grant(
     grant = RoleGrant.objects.create(
         user=user,
         role=role,
-        org=org if role != Role.ADMIN else None,
+        # The stubs ask for an orgs.Organisation, which accounts (below orgs) does not import.
+        org=org if role != Role.ADMIN else None,  # type: ignore[misc]
         since=since,
         until=until,
         note=note,
@@ -174,7 +183,7 @@ def office_role_end(*, actor: User, grant: RoleGrant, until: datetime.date) -> R
 
 
 def _check_may_confer(actor: User, grant: RoleGrant) -> None:
-    if not may_confer(scope_for(actor), grant.role, grant.org.path if grant.org_id else None):
+    if not may_confer(scope_for(actor), grant.role, grant.org.path if grant.org is not None else None):
         raise Forbidden()
 
 
@@ -198,7 +207,7 @@ def _role_end(*, actor: User, grant: RoleGrant, until: datetime.date) -> RoleGra
         actor=actor,
         action=action,
         obj=grant,
-        org_path=grant.org.path if grant.org_id else "",
+        org_path=grant.org.path if grant.org is not None else "",
         changes={"until": grant.until, "withdrawn_at": grant.withdrawn_at},
     )
     return grant

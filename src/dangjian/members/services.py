@@ -173,7 +173,7 @@ def member_update(
             actor=actor,
             action="member.update",
             obj=member,
-            org_path=member.org.path if member.org_id else "",
+            org_path=member.org.path if member.org is not None else "",
             changes=_audit_changes(changes),
         )
     return member
@@ -201,7 +201,7 @@ def member_transfer(
             raise DomainError(_("The transfer date is before the member joined the current organisation."), field="on")
         current.until = on
         current.save(update_fields=["until", "updated_at"])
-    from_path = member.org.path if member.org_id else ""
+    from_path = member.org.path if member.org is not None else ""
     if to_org is not None:
         Membership.objects.create(member=member, org=to_org, since=on, reason=reason)
     member.org = to_org
@@ -223,7 +223,7 @@ def member_reveal(*, actor: User, member: Member) -> dict[str, str]:
         actor=actor,
         action="member.reveal",
         obj=member,
-        org_path=member.org.path if member.org_id else "",
+        org_path=member.org.path if member.org is not None else "",
         changes={"fields": sorted(PERSONAL_FIELDS)},
     )
     return {"id_number": member.id_number or "", "phone": member.phone}
@@ -245,7 +245,7 @@ def situation_add(
         actor=actor,
         action="member.situation_add",
         obj=situation,
-        org_path=member.org.path if member.org_id else "",
+        org_path=member.org.path if member.org is not None else "",
         changes={"member": member.pk, "kind": kind, "since": since, "until": until, "note": note},
     )
     return situation
@@ -264,7 +264,7 @@ def situation_end(*, actor: User, situation: SpecialSituation, until: datetime.d
         actor=actor,
         action="member.situation_end",
         obj=situation,
-        org_path=member.org.path if member.org_id else "",
+        org_path=member.org.path if member.org is not None else "",
         changes={"until": until},
     )
     return situation

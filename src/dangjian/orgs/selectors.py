@@ -72,10 +72,10 @@ def org_tree(*, actor: User) -> list[OrgNode]:
     roots: list[OrgNode] = []
     for org in orgs:  # path order: parents come before children
         node = nodes[org.pk]
-        parent = nodes.get(org.parent_id)
+        parent = nodes.get(org.parent_id) if org.parent_id is not None else None
         (parent.children if parent else roots).append(node)
     for org in reversed(orgs):
-        parent = nodes.get(org.parent_id)
+        parent = nodes.get(org.parent_id) if org.parent_id is not None else None
         if parent:
             parent.member_count += nodes[org.pk].member_count
     return roots

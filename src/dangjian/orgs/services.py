@@ -41,7 +41,10 @@ def _check_code(code: str, exclude_pk: int | None = None) -> str:
     code = code.strip()
     if not code:
         raise DomainError(_("An organisation needs a code."), field="code")
-    if Organisation.objects.filter(code=code).exclude(pk=exclude_pk).exists():
+    others = Organisation.objects.filter(code=code)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
         raise DomainError(
             _("The code %(code)s is already used by another organisation.") % {"code": code}, field="code"
         )

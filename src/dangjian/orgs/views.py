@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.models import Role, RoleGrant
 from dangjian.accounts.permissions import Perm, Scope, access_role_grant, scope_for
 from dangjian.core.errors import DomainError, Forbidden
-from dangjian.edge.http import add_domain_error, page, submit
+from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
 from dangjian.orgs import selectors, services
 from dangjian.orgs.forms import (
@@ -25,6 +24,7 @@ from dangjian.orgs.forms import (
     RoleEndForm,
     RoleGrantForm,
 )
+from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.orgs.permissions import access_officer_term, access_org, can_manage_org
 
 
@@ -71,17 +71,20 @@ def org_create(request: AuthedRequest) -> HttpResponse:
     form = OrgCreateForm(
         request.POST or None, initial=initial, parents=_manageable_parents(request.user), allow_top=is_admin
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create(_data: dict) -> Organisation:
         data = form.cleaned_fields()
         parent_id = data.pop("parent")
         parent = access_org(request.user, parent_id, Perm.MANAGE_ORG) if parent_id else None
-        try:
-            org = services.org_create(actor=request.user, parent=parent, **data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The organisation %(name)s has been created.") % {"name": org.name})
-            return redirect("orgs:org-detail", pk=org.pk)
+        return services.org_create(actor=request.user, parent=parent, **data)
+
+    if done := submit(
+        request,
+        form,
+        create,
+        success=lambda org: _("The organisation %(name)s has been created.") % {"name": org.name},
+    ):
+        return redirect("orgs:org-detail", pk=done.result.pk)
     return render(request, "orgs/org_form.html", {"form": form, "org": None})
 
 
@@ -91,14 +94,13 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     org = access_org(request.user, pk, Perm.MANAGE_ORG)
     fields = list(OrgEditForm.base_fields)
     form = OrgEditForm(request.POST or None, initial={name: getattr(org, name) for name in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_update(actor=request.user, org=org, **form.cleaned_fields())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The organisation has been saved."))
-            return redirect("orgs:org-detail", pk=org.pk)
+    if submit(
+        request,
+        form,
+        lambda _data: services.org_update(actor=request.user, org=org, **form.cleaned_fields()),
+        success=_("The organisation has been saved."),
+    ):
+        return redirect("orgs:org-detail", pk=org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "org": org})
 
 
@@ -108,16 +110,19 @@ def officer_appoint(request: AuthedRequest, pk: int) -> HttpResponse:
     org = access_org(request.user, pk, Perm.MANAGE_ORG)
     members = {m.pk: m for m in selectors.officer_candidates(actor=request.user, org=org)}
     form = OfficerAppointForm(request.POST or None, members=members.values())
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        member = members.get(int(data.pop("member")))
-        try:
-            services.officer_appoint(actor=request.user, org=org, member=member, **data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been appointed.") % {"name": member.name})
-            return redirect("orgs:org-detail", pk=org.pk)
+
+    def appoint(data: dict) -> OfficerTerm:
+        data = dict(data)
+        member = members[int(data.pop("member"))]
+        return services.officer_appoint(actor=request.user, org=org, member=member, **data)
+
+    if submit(
+        request,
+        form,
+        appoint,
+        success=lambda term: _("%(name)s has been appointed.") % {"name": term.member.name},
+    ):
+        return redirect("orgs:org-detail", pk=org.pk)
     return render(request, "orgs/officer_form.html", {"form": form, "org": org})
 
 
@@ -126,14 +131,13 @@ def officer_appoint(request: AuthedRequest, pk: int) -> HttpResponse:
 def officer_end(request: AuthedRequest, pk: int) -> HttpResponse:
     term = access_officer_term(request.user, pk, Perm.MANAGE_ORG)
     form = OfficerEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.officer_end(actor=request.user, term=term, until=form.cleaned_data["until"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The term of office has been ended."))
-            return redirect("orgs:org-detail", pk=term.org_id)
+    if submit(
+        request,
+        form,
+        lambda data: services.officer_end(actor=request.user, term=term, until=data["until"]),
+        success=_("The term of office has been ended."),
+    ):
+        return redirect("orgs:org-detail", pk=term.org_id)
     return render(request, "orgs/officer_end.html", {"form": form, "term": term})
 
 

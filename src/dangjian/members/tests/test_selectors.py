@@ -178,3 +178,22 @@ def test_exempt_member_ids(college):
     assert exempt_member_ids(ids, until + datetime.timedelta(days=1)) == set()
     assert exempt_member_ids(ids, since - datetime.timedelta(days=1)) == set()
     assert exempt_member_ids([college.secretary.pk], since) == set()
+
+
+def test_member_orgs_are_what_the_create_and_transfer_pages_offer(client, college):
+    from django.urls import reverse
+
+    from dangjian.members.selectors import member_orgs
+
+    branch = college.user("branch")
+    assert list(member_orgs(actor=branch)) == [college.branch, college.group]  # no committee, no other branch
+    assert list(member_orgs(actor=college.user("committee"))) == [college.branch, college.group, college.other_branch]
+    assert list(member_orgs(actor=college.user("auditor"))) == []
+
+    client.force_login(branch)
+    offered = [str(org.pk) for org in member_orgs(actor=branch)]
+    form = client.get(reverse("members:member-create")).context["form"]
+    assert [str(value) for value, _ in form.fields["org"].choices] == ["", *offered]
+    form = client.get(reverse("members:member-transfer", args=[college.member.pk])).context["form"]
+    to_org = [str(value) for value, _ in form.fields["to_org"].choices]
+    assert [pk for pk in to_org if pk in offered] == [pk for pk in offered if pk != str(college.group.pk)]

@@ -237,3 +237,20 @@ def test_election_notice_boundary_through_the_summary(college):
     committee = college.user("committee")
     assert org_summary(actor=committee, org=college.other_branch, today=at_notice).election_near
     assert not org_summary(actor=committee, org=college.other_branch, today=before_notice).election_near
+
+
+def test_officer_candidates_are_what_the_appointment_page_offers(client, college):
+    from django.urls import reverse
+
+    from dangjian.orgs.selectors import officer_candidates
+
+    committee = college.user("committee")
+    candidates = list(officer_candidates(actor=committee, org=college.branch))
+    # The branch and its group, not the other branch; by organisation, then name.
+    assert {m.name for m in candidates} == {"李书记", "王组长", "张三", "吕书记"}
+    assert [m.org.path for m in candidates] == sorted(m.org.path for m in candidates)
+    assert {m.name for m in officer_candidates(actor=committee, org=college.group)} == {"王组长", "张三"}
+
+    client.force_login(committee)
+    form = client.get(reverse("orgs:officer-appoint", args=[college.branch.pk])).context["form"]
+    assert [value for value, _ in form.fields["member"].choices] == [""] + [str(m.pk) for m in candidates]
