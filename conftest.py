@@ -10,6 +10,7 @@ import pytest
 
 from dangjian.accounts import services as account_services
 from dangjian.accounts.models import Role, User
+from dangjian.accounts.system import system_actor
 from dangjian.accounts.tests.factories import UserFactory
 from dangjian.members.models import Member
 from dangjian.members.tests.factories import MemberFactory
@@ -54,16 +55,18 @@ def build_college() -> College:
     committee_secretary = MemberFactory(org=branch, name="吕书记", number="T100000")
 
     org_services.officer_appoint(
-        actor=None, org=committee, member=committee_secretary, position="secretary", since=start
+        actor=system_actor(), org=committee, member=committee_secretary, position="secretary", since=start
     )
-    org_services.officer_appoint(actor=None, org=branch, member=secretary, position="secretary", since=start)
-    org_services.officer_appoint(actor=None, org=group, member=leader, position="group_leader", since=start)
-    org_services.officer_appoint(actor=None, org=other, member=other_secretary, position="secretary", since=start)
+    org_services.officer_appoint(actor=system_actor(), org=branch, member=secretary, position="secretary", since=start)
+    org_services.officer_appoint(actor=system_actor(), org=group, member=leader, position="group_leader", since=start)
+    org_services.officer_appoint(
+        actor=system_actor(), org=other, member=other_secretary, position="secretary", since=start
+    )
 
     admin = UserFactory(username="admin")
-    account_services.role_grant(actor=None, user=admin, role=Role.ADMIN, since=start)
+    account_services.role_grant(actor=system_actor(), user=admin, role=Role.ADMIN, since=start)
     auditor = UserFactory(username="auditor")
-    account_services.role_grant(actor=None, user=auditor, role=Role.AUDITOR, org=committee, since=start)
+    account_services.role_grant(actor=system_actor(), user=auditor, role=Role.AUDITOR, org=committee, since=start)
 
     users = {
         "admin": admin,

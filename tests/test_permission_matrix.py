@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from dangjian.accounts.permissions import forget_scope
+from dangjian.accounts.system import system_actor
 from dangjian.config.api import api
 from dangjian.orgs.models import OfficerTerm
 from tests import (
@@ -480,7 +481,7 @@ def _extra_grant(college: College):
     from dangjian.accounts.models import Role
     from dangjian.accounts.services import role_grant
 
-    return role_grant(actor=None, user=college.member.user, role=Role.GROUP_LEADER, org=college.group)
+    return role_grant(actor=system_actor(), user=college.member.user, role=Role.GROUP_LEADER, org=college.group)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -812,7 +813,7 @@ TRANSFERRED_OPERATIONS: dict[str, tuple[str, dict[str, int]]] = {
 def _transfer_out(college: College) -> None:
     from dangjian.members.services import member_transfer
 
-    member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    member_transfer(actor=system_actor(), member=college.member, to_org=None, on=timezone.localdate())
 
 
 @pytest.mark.parametrize("name", sorted(TRANSFERRED_PAGES))

@@ -1,17 +1,15 @@
 import contextlib
-import datetime
 import math
 
 from django.contrib.auth import SESSION_KEY, authenticate, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from ninja import Query, Router, Status
 
 from dangjian.accounts import selectors, services
 from dangjian.accounts.models import TokenPurpose
-from dangjian.accounts.permissions import Perm, access_role_grant, access_token, scope_for
+from dangjian.accounts.permissions import Perm, access_token, scope_for
 from dangjian.accounts.schemas import (
     AccountOut,
     AuditListIn,
@@ -20,16 +18,9 @@ from dangjian.accounts.schemas import (
     AuthTokenCreateIn,
     AuthTokenCreateOut,
     AuthTokenOut,
-    MeOut,
-    RoleGrantCreateIn,
-    RoleGrantEndIn,
-    RoleGrantListIn,
-    RoleGrantListOut,
-    RoleGrantOut,
 )
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.edge.schemas import responses
-from dangjian.orgs.permissions import access_org
 
 router = Router(tags=["auth"])
 audit_router = Router(tags=["audit"])
@@ -155,91 +146,6 @@ def _bearer_token(request):
     """The token this request authenticated with, if it sent one."""
     scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
     return services.token_for_key(key.strip(), purpose=TokenPurpose.API) if scheme.lower() == "bearer" else None
-
-
-@router.get(
-    "/me",
-    operation_id="me_get",
-    response=responses({200: MeOut}),
-    summary="The caller: account, member record, roles and permissions",
-)
-def me_get(request):
-    return selectors.account_overview(actor=request.auth)
-
-
-# --- Role grants -------------------------------------------------------------------------------
-
-NO_ACCOUNTS = "404 when the caller may manage accounts nowhere (committee and branch officers and administrators may)."
-
-
-def _check_manages_accounts(actor) -> None:
-    if not scope_for(actor).has_anywhere(Perm.MANAGE_ACCOUNTS):
-        raise NotFound()
-
-
-@router.get(
-    "/roles",
-    operation_id="role_grant_list",
-    response=responses({200: RoleGrantListOut}),
-    summary="Who holds which role",
-    description=(
-        "Role grants bound to organisations where the caller manages accounts (administrators see all, "
-        f"global administrator grants too), ordered by organisation. {NO_ACCOUNTS}"
-    ),
-    tags=["roles"],
-)
-def role_grant_list(request, filters: Query[RoleGrantListIn]):
-    _check_manages_accounts(request.auth)
-    return filters.page(selectors.role_grant_list(actor=request.auth, include_ended=filters.include_ended))
-
-
-@router.post(
-    "/roles",
-    operation_id="role_grant_create",
-    response=responses({201: RoleGrantOut}),
-    summary="Grant a role",
-    description=(
-        "Binds a role to an organisation for a period: an auditor, a system administrator (`org` null), or an "
-        "officer's role for someone without an office (offices grant their roles when the officer is appointed). "
-        "404 (with `field`: `org`) when the organisation is outside the caller's scope; 403 when the role brings "
-        "rights the caller does not hold there. 400 (with `field`: `username`) for an unknown account, and alike for "
-        "the account of a Party member outside the caller's roster. "
-        f"{NO_ACCOUNTS}"
-    ),
-    tags=["roles"],
-)
-def role_grant_create(request, payload: RoleGrantCreateIn):
-    actor = request.auth
-    _check_manages_accounts(actor)
-    org = None
-    if payload.org is not None:
-        try:
-            org = access_org(actor, payload.org, Perm.VIEW_ORG)
-        except NotFound as exc:
-            raise NotFound(field="org") from exc
-    user = selectors.user_get_by_username(actor=request.auth, username=payload.username)
-    grant = services.role_grant(
-        actor=actor, user=user, role=payload.role, org=org, since=payload.since, until=payload.until
-    )
-    return Status(201, grant)
-
-
-@router.post(
-    "/roles/{grant_id}/end",
-    operation_id="role_grant_end",
-    response=responses({200: RoleGrantOut}),
-    summary="End a role",
-    description=(
-        "Sets the last day of a role grant. 404 when the grant does not exist or is bound outside where the caller "
-        "manages accounts; 403 when the role brings rights the caller does not hold there. 400 for a role that "
-        "came with an office term (it ends with the term) or that already ends by then."
-    ),
-    tags=["roles"],
-)
-def role_grant_end(request, grant_id: int, payload: RoleGrantEndIn):
-    grant = access_role_grant(request.auth, grant_id)
-    until = payload.until or timezone.localdate() - datetime.timedelta(days=1)
-    return services.role_end(actor=request.auth, grant=grant, until=until)
 
 
 @audit_router.get(

@@ -1,15 +1,9 @@
-import datetime
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.accounts.models import Role
 from dangjian.accounts.selectors import AuditFilters
 from dangjian.edge.forms import DateInput
-from dangjian.orgs.forms import org_label
-from dangjian.orgs.models import Organisation
 
 # Labels for the audit log's action filter; unknown actions are shown by their code.
 ACTION_LABELS = {
@@ -98,41 +92,3 @@ class AuditFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
-
-
-class RoleGrantForm(forms.Form):
-    username = forms.CharField(label=_("Staff or student number"), max_length=32)
-    role = forms.ChoiceField(label=_("Role"))
-    org = forms.ChoiceField(
-        label=_("Organisation"),
-        required=False,
-        help_text=_("The role holds here and in everything below. Leave empty for a system administrator."),
-    )
-    since = forms.DateField(label=_("Since"), widget=DateInput(), initial=timezone.localdate)
-    until = forms.DateField(
-        label=_("Until"), required=False, widget=DateInput(), help_text=_("Leave empty while the role is open.")
-    )
-
-    def __init__(self, *args, roles: list[str], orgs: list[Organisation], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
-        self.fields["org"].choices = [("", "—")] + [(str(o.pk), org_label(o)) for o in orgs]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("role") and cleaned["role"] != Role.ADMIN and not cleaned.get("org"):
-            self.add_error("org", _("This role must be bound to an organisation."))
-        return cleaned
-
-
-def _yesterday() -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=1)
-
-
-class RoleEndForm(forms.Form):
-    until = forms.DateField(
-        label=_("Last day of the role"),
-        widget=DateInput(),
-        initial=_yesterday,
-        help_text=_("The role holds up to and including this day; yesterday ends it now."),
-    )

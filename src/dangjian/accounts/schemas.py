@@ -1,12 +1,9 @@
 import datetime
-from typing import Any, Literal
+from typing import Any
 
 from ninja import Field, Schema
 
-from dangjian.accounts.models import Role
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
-from dangjian.members.schemas import MemberSummaryOut
-from dangjian.orgs.schemas import OrgRefOut
 
 
 class AuthTokenCreateIn(BodyIn):
@@ -46,65 +43,11 @@ class AccountOut(Schema):
     must_change_password: bool
 
 
-class RoleOut(Schema):
-    role: str
-    role_display: str
-    org: OrgRefOut | None = Field(description="Where the role holds, with everything below; null for everywhere.")
-    since: datetime.date
-    until: datetime.date | None
-
-    @staticmethod
-    def resolve_role_display(obj) -> str:
-        return str(Role(obj.role).label) if obj.role in Role.values else obj.role
-
-
 class PermissionOut(Schema):
     name: str
     description: str
     everywhere: bool
     org_ids: list[int] = Field(description="Organisations (with their subtrees) where the permission holds.")
-
-
-class MeOut(Schema):
-    account: AccountOut
-    member: MemberSummaryOut | None = Field(description="The caller's own member record, if they have one.")
-    roles: list[RoleOut]
-    permissions: list[PermissionOut] = Field(
-        description="What the caller's roles allow, and where. Every member may also see and reveal themself."
-    )
-
-
-RoleValue = Literal[tuple(Role.values)]
-
-
-class RoleGrantListIn(PageIn):
-    include_ended: bool = Field(False, description="Also list grants whose last day has passed.")
-
-
-class RoleGrantOut(RoleOut):
-    id: int
-    user: AccountOut
-    role: RoleValue
-    officer_term_id: int | None = Field(
-        description="The office term that brought the role; such a role ends with the term, not by `role_grant_end`."
-    )
-    note: str
-
-
-class RoleGrantListOut(PageOut):
-    items: list[RoleGrantOut]
-
-
-class RoleGrantCreateIn(BodyIn):
-    username: str = Field(max_length=32, description="Staff or student number (工号/学号) of the account.")
-    role: RoleValue
-    org: int | None = Field(None, description="Where the role holds, with everything below; null only for `admin`.")
-    since: Date | None = Field(None, description="First day of the role; today when left out.")
-    until: Date | None = Field(None, description="Last day of the role; open when left out.")
-
-
-class RoleGrantEndIn(BodyIn):
-    until: Date | None = Field(None, description="Last day the role holds; yesterday when left out, which ends it now.")
 
 
 class AuditListIn(PageIn):

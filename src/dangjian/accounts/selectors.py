@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.db.models import Max, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,6 @@ from dangjian.accounts.models import ApiToken, RoleGrant, User
 from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
 from dangjian.core.errors import DomainError
 from dangjian.core.models import AuditEvent
-from dangjian.members.models import Member
 
 
 @dataclass(frozen=True)
@@ -24,19 +24,9 @@ class PermissionReach:
     org_ids: list[int]  # roots of the subtrees where the permission holds
 
 
-@dataclass
-class AccountOverview:
-    account: User
-    member: Member | None
-    roles: list[RoleGrant]
-    permissions: list[PermissionReach]
-
-
-def account_overview(*, actor: User, today: datetime.date | None = None) -> AccountOverview:
-    """The actor's own account, member record, current roles and where each permission reaches."""
-    today = today or timezone.localdate()
+def permission_reach(*, actor: User) -> list[PermissionReach]:
+    """Where each of the actor's permissions reaches (only those held somewhere)."""
     scope = scope_for(actor)
-    roles = list(actor.role_grants.current(today).select_related("org").order_by("since", "pk"))
     org_by_path = {grant.org_path: grant.org_id for grant in scope.grants if grant.org_id}
     permissions = []
     for perm in Perm:
@@ -50,8 +40,13 @@ def account_overview(*, actor: User, today: datetime.date | None = None) -> Acco
                     org_ids=[org_by_path[root] for root in roots if root in org_by_path],
                 )
             )
-    member = Member.objects.for_list().filter(user=actor).first()
-    return AccountOverview(account=actor, member=member, roles=roles, permissions=permissions)
+    return permissions
+
+
+def current_roles(*, actor: User, today: datetime.date | None = None) -> list[RoleGrant]:
+    """The actor's own roles that hold today, with their organisations."""
+    today = today or timezone.localdate()
+    return list(actor.role_grants.current(today).select_related("org").order_by("since", "pk"))
 
 
 def role_grant_list(
@@ -89,7 +84,7 @@ def token_list(*, actor: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=actor.pk, expires_at__gt=timezone.now()).order_by("-created_at", "-pk")
 
 
-def lockout_remaining(*, request, username: str) -> datetime.timedelta | None:
+def lockout_remaining(*, request: HttpRequest, username: str) -> datetime.timedelta | None:
     """How long an account locked out after failed logins (at this address) stays locked; None when only an
     administrator can lift the lock (no cool-off is configured)."""
     cool_off = get_cool_off(request)

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -19,6 +20,13 @@ from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, Scope, forget_
 from dangjian.core import audit
 from dangjian.core.datadir import is_read_only
 from dangjian.core.errors import DomainError, Forbidden
+
+
+class Placed(Protocol):
+    """Where a role is bound: an `orgs.Organisation` (accounts sits below orgs and knows it by these)."""
+
+    pk: Any
+    path: str
 
 
 def may_confer(scope: Scope, role: str, org_path: str | None) -> bool:
@@ -44,7 +52,7 @@ def generate_initial_password() -> str:
 @transaction.atomic
 def user_create(
     *,
-    actor: User | None,
+    actor: User,
     username: str,
     display_name: str,
     password: str | None = None,
@@ -110,17 +118,17 @@ def _check_may_manage_account(actor: User, user: User, org_path: str) -> None:
     # The account's roles (current and still to come) must be ones the actor could confer.
     today = timezone.localdate()
     for grant in user.role_grants.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("org"):
-        if not may_confer(scope, grant.role, grant.org.path if grant.org_id else None):
+        if not may_confer(scope, grant.role, grant.org.path if grant.org is not None else None):
             raise Forbidden()
 
 
 @transaction.atomic
 def role_grant(
     *,
-    actor: User | None,
+    actor: User,
     user: User,
     role: str,
-    org=None,
+    org: Placed | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     note: str = "",
@@ -128,7 +136,7 @@ def role_grant(
     """Bind a role to an organisation (or everywhere, for administrators)."""
     if role != Role.ADMIN and org is None:
         raise DomainError(_("This role must be bound to an organisation."), field="org")
-    if actor is not None and not may_confer(scope_for(actor), role, org.path if org is not None else None):
+    if not may_confer(scope_for(actor), role, org.path if org is not None else None):
         raise Forbidden()
     since = since or timezone.localdate()
     if until is not None and until < since:
@@ -136,7 +144,8 @@ def role_grant(
     grant = RoleGrant.objects.create(
         user=user,
         role=role,
-        org=org if role != Role.ADMIN else None,
+        # The stubs ask for an orgs.Organisation, which accounts (below orgs) does not import.
+        org=org if role != Role.ADMIN else None,  # type: ignore[misc]
         since=since,
         until=until,
         note=note,
@@ -153,17 +162,33 @@ def role_grant(
 
 
 @transaction.atomic
-def role_end(*, actor: User | None, grant: RoleGrant, until: datetime.date) -> RoleGrant:
+def role_end(*, actor: User, grant: RoleGrant, until: datetime.date) -> RoleGrant:
     """End a role: `until` is the last day it holds (never before it began).
 
-    An actor must be able to confer the role where it is bound, and a role that came with an office
-    term ends with that term (`officer_end` ends it as the system, without an actor).
+    The actor must be able to confer the role where it is bound, and a role that came with an office
+    term ends with that term (`office_role_end`, called when the term is ended).
     """
-    if actor is not None:
-        if not may_confer(scope_for(actor), grant.role, grant.org.path if grant.org_id else None):
-            raise Forbidden()
-        if grant.officer_term_id is not None:
-            raise DomainError(_("This role comes with an office term: it ends when the term is ended."))
+    if grant.officer_term_id is not None:
+        _check_may_confer(actor, grant)
+        raise DomainError(_("This role comes with an office term: it ends when the term is ended."))
+    return _role_end(actor=actor, grant=grant, until=until)
+
+
+@transaction.atomic
+def office_role_end(*, actor: User, grant: RoleGrant, until: datetime.date) -> RoleGrant:
+    """End the role an office term brought, as its term ends (`orgs.services.officer_end`)."""
+    if grant.officer_term_id is None:
+        raise DomainError(_("The request could not be carried out."))
+    return _role_end(actor=actor, grant=grant, until=until)
+
+
+def _check_may_confer(actor: User, grant: RoleGrant) -> None:
+    if not may_confer(scope_for(actor), grant.role, grant.org.path if grant.org is not None else None):
+        raise Forbidden()
+
+
+def _role_end(*, actor: User, grant: RoleGrant, until: datetime.date) -> RoleGrant:
+    _check_may_confer(actor, grant)
     if grant.withdrawn_at is not None:
         raise DomainError(_("This role has already been withdrawn."))
     if grant.until is not None and grant.until <= until:
@@ -182,7 +207,7 @@ def role_end(*, actor: User | None, grant: RoleGrant, until: datetime.date) -> R
         actor=actor,
         action=action,
         obj=grant,
-        org_path=grant.org.path if grant.org_id else "",
+        org_path=grant.org.path if grant.org is not None else "",
         changes={"until": grant.until, "withdrawn_at": grant.withdrawn_at},
     )
     return grant
@@ -275,7 +300,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
     )
 
 
-def _tokens_revoke_all(*, actor: User | None, user: User, reason: str, keep: ApiToken | None = None) -> int:
+def _tokens_revoke_all(*, actor: User, user: User, reason: str, keep: ApiToken | None = None) -> int:
     """Revoke every token of `user` but `keep` (in the caller's transaction); how many there were."""
     tokens = ApiToken.objects.filter(user=user)
     if keep is not None:
@@ -310,16 +335,19 @@ class PurgeSummary:
 
 
 @transaction.atomic(durable=True)
-def tokens_purge(*, today: datetime.date | None = None) -> PurgeSummary:
-    """Nightly: delete tokens that have expired or whose account is disabled, and expired sessions.
+def tokens_purge(*, actor: User, today: datetime.date | None = None) -> PurgeSummary:
+    """Nightly, as the system actor: delete tokens that have expired or whose account is disabled, and
+    expired sessions. Administrators only.
 
     A token login leaves a token row behind that nobody revokes; this keeps the table to live ones.
     Audited as one summary when anything was removed.
     """
+    if not scope_for(actor).is_admin:
+        raise Forbidden()
     now = timezone.now()
     tokens, _per_model = ApiToken.objects.filter(Q(expires_at__lte=now) | Q(user__is_active=False)).delete()
     sessions, _per_model = Session.objects.filter(expire_date__lte=now).delete()
     summary = PurgeSummary(tokens=tokens, sessions=sessions)
     if tokens or sessions:
-        audit.record(actor=None, action="api_token.purge", changes={"tokens": tokens, "sessions": sessions})
+        audit.record(actor=actor, action="api_token.purge", changes={"tokens": tokens, "sessions": sessions})
     return summary

@@ -209,6 +209,8 @@ api.add_exception_handler(MultiPartParserError, unreadable_request)
 api.add_exception_handler(Exception, api_exception)
 
 api.add_router("/", "dangjian.accounts.api.router")
+api.add_router("/", "dangjian.members.api.me_router")
+api.add_router("/", "dangjian.orgs.api.roles_router")
 api.add_router("/orgs", "dangjian.orgs.api.router")
 api.add_router("/members", "dangjian.members.api.router")
 api.add_router("/study", "dangjian.study.api.router")

@@ -1,8 +1,11 @@
 from django.urls import include, path
 
+from dangjian.accounts.urls import urlpatterns as account_urlpatterns
+from dangjian.orgs.urls import role_urlpatterns
+
 urlpatterns = [
     path("", include("dangjian.web.urls")),
-    path("accounts/", include("dangjian.accounts.urls")),
+    path("accounts/", include((account_urlpatterns + role_urlpatterns, "accounts"))),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("study/", include("dangjian.study.urls")),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts import services as account_services
 from dangjian.accounts.models import Role, RoleGrant, User
+from dangjian.accounts.system import system_actor
 from dangjian.core import audit
 from dangjian.demo.plan import (
     BENCH_SCALE,
@@ -76,11 +77,12 @@ __all__ = [
 
 @transaction.atomic
 def write_with_services(plan: Plan) -> dict[str, int]:
-    """Store the plan through the services (actor None: the system), in one transaction."""
+    """Store the plan through the services, as the system actor, in one transaction."""
+    system = system_actor()
     orgs: dict[str, Organisation] = {}
     for o in plan.orgs:
         orgs[o.code] = org_services.org_create(
-            actor=None,
+            actor=system,
             parent=orgs[o.parent] if o.parent else None,
             kind=o.kind,
             name=o.name,
@@ -93,25 +95,29 @@ def write_with_services(plan: Plan) -> dict[str, int]:
         )
     for username, display_name in plan.admins:
         admin = account_services.user_create(
-            actor=None, username=username, display_name=display_name, password=DEMO_PASSWORD, must_change_password=False
+            actor=system,
+            username=username,
+            display_name=display_name,
+            password=DEMO_PASSWORD,
+            must_change_password=False,
         )
-        account_services.role_grant(actor=None, user=admin, role=Role.ADMIN, since=plan.today)
+        account_services.role_grant(actor=system, user=admin, role=Role.ADMIN, since=plan.today)
     members: dict[str, Member] = {}
     for p in plan.people:
         if p.password:
             # The account comes first so that member_create links it instead of making one.
             account_services.user_create(
-                actor=None, username=p.number, display_name=p.name, password=p.password, must_change_password=False
+                actor=system, username=p.number, display_name=p.name, password=p.password, must_change_password=False
             )
-        member = member_services.member_create(actor=None, org=orgs[p.org], since=p.since, **p.fields())
+        member = member_services.member_create(actor=system, org=orgs[p.org], since=p.since, **p.fields())
         for t in p.transfers:
             member = member_services.member_transfer(
-                actor=None, member=member, to_org=orgs[t.to_org] if t.to_org else None, on=t.on, reason=t.reason
+                actor=system, member=member, to_org=orgs[t.to_org] if t.to_org else None, on=t.on, reason=t.reason
             )
         members[p.number] = member
     for o in plan.officers:
         org_services.officer_appoint(
-            actor=None, org=orgs[o.org], member=members[o.number], position=o.position, since=o.since, until=o.until
+            actor=system, org=orgs[o.org], member=members[o.number], position=o.position, since=o.since, until=o.until
         )
     for s in plan.situations:
         # situation_add is a durable action of a signed-in officer; the loader writes the same
@@ -121,7 +127,7 @@ def write_with_services(plan: Plan) -> dict[str, int]:
             member=member, kind=s.kind, since=s.since, until=s.until, note=s.note
         )
         audit.record(
-            actor=None,
+            actor=system,
             action="member.situation_add",
             obj=situation,
             org_path=member.org.path if member.org_id else "",
@@ -146,6 +152,7 @@ def write_bulk(plan: Plan, *, with_members: bool = True, batch_size: int = 2000)
     Returns the seconds each step took. `with_members=False` writes only the organisations and
     the administrator accounts (an empty tree for an import benchmark).
     """
+    system_actor()  # the services' writer acts as the system account: the same accounts either way
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -286,7 +293,7 @@ def demo_state() -> tuple[str, str]:
 
     Demo data: every organisation's code starts with DEMO-, every member has a membership
     history (so belongs, or belonged, to those organisations), and every account is a demo
-    account or belongs to a demo member.
+    account or belongs to a demo member (the system account aside).
     """
     if Organisation.objects.exclude(code__startswith=DEMO_CODE_PREFIX).exists():
         return OTHER, _("it holds organisations whose code does not start with %(prefix)s") % {
@@ -294,12 +301,12 @@ def demo_state() -> tuple[str, str]:
         }
     if Member.objects.filter(memberships__isnull=True).exists():
         return OTHER, _("it holds members outside the demo organisations")
-    accounts = User.objects.exclude(is_system=True)  # the system account acts in every database
-    if accounts.exclude(username__in=DEMO_USERNAMES).filter(member__isnull=True).exists():
+    people = User.objects.filter(is_system=False)  # the system account the builder acts as is no one's data
+    if people.exclude(username__in=DEMO_USERNAMES).filter(member__isnull=True).exists():
         return OTHER, _("it holds accounts that are not demo accounts")
     if Organisation.objects.filter(code=DEMO_COMMITTEE_CODE).exists():
         return DEMO, ""
-    if Organisation.objects.exists() or Member.objects.exists() or accounts.exists():
+    if Organisation.objects.exists() or Member.objects.exists() or people.exists():
         return OTHER, _("it holds an incomplete demo college")
     return EMPTY, ""
 
@@ -321,7 +328,7 @@ def demo_accounts_ensure() -> list[str]:
         user.is_active = True
         user.must_change_password = False
         user.save(update_fields=["password", "is_active", "must_change_password"])
-        audit.record(actor=None, action="account.password_reset", obj=user)
+        audit.record(actor=system_actor(), action="account.password_reset", obj=user)
         changed.append(user.username)
     for username in DEMO_USERNAMES:
         axes_reset(username=username)

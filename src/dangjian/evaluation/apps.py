@@ -12,3 +12,17 @@ class EvaluationConfig(AppConfig):
         from dangjian.evaluation.appeals import register
 
         register()
+        # A member's recognition shows on their profile page.
+        from dangjian.members.registry import ProfilePanel, register_profile_panel
+
+        register_profile_panel(
+            ProfilePanel(
+                name="recognitions", template="evaluation/_member_recognitions.html", context=_recognitions_panel
+            )
+        )
+
+
+def _recognitions_panel(*, actor, member) -> dict:
+    from dangjian.evaluation.selectors import recognitions_for_profile
+
+    return {"recognitions": recognitions_for_profile(actor=actor, member=member)}

@@ -13,10 +13,13 @@ from dangjian.members.schemas import (
     MemberOut,
     MemberRevealOut,
     MemberUpdateIn,
+    MeOut,
 )
 from dangjian.orgs.permissions import access_org
 
 router = Router(tags=["members"])
+# `/me`: the caller's account with their member record; it sits with the auth operations.
+me_router = Router(tags=["auth"])
 
 NOT_VISIBLE = "404 when the member does not exist or is outside the caller's scope (the two look the same)."
 NOT_ALLOWED = "403 when the caller may see the member but not do this; 403 also for a failed CSRF check."
@@ -100,3 +103,13 @@ def member_create(request, payload: MemberCreateIn):
 def member_update(request, member_id: int, payload: MemberUpdateIn):
     member = access_member(request.auth, member_id)
     return services.member_update(actor=request.auth, member=member, **payload.model_dump(exclude_unset=True))
+
+
+@me_router.get(
+    "/me",
+    operation_id="me_get",
+    response=responses({200: MeOut}),
+    summary="The caller: account, member record, roles and permissions",
+)
+def me_get(request):
+    return selectors.account_overview(actor=request.auth)

@@ -293,15 +293,14 @@ def _write_guide(sheet, formats: dict, org_choices: Sequence[str]) -> None:
     _write_row(sheet, example_start + 2, example, (), formats)
 
 
-def manageable_orgs(actor: User | None) -> list[Organisation]:
-    """Branches and groups the actor may put members into (all of them for `None`, the system)."""
+def manageable_orgs(actor: User) -> list[Organisation]:
+    """Branches and groups the actor may put members into."""
     orgs = Organisation.objects.active().filter(kind__in=MEMBER_ORG_KINDS).order_by("path")
-    if actor is not None:
-        orgs = orgs.filter(scope_for(actor).org_filter(Perm.MANAGE_MEMBERS, prefix="path"))
+    orgs = orgs.filter(scope_for(actor).org_filter(Perm.MANAGE_MEMBERS, prefix="path"))
     return list(orgs.only("code", "name", "path"))
 
 
-def roster_template(*, actor: User | None = None) -> bytes:
+def roster_template(*, actor: User) -> bytes:
     """The empty roster with instructions and an example; its organisation list is what `actor` manages."""
     return roster_workbook([], org_choices=[org_label(org) for org in manageable_orgs(actor)], guide=True)
 

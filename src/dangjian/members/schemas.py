@@ -3,13 +3,14 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from dangjian.accounts.schemas import AccountOut, PermissionOut
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.members import rules
 from dangjian.members.models import Category, Education, Gender, SituationKind, Status
 from dangjian.members.permissions import can_manage, can_reveal
 from dangjian.members.selectors import SORTS
 from dangjian.orgs.models import Position
-from dangjian.orgs.schemas import OrgRefOut
+from dangjian.orgs.schemas import OrgRefOut, RoleOut
 
 GenderValue = Literal[tuple(Gender.values)]
 CategoryValue = Literal[tuple(Category.values)]
@@ -179,3 +180,12 @@ class MemberUpdateIn(BodyIn):
     phone: str = Field(None, max_length=20)
     joined_on: Date = None
     full_member_on: Date | None = None
+
+
+class MeOut(Schema):
+    account: AccountOut
+    member: MemberSummaryOut | None = Field(description="The caller's own member record, if they have one.")
+    roles: list[RoleOut]
+    permissions: list[PermissionOut] = Field(
+        description="What the caller's roles allow, and where. Every member may also see and reveal themself."
+    )

@@ -1,14 +1,19 @@
 """Reads of the roster, always limited to the actor's scope."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dangjian.accounts.models import User
+from dangjian.accounts import selectors as account_selectors
+from dangjian.accounts.models import RoleGrant, User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.members.models import Member, Membership, SpecialSituation, Status
+from dangjian.members.services import MEMBER_ORGS
+from dangjian.orgs.models import Organisation
+from dangjian.orgs.selectors import org_list
 
 SORTS = {
     "name": ("name_initials", "name", "pk"),
@@ -32,6 +37,13 @@ class MemberFilters:
     sort: str = DEFAULT_SORT
 
 
+def member_orgs(*, actor: User) -> QuerySet[Organisation]:
+    """Branches and groups where the actor may add or move members, in tree order: the pages' choices."""
+    return org_list(actor=actor).filter(
+        scope_for(actor).org_filter(Perm.MANAGE_MEMBERS, prefix="path"), kind__in=MEMBER_ORGS
+    )
+
+
 def member_list(
     *, actor: User, filters: MemberFilters = MemberFilters(), today: datetime.date | None = None
 ) -> QuerySet[Member]:
@@ -43,8 +55,6 @@ def member_list(
         visible = (visible | Q(pk=scope.member_id)) if scope.has_anywhere(Perm.VIEW_MEMBERS) else Q(pk=scope.member_id)
     qs = Member.objects.current().filter(visible).for_list()
     if filters.org_id:
-        from dangjian.orgs.models import Organisation
-
         org = Organisation.objects.filter(pk=filters.org_id).only("path").first()
         qs = qs.filter(org__path__startswith=org.path) if org else qs.none()
     if filters.category:
@@ -80,7 +90,7 @@ def member_profile(*, member: Member, today: datetime.date | None = None) -> Mem
     )
 
 
-def exempt_member_ids(member_ids, day: datetime.date) -> set[int]:
+def exempt_member_ids(member_ids: Iterable[int], day: datetime.date) -> set[int]:
     """Members with a special situation on `day` (away, abroad, frail) — for attendance rules."""
     return set(SpecialSituation.objects.on(day).filter(member_id__in=member_ids).values_list("member_id", flat=True))
 
@@ -91,3 +101,21 @@ def actor_member(actor: User) -> Member | None:
     if member_id is None:
         return None
     return Member.objects.select_related("org", "org__parent").filter(pk=member_id).first()
+
+
+@dataclass
+class AccountOverview:
+    account: User
+    member: Member | None
+    roles: list[RoleGrant]
+    permissions: list[account_selectors.PermissionReach]
+
+
+def account_overview(*, actor: User, today: datetime.date | None = None) -> AccountOverview:
+    """The actor's own account, member record, current roles and where each permission reaches."""
+    return AccountOverview(
+        account=actor,
+        member=Member.objects.for_list().filter(user=actor).first(),
+        roles=account_selectors.current_roles(actor=actor, today=today),
+        permissions=account_selectors.permission_reach(actor=actor),
+    )

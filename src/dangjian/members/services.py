@@ -1,6 +1,7 @@
 """Roster actions: add, change and transfer members, record special situations, reveal data."""
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +11,8 @@ from dangjian.accounts import services as account_services
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
+from dangjian.core.unset import UNSET, Unset, given
 from dangjian.members import rules
 from dangjian.members.models import Category, Education, Gender, Member, Membership, SituationKind, SpecialSituation
 from dangjian.members.permissions import can_manage, can_readmit, can_reveal
@@ -80,12 +82,6 @@ def validate_member(
     return errors
 
 
-def _raise_if_invalid(errors: dict[str, list[str]]) -> None:
-    if errors:
-        first_field, messages = next(iter(errors.items()))
-        raise DomainError(messages[0], field=first_field, errors=errors)
-
-
 def _check_member_org(org: Organisation) -> None:
     if org.kind not in MEMBER_ORGS:
         raise DomainError(_("Members belong to a branch or a party group."), field="org")
@@ -95,14 +91,14 @@ def _check_member_org(org: Organisation) -> None:
 
 @transaction.atomic
 def member_create(
-    *, actor: User | None, org: Organisation, since: datetime.date | None = None, create_account: bool = True, **data
+    *, actor: User, org: Organisation, since: datetime.date | None = None, create_account: bool = True, **data: Any
 ) -> Member:
     """Add a member to a branch or group; with a staff or student number, an account is created."""
-    if actor is not None and not scope_for(actor).allows(Perm.MANAGE_MEMBERS, org.path):
+    if not scope_for(actor).allows(Perm.MANAGE_MEMBERS, org.path):
         raise Forbidden()
     _check_member_org(org)
     data = clean_member_data({k: v for k, v in data.items() if k in MEMBER_FIELDS})
-    _raise_if_invalid(validate_member(data))
+    raise_for_errors(validate_member(data))
     member = Member(org=org, **data)
     member.name_initials = rules.name_initials(member.name)
     member.save()
@@ -129,17 +125,44 @@ def member_create(
 
 
 @transaction.atomic
-def member_update(*, actor: User | None, member: Member, **data) -> Member:
-    """Change a member's data. Moving to another organisation goes through `member_transfer`."""
-    if actor is not None and not can_manage(actor, member):
+def member_update(
+    *,
+    actor: User,
+    member: Member,
+    name: str | Unset = UNSET,
+    gender: str | Unset = UNSET,
+    ethnicity: str | Unset = UNSET,
+    birth_date: datetime.date | None | Unset = UNSET,
+    id_number: str | None | Unset = UNSET,
+    education: str | Unset = UNSET,
+    category: str | Unset = UNSET,
+    number: str | None | Unset = UNSET,
+    admin_unit: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    joined_on: datetime.date | None | Unset = UNSET,
+    full_member_on: datetime.date | None | Unset = UNSET,
+) -> Member:
+    """Change a member's data: only the fields passed. Moving to another organisation goes through `member_transfer`."""
+    if not can_manage(actor, member):
         raise Forbidden()
-    unknown = set(data) - set(MEMBER_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    data = given(
+        name=name,
+        gender=gender,
+        ethnicity=ethnicity,
+        birth_date=birth_date,
+        id_number=id_number,
+        education=education,
+        category=category,
+        number=number,
+        admin_unit=admin_unit,
+        phone=phone,
+        joined_on=joined_on,
+        full_member_on=full_member_on,
+    )
     before = audit.snapshot(member, MEMBER_FIELDS)
     # Validate the typed values (dates as dates), not the audit snapshot, whose dates are text.
     merged = clean_member_data({name: getattr(member, name) for name in MEMBER_FIELDS} | data)
-    _raise_if_invalid(validate_member(merged, instance=member))
+    raise_for_errors(validate_member(merged, instance=member))
     for key in data:
         setattr(member, key, merged[key])
     member.name_initials = rules.name_initials(member.name)
@@ -150,7 +173,7 @@ def member_update(*, actor: User | None, member: Member, **data) -> Member:
             actor=actor,
             action="member.update",
             obj=member,
-            org_path=member.org.path if member.org_id else "",
+            org_path=member.org.path if member.org is not None else "",
             changes=_audit_changes(changes),
         )
     return member
@@ -158,16 +181,14 @@ def member_update(*, actor: User | None, member: Member, **data) -> Member:
 
 @transaction.atomic
 def member_transfer(
-    *, actor: User | None, member: Member, to_org: Organisation | None, on: datetime.date, reason: str = ""
+    *, actor: User, member: Member, to_org: Organisation | None, on: datetime.date, reason: str = ""
 ) -> Member:
     """Move a member to another branch or group (None: transferred out of the college)."""
-    if actor is not None:
-        scope = scope_for(actor)
-        # A member who left the college is read-only; only taking them back in changes them.
-        if not (can_manage(actor, member) or (to_org is not None and can_readmit(actor, member))):
-            raise Forbidden()
-        if to_org is not None and not scope.allows(Perm.MANAGE_MEMBERS, to_org.path):
-            raise Forbidden()
+    # A member who left the college is read-only; only taking them back in changes them.
+    if not (can_manage(actor, member) or (to_org is not None and can_readmit(actor, member))):
+        raise Forbidden()
+    if to_org is not None and not scope_for(actor).allows(Perm.MANAGE_MEMBERS, to_org.path):
+        raise Forbidden()
     if to_org is not None:
         _check_member_org(to_org)
         if to_org.pk == member.org_id:
@@ -180,7 +201,7 @@ def member_transfer(
             raise DomainError(_("The transfer date is before the member joined the current organisation."), field="on")
         current.until = on
         current.save(update_fields=["until", "updated_at"])
-    from_path = member.org.path if member.org_id else ""
+    from_path = member.org.path if member.org is not None else ""
     if to_org is not None:
         Membership.objects.create(member=member, org=to_org, since=on, reason=reason)
     member.org = to_org
@@ -202,7 +223,7 @@ def member_reveal(*, actor: User, member: Member) -> dict[str, str]:
         actor=actor,
         action="member.reveal",
         obj=member,
-        org_path=member.org.path if member.org_id else "",
+        org_path=member.org.path if member.org is not None else "",
         changes={"fields": sorted(PERSONAL_FIELDS)},
     )
     return {"id_number": member.id_number or "", "phone": member.phone}
@@ -224,7 +245,7 @@ def situation_add(
         actor=actor,
         action="member.situation_add",
         obj=situation,
-        org_path=member.org.path if member.org_id else "",
+        org_path=member.org.path if member.org is not None else "",
         changes={"member": member.pk, "kind": kind, "since": since, "until": until, "note": note},
     )
     return situation
@@ -243,7 +264,7 @@ def situation_end(*, actor: User, situation: SpecialSituation, until: datetime.d
         actor=actor,
         action="member.situation_end",
         obj=situation,
-        org_path=member.org.path if member.org_id else "",
+        org_path=member.org.path if member.org is not None else "",
         changes={"until": until},
     )
     return situation

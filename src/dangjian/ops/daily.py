@@ -11,6 +11,7 @@ one more thing to install, so the chain is kept in the task queue itself.
 """
 
 import datetime
+import inspect
 import logging
 from dataclasses import asdict, is_dataclass
 
@@ -19,11 +20,13 @@ from django.tasks import TaskResultStatus, default_task_backend, task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from dangjian.accounts.system import system_actor
+
 logger = logging.getLogger(__name__)
 
 DAILY_AT = datetime.time(1, 30)  # local time: after midnight, before anyone starts work
 
-# (name, the service it calls with `today=`)
+# (name, the service it calls with `today=`, and `actor=` the system actor where the service takes one)
 DAILY_JOBS: list[tuple[str, str]] = [
     ("care.talk_todos_sync", "dangjian.care.services.talk_todos_sync"),
     ("care.need_escalate_overdue", "dangjian.care.services.need_escalate_overdue"),
@@ -49,7 +52,11 @@ def run_daily_jobs(*, today: datetime.date | None = None) -> dict[str, object]:
     results: dict[str, object] = {}
     for name, path in DAILY_JOBS:
         try:
-            results[name] = _plain(import_string(path)(today=today))
+            job = import_string(path)
+            kwargs: dict[str, object] = {"today": today}
+            if "actor" in inspect.signature(job).parameters:
+                kwargs["actor"] = system_actor()
+            results[name] = _plain(job(**kwargs))
         except Exception as exc:
             logger.exception("daily job %s failed", name)
             results[name] = f"failed: {exc.__class__.__name__}"

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # 支部条例 ch.2: a unit with at least 3 full members sets up a branch.
@@ -74,7 +75,7 @@ class Finding:
 
     code: str
     level: str  # "ok", "warning" or "problem"
-    message: str
+    message: str | Promise
 
 
 def check_branch(

@@ -3,6 +3,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from dangjian.accounts.models import Role
+from dangjian.accounts.schemas import AccountOut
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.orgs.models import OrgKind, Position
 from dangjian.orgs.permissions import can_manage_org
@@ -122,3 +124,51 @@ class OrgUpdateIn(BodyIn):
     term_years: int | None = Field(None, ge=1, le=10)
     sort_order: int = Field(None, ge=0)
     dissolved_on: Date | None = None
+
+
+# --- Role grants ---------------------------------------------------------------------------------
+
+
+class RoleOut(Schema):
+    role: str
+    role_display: str
+    org: OrgRefOut | None = Field(description="Where the role holds, with everything below; null for everywhere.")
+    since: datetime.date
+    until: datetime.date | None
+
+    @staticmethod
+    def resolve_role_display(obj) -> str:
+        return str(Role(obj.role).label) if obj.role in Role.values else obj.role
+
+
+RoleValue = Literal[tuple(Role.values)]
+
+
+class RoleGrantListIn(PageIn):
+    include_ended: bool = Field(False, description="Also list grants whose last day has passed.")
+
+
+class RoleGrantOut(RoleOut):
+    id: int
+    user: AccountOut
+    role: RoleValue
+    officer_term_id: int | None = Field(
+        description="The office term that brought the role; such a role ends with the term, not by `role_grant_end`."
+    )
+    note: str
+
+
+class RoleGrantListOut(PageOut):
+    items: list[RoleGrantOut]
+
+
+class RoleGrantCreateIn(BodyIn):
+    username: str = Field(max_length=32, description="Staff or student number (工号/学号) of the account.")
+    role: RoleValue
+    org: int | None = Field(None, description="Where the role holds, with everything below; null only for `admin`.")
+    since: Date | None = Field(None, description="First day of the role; today when left out.")
+    until: Date | None = Field(None, description="Last day of the role; open when left out.")
+
+
+class RoleGrantEndIn(BodyIn):
+    until: Date | None = Field(None, description="Last day the role holds; yesterday when left out, which ends it now.")

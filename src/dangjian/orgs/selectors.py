@@ -2,18 +2,18 @@
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
-from dangjian.members.models import Member
 from dangjian.orgs import rules
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 
 
-def org_list(*, actor: User, kind: str | None = None, include_dissolved: bool = False):
+def org_list(*, actor: User, kind: str | None = None, include_dissolved: bool = False) -> QuerySet[Organisation]:
     """Organisations the actor may see, in tree order."""
     qs = Organisation.objects.filter(scope_for(actor).org_filter(Perm.VIEW_ORG, prefix="path")).select_related("parent")
     if kind:
@@ -21,6 +21,36 @@ def org_list(*, actor: User, kind: str | None = None, include_dissolved: bool = 
     if not include_dissolved:
         qs = qs.filter(dissolved_on__isnull=True)
     return qs.order_by("path")
+
+
+def _members() -> Any:
+    """The roster's members, reached through the relation a term of office holds (orgs sits below members)."""
+    return OfficerTerm._meta.get_field("member").related_model._default_manager
+
+
+def officer_candidates(*, actor: User, org: Organisation) -> QuerySet:
+    """Who may be appointed to an office of `org`: current members of it and everything under it that the
+    actor may see, by organisation and name."""
+    scope = scope_for(actor)
+    visible = scope.org_filter(Perm.VIEW_MEMBERS)
+    if scope.member_id and "" not in scope.paths(Perm.VIEW_MEMBERS):
+        # As on the roster: every member sees themself, also one whose roles lie elsewhere in the tree.
+        visible = (visible | Q(pk=scope.member_id)) if scope.has_anywhere(Perm.VIEW_MEMBERS) else Q(pk=scope.member_id)
+    return (
+        _members()
+        .current()
+        .filter(visible, org__path__startswith=org.path)
+        .for_list()
+        .order_by("org__path", "name_initials", "pk")
+    )
+
+
+def role_grant_orgs(*, actor: User) -> QuerySet[Organisation]:
+    """Where the actor may grant roles: the organisations they see and manage accounts in, in tree order.
+
+    The grant page offers these and the API accepts only these.
+    """
+    return org_list(actor=actor).filter(scope_for(actor).org_filter(Perm.MANAGE_ACCOUNTS, prefix="path"))
 
 
 @dataclass
@@ -34,7 +64,7 @@ def org_tree(*, actor: User) -> list[OrgNode]:
     """The visible part of the tree as nested nodes with subtree member counts (two queries)."""
     orgs = list(org_list(actor=actor))
     direct = (
-        dict(Member.objects.current().filter(org__in=[o.pk for o in orgs]).values_list("org").annotate(n=Count("pk")))
+        dict(_members().current().filter(org__in=[o.pk for o in orgs]).values_list("org").annotate(n=Count("pk")))
         if orgs
         else {}
     )
@@ -42,10 +72,10 @@ def org_tree(*, actor: User) -> list[OrgNode]:
     roots: list[OrgNode] = []
     for org in orgs:  # path order: parents come before children
         node = nodes[org.pk]
-        parent = nodes.get(org.parent_id)
+        parent = nodes.get(org.parent_id) if org.parent_id is not None else None
         (parent.children if parent else roots).append(node)
     for org in reversed(orgs):
-        parent = nodes.get(org.parent_id)
+        parent = nodes.get(org.parent_id) if org.parent_id is not None else None
         if parent:
             parent.member_count += nodes[org.pk].member_count
     return roots
@@ -71,7 +101,8 @@ def subtree_member_counts(org: Organisation, today: datetime.date | None = None)
     """(full, probationary) members of the organisation and its subtree."""
     today = today or timezone.localdate()
     counts = (
-        Member.objects.current()
+        _members()
+        .current()
         .filter(org__path__startswith=org.path)
         .aggregate(
             full=Count("pk", filter=Q(full_member_on__lte=today)),
@@ -123,7 +154,8 @@ def branch_overview(
         return []
     counts: dict[str, list[int]] = {b.path: [0, 0] for b in branches}
     rows = (
-        Member.objects.current()
+        _members()
+        .current()
         .filter(scope_for(actor).org_filter(Perm.VIEW_ORG))
         .values_list("org__path", "full_member_on")
     )

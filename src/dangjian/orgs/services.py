@@ -1,6 +1,7 @@
 """Organisation actions: create and change organisations, appoint and end officers."""
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +13,7 @@ from dangjian.accounts.models import RoleGrant, User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.unset import UNSET, Unset, given
 from dangjian.orgs import rules
 from dangjian.orgs.models import OfficerTerm, Organisation
 
@@ -30,8 +32,8 @@ ORG_FIELDS = [
 ]
 
 
-def _check_manage(actor: User | None, path: str) -> None:
-    if actor is not None and not scope_for(actor).allows(Perm.MANAGE_ORG, path):
+def _check_manage(actor: User, path: str) -> None:
+    if not scope_for(actor).allows(Perm.MANAGE_ORG, path):
         raise Forbidden()
 
 
@@ -39,7 +41,10 @@ def _check_code(code: str, exclude_pk: int | None = None) -> str:
     code = code.strip()
     if not code:
         raise DomainError(_("An organisation needs a code."), field="code")
-    if Organisation.objects.filter(code=code).exclude(pk=exclude_pk).exists():
+    others = Organisation.objects.filter(code=code)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
         raise DomainError(
             _("The code %(code)s is already used by another organisation.") % {"code": code}, field="code"
         )
@@ -49,7 +54,7 @@ def _check_code(code: str, exclude_pk: int | None = None) -> str:
 @transaction.atomic
 def org_create(
     *,
-    actor: User | None,
+    actor: User,
     parent: Organisation | None,
     kind: str,
     name: str,
@@ -63,7 +68,7 @@ def org_create(
 ) -> Organisation:
     """Add an organisation under `parent` (None for a top-level committee; administrators only)."""
     if parent is None:
-        if actor is not None and not scope_for(actor).is_admin:
+        if not scope_for(actor).is_admin:
             raise Forbidden()
     else:
         _check_manage(actor, parent.path)
@@ -94,23 +99,33 @@ def org_create(
 
 
 @transaction.atomic(durable=True)
-def org_update(*, actor: User, org: Organisation, **fields) -> Organisation:
-    """Change an organisation's details (not its place in the tree)."""
+def org_update(
+    *,
+    actor: User,
+    org: Organisation,
+    name: str | Unset = UNSET,
+    code: str | Unset = UNSET,
+    founded_on: datetime.date | None | Unset = UNSET,
+    admin_unit: str | Unset = UNSET,
+    admin_unit_head: str | Unset = UNSET,
+    term_started_on: datetime.date | None | Unset = UNSET,
+    term_years: int | None | Unset = UNSET,
+    sort_order: int | Unset = UNSET,
+    dissolved_on: datetime.date | None | Unset = UNSET,
+) -> Organisation:
+    """Change an organisation's details (not its place in the tree): only the fields passed."""
     _check_manage(actor, org.path)
-    allowed = {
-        "name",
-        "code",
-        "founded_on",
-        "admin_unit",
-        "admin_unit_head",
-        "term_started_on",
-        "term_years",
-        "sort_order",
-        "dissolved_on",
-    }
-    unknown = set(fields) - allowed
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    fields = given(
+        name=name,
+        code=code,
+        founded_on=founded_on,
+        admin_unit=admin_unit,
+        admin_unit_head=admin_unit_head,
+        term_started_on=term_started_on,
+        term_years=term_years,
+        sort_order=sort_order,
+        dissolved_on=dissolved_on,
+    )
     before = audit.snapshot(org, ORG_FIELDS)
     if "code" in fields:
         fields["code"] = _check_code(fields["code"], exclude_pk=org.pk)
@@ -128,14 +143,14 @@ def org_update(*, actor: User, org: Organisation, **fields) -> Organisation:
 @transaction.atomic
 def officer_appoint(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
-    member,
+    member: Any,  # a members.Member: orgs sits below members and reaches it only through relations
     position: str,
     since: datetime.date,
     until: datetime.date | None = None,
 ) -> OfficerTerm:
-    """Record that `member` holds `position` in `org`; the office brings its role with it."""
+    """Record that `member` holds `position` in `org`; the office brings its role with it, conferred by the actor."""
     _check_manage(actor, org.path)
     if until is not None and until < since:
         raise DomainError(_("A term cannot end before it begins."), field="until")
@@ -145,7 +160,7 @@ def officer_appoint(
     role = rules.POSITION_ROLES.get((org.kind, position))
     if role and member.user_id:
         account_services.role_grant(
-            actor=None, user=member.user, role=role, org=org, since=since, until=until, note=f"officer_term:{term.pk}"
+            actor=actor, user=member.user, role=role, org=org, since=since, until=until, note=f"officer_term:{term.pk}"
         )
     audit.record(
         actor=actor,
@@ -168,6 +183,6 @@ def officer_end(*, actor: User, term: OfficerTerm, until: datetime.date) -> Offi
     # A term appointed with an end date may end early: its role then ends with it.
     grants = RoleGrant.objects.filter(Q(until__isnull=True) | Q(until__gt=until), note=f"officer_term:{term.pk}")
     for grant in grants.select_related("user", "org"):
-        account_services.role_end(actor=None, grant=grant, until=until)
+        account_services.office_role_end(actor=actor, grant=grant, until=until)
     audit.record(actor=actor, action="officer.end", obj=term, org_path=term.org.path, changes={"until": until})
     return term

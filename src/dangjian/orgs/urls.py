@@ -11,3 +11,11 @@ urlpatterns = [
     path("<int:pk>/officers/new/", views.officer_appoint, name="officer-appoint"),
     path("officers/<int:pk>/end/", views.officer_end, name="officer-end"),
 ]
+
+# Role grants live here, as they are granted on an organisation, but keep their place among the
+# account pages: the project's URLs add them to the "accounts" namespace under accounts/.
+role_urlpatterns = [
+    path("roles/", views.role_list, name="role-list"),
+    path("roles/grant/", views.role_grant, name="role-grant"),
+    path("roles/<int:pk>/end/", views.role_end, name="role-end"),
+]

@@ -1,16 +1,30 @@
-from django.contrib import messages
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dangjian.accounts import selectors as account_selectors
+from dangjian.accounts import services as account_services
 from dangjian.accounts.http import AuthedRequest
-from dangjian.accounts.permissions import Perm, scope_for
-from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
-from dangjian.members.selectors import MemberFilters, member_list
+from dangjian.accounts.models import Role, RoleGrant
+from dangjian.accounts.permissions import Perm, Scope, access_role_grant, scope_for
+from dangjian.core.errors import DomainError, Forbidden
+from dangjian.edge.http import page, submit
+from dangjian.edge.paging import paginate
 from dangjian.orgs import selectors, services
-from dangjian.orgs.forms import OfficerAppointForm, OfficerEndForm, OrgCreateForm, OrgEditForm
+from dangjian.orgs.forms import (
+    OfficerAppointForm,
+    OfficerEndForm,
+    OrgCreateForm,
+    OrgEditForm,
+    RoleEndForm,
+    RoleGrantForm,
+)
+from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.orgs.permissions import access_officer_term, access_org, can_manage_org
 
 
@@ -57,17 +71,20 @@ def org_create(request: AuthedRequest) -> HttpResponse:
     form = OrgCreateForm(
         request.POST or None, initial=initial, parents=_manageable_parents(request.user), allow_top=is_admin
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create(_data: dict) -> Organisation:
         data = form.cleaned_fields()
         parent_id = data.pop("parent")
         parent = access_org(request.user, parent_id, Perm.MANAGE_ORG) if parent_id else None
-        try:
-            org = services.org_create(actor=request.user, parent=parent, **data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The organisation %(name)s has been created.") % {"name": org.name})
-            return redirect("orgs:org-detail", pk=org.pk)
+        return services.org_create(actor=request.user, parent=parent, **data)
+
+    if done := submit(
+        request,
+        form,
+        create,
+        success=lambda org: _("The organisation %(name)s has been created.") % {"name": org.name},
+    ):
+        return redirect("orgs:org-detail", pk=done.result.pk)
     return render(request, "orgs/org_form.html", {"form": form, "org": None})
 
 
@@ -77,14 +94,13 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     org = access_org(request.user, pk, Perm.MANAGE_ORG)
     fields = list(OrgEditForm.base_fields)
     form = OrgEditForm(request.POST or None, initial={name: getattr(org, name) for name in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_update(actor=request.user, org=org, **form.cleaned_fields())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The organisation has been saved."))
-            return redirect("orgs:org-detail", pk=org.pk)
+    if submit(
+        request,
+        form,
+        lambda _data: services.org_update(actor=request.user, org=org, **form.cleaned_fields()),
+        success=_("The organisation has been saved."),
+    ):
+        return redirect("orgs:org-detail", pk=org.pk)
     return render(request, "orgs/org_form.html", {"form": form, "org": org})
 
 
@@ -92,18 +108,21 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def officer_appoint(request: AuthedRequest, pk: int) -> HttpResponse:
     org = access_org(request.user, pk, Perm.MANAGE_ORG)
-    members = {m.pk: m for m in member_list(actor=request.user, filters=MemberFilters(org_id=org.pk))}
+    members = {m.pk: m for m in selectors.officer_candidates(actor=request.user, org=org)}
     form = OfficerAppointForm(request.POST or None, members=members.values())
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        member = members.get(int(data.pop("member")))
-        try:
-            services.officer_appoint(actor=request.user, org=org, member=member, **data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been appointed.") % {"name": member.name})
-            return redirect("orgs:org-detail", pk=org.pk)
+
+    def appoint(data: dict) -> OfficerTerm:
+        data = dict(data)
+        member = members[int(data.pop("member"))]
+        return services.officer_appoint(actor=request.user, org=org, member=member, **data)
+
+    if submit(
+        request,
+        form,
+        appoint,
+        success=lambda term: _("%(name)s has been appointed.") % {"name": term.member.name},
+    ):
+        return redirect("orgs:org-detail", pk=org.pk)
     return render(request, "orgs/officer_form.html", {"form": form, "org": org})
 
 
@@ -112,12 +131,94 @@ def officer_appoint(request: AuthedRequest, pk: int) -> HttpResponse:
 def officer_end(request: AuthedRequest, pk: int) -> HttpResponse:
     term = access_officer_term(request.user, pk, Perm.MANAGE_ORG)
     form = OfficerEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.officer_end(actor=request.user, term=term, until=form.cleaned_data["until"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The term of office has been ended."))
-            return redirect("orgs:org-detail", pk=term.org_id)
+    if submit(
+        request,
+        form,
+        lambda data: services.officer_end(actor=request.user, term=term, until=data["until"]),
+        success=_("The term of office has been ended."),
+    ):
+        return redirect("orgs:org-detail", pk=term.org_id)
     return render(request, "orgs/officer_end.html", {"form": form, "term": term})
+
+
+# --- Role grants: granted on an organisation; the pages sit among the account pages -------------
+
+
+@contextmanager
+def _refusal_on_form() -> Iterator[None]:
+    """The role pages show a refusal (a role the actor may not confer) on the form, not as a 403 page."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise DomainError(exc.message) from exc
+
+
+def _may_end(scope: Scope, grant: RoleGrant) -> bool:
+    return grant.officer_term_id is None and account_services.may_confer(
+        scope, grant.role, grant.org.path if grant.org_id else None
+    )
+
+
+@page(perm=Perm.MANAGE_ACCOUNTS)
+def role_list(request: AuthedRequest) -> HttpResponse:
+    include_ended = request.GET.get("ended") == "1"
+    grants = paginate(request, account_selectors.role_grant_list(actor=request.user, include_ended=include_ended))
+    scope = scope_for(request.user)
+    today = timezone.localdate()
+    for grant in grants:
+        grant.can_end = (grant.until is None or grant.until >= today) and _may_end(scope, grant)
+    return render(request, "orgs/role_list.html", {"page_obj": grants, "include_ended": include_ended})
+
+
+@page(perm=Perm.MANAGE_ACCOUNTS)
+@require_http_methods(["GET", "POST"])
+def role_grant(request: AuthedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    orgs = {org.pk: org for org in selectors.role_grant_orgs(actor=request.user)}
+    # Only the roles the actor could confer somewhere (org path None: everywhere, administrators only).
+    roles = [
+        r
+        for r in Role.values
+        if any(account_services.may_confer(scope, r, path) for path in [None, *(o.path for o in orgs.values())])
+    ]
+    form = RoleGrantForm(request.POST or None, roles=roles, orgs=list(orgs.values()))
+
+    def grant(data: dict) -> RoleGrant:
+        user = account_selectors.user_get_by_username(actor=request.user, username=data["username"])
+        with _refusal_on_form():  # should the choices let something through
+            return account_services.role_grant(
+                actor=request.user,
+                user=user,
+                role=data["role"],
+                org=orgs[int(data["org"])] if data["org"] else None,
+                since=data["since"],
+                until=data["until"],
+            )
+
+    if submit(
+        request,
+        form,
+        grant,
+        success=lambda g: _("%(name)s now holds the role %(role)s.") % {"name": g.user, "role": g.get_role_display()},
+    ):
+        return redirect("accounts:role-list")
+    return render(request, "orgs/role_grant.html", {"form": form})
+
+
+@page(perm=Perm.MANAGE_ACCOUNTS)
+@require_http_methods(["GET", "POST"])
+def role_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    grant = access_role_grant(request.user, pk)
+    form = RoleEndForm(request.POST or None)
+
+    def end(data: dict) -> RoleGrant:
+        with _refusal_on_form():
+            return account_services.role_end(actor=request.user, grant=grant, until=data["until"])
+
+    if submit(request, form, end, success=_("The role has been ended.")):
+        return redirect("accounts:role-list")
+    return render(
+        request,
+        "orgs/role_end.html",
+        {"form": form, "grant": grant, "can_end": _may_end(scope_for(request.user), grant)},
+    )

@@ -42,7 +42,7 @@ class CommitteeHome:
     def elections_due(self) -> list[OrgSummary]:
         """Organisations whose 换届 is near or overdue, the soonest first."""
         due = [s for s in [*self.roots, *self.branches] if s.election_near]
-        return sorted(due, key=lambda s: s.election_due)
+        return sorted(due, key=lambda s: s.election_due or datetime.date.max)  # near: always dated
 
     @property
     def branches_with_problems(self) -> int:
@@ -126,7 +126,7 @@ def member_home(*, actor: User, today: datetime.date | None = None) -> MemberHom
     if org is not None:
         officers = list(
             OfficerTerm.objects.current(profile.today)
-            .filter(org__in={org.pk, branch.pk})
+            .filter(org__in={o.pk for o in (org, branch) if o is not None})
             .select_related("member", "org")
             .by_rank()
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from dangjian.accounts import services as account_services
 from dangjian.accounts.models import Role
 from dangjian.accounts.selectors import AuditFilters, audit_actions, audit_list
+from dangjian.accounts.system import system_actor
 from dangjian.accounts.tests.factories import UserFactory
 from dangjian.core import audit
 
@@ -51,7 +52,7 @@ def test_anonymous_sees_nothing(trail):
 
 def test_an_auditor_of_a_branch_sees_that_subtree_only(college, trail):
     auditor = UserFactory()
-    account_services.role_grant(actor=None, user=auditor, role=Role.AUDITOR, org=college.branch)
+    account_services.role_grant(actor=system_actor(), user=auditor, role=Role.AUDITOR, org=college.branch)
     assert visible(auditor) == {"test.branch", "test.group"}
     # Events of the auditor's own branch written before the grant are visible too: scope is by place.
     assert all(e.org_path.startswith(college.branch.path) for e in audit_list(actor=auditor))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from dangjian.accounts import services
 from dangjian.accounts.models import Role
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Grant, Perm, Scope, forget_scope, scope_for
+from dangjian.accounts.system import system_actor
 from dangjian.accounts.tests.factories import UserFactory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
@@ -164,15 +165,20 @@ def test_expired_and_future_grants_do_not_count(college):
     user = UserFactory()
     day = datetime.timedelta(days=1)
     services.role_grant(
-        actor=None, user=user, role=Role.AUDITOR, org=college.branch, since=today - 10 * day, until=today - day
+        actor=system_actor(),
+        user=user,
+        role=Role.AUDITOR,
+        org=college.branch,
+        since=today - 10 * day,
+        until=today - day,
     )
-    services.role_grant(actor=None, user=user, role=Role.AUDITOR, org=college.other_branch, since=today + day)
-    services.role_grant(actor=None, user=user, role=Role.ADMIN, since=today + day)
+    services.role_grant(actor=system_actor(), user=user, role=Role.AUDITOR, org=college.other_branch, since=today + day)
+    services.role_grant(actor=system_actor(), user=user, role=Role.ADMIN, since=today + day)
     s = scope_for(user)
     assert s.grants == []
     assert not s.is_admin
     # The first and last day of a grant count.
-    services.role_grant(actor=None, user=user, role=Role.AUDITOR, org=college.group, since=today, until=today)
+    services.role_grant(actor=system_actor(), user=user, role=Role.AUDITOR, org=college.group, since=today, until=today)
     assert scope_for(user).paths(Perm.VIEW_AUDIT) == [college.group.path]
 
 
@@ -180,11 +186,11 @@ def test_scope_is_cached_until_forgotten(college):
     user = UserFactory()
     assert scope_for(user) is scope_for(user)
     since = timezone.localdate() - datetime.timedelta(days=30)
-    grant = services.role_grant(actor=None, user=user, role=Role.AUDITOR, org=college.branch, since=since)
+    grant = services.role_grant(actor=system_actor(), user=user, role=Role.AUDITOR, org=college.branch, since=since)
     assert scope_for(user).allows(Perm.VIEW_AUDIT, college.branch.path)  # role_grant forgets the scope
     stale = scope_for(user)
     grant.user = user
-    services.role_end(actor=None, grant=grant, until=timezone.localdate() - datetime.timedelta(days=1))
+    services.role_end(actor=system_actor(), grant=grant, until=timezone.localdate() - datetime.timedelta(days=1))
     assert scope_for(user) is not stale  # role_end forgets it too
     forget_scope(user)
     assert not scope_for(user).has_anywhere(Perm.VIEW_AUDIT)

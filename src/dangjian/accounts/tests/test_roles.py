@@ -9,6 +9,7 @@ from django.utils import timezone
 from dangjian.accounts import selectors, services
 from dangjian.accounts.models import Role, RoleGrant
 from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.accounts.system import system_actor
 from dangjian.accounts.tests.factories import UserFactory
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent
@@ -28,14 +29,16 @@ SINCE = datetime.date(2025, 1, 1)
 def auditor_grant(college):
     """A branch-level auditor: a role no office brings, and only an administrator may confer."""
     user = UserFactory(username="A300001")
-    return services.role_grant(actor=None, user=user, role=Role.AUDITOR, org=college.branch, since=SINCE)
+    return services.role_grant(actor=system_actor(), user=user, role=Role.AUDITOR, org=college.branch, since=SINCE)
 
 
 @pytest.fixture
 def officer_grant(college):
     """A branch officer's role for someone without an office: the branch secretary may confer it."""
     user = UserFactory(username="T300009")
-    return services.role_grant(actor=None, user=user, role=Role.BRANCH_OFFICER, org=college.branch, since=SINCE)
+    return services.role_grant(
+        actor=system_actor(), user=user, role=Role.BRANCH_OFFICER, org=college.branch, since=SINCE
+    )
 
 
 # Selector ---------------------------------------------------------------------------------------
@@ -62,7 +65,7 @@ def test_list_is_limited_to_where_the_actor_manages_accounts(college, auditor_gr
 
 
 def test_list_leaves_out_ended_grants_unless_asked(college, auditor_grant):
-    services.role_end(actor=None, grant=auditor_grant, until=timezone.localdate() - YESTERDAY)
+    services.role_end(actor=system_actor(), grant=auditor_grant, until=timezone.localdate() - YESTERDAY)
     actor = college.user("branch")
     assert auditor_grant not in selectors.role_grant_list(actor=actor)
     assert auditor_grant in selectors.role_grant_list(actor=actor, include_ended=True)
@@ -134,7 +137,7 @@ def test_end_refuses_a_role_that_came_with_an_office(college):
 
 
 def test_end_refuses_a_role_already_ended(college, auditor_grant):
-    services.role_end(actor=None, grant=auditor_grant, until=timezone.localdate() - YESTERDAY)
+    services.role_end(actor=system_actor(), grant=auditor_grant, until=timezone.localdate() - YESTERDAY)
     with pytest.raises(DomainError) as exc:
         services.role_end(actor=college.user("admin"), grant=auditor_grant, until=timezone.localdate())
     assert exc.value.field == "until"
@@ -385,3 +388,25 @@ def test_a_member_account_outside_the_roster_reads_as_missing(client, college):
     assert response.context["form"].errors["username"]
     assert college.other_member.name not in response.content.decode()
     assert not college.other_member.user.role_grants.exists()
+
+
+def test_role_grant_page_and_api_share_the_organisations_on_offer(client, college):
+    # A dissolved group is neither offered by the page nor accepted by the API (one selector for both).
+    from dangjian.orgs.selectors import role_grant_orgs
+
+    college.group.dissolved_on = datetime.date(2025, 6, 30)
+    college.group.save(update_fields=["dissolved_on"])
+    branch = college.user("branch")
+    offered = {org.pk for org in role_grant_orgs(actor=branch)}
+    assert offered == {college.branch.pk}
+
+    client.force_login(branch)
+    form = client.get(reverse("accounts:role-grant")).context["form"]
+    assert {value for value, _ in form.fields["org"].choices} == {""} | {str(pk) for pk in offered}
+
+    UserFactory(username="T300004")
+    body = {"username": "T300004", "role": "group_leader", "since": "2025-01-01"}
+    response = ApiClient(branch).post("/roles", body | {"org": college.group.pk})
+    assert response.status_code == 404
+    assert response.json()["field"] == "org"
+    assert ApiClient(branch).post("/roles", body | {"org": college.branch.pk}).status_code == 201

@@ -9,6 +9,7 @@ from django.utils import timezone
 from dangjian.accounts import services
 from dangjian.accounts.models import ApiToken, Role, RoleGrant, User
 from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.accounts.system import system_actor
 from dangjian.accounts.tests.factories import UserFactory
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent
@@ -24,7 +25,7 @@ def events(action: str):
 
 
 def test_user_create_without_a_password_cannot_log_in(db):
-    user = services.user_create(actor=None, username=" T900001 ", display_name="新人")
+    user = services.user_create(actor=system_actor(), username=" T900001 ", display_name="新人")
     assert user.username == "T900001"
     assert user.must_change_password
     assert not user.has_usable_password()
@@ -32,12 +33,12 @@ def test_user_create_without_a_password_cannot_log_in(db):
 
 
 def test_user_create_refuses_duplicates_and_blanks(db):
-    services.user_create(actor=None, username="T900001", display_name="新人")
+    services.user_create(actor=system_actor(), username="T900001", display_name="新人")
     with pytest.raises(DomainError) as exc:
-        services.user_create(actor=None, username="T900001", display_name="又一个")
+        services.user_create(actor=system_actor(), username="T900001", display_name="又一个")
     assert exc.value.field == "username"
     with pytest.raises(DomainError):
-        services.user_create(actor=None, username="  ", display_name="无名")
+        services.user_create(actor=system_actor(), username="  ", display_name="无名")
     assert User.objects.filter(display_name__in=["又一个", "无名"]).count() == 0
 
 
@@ -175,15 +176,15 @@ def test_role_grant_needs_an_organisation_except_for_administrators(college):
     with pytest.raises(DomainError) as exc:
         services.role_grant(actor=college.user("admin"), user=UserFactory(), role=Role.AUDITOR)
     assert exc.value.field == "org"
-    grant = services.role_grant(actor=None, user=UserFactory(), role=Role.ADMIN, org=college.branch)
+    grant = services.role_grant(actor=system_actor(), user=UserFactory(), role=Role.ADMIN, org=college.branch)
     assert grant.org is None
 
 
 def test_role_end(college):
     user = UserFactory()
     since = timezone.localdate() - datetime.timedelta(days=10)
-    grant = services.role_grant(actor=None, user=user, role=Role.AUDITOR, org=college.branch, since=since)
-    services.role_end(actor=None, grant=grant, until=since + datetime.timedelta(days=5))
+    grant = services.role_grant(actor=system_actor(), user=user, role=Role.AUDITOR, org=college.branch, since=since)
+    services.role_end(actor=system_actor(), grant=grant, until=since + datetime.timedelta(days=5))
     assert grant.until == since + datetime.timedelta(days=5)
     assert not scope_for(user).has_anywhere(Perm.VIEW_AUDIT)
     assert events("role.end").get().changes == {"until": str(grant.until), "withdrawn_at": None}
@@ -192,8 +193,8 @@ def test_role_end(college):
 def test_role_ended_before_it_began_is_withdrawn(college):
     user = UserFactory()
     since = timezone.localdate() - datetime.timedelta(days=10)
-    grant = services.role_grant(actor=None, user=user, role=Role.AUDITOR, org=college.branch, since=since)
-    services.role_end(actor=None, grant=grant, until=since - datetime.timedelta(days=5))
+    grant = services.role_grant(actor=system_actor(), user=user, role=Role.AUDITOR, org=college.branch, since=since)
+    services.role_end(actor=system_actor(), grant=grant, until=since - datetime.timedelta(days=5))
     assert grant.until == since  # a date range never ends before it begins …
     assert grant.withdrawn_at is not None  # … so the grant is withdrawn instead
     assert not scope_for(user).has_anywhere(Perm.VIEW_AUDIT)

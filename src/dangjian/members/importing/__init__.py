@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.accounts.models import User
-from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.accounts.permissions import Perm, Scope, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError
 from dangjian.core.files import ChildFailed, FileRefused, refusal_message
@@ -233,7 +233,7 @@ def _read(data: bytes, filename: str) -> _Sheet:
     return sheet
 
 
-def _plan(*, actor: User | None, sheet: _Sheet, today: datetime.date | None = None) -> _Plan:
+def _plan(*, actor: User, sheet: _Sheet, today: datetime.date | None = None) -> _Plan:
     """Check the cells read against the database and work out what the file changes. No writes."""
     plan = _Plan(preview=sheet.preview, today=today or timezone.localdate())
     problems = plan.preview.problems
@@ -407,14 +407,12 @@ def _usable_org(orgs: OrgIndex, text: str) -> Organisation | str:
 NOT_YOURS = gettext_lazy("this row matches a person whom you may not manage")
 
 
-def _manages(scope, orgs: OrgIndex, member: dict, last_org: dict[int, int]) -> bool:
-    """Whether the actor (None: the system) manages this member, or, for one who left, their last organisation."""
-    return scope is None or scope.allows(
-        Perm.MANAGE_MEMBERS, orgs.path_of(member["org_id"] or last_org.get(member["id"]))
-    )
+def _manages(scope: Scope, orgs: OrgIndex, member: dict, last_org: dict[int, int]) -> bool:
+    """Whether the actor manages this member, or, for one who left, their last organisation."""
+    return scope.allows(Perm.MANAGE_MEMBERS, orgs.path_of(member["org_id"] or last_org.get(member["id"])))
 
 
-def _match(plan: _Plan, actor: User | None, row_problems: dict[int, list[str]]) -> None:
+def _match(plan: _Plan, actor: User, row_problems: dict[int, list[str]]) -> None:
     """Find each row's member on the roster (by ID number, else number); check conflicts and scope."""
     rows, orgs = plan.rows, plan.orgs
     ids = [row.data["id_number"] for row in rows if "id_number" in row.data]
@@ -435,7 +433,7 @@ def _match(plan: _Plan, actor: User | None, row_problems: dict[int, list[str]]) 
     for chunk in chunks([pk for pk, member in members.items() if member["org_id"] is None]):
         history = Membership.objects.filter(member_id__in=chunk).order_by("member_id", "since", "pk")
         last_org.update(history.values_list("member_id", "org_id"))  # the latest one wins
-    scope = scope_for(actor) if actor is not None else None
+    scope = scope_for(actor)
 
     matched_rows: dict[int, int] = {}  # member → the first row that matched them
     new_numbers = []
@@ -518,7 +516,7 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def roster_import_preview(*, actor: User | None, data: bytes, filename: str) -> ImportPreview:
+def roster_import_preview(*, actor: User, data: bytes, filename: str) -> ImportPreview:
     """Check a roster file completely and say what importing it would do; writes nothing."""
     with _without_cycle_collection():
         return _plan(actor=actor, sheet=_read(data, filename)).preview
@@ -527,7 +525,7 @@ def roster_import_preview(*, actor: User | None, data: bytes, filename: str) -> 
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def roster_import_apply(*, actor: User | None, data: bytes, filename: str) -> ImportResult:
+def roster_import_apply(*, actor: User, data: bytes, filename: str) -> ImportResult:
     """Check the file again and import it in one transaction; with any problem, import nothing.
 
     Raises `ImportRejected`, which carries the preview, when the file has problems.
@@ -542,7 +540,7 @@ def roster_import_apply(*, actor: User | None, data: bytes, filename: str) -> Im
             return _write(plan, actor)
 
 
-def _write(plan: _Plan, actor: User | None) -> ImportResult:
+def _write(plan: _Plan, actor: User) -> ImportResult:
     now = timezone.now()
     today = plan.today
     added_reason = _("Added to the roster")

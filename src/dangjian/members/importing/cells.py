@@ -150,9 +150,9 @@ class OrgIndex:
     allowed: set[int]  # where the actor may manage members
 
     @classmethod
-    def load(cls, actor: User | None) -> "OrgIndex":
+    def load(cls, actor: User) -> "OrgIndex":
         orgs = list(Organisation.objects.only("code", "name", "kind", "path", "dissolved_on"))
-        scope = scope_for(actor) if actor is not None else None
+        scope = scope_for(actor)
         by_name: dict[str, list[Organisation]] = {}
         for org in orgs:
             by_name.setdefault(org.name, []).append(org)
@@ -160,7 +160,7 @@ class OrgIndex:
             by_pk={org.pk: org for org in orgs},
             by_code={org.code: org for org in orgs},
             by_name=by_name,
-            allowed={org.pk for org in orgs if scope is None or scope.allows(Perm.MANAGE_MEMBERS, org.path)},
+            allowed={org.pk for org in orgs if scope.allows(Perm.MANAGE_MEMBERS, org.path)},
         )
 
     def find(self, text: str) -> Organisation:

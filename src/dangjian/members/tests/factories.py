@@ -5,6 +5,7 @@ import random
 
 import factory
 
+from dangjian.accounts.system import system_actor
 from dangjian.members import services
 from dangjian.members.models import Member
 from dangjian.members.rules import id_check_code
@@ -42,7 +43,7 @@ class MemberFactory(factory.Factory):
     def _create(cls, model_class, *args, **kwargs):
         org = kwargs.pop("org")
         assert org is not None, "MemberFactory needs org="
-        actor = kwargs.pop("actor", None)
+        actor = kwargs.pop("actor", None) or system_actor()
         return services.member_create(actor=actor, org=org, **kwargs)
 
 

@@ -5,6 +5,7 @@ from conftest import ROLES
 from django.utils import timezone
 
 from dangjian.accounts.permissions import Perm
+from dangjian.accounts.system import system_actor
 from dangjian.core.errors import Forbidden, NotFound
 from dangjian.members import services
 from dangjian.members.permissions import access_member, can, can_manage, can_reveal
@@ -68,7 +69,7 @@ def test_a_member_sees_only_themself(college):
 
 
 def test_after_a_transfer_out_the_last_organisations_officers_keep_read_access(college):
-    services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    services.member_transfer(actor=system_actor(), member=college.member, to_org=None, on=timezone.localdate())
     college.member.refresh_from_db()
     assert access_member(college.user("branch"), college.member.pk) == college.member
     assert access_member(college.user("member"), college.member.pk) == college.member  # still themself
@@ -78,7 +79,7 @@ def test_after_a_transfer_out_the_last_organisations_officers_keep_read_access(c
 
 @pytest.mark.parametrize("role", ["admin", "committee", "branch"])
 def test_after_a_transfer_out_nobody_changes_or_reveals_the_record(college, role):
-    services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    services.member_transfer(actor=system_actor(), member=college.member, to_org=None, on=timezone.localdate())
     college.member.refresh_from_db()
     actor = college.user(role)
     for perm in (Perm.MANAGE_MEMBERS, Perm.REVEAL_PERSONAL_DATA, Perm.MANAGE_ACCOUNTS, Perm.MANAGE_CARE):
@@ -96,7 +97,7 @@ def test_after_a_transfer_out_nobody_changes_or_reveals_the_record(college, role
 
 
 def test_only_the_last_organisations_officers_take_a_member_back_in(college):
-    services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    services.member_transfer(actor=system_actor(), member=college.member, to_org=None, on=timezone.localdate())
     college.member.refresh_from_db()
     with pytest.raises(Forbidden):
         services.member_transfer(
@@ -112,7 +113,9 @@ def test_only_the_last_organisations_officers_take_a_member_back_in(college):
 
 
 def test_after_a_transfer_the_new_branch_takes_over(college):
-    services.member_transfer(actor=None, member=college.member, to_org=college.other_branch, on=timezone.localdate())
+    services.member_transfer(
+        actor=system_actor(), member=college.member, to_org=college.other_branch, on=timezone.localdate()
+    )
     college.member.refresh_from_db()
     assert access_member(college.user("other_branch"), college.member.pk, perm=Perm.MANAGE_MEMBERS)
     with pytest.raises(NotFound):

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.members import services
 from dangjian.members.selectors import SORTS, MemberFilters, exempt_member_ids, member_list, member_profile
 from dangjian.members.tests.factories import MemberFactory
@@ -35,7 +36,7 @@ def test_member_list_scope_for_every_role(college, role):
 
 
 def test_transferred_out_members_are_not_listed(college):
-    services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    services.member_transfer(actor=system_actor(), member=college.member, to_org=None, on=timezone.localdate())
     assert "张三" not in names(college.user("admin"))
     assert names(college.user("member")) == []
 
@@ -43,11 +44,15 @@ def test_transferred_out_members_are_not_listed(college):
 def test_a_member_with_a_role_elsewhere_still_sees_themself(college):
     # 张三 leads a group in the other branch: they see that group and themself.
     other_group = org_services.org_create(
-        actor=None, parent=college.other_branch, kind="group", name="二组", code="G02"
+        actor=system_actor(), parent=college.other_branch, kind="group", name="二组", code="G02"
     )
     colleague = MemberFactory(org=other_group, name="孙同学")
     org_services.officer_appoint(
-        actor=None, org=other_group, member=college.member, position="group_leader", since=datetime.date(2024, 9, 1)
+        actor=system_actor(),
+        org=other_group,
+        member=college.member,
+        position="group_leader",
+        since=datetime.date(2024, 9, 1),
     )
     assert set(names(college.user("member"))) == {"张三", colleague.name}
 
@@ -153,7 +158,7 @@ def test_member_list_is_one_query(college, django_assert_num_queries):
 
 def test_member_profile(college):
     member = college.member
-    services.member_transfer(actor=None, member=member, to_org=college.branch, on=timezone.localdate())
+    services.member_transfer(actor=system_actor(), member=member, to_org=college.branch, on=timezone.localdate())
     services.situation_add(actor=college.user("branch"), member=member, kind="abroad", since=datetime.date(2025, 1, 1))
     profile = member_profile(member=member, today=datetime.date(2026, 1, 1))
     assert [m.org for m in profile.memberships] == [college.branch, college.group]
@@ -173,3 +178,22 @@ def test_exempt_member_ids(college):
     assert exempt_member_ids(ids, until + datetime.timedelta(days=1)) == set()
     assert exempt_member_ids(ids, since - datetime.timedelta(days=1)) == set()
     assert exempt_member_ids([college.secretary.pk], since) == set()
+
+
+def test_member_orgs_are_what_the_create_and_transfer_pages_offer(client, college):
+    from django.urls import reverse
+
+    from dangjian.members.selectors import member_orgs
+
+    branch = college.user("branch")
+    assert list(member_orgs(actor=branch)) == [college.branch, college.group]  # no committee, no other branch
+    assert list(member_orgs(actor=college.user("committee"))) == [college.branch, college.group, college.other_branch]
+    assert list(member_orgs(actor=college.user("auditor"))) == []
+
+    client.force_login(branch)
+    offered = [str(org.pk) for org in member_orgs(actor=branch)]
+    form = client.get(reverse("members:member-create")).context["form"]
+    assert [str(value) for value, _ in form.fields["org"].choices] == ["", *offered]
+    form = client.get(reverse("members:member-transfer", args=[college.member.pk])).context["form"]
+    to_org = [str(value) for value, _ in form.fields["to_org"].choices]
+    assert [pk for pk in to_org if pk in offered] == [pk for pk in offered if pk != str(college.group.pk)]

@@ -12,9 +12,8 @@ from dangjian.accounts import services as account_services
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, Forbidden
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
-from dangjian.evaluation.selectors import recognitions_for_profile
 from dangjian.members import selectors, services
 from dangjian.members.forms import (
     TRANSFER_OUT,
@@ -33,16 +32,10 @@ from dangjian.members.permissions import (
     can_readmit,
     can_reveal,
 )
+from dangjian.members.registry import profile_panels
 from dangjian.members.rules import mask_id_number, mask_phone
-from dangjian.members.services import MEMBER_ORGS
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.selectors import org_list
-
-
-def _member_orgs(actor) -> list:
-    """Branches and groups where the actor may add or move members."""
-    scope = scope_for(actor)
-    return [o for o in org_list(actor=actor) if o.kind in MEMBER_ORGS and scope.allows(Perm.MANAGE_MEMBERS, o.path)]
 
 
 @page  # scoped by the selector: a member without roles sees just themself, as in the API
@@ -83,8 +76,10 @@ def _render_detail(request: AuthedRequest, member: Member, revealed: dict[str, s
         "can_reveal": can_reveal(request.user, member),
         "can_readmit": can_readmit(request.user, member),
         "can_reset_password": member.user_id is not None and can(request.user, Perm.MANAGE_ACCOUNTS, member),
-        "recognitions": recognitions_for_profile(actor=request.user, member=member),
     }
+    # What other apps show on the profile (evaluation: the member's recognition).
+    context["profile_panels"], panel_context = profile_panels(actor=request.user, member=member)
+    context.update(panel_context)
     return render(request, "members/member_detail.html", context)
 
 
@@ -110,18 +105,19 @@ def member_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_create(request: AuthedRequest) -> HttpResponse:
     initial = {"org": request.GET.get("org", "")}
-    form = MemberCreateForm(request.POST or None, initial=initial, orgs=_member_orgs(request.user))
-    if request.method == "POST" and form.is_valid():
-        org = access_org(request.user, form.cleaned_data["org"], Perm.MANAGE_MEMBERS)
-        try:
-            member = services.member_create(
-                actor=request.user, org=org, since=form.cleaned_data["since"], **form.member_data()
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been added to the roster.") % {"name": member.name})
-            return redirect("members:member-detail", pk=member.pk)
+    form = MemberCreateForm(request.POST or None, initial=initial, orgs=list(selectors.member_orgs(actor=request.user)))
+
+    def create(data: dict) -> Member:
+        org = access_org(request.user, data["org"], Perm.MANAGE_MEMBERS)
+        return services.member_create(actor=request.user, org=org, since=data["since"], **form.member_data())
+
+    if done := submit(
+        request,
+        form,
+        create,
+        success=lambda member: _("%(name)s has been added to the roster.") % {"name": member.name},
+    ):
+        return redirect("members:member-detail", pk=done.result.pk)
     return render(request, "members/member_form.html", {"form": form, "member": None})
 
 
@@ -132,14 +128,13 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     masked = {"id_number": mask_id_number(member.id_number), "phone": mask_phone(member.phone)}
     initial = {name: getattr(member, name) for name in MemberEditForm.base_fields if name not in masked}
     form = MemberEditForm(request.POST or None, initial=initial, masked=masked)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(actor=request.user, member=member, **form.member_data())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The member's data has been saved."))
-            return redirect("members:member-detail", pk=member.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.member_update(actor=request.user, member=member, **form.member_data()),
+        success=_("The member's data has been saved."),
+    ):
+        return redirect("members:member-detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
@@ -147,26 +142,20 @@ def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     member = access_member_to_transfer(request.user, pk)
-    orgs = [o for o in _member_orgs(request.user) if o.pk != member.org_id]
+    orgs = [o for o in list(selectors.member_orgs(actor=request.user)) if o.pk != member.org_id]
     form = TransferForm(request.POST or None, orgs=orgs)
-    if request.method == "POST" and form.is_valid():
-        choice = form.cleaned_data["to_org"]
+
+    def transfer(data: dict) -> Member:
+        choice = data["to_org"]
         to_org = None if choice == TRANSFER_OUT else access_org(request.user, choice, Perm.MANAGE_MEMBERS)
-        try:
-            services.member_transfer(
-                actor=request.user,
-                member=member,
-                to_org=to_org,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The transfer has been recorded."))
-            if to_org is None or not can_manage(request.user, member):
-                return redirect("members:member-list")
-            return redirect("members:member-detail", pk=member.pk)
+        return services.member_transfer(
+            actor=request.user, member=member, to_org=to_org, on=data["on"], reason=data["reason"]
+        )
+
+    if submit(request, form, transfer, success=_("The transfer has been recorded.")):
+        if member.org_id is None or not can_manage(request.user, member):
+            return redirect("members:member-list")
+        return redirect("members:member-detail", pk=member.pk)
     return render(request, "members/member_transfer.html", {"form": form, "member": member})
 
 
@@ -175,14 +164,13 @@ def member_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
 def situation_add(request: AuthedRequest, pk: int) -> HttpResponse:
     member = access_member(request.user, pk, Perm.MANAGE_MEMBERS)
     form = SituationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.situation_add(actor=request.user, member=member, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The special situation has been recorded."))
-            return redirect("members:member-detail", pk=member.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.situation_add(actor=request.user, member=member, **data),
+        success=_("The special situation has been recorded."),
+    ):
+        return redirect("members:member-detail", pk=member.pk)
     return render(request, "members/situation_form.html", {"form": form, "member": member})
 
 

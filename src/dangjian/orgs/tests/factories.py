@@ -1,5 +1,6 @@
 import factory
 
+from dangjian.accounts.system import system_actor
 from dangjian.orgs import services
 from dangjian.orgs.models import Organisation
 
@@ -15,4 +16,4 @@ class OrganisationFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.org_create(actor=None, **kwargs)
+        return services.org_create(actor=system_actor(), **kwargs)

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.members import services as member_services
 from dangjian.members.tests.factories import MemberFactory
 from dangjian.orgs import rules, services
@@ -65,7 +66,7 @@ def test_org_tree_counts_deep_trees_and_ignores_transferred_members(college):
     MemberFactory(org=group)
     MemberFactory(org=group)
     MemberFactory(org=branch)
-    member_services.member_transfer(actor=None, member=college.member, to_org=None, on=timezone.localdate())
+    member_services.member_transfer(actor=system_actor(), member=college.member, to_org=None, on=timezone.localdate())
     counts = {code: count for _depth, code, count in flatten(org_tree(actor=admin))}
     assert counts == {"C01": 8, "B01": 3, "G01": 1, "B02": 2, "GB1": 3, "B03": 3, "G03": 2}
 
@@ -236,3 +237,20 @@ def test_election_notice_boundary_through_the_summary(college):
     committee = college.user("committee")
     assert org_summary(actor=committee, org=college.other_branch, today=at_notice).election_near
     assert not org_summary(actor=committee, org=college.other_branch, today=before_notice).election_near
+
+
+def test_officer_candidates_are_what_the_appointment_page_offers(client, college):
+    from django.urls import reverse
+
+    from dangjian.orgs.selectors import officer_candidates
+
+    committee = college.user("committee")
+    candidates = list(officer_candidates(actor=committee, org=college.branch))
+    # The branch and its group, not the other branch; by organisation, then name.
+    assert {m.name for m in candidates} == {"李书记", "王组长", "张三", "吕书记"}
+    assert [m.org.path for m in candidates] == sorted(m.org.path for m in candidates)
+    assert {m.name for m in officer_candidates(actor=committee, org=college.group)} == {"王组长", "张三"}
+
+    client.force_login(committee)
+    form = client.get(reverse("orgs:officer-appoint", args=[college.branch.pk])).context["form"]
+    assert [value for value, _ in form.fields["member"].choices] == [""] + [str(m.pk) for m in candidates]

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import Conflict, DomainError, Forbidden
 from dangjian.core.models import AuditEvent, CalendarDay, DayKind
@@ -485,7 +486,11 @@ def test_record(activity, college):
 def test_officer_terms_count_for_the_officers_audience(college):
     new_officer = MemberFactory(org=college.group, name="新委员")
     org_services.officer_appoint(
-        actor=None, org=college.branch, member=new_officer, position="propaganda", since=datetime.date(2026, 5, 1)
+        actor=system_actor(),
+        org=college.branch,
+        member=new_officer,
+        position="propaganda",
+        since=datetime.date(2026, 5, 1),
     )
     activity = ActivityFactory(org=college.branch, audience="officers", starts_at=START, ends_at=END, publish=True)
     assert "新委员" in names(activity.attendances.select_related("member"))
