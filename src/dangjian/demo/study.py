@@ -30,6 +30,7 @@ from dangjian.core import audit
 from dangjian.core.calendar import WorkingCalendar, working_calendar
 from dangjian.core.models import AuditEvent
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
+from dangjian.members.audience import Audience, in_audience
 from dangjian.members.models import Category, Member, Membership, SpecialSituation
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.study.models import (
@@ -37,7 +38,6 @@ from dangjian.study.models import (
     ActivityStatus,
     Attendance,
     AttendanceStatus,
-    Audience,
     Form,
     LeaveRequest,
     MakeUp,
@@ -558,7 +558,7 @@ class _Builder:
             for p in self.people.values()
             if (p.path_on(day) or "").startswith(org.path)
             and not p.exempt_on(day)
-            and attendance_rules.in_audience(audience, p.category, p.officer_on(day, org.path))
+            and in_audience(audience, p.category, p.officer_on(day, org.path))
         ]
 
     def event(self, actor, action: str, obj, org_path: str, changes: dict) -> None:

@@ -14,9 +14,9 @@ from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
 from dangjian.library.selectors import materials as selectors
 from dangjian.library.services import materials as services
+from dangjian.members.audience import Audience
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
-from dangjian.study.models import Audience
 
 router = Router(tags=["library"])
 

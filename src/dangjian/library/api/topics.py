@@ -15,9 +15,9 @@ from dangjian.core.errors import NotFound
 from dangjian.edge.schemas import BodyIn, responses
 from dangjian.library.selectors import topics as selectors
 from dangjian.library.services import topics as services
+from dangjian.members.audience import Audience
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
-from dangjian.study.models import Audience
 
 router = Router(tags=["library"])
 

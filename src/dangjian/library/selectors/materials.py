@@ -21,18 +21,17 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.library import search
 from dangjian.library.models import Material, MaterialStatus, Tag
+from dangjian.members.audience import audiences_including
 from dangjian.members.models import Member
 from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.orgs.rules import ancestor_paths
-from dangjian.study.models import Audience
-from dangjian.study.rules.attendance import in_audience
 
 MANAGE_PERM = Perm.MANAGE_STUDY
 
 
 def audiences_of(member: Member, *, is_officer: bool) -> list[str]:
     """The material audiences that include this member."""
-    return [value for value in Audience.values if in_audience(value, member.category, is_officer)]
+    return audiences_including(member.category, is_officer=is_officer)
 
 
 def _member_of(actor: User) -> Member | None:

@@ -23,8 +23,8 @@ from dangjian.accounts.permissions import scope_for
 from dangjian.core.errors import NotFound
 from dangjian.library import rules
 from dangjian.library.models import Extraction, Material, MaterialPage, ReadingPosition, ReadingSession
+from dangjian.library.rules import hours as hour_rules
 from dangjian.members.models import Member
-from dangjian.study.rules import hours as hour_rules
 
 # SQLite refuses a statement with more than 32,766 parameters by default: longer id lists are
 # sent in chunks of this size (a queryset of ids is always one query).

@@ -27,12 +27,12 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.library.models import Material, MaterialStatus, ReadingSession, Topic
+from dangjian.library.registry import study_record_models
 from dangjian.library.selectors.materials import MANAGE_PERM, audiences_of, visible_materials
+from dangjian.members.audience import Audience, in_audience
 from dangjian.members.models import Member
 from dangjian.orgs.models import OfficerTerm
 from dangjian.orgs.rules import ancestor_paths
-from dangjian.study.models import Audience, SelfStudy
-from dangjian.study.rules.attendance import in_audience
 
 # Whose study counts officers may see: the members they may see on the roster.
 COUNTS_PERM = Perm.VIEW_MEMBERS
@@ -99,11 +99,11 @@ def studied_material_ids(member_id: int, material_ids) -> set[int]:
     material_ids = list(material_ids)
     if not material_ids:
         return set()
-    read = ReadingSession.objects.filter(member_id=member_id, material_id__in=material_ids)
-    logged = SelfStudy.objects.filter(member_id=member_id, material_id__in=material_ids)
-    return set(read.values_list("material_id", flat=True).distinct()) | set(
-        logged.values_list("material_id", flat=True).distinct()
-    )
+    studied: set[int] = set()
+    for model in (ReadingSession, *study_record_models()):
+        rows = model._default_manager.filter(member_id=member_id, material_id__in=material_ids)
+        studied |= set(rows.values_list("material_id", flat=True).distinct())
+    return studied
 
 
 def _openable_ids(actor: User, material_ids) -> set[int]:
@@ -242,9 +242,9 @@ def _audience_counts(actor: User, topic: Topic, material_ids: list[int]) -> tupl
     audience = {pk for pk, category in rows if in_audience(topic.audience, category, pk in officers)}
     pairs: set[tuple[int, int]] = set()
     if material_ids and audience:
-        for model in (ReadingSession, SelfStudy):
+        for model in (ReadingSession, *study_record_models()):
             pairs |= set(
-                model.objects.filter(material_id__in=material_ids, member__in=members)
+                model._default_manager.filter(material_id__in=material_ids, member__in=members)
                 .order_by()
                 .values_list("material_id", "member_id")
                 .distinct()

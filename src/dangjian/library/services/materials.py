@@ -33,8 +33,8 @@ from dangjian.library.models import (
     Tag,
 )
 from dangjian.library.selectors.materials import MANAGE_PERM
+from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation
-from dangjian.study.models import Audience
 
 logger = logging.getLogger(__name__)
 

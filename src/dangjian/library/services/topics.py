@@ -13,8 +13,8 @@ from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.library.models import Material, MaterialStatus, Topic, TopicMaterial
 from dangjian.library.selectors.materials import MANAGE_PERM, visible_materials
+from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation
-from dangjian.study.models import Audience
 
 TOPIC_FIELDS = ["title", "guidance", "audience"]
 MAX_MATERIALS = 50

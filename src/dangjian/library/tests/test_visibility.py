@@ -11,10 +11,10 @@ from dangjian.accounts.permissions import Perm, forget_scope, scope_for
 from dangjian.library.models import Material, MaterialStatus
 from dangjian.library.selectors.materials import MANAGE_PERM, _member_of, audiences_of, visible_materials
 from dangjian.library.tests.test_reading_services import make_material
+from dangjian.members.audience import Audience
 from dangjian.orgs.models import OfficerTerm
 from dangjian.orgs.rules import ancestor_paths
 from dangjian.orgs.tests.factories import OrganisationFactory
-from dangjian.study.models import Audience
 
 
 def _visibility_reference(actor) -> Q | None:

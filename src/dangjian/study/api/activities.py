@@ -10,12 +10,13 @@ from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.edge.schemas import BodyIn, PageIn, PageOut, responses
 from dangjian.library.models import Material
+from dangjian.members.audience import Audience
 from dangjian.members.models import Member
 from dangjian.members.permissions import access_member
 from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
-from dangjian.study.models import ActivityStatus, Audience, Form, PlanItem
+from dangjian.study.models import ActivityStatus, Form, PlanItem
 from dangjian.study.selectors import activities as selectors
 from dangjian.study.services import activities as services
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
+from dangjian.members.audience import in_audience
 from dangjian.members.models import Member
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.orgs.rules import ancestor_paths
@@ -289,7 +290,7 @@ def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
     result = MyStudy(member=member)
     for activity in activities:
         attendance = activity.mine[0] if activity.mine else None
-        if attendance is None and not rules.in_audience(activity.audience, member.category, is_officer):
+        if attendance is None and not in_audience(activity.audience, member.category, is_officer):
             continue
         window = rules.check_in_window(activity.starts_at, activity.ends_at)
         opens = activity.check_in_opens_at or window.opens_at

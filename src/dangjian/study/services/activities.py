@@ -22,7 +22,9 @@ from dangjian.core.calendar import WorkingCalendar, working_calendar
 from dangjian.core.errors import Conflict, DomainError, Forbidden
 from dangjian.core.files import image_extension
 from dangjian.library.models import Material, MaterialStatus
+from dangjian.library.rules.hours import hours_from_minutes
 from dangjian.library.selectors.materials import visible_materials
+from dangjian.members.audience import Audience, in_audience
 from dangjian.members.models import Member
 from dangjian.members.selectors import exempt_member_ids
 from dangjian.orgs.models import OfficerTerm, Organisation
@@ -33,7 +35,6 @@ from dangjian.study.models import (
     ActivityStatus,
     Attendance,
     AttendanceStatus,
-    Audience,
     Form,
     LeaveRequest,
     MakeUp,
@@ -43,7 +44,6 @@ from dangjian.study.models import (
 )
 from dangjian.study.rules import attendance as rules
 from dangjian.study.rules import selfstudy as selfstudy_rules
-from dangjian.study.rules.hours import hours_from_minutes
 from dangjian.study.selectors.activities import speaker_root
 from dangjian.study.selectors.schedule import effective_settings
 
@@ -375,9 +375,7 @@ def expected_member_ids(activity: Activity, day: datetime.date) -> list[int]:
         officers = set(OfficerTerm.objects.current(day).filter(member_id__in=ids).values_list("member_id", flat=True))
     exempt = exempt_member_ids(ids, day)
     return [
-        pk
-        for pk, category in rows
-        if pk not in exempt and rules.in_audience(activity.audience, category, pk in officers)
+        pk for pk, category in rows if pk not in exempt and in_audience(activity.audience, category, pk in officers)
     ]
 
 

@@ -12,18 +12,9 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent, CalendarDay
+from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation, OrgKind
-from dangjian.study.models import (
-    Audience,
-    Directive,
-    DirectiveItem,
-    Form,
-    Organiser,
-    PlanItem,
-    PlanStatus,
-    Semester,
-    StudyPlan,
-)
+from dangjian.study.models import Directive, DirectiveItem, Form, Organiser, PlanItem, PlanStatus, Semester, StudyPlan
 from dangjian.study.rules import plans as rules
 from dangjian.study.selectors.plans import can_edit_calendar, committee_of
 

@@ -18,10 +18,11 @@ from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden, NotFound
 from dangjian.library.models import Material, MaterialStatus
 from dangjian.library.selectors.materials import visible_materials
+from dangjian.members.audience import Audience
 from dangjian.members.models import Member
 from dangjian.members.permissions import can_manage
 from dangjian.orgs.models import Organisation, OrgKind
-from dangjian.study.models import Audience, ReadingItem, ReadingList, SelfStudy
+from dangjian.study.models import ReadingItem, ReadingList, SelfStudy
 from dangjian.study.rules import selfstudy as rules
 from dangjian.study.selectors import selfstudy as selectors
 
