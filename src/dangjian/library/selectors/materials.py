@@ -23,6 +23,7 @@ from dangjian.library import search
 from dangjian.library.models import Material, MaterialStatus, Tag
 from dangjian.members.audience import audiences_including
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.orgs.rules import ancestor_paths
 
@@ -32,13 +33,6 @@ MANAGE_PERM = Perm.MANAGE_STUDY
 def audiences_of(member: Member, *, is_officer: bool) -> list[str]:
     """The material audiences that include this member."""
     return audiences_including(member.category, is_officer=is_officer)
-
-
-def _member_of(actor: User) -> Member | None:
-    try:
-        return actor.member
-    except Member.DoesNotExist:
-        return None
 
 
 def visibility_q(actor: User) -> Q | None:
@@ -66,7 +60,7 @@ def _visibility(actor: User, scope) -> Q | None:
     ):
         return None
     view_roots = scope.paths(Perm.VIEW_ORG)
-    member = _member_of(actor)
+    member = actor_member(actor)
     member_path = member.org.path if member is not None and member.org_id else None
     view_above = {path for root in view_roots for path in ancestor_paths(root)}
     member_above = set(ancestor_paths(member_path)) if member_path is not None else set()

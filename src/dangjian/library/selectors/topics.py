@@ -31,6 +31,7 @@ from dangjian.library.registry import study_record_models
 from dangjian.library.selectors.materials import MANAGE_PERM, audiences_of, visible_materials
 from dangjian.members.audience import Audience, in_audience
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.models import OfficerTerm
 from dangjian.orgs.rules import ancestor_paths
 
@@ -38,11 +39,10 @@ from dangjian.orgs.rules import ancestor_paths
 COUNTS_PERM = Perm.VIEW_MEMBERS
 
 
-def _member_of(actor: User) -> Member | None:
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        return None
-    return Member.objects.select_related("org").filter(pk=member_id, org__isnull=False).first()
+def _placed_member(actor: User) -> Member | None:
+    """The actor's member record when it belongs to an organisation (topics are assigned through it)."""
+    member = actor_member(actor)
+    return member if member is not None and member.org_id is not None else None
 
 
 def _is_officer(member: Member, today: datetime.date) -> bool:
@@ -73,7 +73,7 @@ def visible_topics(actor: User) -> QuerySet[Topic]:
     condition = _overseen_q(actor)
     if condition is None:
         return Topic.objects.all()
-    member = _member_of(actor)
+    member = _placed_member(actor)
     if member is not None:
         condition |= _assigned_q(member, timezone.localdate())
     return Topic.objects.filter(condition)
@@ -153,7 +153,7 @@ def _entries(topic: Topic) -> list:
 
 def assigned_topics(actor: User) -> list[TopicProgress]:
     """Topics assigned to the actor's member record, newest first, each with the actor's progress."""
-    member = _member_of(actor)
+    member = _placed_member(actor)
     if member is None:
         return []
     topics = list(

@@ -16,6 +16,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.members.audience import in_audience
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.orgs.rules import ancestor_paths
 from dangjian.study.models import (
@@ -33,13 +34,6 @@ from dangjian.study.rules import attendance as rules
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
 
 
-def _member(actor: User) -> Member | None:
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        return None
-    return Member.objects.select_related("org").filter(pk=member_id).first()
-
-
 def own_org_ids(member: Member | None) -> list[int]:
     """The member's organisation and every one above it: whose activities are for them."""
     if member is None or member.org_id is None:
@@ -55,7 +49,7 @@ def _joint_of(org_ids: list[int]) -> Q:
 def _visible(actor: User) -> Q:
     scope = scope_for(actor)
     query = scope.org_filter(Perm.VIEW_ORG) if scope.has_anywhere(Perm.VIEW_ORG) else Q(pk__in=[])
-    org_ids = own_org_ids(_member(actor)) if scope.member_id else []
+    org_ids = own_org_ids(actor_member(actor)) if scope.member_id else []
     if org_ids:  # a member sees the activities held for them once they are announced
         query |= (Q(org_id__in=org_ids) | _joint_of(org_ids)) & ~Q(status=ActivityStatus.DRAFT)
     return query
@@ -65,7 +59,7 @@ def can_view_activity(actor: User, activity: Activity) -> bool:
     scope = scope_for(actor)
     if scope.allows(Perm.VIEW_ORG, activity.org.path):
         return True
-    member = _member(actor)
+    member = actor_member(actor)
     if member is None or member.org_id is None or activity.status == ActivityStatus.DRAFT:
         return False
     paths = [activity.org.path, *(o.path for o in activity.joint_orgs.all())]
@@ -270,7 +264,7 @@ UPCOMING_DAYS = 60
 def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
     """Today's and upcoming activities for the member, with their check-in state, leave and make-up."""
     now = now or timezone.now()
-    member = _member(actor)
+    member = actor_member(actor)
     if member is None:
         return MyStudy(member=None)
     org_ids = own_org_ids(member)

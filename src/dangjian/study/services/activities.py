@@ -26,7 +26,7 @@ from dangjian.library.rules.hours import hours_from_minutes
 from dangjian.library.selectors.materials import visible_materials
 from dangjian.members.audience import Audience, in_audience
 from dangjian.members.models import Member
-from dangjian.members.selectors import exempt_member_ids
+from dangjian.members.selectors import actor_member, exempt_member_ids
 from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.study import tokens
 from dangjian.study.models import (
@@ -124,10 +124,11 @@ def _check_manage(actor: User | None, activity_or_org) -> None:
 
 
 def _actor_member(actor: User) -> Member:
-    member_id = scope_for(actor).member_id
-    if member_id is None:
+    """The actor's member record; `NoMemberRecord` for an account without one."""
+    member = actor_member(actor)
+    if member is None:
         raise NoMemberRecord()
-    return Member.objects.select_related("org").get(pk=member_id)
+    return member
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
