@@ -294,11 +294,12 @@ def demo_state() -> tuple[str, str]:
         }
     if Member.objects.filter(memberships__isnull=True).exists():
         return OTHER, _("it holds members outside the demo organisations")
-    if User.objects.exclude(username__in=DEMO_USERNAMES).filter(member__isnull=True).exists():
+    accounts = User.objects.exclude(is_system=True)  # the system account acts in every database
+    if accounts.exclude(username__in=DEMO_USERNAMES).filter(member__isnull=True).exists():
         return OTHER, _("it holds accounts that are not demo accounts")
     if Organisation.objects.filter(code=DEMO_COMMITTEE_CODE).exists():
         return DEMO, ""
-    if Organisation.objects.exists() or Member.objects.exists() or User.objects.exists():
+    if Organisation.objects.exists() or Member.objects.exists() or accounts.exists():
         return OTHER, _("it holds an incomplete demo college")
     return EMPTY, ""
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.members.models import Member, Membership
 from dangjian.study.models import Activity
 from dangjian.study.services.activities import attendance_mark
@@ -38,5 +39,7 @@ def held(
     for row in activity.attendances.select_related("member"):
         status = statuses.get(row.member, default)
         if status != "expected":
-            attendance_mark(actor=None, activity=activity, member=row.member, status=status, reason="补录考勤")
+            attendance_mark(
+                actor=system_actor(), activity=activity, member=row.member, status=status, reason="补录考勤"
+            )
     return activity

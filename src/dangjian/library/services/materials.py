@@ -8,8 +8,10 @@ on its page; should that extraction fail, the material stays a draft marked "fai
 reason, and may be deleted.
 """
 
+import datetime
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from dangjian.library.models import (
     Tag,
 )
 from dangjian.library.selectors.materials import MANAGE_PERM
+from dangjian.library.services import UNCHANGED, Unchanged, given
 from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation
 
@@ -56,8 +59,8 @@ METADATA_FIELDS = [
 MAX_TAGS = 10
 
 
-def _check(actor: User | None, org: Organisation) -> None:
-    if actor is not None and not scope_for(actor).allows(MANAGE_PERM, org.path):
+def _check(actor: User, org: Organisation) -> None:
+    if not scope_for(actor).allows(MANAGE_PERM, org.path):
         raise Forbidden()
 
 
@@ -170,7 +173,7 @@ def _twin_check(digest: str) -> None:
 
 def material_upload(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     file,
     title: str = "",
@@ -242,7 +245,7 @@ def material_upload(
 
 
 @transaction.atomic(durable=True)
-def _upload_rows(*, actor: User | None, material: Material, proposal: _Proposal | None, tag_names: list[str]) -> None:
+def _upload_rows(*, actor: User, material: Material, proposal: _Proposal | None, tag_names: list[str]) -> None:
     _twin_check(material.sha256)  # again, now that no other upload can commit meanwhile
     material.save()
     if proposal is not None:
@@ -301,7 +304,7 @@ def material_extract(material_id: int) -> Material | None:
 @transaction.atomic(durable=True)
 def material_video_create(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     title: str,
     video_url: str,
@@ -355,11 +358,38 @@ def material_video_create(
     return material
 
 
-def material_update(*, actor: User | None, material: Material, tags=None, **fields) -> Material:
+def material_update(
+    *,
+    actor: User,
+    material: Material,
+    tags: Iterable[str] | None = None,
+    title: str | Unchanged = UNCHANGED,
+    source: str | Unchanged = UNCHANGED,
+    published_on: datetime.date | None | Unchanged = UNCHANGED,
+    area: str | Unchanged = UNCHANGED,
+    audience: str | Unchanged = UNCHANGED,
+    summary: str | Unchanged = UNCHANGED,
+    keywords: Iterable[str] | Unchanged = UNCHANGED,
+    downloadable: bool | Unchanged = UNCHANGED,
+    video_url: str | Unchanged = UNCHANGED,
+    duration_minutes: int | Unchanged = UNCHANGED,
+) -> Material:
     """Change a material's metadata (title, source, date, area, audience, summary, keywords, …).
 
     A document's index values are segmented first, with the new title and keywords, so that the
     transaction does not wait for a long text to be segmented."""
+    fields = given(
+        title=title,
+        source=source,
+        published_on=published_on,
+        area=area,
+        audience=audience,
+        summary=summary,
+        keywords=keywords,
+        downloadable=downloadable,
+        video_url=video_url,
+        duration_minutes=duration_minutes,
+    )
     _check(actor, material.org)
     index = None
     if material.extraction == Extraction.READY and not material.is_video:
@@ -370,10 +400,7 @@ def material_update(*, actor: User | None, material: Material, tags=None, **fiel
 
 
 @transaction.atomic(durable=True)
-def _material_update(*, actor: User | None, material: Material, tags, index: tuple | None, fields: dict) -> Material:
-    unknown = set(fields) - set(METADATA_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+def _material_update(*, actor: User, material: Material, tags, index: tuple | None, fields: dict) -> Material:
     before = audit.snapshot(material, METADATA_FIELDS) | {"tags": sorted(material.tags.values_list("name", flat=True))}
     for name, value in fields.items():
         if name == "keywords":
@@ -398,7 +425,7 @@ def _material_update(*, actor: User | None, material: Material, tags, index: tup
 
 
 @transaction.atomic(durable=True)
-def material_publish(*, actor: User | None, material: Material) -> Material:
+def material_publish(*, actor: User, material: Material) -> Material:
     """Make a material visible to its audience. Its text must be ready and it needs 5–10 keywords."""
     _check(actor, material.org)
     if material.extraction != Extraction.READY:
@@ -425,7 +452,7 @@ def material_publish(*, actor: User | None, material: Material) -> Material:
 
 
 @transaction.atomic(durable=True)
-def material_withdraw(*, actor: User | None, material: Material, reason: str = "") -> Material:
+def material_withdraw(*, actor: User, material: Material, reason: str = "") -> Material:
     """Take a published material out of members' sight (it stays in the library for its managers)."""
     _check(actor, material.org)
     if material.status != MaterialStatus.PUBLISHED:
@@ -443,7 +470,7 @@ def material_withdraw(*, actor: User | None, material: Material, reason: str = "
 
 
 @transaction.atomic(durable=True)
-def material_delete(*, actor: User | None, material: Material) -> None:
+def material_delete(*, actor: User, material: Material) -> None:
     """Delete a material that was never published (a draft, or a failed upload)."""
     _check(actor, material.org)
     if material.published_at is not None:

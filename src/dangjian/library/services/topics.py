@@ -20,8 +20,8 @@ TOPIC_FIELDS = ["title", "guidance", "audience"]
 MAX_MATERIALS = 50
 
 
-def _check_org(actor: User | None, org: Organisation) -> None:
-    if actor is not None and not scope_for(actor).allows(MANAGE_PERM, org.path):
+def _check_org(actor: User, org: Organisation) -> None:
+    if not scope_for(actor).allows(MANAGE_PERM, org.path):
         raise Forbidden()
     if org.dissolved_on:
         raise DomainError(_("Choose an organisation that is still active."), field="org")
@@ -38,7 +38,7 @@ def _field_errors(data: dict) -> dict[str, list[str]]:
     return errors
 
 
-def _material_ids(actor: User | None, materials: Iterable, keep: Iterable[int] = ()) -> tuple[list[int], list[str]]:
+def _material_ids(actor: User, materials: Iterable, keep: Iterable[int] = ()) -> tuple[list[int], list[str]]:
     """The chosen materials' ids, in order and each once, and what is wrong with the choice.
 
     A material that does not exist and one the actor may not see get the same message."""
@@ -51,8 +51,9 @@ def _material_ids(actor: User | None, materials: Iterable, keep: Iterable[int] =
         return ids, [_("Choose at least one material.")]
     if len(ids) > MAX_MATERIALS:
         return ids, [_("Choose at most %(n)s materials.") % {"n": MAX_MATERIALS}]
-    published = Material.objects.filter(status=MaterialStatus.PUBLISHED) if actor is None else visible_materials(actor)
-    allowed = set(published.filter(pk__in=ids, status=MaterialStatus.PUBLISHED).values_list("pk", flat=True))
+    allowed = set(
+        visible_materials(actor).filter(pk__in=ids, status=MaterialStatus.PUBLISHED).values_list("pk", flat=True)
+    )
     allowed |= set(keep)
     if any(pk not in allowed for pk in ids):
         return ids, [_("Choose published materials you may see in the library.")]
@@ -83,7 +84,7 @@ def _set_materials(topic: Topic, ids: list[int]) -> None:
 @transaction.atomic(durable=True)
 def topic_create(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     title: str,
     materials: Iterable[int | Material],
@@ -111,9 +112,7 @@ def topic_create(
 
 
 @transaction.atomic(durable=True)
-def topic_update(
-    *, actor: User | None, topic: Topic, materials: Iterable[int | Material] | None = None, **changes
-) -> Topic:
+def topic_update(*, actor: User, topic: Topic, materials: Iterable[int | Material] | None = None, **changes) -> Topic:
     """Change a topic's title, guidance or audience; with `materials`, the topic holds exactly those, in that order.
     Materials already in the topic may stay even if they have been withdrawn since."""
     _check_org(actor, topic.org)

@@ -117,9 +117,9 @@ class AlreadyCheckedIn(Conflict):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _check_manage(actor: User | None, activity_or_org) -> None:
+def _check_manage(actor: User, activity_or_org) -> None:
     org = activity_or_org.org if isinstance(activity_or_org, Activity) else activity_or_org
-    if actor is not None and not scope_for(actor).allows(Perm.MANAGE_STUDY, org.path):
+    if not scope_for(actor).allows(Perm.MANAGE_STUDY, org.path):
         raise Forbidden()
 
 
@@ -207,11 +207,11 @@ def _check_speaker(activity: Activity) -> None:
         raise DomainError(_("The speaker must be a member of %(org)s.") % {"org": root.name}, field="speaker")
 
 
-def _check_materials(actor: User | None, materials: Iterable[Material], keep: Iterable[int] = ()) -> list[Material]:
+def _check_materials(actor: User, materials: Iterable[Material], keep: Iterable[int] = ()) -> list[Material]:
     """Materials to study for an activity: published ones the organiser may see in the library (one
     already chosen may stay after it is withdrawn)."""
     chosen = list(dict.fromkeys(materials))
-    if not chosen or actor is None:
+    if not chosen:
         return chosen
     kept = set(keep)
     allowed = set(
@@ -233,11 +233,11 @@ def _validate_choices(activity: Activity) -> None:
         raise DomainError(_("Choose an audience."), field="audience")
 
 
-def _check_joint_orgs(actor: User | None, org: Organisation, joint_orgs: Iterable[Organisation]) -> list[Organisation]:
+def _check_joint_orgs(actor: User, org: Organisation, joint_orgs: Iterable[Organisation]) -> list[Organisation]:
     joint = [o for o in joint_orgs if o.pk != org.pk]
-    scope = scope_for(actor) if actor is not None else None
+    scope = scope_for(actor)
     for other in joint:
-        if scope is not None and not scope.allows(Perm.VIEW_ORG, other.path):
+        if not scope.allows(Perm.VIEW_ORG, other.path):
             raise Forbidden()
     return joint
 
@@ -248,7 +248,7 @@ def _check_joint_orgs(actor: User | None, org: Organisation, joint_orgs: Iterabl
 @transaction.atomic
 def activity_create(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     starts_at: datetime.datetime,
     ends_at: datetime.datetime | None = None,
@@ -315,7 +315,7 @@ def activity_create(
 @transaction.atomic
 def activity_update(
     *,
-    actor: User | None,
+    actor: User,
     activity: Activity,
     credit_minutes: int | None = None,
     credit_derived: bool = False,
@@ -381,7 +381,7 @@ def expected_member_ids(activity: Activity, day: datetime.date) -> list[int]:
 
 
 @transaction.atomic
-def activity_publish(*, actor: User | None, activity: Activity, now: datetime.datetime | None = None) -> Activity:
+def activity_publish(*, actor: User, activity: Activity, now: datetime.datetime | None = None) -> Activity:
     """Announce a draft and fix its expected attendees from the audience (exempt members left out)."""
     _check_manage(actor, activity)
     if activity.status != ActivityStatus.DRAFT:
@@ -406,7 +406,7 @@ def activity_publish(*, actor: User | None, activity: Activity, now: datetime.da
 
 @transaction.atomic
 def activity_cancel(
-    *, actor: User | None, activity: Activity, reason: str = "", now: datetime.datetime | None = None
+    *, actor: User, activity: Activity, reason: str = "", now: datetime.datetime | None = None
 ) -> Activity:
     """Call off an activity that has not started (one that took place is closed instead)."""
     _check_manage(actor, activity)
@@ -428,9 +428,7 @@ def activity_cancel(
 
 
 @transaction.atomic
-def activity_record(
-    *, actor: User | None, activity: Activity, now: datetime.datetime | None = None, **record
-) -> Activity:
+def activity_record(*, actor: User, activity: Activity, now: datetime.datetime | None = None, **record) -> Activity:
     """Write the record of an activity that has started: minutes, decisions, summary."""
     _check_manage(actor, activity)
     unknown = set(record) - set(RECORD_FIELDS)
@@ -464,7 +462,7 @@ def _create_make_ups(activity: Activity, rows: list[Attendance], calendar: Worki
 
 
 @transaction.atomic
-def activity_close(*, actor: User | None, activity: Activity, now: datetime.datetime | None = None) -> Activity:
+def activity_close(*, actor: User, activity: Activity, now: datetime.datetime | None = None) -> Activity:
     """After check-in has closed: expected attendees who neither came nor have leave are absent,
     and every leave and absence gets make-up study. Running it again changes nothing new."""
     _check_manage(actor, activity)
@@ -580,7 +578,7 @@ def attendance_check_in(
 @transaction.atomic
 def attendance_mark(
     *,
-    actor: User | None,
+    actor: User,
     activity: Activity,
     member: Member,
     status: str,
@@ -658,7 +656,7 @@ def leave_request_create(
 
 @transaction.atomic
 def leave_request_decide(
-    *, actor: User | None, leave: LeaveRequest, approve: bool, answer: str = "", now: datetime.datetime | None = None
+    *, actor: User, leave: LeaveRequest, approve: bool, answer: str = "", now: datetime.datetime | None = None
 ) -> LeaveRequest:
     """An officer of the organiser approves or refuses a leave request. Approved leave is recorded
     on the attendance; make-up study follows when the activity is closed."""
@@ -730,7 +728,7 @@ def make_up_submit(*, actor: User, make_up: MakeUp, reflection: str, now: dateti
 
 @transaction.atomic
 def make_up_review(
-    *, actor: User | None, make_up: MakeUp, accept: bool, note: str = "", now: datetime.datetime | None = None
+    *, actor: User, make_up: MakeUp, accept: bool, note: str = "", now: datetime.datetime | None = None
 ) -> MakeUp:
     """An officer accepts the make-up (the member's attendance becomes "made up", credited) or
     returns it with a note."""
@@ -780,7 +778,7 @@ def _photo_format(upload) -> str:
 
 
 @transaction.atomic(durable=True)
-def activity_photo_add(*, actor: User | None, activity: Activity, image, caption: str = "") -> ActivityPhoto:
+def activity_photo_add(*, actor: User, activity: Activity, image, caption: str = "") -> ActivityPhoto:
     """Attach a photo of the activity to its record."""
     _check_manage(actor, activity)
     extension = _photo_format(image)
@@ -800,7 +798,7 @@ def activity_photo_add(*, actor: User | None, activity: Activity, image, caption
 
 
 @transaction.atomic(durable=True)
-def activity_photo_remove(*, actor: User | None, photo: ActivityPhoto) -> None:
+def activity_photo_remove(*, actor: User, photo: ActivityPhoto) -> None:
     activity = photo.activity
     _check_manage(actor, activity)
     name, pk = photo.image.name, photo.pk

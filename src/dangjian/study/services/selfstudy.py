@@ -25,6 +25,7 @@ from dangjian.orgs.models import Organisation, OrgKind
 from dangjian.study.models import ReadingItem, ReadingList, SelfStudy
 from dangjian.study.rules import selfstudy as rules
 from dangjian.study.selectors import selfstudy as selectors
+from dangjian.study.services import UNCHANGED, Unchanged, given
 
 ENTRY_FIELDS = ["studied_on", "minutes", "title", "reading_item", "material", "reflection"]
 LIST_FIELDS = ["title", "guidance", "audience", "due_on"]
@@ -188,12 +189,28 @@ def _check_own_open_entry(actor: User, entry: SelfStudy, today: datetime.date) -
 
 
 @transaction.atomic(durable=True)
-def self_study_update(*, actor: User, entry: SelfStudy, today: datetime.date | None = None, **changes) -> SelfStudy:
+def self_study_update(
+    *,
+    actor: User,
+    entry: SelfStudy,
+    today: datetime.date | None = None,
+    studied_on: datetime.date | Unchanged = UNCHANGED,
+    minutes: int | Unchanged = UNCHANGED,
+    title: str | Unchanged = UNCHANGED,
+    reading_item: ReadingItem | None | Unchanged = UNCHANGED,
+    material: Material | None | Unchanged = UNCHANGED,
+    reflection: str | Unchanged = UNCHANGED,
+) -> SelfStudy:
     """Change one of the actor's own entries of the current year."""
+    changes = given(
+        studied_on=studied_on,
+        minutes=minutes,
+        title=title,
+        reading_item=reading_item,
+        material=material,
+        reflection=reflection,
+    )
     today = today or timezone.localdate()
-    unknown = set(changes) - set(ENTRY_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _check_own_open_entry(actor, entry, today)
     before = audit.snapshot(entry, ENTRY_FIELDS)
     data = {name: getattr(entry, name) for name in ENTRY_FIELDS} | changes
@@ -256,20 +273,18 @@ class ItemIn:
     material: int | None = None  # the id of a published material the officer may see
 
 
-def _material_titles(actor: User | None, items: list[ItemIn], keep: set[int]) -> dict[int, str]:
+def _material_titles(actor: User, items: list[ItemIn], keep: set[int]) -> dict[int, str]:
     """{id: title} of the items' materials that may be chosen: published and visible to the actor, or already
     on the list (a material withdrawn since may stay)."""
     ids = {item.material for item in items if item.material is not None}
     if not ids:
         return {}
-    published = Material.objects.filter(status=MaterialStatus.PUBLISHED)
-    if actor is not None:
-        published = visible_materials(actor).filter(status=MaterialStatus.PUBLISHED)
+    published = visible_materials(actor).filter(status=MaterialStatus.PUBLISHED)
     allowed = set(published.filter(pk__in=ids).values_list("pk", flat=True)) | (ids & keep)
     return dict(Material.objects.filter(pk__in=allowed).values_list("pk", "title"))
 
 
-def _clean_items(items: list[ItemIn], *, actor: User | None, keep: set[int] = frozenset()) -> list[ItemIn]:
+def _clean_items(items: list[ItemIn], *, actor: User, keep: set[int] = frozenset()) -> list[ItemIn]:
     cleaned: list[ItemIn] = []
     errors: list[str] = []
     validate_url = URLValidator(schemes=["http", "https"])

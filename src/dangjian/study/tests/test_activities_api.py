@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import api_as
 from dangjian.study import tokens
@@ -135,7 +136,7 @@ def test_leave_and_make_up(college):
     assert response.status_code == 200
     assert LeaveRequest.objects.get().status == "approved"
     now = activity.ends_at + datetime.timedelta(minutes=1)
-    services.activity_close(actor=None, activity=activity, now=now)
+    services.activity_close(actor=system_actor(), activity=activity, now=now)
     make_up = MakeUp.objects.get(attendance__member=college.member)
     assert branch.post(f"/study/make-ups/{make_up.pk}/submit", {"reflection": "x"}).status_code == 403
     response = member.post(f"/study/make-ups/{make_up.pk}/submit", {"reflection": "学习体会"})
