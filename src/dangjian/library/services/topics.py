@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import scope_for
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
 from dangjian.library.models import Material, MaterialStatus, Topic, TopicMaterial
 from dangjian.library.selectors.materials import MANAGE_PERM, visible_materials
 from dangjian.members.audience import Audience
@@ -60,12 +60,6 @@ def _material_ids(actor: User, materials: Iterable, keep: Iterable[int] = ()) ->
     return ids, []
 
 
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        field, messages = next(iter(errors.items()))
-        raise DomainError(messages[0], field=field, errors=errors)
-
-
 def _clean(data: dict) -> dict:
     return {
         "title": (data.get("title") or "").strip(),
@@ -98,7 +92,7 @@ def topic_create(
     ids, problems = _material_ids(actor, materials)
     if problems:
         errors["materials"] = problems
-    _raise(errors)
+    raise_for_errors(errors)
     topic = Topic.objects.create(org=org, **data)
     _set_materials(topic, ids)
     audit.record(
@@ -128,7 +122,7 @@ def topic_update(*, actor: User, topic: Topic, materials: Iterable[int | Materia
         ids, problems = _material_ids(actor, materials, keep=old_ids)
         if problems:
             errors["materials"] = problems
-    _raise(errors)
+    raise_for_errors(errors)
     for name, value in data.items():
         setattr(topic, name, value)
     topic.save()

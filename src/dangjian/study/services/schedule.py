@@ -10,7 +10,7 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.calendar import working_calendar
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
 from dangjian.orgs.models import Organisation
 from dangjian.study.models import Activity, PlanItem, StudySettings
 from dangjian.study.rules import schedule as rules
@@ -59,9 +59,7 @@ def _validate(settings: StudySettings) -> None:
         errors["make_up_working_days"] = _("The make-up time must be between 1 and %(days)s working days.") % {
             "days": MAX_MAKE_UP_WORKING_DAYS
         }
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field, errors=errors)
+    raise_for_errors(errors)
 
 
 @transaction.atomic(durable=True)

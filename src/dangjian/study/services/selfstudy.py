@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden, NotFound
+from dangjian.core.errors import DomainError, Forbidden, NotFound, raise_for_errors
 from dangjian.library.models import Material, MaterialStatus
 from dangjian.library.selectors.materials import visible_materials
 from dangjian.members.audience import Audience
@@ -327,9 +327,7 @@ def _validate_list(data: dict, today: datetime.date, *, due_may_be_past: bool = 
     due_on = data.get("due_on")
     if due_on is not None and due_on < today and not due_may_be_past:
         errors.setdefault("due_on", []).append(_("The due date cannot be in the past."))
-    if errors:
-        field, messages = next(iter(errors.items()))
-        raise DomainError(messages[0], field=field, errors=errors)
+    raise_for_errors(errors)
     return data
 
 
