@@ -14,8 +14,11 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any, BinaryIO, cast
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,7 +67,7 @@ def _check(actor: User, org: Organisation) -> None:
         raise Forbidden()
 
 
-def _sha256(file) -> str:
+def _sha256(file: IO[bytes] | File) -> str:
     digest = hashlib.sha256()
     file.seek(0)
     for chunk in iter(lambda: file.read(1024 * 1024), b""):
@@ -82,7 +85,7 @@ def _check_choices(material: Material) -> None:
         raise DomainError(_("Choose an audience."), field="audience")
 
 
-def _clean_keywords(keywords) -> list[str]:
+def _clean_keywords(keywords: Iterable[object] | None) -> list[str]:
     seen: list[str] = []
     for word in keywords or []:
         word = str(word).strip()
@@ -93,7 +96,7 @@ def _clean_keywords(keywords) -> list[str]:
     return seen
 
 
-def _tag_names(names) -> list[str]:
+def _tag_names(names: Iterable[object] | None) -> list[str]:
     names = sorted({str(name).strip()[:32] for name in names or [] if str(name).strip()})
     if len(names) > MAX_TAGS:
         raise DomainError(_("Give at most %(n)s tags.") % {"n": MAX_TAGS}, field="tags")
@@ -175,14 +178,14 @@ def material_upload(
     *,
     actor: User,
     org: Organisation,
-    file,
+    file: UploadedFile,
     title: str = "",
     area: str = ContentArea.THEORY,
     audience: str = Audience.ALL,
     source: str = "",
-    published_on=None,
+    published_on: datetime.date | None = None,
     downloadable: bool = True,
-    tags=(),
+    tags: Iterable[str] = (),
 ) -> Material:
     """Store an uploaded file as a draft material of `org`, its text read at once or in the background.
 
@@ -193,15 +196,17 @@ def material_upload(
     _check(actor, org)
     name = Path(getattr(file, "name", "") or "upload").name
     limit = settings.DANGJIAN_LIBRARY_MAX_BYTES
-    if file.size > limit:
+    size = file.size or 0
+    stream = cast(BinaryIO, file)  # an uploaded file reads like a binary file
+    if size > limit:
         raise DomainError(
             _("The file is larger than %(mb)s MB. Split it or reduce its size (e.g. compress the images).")
             % {"mb": limit // (1024 * 1024)},
             field="file",
         )
     try:
-        kind = extraction.sniff(file, name)
-        extraction.check_package(file)  # a zip bomb is refused now, however large: not stored to fail later
+        kind = extraction.sniff(stream, name)
+        extraction.check_package(stream)  # a zip bomb is refused now, however large: not stored to fail later
     except extraction.ExtractionFailed as exc:
         exc.field = "file"
         raise
@@ -217,15 +222,15 @@ def material_upload(
         published_on=published_on,
         downloadable=downloadable,
         original_name=name[:255],
-        size=file.size,
+        size=size,
         sha256=digest,
         uploaded_by=actor,
     )
     result = None
-    if file.size <= READ_AT_ONCE_BYTES:
+    if size <= READ_AT_ONCE_BYTES:
         try:
             # refuses a broken, encrypted, empty or too demanding file: nothing stored yet
-            result = extraction.extract_limited(file, kind)
+            result = extraction.extract_limited(stream, kind)
         except extraction.ExtractionFailed as exc:
             exc.field = "file"
             raise
@@ -239,14 +244,14 @@ def material_upload(
     try:
         _upload_rows(actor=actor, material=material, proposal=proposal, tag_names=tag_names)
     except BaseException:
-        material.file.storage.delete(material.file.name)
+        material.file.storage.delete(material.file.name or "")
         raise
     return material
 
 
 @transaction.atomic(durable=True)
 def _upload_rows(*, actor: User, material: Material, proposal: _Proposal | None, tag_names: list[str]) -> None:
-    _twin_check(material.sha256)  # again, now that no other upload can commit meanwhile
+    _twin_check(material.sha256 or "")  # again, now that no other upload can commit meanwhile
     material.save()
     if proposal is not None:
         _store_pages(material, proposal)
@@ -271,18 +276,19 @@ def material_extract(material_id: int) -> Material | None:
     material = Material.objects.filter(pk=material_id).first()
     if material is None or material.is_video:
         return None
-    Material.objects.filter(pk=material.pk).update(extraction=Extraction.RUNNING, extraction_progress=0)
+    material_pk = material.pk
+    Material.objects.filter(pk=material_pk).update(extraction=Extraction.RUNNING, extraction_progress=0)
     last = {"percent": 0}
 
     def progress(done: int, total: int) -> None:
         percent = min(99, done * 100 // max(total, 1))
         if percent >= last["percent"] + 5:
             last["percent"] = percent
-            Material.objects.filter(pk=material.pk).update(extraction_progress=percent)
+            Material.objects.filter(pk=material_pk).update(extraction_progress=percent)
 
     try:
         with material.file.open("rb") as file:
-            result = extraction.extract_limited(file, material.kind, progress=progress)
+            result = extraction.extract_limited(cast(BinaryIO, file), material.kind, progress=progress)
         proposal = _propose(material, result)
     except extraction.ExtractionFailed as exc:
         Material.objects.filter(pk=material.pk).update(
@@ -313,8 +319,8 @@ def material_video_create(
     area: str = ContentArea.THEORY,
     audience: str = Audience.ALL,
     source: str = "",
-    published_on=None,
-    tags=(),
+    published_on: datetime.date | None = None,
+    tags: Iterable[str] = (),
 ) -> Material:
     """A film (专题片) as an entry with its link, length and description."""
     _check(actor, org)
@@ -400,7 +406,9 @@ def material_update(
 
 
 @transaction.atomic(durable=True)
-def _material_update(*, actor: User, material: Material, tags, index: tuple | None, fields: dict) -> Material:
+def _material_update(
+    *, actor: User, material: Material, tags: Iterable[str] | None, index: tuple | None, fields: dict[str, Any]
+) -> Material:
     before = audit.snapshot(material, METADATA_FIELDS) | {"tags": sorted(material.tags.values_list("name", flat=True))}
     for name, value in fields.items():
         if name == "keywords":

@@ -3,6 +3,7 @@ a guidance note. Only published materials the officer may see can be chosen; a m
 later may stay in the topic (members no longer see it there)."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -106,7 +107,9 @@ def topic_create(
 
 
 @transaction.atomic(durable=True)
-def topic_update(*, actor: User, topic: Topic, materials: Iterable[int | Material] | None = None, **changes) -> Topic:
+def topic_update(
+    *, actor: User, topic: Topic, materials: Iterable[int | Material] | None = None, **changes: Any
+) -> Topic:
     """Change a topic's title, guidance or audience; with `materials`, the topic holds exactly those, in that order.
     Materials already in the topic may stay even if they have been withdrawn since."""
     _check_org(actor, topic.org)

@@ -7,6 +7,7 @@ attendance, leave and make-up. `access_*` raise `NotFound` for missing and forbi
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -36,9 +37,9 @@ ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
 
 def own_org_ids(member: Member | None) -> list[int]:
     """The member's organisation and every one above it: whose activities are for them."""
-    if member is None or member.org_id is None:
+    if member is None or member.org is None:
         return []
-    return [*member.org.ancestor_ids(), member.org_id]
+    return [*member.org.ancestor_ids(), member.org.pk]
 
 
 def _joint_of(org_ids: list[int]) -> Q:
@@ -60,10 +61,11 @@ def can_view_activity(actor: User, activity: Activity) -> bool:
     if scope.allows(Perm.VIEW_ORG, activity.org.path):
         return True
     member = actor_member(actor)
-    if member is None or member.org_id is None or activity.status == ActivityStatus.DRAFT:
+    if member is None or member.org is None or activity.status == ActivityStatus.DRAFT:
         return False
+    member_path = member.org.path
     paths = [activity.org.path, *(o.path for o in activity.joint_orgs.all())]
-    return any(member.org.path.startswith(path) for path in paths)
+    return any(member_path.startswith(path) for path in paths)
 
 
 def can_manage_activity(actor: User, activity: Activity) -> bool:
@@ -75,7 +77,7 @@ def can_see_attendance(actor: User, activity: Activity) -> bool:
     return scope_for(actor).allows(Perm.VIEW_MEMBERS, activity.org.path)
 
 
-def access_activity(actor: User, activity_id, *, manage: bool = False) -> Activity:
+def access_activity(actor: User, activity_id: int | str, *, manage: bool = False) -> Activity:
     """The activity if the actor may see it (or, with `manage`, run it); 404 otherwise."""
     try:
         activity = (
@@ -91,7 +93,7 @@ def access_activity(actor: User, activity_id, *, manage: bool = False) -> Activi
     return activity
 
 
-def access_activity_for_check_in(activity_id) -> Activity:
+def access_activity_for_check_in(activity_id: int | str) -> Activity:
     """The activity a check-in link names; who may check in is the service's decision (it says why not).
     The joint organisers are not prefetched: the service reads them only for a member outside the organiser."""
     try:
@@ -123,7 +125,7 @@ CHECK_IN_FIELDS = (
 )
 
 
-def check_in_target(actor: User, activity_id) -> tuple[Activity, Attendance | None]:
+def check_in_target(actor: User, activity_id: int | str) -> tuple[Activity, Attendance | None]:
     """The activity a check-in link names and the actor's attendance row for it, in one query when
     the row exists (every expected attendee has one): the busiest request the platform serves."""
     try:
@@ -283,13 +285,13 @@ def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
     is_officer = OfficerTerm.objects.current(today).filter(member=member).exists()
     result = MyStudy(member=member)
     for activity in activities:
-        attendance = activity.mine[0] if activity.mine else None
+        attendance = cast(Attendance | None, activity.mine[0] if activity.mine else None)
         if attendance is None and not in_audience(activity.audience, member.category, is_officer):
             continue
         window = rules.check_in_window(activity.starts_at, activity.ends_at)
         opens = activity.check_in_opens_at or window.opens_at
         closes = activity.check_in_closes_at or window.closes_at
-        leave = activity.my_leaves[0] if activity.my_leaves else None
+        leave = cast(LeaveRequest | None, activity.my_leaves[0] if activity.my_leaves else None)
         item = MyActivity(
             activity=activity,
             attendance=attendance,
@@ -321,7 +323,7 @@ def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
 # --- leave and make-up ------------------------------------------------------------------------
 
 
-def access_leave_request(actor: User, leave_id, *, manage: bool = False) -> LeaveRequest:
+def access_leave_request(actor: User, leave_id: int | str, *, manage: bool = False) -> LeaveRequest:
     """A leave request: the member's own, or (with `manage`) one an officer of the organiser decides."""
     try:
         leave = LeaveRequest.objects.select_related("activity", "activity__org", "member", "decided_by").get(
@@ -336,7 +338,7 @@ def access_leave_request(actor: User, leave_id, *, manage: bool = False) -> Leav
     raise NotFound()
 
 
-def access_make_up(actor: User, make_up_id, *, manage: bool = False) -> MakeUp:
+def access_make_up(actor: User, make_up_id: int | str, *, manage: bool = False) -> MakeUp:
     """A make-up: the member's own, or (with `manage`) one an officer of the organiser reviews."""
     try:
         make_up = MakeUp.objects.select_related(

@@ -292,7 +292,7 @@ def _is_officer_now(member: Member, today: datetime.date) -> bool:
 
 def reading_lists_for_member(*, member: Member, today: datetime.date | None = None) -> list[ReadingListProgress]:
     """Reading lists assigned to the member (by their organisation's ancestors and the audience), with progress."""
-    if not member.org_id:
+    if member.org is None:
         return []
     today = today or timezone.localdate()
     is_officer = _is_officer_now(member, today)
@@ -312,7 +312,7 @@ def reading_lists_for_member(*, member: Member, today: datetime.date | None = No
     material_ids = {item.material_id for rl in lists for item in rl.items.all() if item.material_id is not None}
     studied = studied_material_ids(member.pk, material_ids)
     readable: set[int] = set()
-    if material_ids and member.user_id is not None:
+    if material_ids and member.user is not None:
         readable = set(visible_materials(member.user).filter(pk__in=material_ids).values_list("pk", flat=True))
     return [
         ReadingListProgress(
@@ -372,7 +372,7 @@ def reading_list_list(*, actor: User) -> list[ManagedReadingList]:
     return [ManagedReadingList(rl, counts.get(rl.pk, 0), scope.allows(Perm.MANAGE_STUDY, rl.org.path)) for rl in lists]
 
 
-def access_reading_list(actor: User, list_id, perm: Perm = Perm.MANAGE_STUDY) -> ReadingList:
+def access_reading_list(actor: User, list_id: int | str, perm: Perm = Perm.MANAGE_STUDY) -> ReadingList:
     """A reading list if the actor holds `perm` over its organisation; 404 for missing and forbidden alike."""
     try:
         reading_list = ReadingList.objects.select_related("org").prefetch_related("items").get(pk=list_id)
@@ -396,7 +396,7 @@ def self_study_list(*, member: Member, year: int | None = None) -> QuerySet[Self
     return qs.order_by("-studied_on", "-pk")
 
 
-def access_own_self_study(actor: User, entry_id) -> SelfStudy:
+def access_own_self_study(actor: User, entry_id: int | str) -> SelfStudy:
     """An entry of the actor's own; 404 for missing and for anyone else's alike."""
     member_id = scope_for(actor).member_id
     try:
@@ -432,8 +432,8 @@ def reflection_list(*, actor: User, filters: ReflectionFilters = ReflectionFilte
     if not scope.has_anywhere(LEDGER_PERM):
         raise NotFound()
     qs = SelfStudy.objects.filter(scope.org_filter(LEDGER_PERM, prefix="member__org__path")).exclude(reflection="")
-    if filters.org_id:
-        org = _ledger_org(actor, filters.org_id)
+    org = _ledger_org(actor, filters.org_id) if filters.org_id else None
+    if org is not None:
         qs = qs.filter(member__org__path__startswith=org.path)
     if filters.year:
         qs = qs.filter(studied_on__year=filters.year)

@@ -7,7 +7,10 @@ of the busiest moment the platform has (a whole college checking in at once).
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -117,7 +120,7 @@ class AlreadyCheckedIn(Conflict):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _check_manage(actor: User, activity_or_org) -> None:
+def _check_manage(actor: User, activity_or_org: Activity | Organisation) -> None:
     org = activity_or_org.org if isinstance(activity_or_org, Activity) else activity_or_org
     if not scope_for(actor).allows(Perm.MANAGE_STUDY, org.path):
         raise Forbidden()
@@ -141,7 +144,7 @@ def organiser_paths(activity: Activity) -> list[str]:
 
 
 def member_is_in(member: Member, paths: Iterable[str]) -> bool:
-    return member.org_id is not None and any(member.org.path.startswith(path) for path in paths)
+    return member.org is not None and any(member.org.path.startswith(path) for path in paths)
 
 
 def check_in_window_of(activity: Activity) -> rules.CheckInWindow:
@@ -154,7 +157,7 @@ def check_in_window_of(activity: Activity) -> rules.CheckInWindow:
     )
 
 
-def credit_hours(activity: Activity):
+def credit_hours(activity: Activity) -> Decimal:
     """学时 credited for attending `activity`, by the default 学时 rule."""
     return hours_from_minutes(activity.credit_minutes)
 
@@ -322,7 +325,7 @@ def activity_update(
     late_grace_minutes: int | None = None,
     joint_orgs: Iterable[Organisation] | None = None,
     materials: Iterable[Material] | None = None,
-    **fields,
+    **fields: Any,
 ) -> Activity:
     """Change an activity that is not cancelled. Once published, its audience is fixed (the expected
     attendees were drawn from it); `credit_derived=True` drops a credit set by hand."""
@@ -428,7 +431,9 @@ def activity_cancel(
 
 
 @transaction.atomic
-def activity_record(*, actor: User, activity: Activity, now: datetime.datetime | None = None, **record) -> Activity:
+def activity_record(
+    *, actor: User, activity: Activity, now: datetime.datetime | None = None, **record: Any
+) -> Activity:
     """Write the record of an activity that has started: minutes, decisions, summary."""
     _check_manage(actor, activity)
     unknown = set(record) - set(RECORD_FIELDS)
@@ -765,9 +770,9 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTOS_PER_ACTIVITY = 30
 
 
-def _photo_format(upload) -> str:
+def _photo_format(upload: UploadedFile) -> str:
     """The image format, read from the content (not the name); DomainError when it is not a photo."""
-    if upload.size > PHOTO_MAX_BYTES:
+    if (upload.size or 0) > PHOTO_MAX_BYTES:
         raise DomainError(
             _("A photo may be at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}, field="image"
         )
@@ -778,7 +783,7 @@ def _photo_format(upload) -> str:
 
 
 @transaction.atomic(durable=True)
-def activity_photo_add(*, actor: User, activity: Activity, image, caption: str = "") -> ActivityPhoto:
+def activity_photo_add(*, actor: User, activity: Activity, image: UploadedFile, caption: str = "") -> ActivityPhoto:
     """Attach a photo of the activity to its record."""
     _check_manage(actor, activity)
     extension = _photo_format(image)
@@ -801,7 +806,7 @@ def activity_photo_add(*, actor: User, activity: Activity, image, caption: str =
 def activity_photo_remove(*, actor: User, photo: ActivityPhoto) -> None:
     activity = photo.activity
     _check_manage(actor, activity)
-    name, pk = photo.image.name, photo.pk
+    name, pk = photo.image.name or "", photo.pk
     photo.delete()
     transaction.on_commit(lambda: photo.image.storage.delete(name))
     audit.record(

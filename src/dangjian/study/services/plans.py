@@ -2,8 +2,10 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +57,7 @@ def _raise_problems(problems: list[tuple[str, str]]) -> None:
         raise DomainError(message, field=field, errors=errors)
 
 
-def _check_choice(value: str, choices, name: str) -> None:
+def _check_choice(value: str, choices: type[models.TextChoices], name: str) -> None:
     if value not in choices.values:
         raise DomainError(_("%(value)s is not a valid choice") % {"value": value}, field=name)
 
@@ -74,7 +76,9 @@ def _check_semester(committee: Organisation, data: dict, exclude_pk: int | None 
             exams_start_on=data.get("exams_start_on"),
         )
     )
-    others = Semester.objects.filter(committee=committee).exclude(pk=exclude_pk)
+    others = Semester.objects.filter(committee=committee)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if others.filter(name=data["name"]).exists():
         raise DomainError(_("This committee already has a semester with this name."), field="name")
     clash = others.filter(starts_on__lte=data["ends_on"], ends_on__gte=data["starts_on"]).order_by("starts_on").first()
@@ -223,7 +227,7 @@ def calendar_day_remove(*, actor: User, date: datetime.date) -> None:
 def _clean_directive_items(items: list[dict]) -> list[dict]:
     cleaned = []
     for index, raw in enumerate(items):
-        item = {name: raw.get(name) for name in ("id", *DIRECTIVE_ITEM_FIELDS)}
+        item: dict[str, Any] = {name: raw.get(name) for name in ("id", *DIRECTIVE_ITEM_FIELDS)}
         item["title"] = str(item["title"] or "").strip()
         if not item["title"]:
             raise DomainError(_("Item %(number)d needs a title.") % {"number": index + 1}, field="items")
@@ -249,7 +253,7 @@ def directive_create(
     issued_by: str = "",
     issued_on: datetime.date | None = None,
     body: str = "",
-    attachment=None,
+    attachment: File | None = None,
     items: list[dict] | None = None,
 ) -> Directive:
     """Record what the university requires of the committee this semester, with its required items."""
@@ -283,7 +287,7 @@ def directive_create(
 
 @transaction.atomic
 def directive_update(
-    *, actor: User, directive: Directive, items: list[dict] | None = None, attachment=None, **fields
+    *, actor: User, directive: Directive, items: list[dict] | None = None, attachment: File | None = None, **fields: Any
 ) -> Directive:
     """Change a directive; with `items`, they replace the old ones (rows with an `id` are kept and changed)."""
     committee = directive.committee

@@ -2,7 +2,9 @@
 
 import datetime
 import io
+from collections.abc import Set
 from dataclasses import dataclass
+from typing import Any
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -42,9 +44,8 @@ def _raise_problems(problems: list[tuple[str, str]]) -> None:
         raise DomainError(problems[0][1], field=problems[0][0], errors=errors)
 
 
-def _branch_path(member: Member) -> str:
-    """The path of the member's branch: a group's parent, or the organisation itself."""
-    org = member.org
+def _branch_path(org: Organisation) -> str:
+    """The path of a member's branch: a group's parent, or the organisation itself."""
     if org.kind == OrgKind.GROUP and org.parent_id:
         return org.path[: -len(Organisation.path_segment(org.pk))]
     return org.path
@@ -53,10 +54,11 @@ def _branch_path(member: Member) -> str:
 def _check_similarity(entry: SelfStudy) -> None:
     """Point `similar_to` at a near-duplicate reflection of the same branch (officers see it; the member never)."""
     match = None
-    if entry.member.org_id and rules.comparable(entry.reflection):
+    org = entry.member.org
+    if org is not None and rules.comparable(entry.reflection):
         since = entry.studied_on - datetime.timedelta(days=SIMILARITY_WINDOW_DAYS)
         candidates = list(
-            SelfStudy.objects.filter(member__org__path__startswith=_branch_path(entry.member), studied_on__gte=since)
+            SelfStudy.objects.filter(member__org__path__startswith=_branch_path(org), studied_on__gte=since)
             .exclude(pk=entry.pk)
             .exclude(reflection="")
             .values_list("pk", "reflection")
@@ -174,7 +176,7 @@ def self_study_log(
         actor=actor,
         action="self_study.log",
         obj=entry,
-        org_path=member.org.path if member.org_id else "",
+        org_path=member.org.path if member.org is not None else "",
         changes=audit.snapshot(entry, ["studied_on", "minutes", "title", "reading_item", "material"])
         | {"member": member.pk},
     )
@@ -234,7 +236,7 @@ def self_study_update(
             actor=actor,
             action="self_study.update",
             obj=entry,
-            org_path=entry.member.org.path if entry.member.org_id else "",
+            org_path=entry.member.org.path if entry.member.org is not None else "",
             changes=changed,
         )
     return entry
@@ -248,7 +250,7 @@ def self_study_delete(*, actor: User, entry: SelfStudy, today: datetime.date | N
         actor=actor,
         action="self_study.delete",
         obj=entry,
-        org_path=entry.member.org.path if entry.member.org_id else "",
+        org_path=entry.member.org.path if entry.member.org is not None else "",
         changes=audit.snapshot(entry, ["studied_on", "minutes", "title"]),
     )
     # Entries flagged as copies of this one lose the pointer (SET_NULL); re-check them against the rest.
@@ -273,7 +275,7 @@ class ItemIn:
     material: int | None = None  # the id of a published material the officer may see
 
 
-def _material_titles(actor: User, items: list[ItemIn], keep: set[int]) -> dict[int, str]:
+def _material_titles(actor: User, items: list[ItemIn], keep: Set[int]) -> dict[int, str]:
     """{id: title} of the items' materials that may be chosen: published and visible to the actor, or already
     on the list (a material withdrawn since may stay)."""
     ids = {item.material for item in items if item.material is not None}
@@ -284,7 +286,7 @@ def _material_titles(actor: User, items: list[ItemIn], keep: set[int]) -> dict[i
     return dict(Material.objects.filter(pk__in=allowed).values_list("pk", "title"))
 
 
-def _clean_items(items: list[ItemIn], *, actor: User, keep: set[int] = frozenset()) -> list[ItemIn]:
+def _clean_items(items: list[ItemIn], *, actor: User, keep: Set[int] = frozenset()) -> list[ItemIn]:
     cleaned: list[ItemIn] = []
     errors: list[str] = []
     validate_url = URLValidator(schemes=["http", "https"])
@@ -386,7 +388,7 @@ def reading_list_update(
     reading_list: ReadingList,
     items: list[ItemIn] | None = None,
     today: datetime.date | None = None,
-    **changes,
+    **changes: Any,
 ) -> ReadingList:
     """Change a reading list. With `items`, the list becomes exactly those: items with an `id` are
     kept and changed, new ones added, the rest removed (their self-study entries stay, unlinked)."""
@@ -490,7 +492,7 @@ def ledger_workbook(ledger: selectors.Ledger) -> bytes:
         sheet.set_column(col, col, width)
     for index, row in enumerate(ledger.rows, start=1):
         member = row.member
-        sheet.write_string(index, 0, member.org.name if member.org_id else "")
+        sheet.write_string(index, 0, member.org.name if member.org is not None else "")
         sheet.write_string(index, 1, member.name)
         sheet.write_string(index, 2, member.number or "")
         sheet.write_number(index, 3, float(row.collective_hours), number)
