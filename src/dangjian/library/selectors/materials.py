@@ -192,3 +192,11 @@ def orgs_managed(actor: User) -> list[Organisation]:
     for root in roots:
         condition |= Q(path__startswith=root)
     return list(Organisation.objects.filter(condition).exclude(kind="group").order_by("path"))
+
+
+def access_managed_org(actor: User, org_id: int | str) -> Organisation:
+    """One of `orgs_managed` (what the upload and topic forms offer); 404 for any other organisation."""
+    org = next((org for org in orgs_managed(actor) if str(org.pk) == str(org_id)), None)
+    if org is None:
+        raise NotFound()
+    return org

@@ -393,3 +393,15 @@ def test_api_refuses_what_may_not_be_chosen(college, materials):
         "/library/topics", {"org": college.branch.pk, "title": "专题", "materials": [materials[0].pk]}
     )
     assert (outside.status_code, outside.json()["field"]) == (404, "org")
+
+
+def test_api_takes_only_the_organisations_the_page_offers(college, materials):
+    """A group holds no library: the topic and upload forms leave it out, and the API refuses it alike."""
+    client = api_as(college.user("branch"))
+    topic = client.post("/library/topics", {"org": college.group.pk, "title": "专题", "materials": [materials[0].pk]})
+    assert (topic.status_code, topic.json()["field"]) == (404, "org")
+    video = {"org": college.group.pk, "title": "专题片", "video_url": "https://example.org/v", "duration_minutes": 30}
+    video |= {"area": "theory"}
+    assert client.post("/library/videos", video).status_code == 404
+    assert client.post("/library/videos", video | {"org": college.branch.pk}).status_code == 201
+    assert not Topic.objects.filter(org=college.group).exists()

@@ -18,7 +18,7 @@ from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation, OrgKind
 from dangjian.study.models import Directive, DirectiveItem, Form, Organiser, PlanItem, PlanStatus, Semester, StudyPlan
 from dangjian.study.rules import plans as rules
-from dangjian.study.selectors.plans import can_edit_calendar, committee_of
+from dangjian.study.selectors.plans import can_edit_calendar, committee_of, committees_managed
 from dangjian.study.services import UNCHANGED, Unchanged, given
 
 SEMESTER_FIELDS = ["name", "starts_on", "ends_on", "teaching_starts_on", "exams_start_on"]
@@ -110,6 +110,8 @@ def semester_create(
     _check(actor, committee.path)
     if committee.kind != OrgKind.COMMITTEE:
         raise DomainError(_("Semesters are defined by a Party committee."), field="committee")
+    if not committees_managed(actor=actor).filter(pk=committee.pk).exists():  # the committees the page offers
+        raise DomainError(_("The organisation has been dissolved."), field="committee")
     _lock(committee)
     data = {
         "name": name.strip(),
