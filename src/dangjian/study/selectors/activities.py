@@ -20,6 +20,7 @@ from dangjian.members.models import Member
 from dangjian.members.selectors import actor_member
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.orgs.rules import ancestor_paths
+from dangjian.orgs.selectors import org_list
 from dangjian.study.models import (
     Activity,
     ActivityStatus,
@@ -33,6 +34,12 @@ from dangjian.study.models import (
 from dangjian.study.rules import attendance as rules
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+
+
+def orgs_run(actor: User) -> list[Organisation]:
+    """Organisations where the actor runs study (may organise activities): active ones they manage study of."""
+    scope = scope_for(actor)
+    return [org for org in org_list(actor=actor) if scope.allows(Perm.MANAGE_STUDY, org.path)]
 
 
 def own_org_ids(member: Member | None) -> list[int]:

@@ -26,7 +26,6 @@ from dangjian.edge.paging import paginate
 from dangjian.library.selectors.topics import material_choices
 from dangjian.members.permissions import access_member
 from dangjian.orgs.permissions import access_org
-from dangjian.orgs.selectors import org_list
 from dangjian.study import tokens
 from dangjian.study.forms.activities import (
     ActivityForm,
@@ -47,12 +46,6 @@ from dangjian.study.services import activities as services
 
 SCAN_SESSION_KEY = "study_check_in_scans"  # activity id → ISO time of a fresh scan made before logging in
 WHEN_CHOICES = ("upcoming", "past", "all")
-
-
-def _orgs_run(actor) -> list:
-    """Organisations where the actor runs study (may organise activities)."""
-    scope = scope_for(actor)
-    return [o for o in org_list(actor=actor) if scope.allows(Perm.MANAGE_STUDY, o.path)]
 
 
 def _client(request: HttpRequest) -> tuple[str | None, str]:
@@ -106,7 +99,7 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
             "form": plan_item.form,
             "audience": plan_item.audience,
         }
-    orgs = _orgs_run(request.user)
+    orgs = selectors.orgs_run(request.user)
     chosen = str(request.POST.get("org") or initial["org"])
     speakers_org = next((o for o in orgs if str(o.pk) == chosen), orgs[0] if orgs else None)
     speakers = selectors.speaker_candidates(speakers_org) if speakers_org else ([], [])
