@@ -244,7 +244,7 @@ class Study:
         from dangjian.study.services.schedule import study_settings_update
         from dangjian.study.tests.factories_plans import make_item
 
-        study_settings_update(actor=None, org=self.college.branch, theme_day_week=1, theme_day_weekday=4)
+        study_settings_update(actor=system_actor(), org=self.college.branch, theme_day_week=1, theme_day_weekday=4)
         return make_item(self.plan, regular=True)
 
     @cached_property
@@ -266,7 +266,7 @@ class Study:
         buffer = io.BytesIO()
         Image.new("RGB", (8, 8)).save(buffer, "PNG")
         image = SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
-        return activity_photo_add(actor=None, activity=self.activity, image=image)
+        return activity_photo_add(actor=system_actor(), activity=self.activity, image=image)
 
     @cached_property
     def draft(self):
@@ -289,7 +289,7 @@ class Study:
         from dangjian.study.tests.factories_activities import ActivityFactory, at
 
         past = ActivityFactory(org=self.college.branch, starts_at=at(-5), ends_at=at(-3), publish=True)
-        activity_close(actor=None, activity=past)
+        activity_close(actor=system_actor(), activity=past)
         return MakeUp.objects.get(attendance__activity=past, attendance__member=self.college.member)
 
     @cached_property
@@ -323,7 +323,9 @@ class Study:
         """A study topic of the faculty branch for all members, with the published material."""
         from dangjian.library.services.topics import topic_create
 
-        return topic_create(actor=None, org=self.college.branch, title="学习党章", materials=[self.material.pk])
+        return topic_create(
+            actor=system_actor(), org=self.college.branch, title="学习党章", materials=[self.material.pk]
+        )
 
     @cached_property
     def draft_material(self):

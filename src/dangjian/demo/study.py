@@ -26,10 +26,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
+from dangjian.accounts.system import system_actor
 from dangjian.core import audit
 from dangjian.core.calendar import WorkingCalendar, working_calendar
 from dangjian.core.models import AuditEvent
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
+from dangjian.members.audience import Audience, in_audience
 from dangjian.members.models import Category, Member, Membership, SpecialSituation
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.study.models import (
@@ -37,7 +39,6 @@ from dangjian.study.models import (
     ActivityStatus,
     Attendance,
     AttendanceStatus,
-    Audience,
     Form,
     LeaveRequest,
     MakeUp,
@@ -452,7 +453,7 @@ class _Held:
     """An activity in the making, with what became of its attendees."""
 
     activity: Activity
-    actor: User | None
+    actor: User
     rows: list[Attendance] = field(default_factory=list)
     leaves: list[LeaveRequest] = field(default_factory=list)
     minutes: str = ""
@@ -558,7 +559,7 @@ class _Builder:
             for p in self.people.values()
             if (p.path_on(day) or "").startswith(org.path)
             and not p.exempt_on(day)
-            and attendance_rules.in_audience(audience, p.category, p.officer_on(day, org.path))
+            and in_audience(audience, p.category, p.officer_on(day, org.path))
         ]
 
     def event(self, actor, action: str, obj, org_path: str, changes: dict) -> None:
@@ -583,7 +584,7 @@ class _Builder:
     # -- semesters, directives, plans -----------------------------------------------------------
 
     def semesters_and_plans(self) -> None:
-        actor = self.secretary_user
+        actor = self.secretary_user or system_actor()
         self.semesters: list[Semester] = []
         self.copies: dict[tuple[int, datetime.date, str], PlanItem] = {}
         specs = _semesters(self.today)
@@ -630,7 +631,9 @@ class _Builder:
                 if current and branch_plan.org_id == self.branches[-1].pk:
                     continue
                 secretary = self.secretary_of(branch_plan.org)
-                plan_services.study_plan_publish(actor=secretary.user if secretary else None, plan=branch_plan)
+                plan_services.study_plan_publish(
+                    actor=secretary.user if secretary else system_actor(), plan=branch_plan
+                )
             self.committee_plan_items = getattr(self, "committee_plan_items", [])
             self.committee_plan_items += list(plan.items.filter(organiser=Organiser.SELF))
         copies = PlanItem.objects.filter(plan__semester__in=self.semesters, plan__org__in=self.branches)
@@ -648,7 +651,7 @@ class _Builder:
         for branch_plan in branch_plans:
             style = self.style(branch_plan.org)
             secretary = self.secretary_of(branch_plan.org)
-            actor = secretary.user if secretary else None
+            actor = secretary.user if secretary else system_actor()
             if style == STAFF:
                 items = [("集中学习：结合学科建设开展专题研讨", Form.GROUP_STUDY, Audience.ALL)]
                 if self.rng.random() < 0.6:
@@ -797,7 +800,7 @@ class _Builder:
         org = entry["org"]
         plan_org = entry.get("plan_org", org)
         secretary = self.secretary_of(plan_org) if org.kind != OrgKind.COMMITTEE else None
-        actor = secretary.user if secretary else self.secretary_user
+        actor = secretary.user if secretary else self.secretary_user or system_actor()
         plan_item = entry.get("plan_item")
         if plan_item is None and org.kind == OrgKind.BRANCH:
             plan_item = self.copies.get((org.pk, month_start(entry["starts_at"].date()), entry["form"]))
@@ -850,7 +853,7 @@ class _Builder:
 
     def _try_it(self, branch: Organisation) -> _Held:
         secretary = self.secretary_of(branch)
-        actor = secretary.user if secretary else None
+        actor = secretary.user if secretary else system_actor()
         starts_at = self.now + TRY_IT_STARTS_IN
         activity = activity_services.activity_create(
             actor=actor,
@@ -1244,7 +1247,7 @@ def _keep_try_it_open(committee: Organisation, now: datetime.datetime) -> StudyD
         return result
     starts_at = now + TRY_IT_STARTS_IN
     activity_services.activity_update(
-        actor=None, activity=activity, starts_at=starts_at, ends_at=starts_at + TRY_IT_LENGTH
+        actor=system_actor(), activity=activity, starts_at=starts_at, ends_at=starts_at + TRY_IT_LENGTH
     )
     rows = activity.attendances.filter(~Q(status=AttendanceStatus.EXPECTED) | Q(checked_in_at__isnull=False))
     cleared = rows.count()
@@ -1262,7 +1265,7 @@ def _keep_try_it_open(committee: Organisation, now: datetime.datetime) -> StudyD
         updated_at=timezone.now(),
     )
     audit.record(
-        actor=None,
+        actor=system_actor(),
         action="activity.demo_reopen",
         obj=activity,
         org_path=activity.org.path,

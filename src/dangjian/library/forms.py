@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
+from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation
-from dangjian.study.models import Audience
 
 WORDS = re.compile(r"[,，、;；\s]+")
 

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.library.models import Material, MaterialStatus
+from dangjian.members.audience import Audience
 from dangjian.orgs.forms import org_label
 from dangjian.orgs.models import Organisation
-from dangjian.study.models import Audience
 
 NUMBERS = re.compile(r"\d+")
 SEPARATORS = re.compile(r"[\d\s,，、;；]*")

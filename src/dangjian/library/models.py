@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.models import TimeStampedModel
-from dangjian.study.models import Audience
+from dangjian.members.audience import Audience
 
 
 class ContentArea(models.TextChoices):

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class StudyConfig(AppConfig):
     name = "dangjian.study"
     verbose_name = _("Study")
+
+    def ready(self) -> None:
+        from dangjian.library.registry import register_study_record
+        from dangjian.study.models import SelfStudy
+
+        # A self-study entry about a library material counts as having studied it.
+        register_study_record(SelfStudy)

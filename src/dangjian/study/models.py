@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.models import TimeStampedModel
+from dangjian.members.audience import Audience
 
 
 class Semester(TimeStampedModel):
@@ -47,14 +48,6 @@ class Form(models.TextChoices):
     COMMITTEE_MEETING = "committee_meeting", _("Branch committee meeting (支委会)")
     GROUP_MEETING = "group_meeting", _("Group meeting (党小组会)")
     LIFE_MEETING = "life_meeting", _("Organisational life meeting (组织生活会)")
-
-
-class Audience(models.TextChoices):
-    ALL = "all", _("All members")
-    FACULTY = "faculty", _("Faculty and staff")
-    STUDENTS = "students", _("Students")
-    RETIRED = "retired", _("Retirees")
-    OFFICERS = "officers", _("Officers")
 
 
 class Directive(TimeStampedModel):

@@ -27,7 +27,7 @@ from pptx.util import Pt as PptxPt
 from dangjian.demo.library.content import SPECS
 from dangjian.demo.library.spec import MaterialSpec, blocks, publication_date
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
-from dangjian.study.models import Audience
+from dangjian.members.audience import Audience
 
 BODY_FONT = "宋体"  # Word's usual body face; fontconfig maps it to Noto Serif CJK SC
 HEADING_FONT = "黑体"  # maps to Noto Sans CJK SC

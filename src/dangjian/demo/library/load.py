@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.demo.library.build import DemoMaterial, material_files
 from dangjian.demo.library.history import reading_sessions
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
@@ -32,8 +33,9 @@ class LibraryDemoResult:
 
 
 def _store(spec: DemoMaterial, org: Organisation) -> Material:
+    actor = system_actor()
     common = {
-        "actor": None,
+        "actor": actor,
         "org": org,
         "area": spec.area,
         "audience": spec.audience,
@@ -54,13 +56,13 @@ def _store(spec: DemoMaterial, org: Organisation) -> Material:
         material = services.material_upload(file=upload, title=spec.title, downloadable=spec.downloadable, **common)
     # The demo's own keywords first, topped up with the proposed ones.
     keywords = [*spec.keywords, *(k for k in material.keywords if k not in spec.keywords)][: services.KEYWORDS_MAX]
-    material = services.material_update(actor=None, material=material, summary=spec.summary, keywords=keywords)
+    material = services.material_update(actor=actor, material=material, summary=spec.summary, keywords=keywords)
     if spec.status != MaterialStatus.DRAFT:
-        services.material_publish(actor=None, material=material)
+        services.material_publish(actor=actor, material=material)
         published_at = timezone.make_aware(datetime.datetime.combine(spec.published_on, datetime.time(9)))
         Material.objects.filter(pk=material.pk).update(published_at=published_at)
     if spec.status == MaterialStatus.WITHDRAWN:
-        services.material_withdraw(actor=None, material=material, reason="内容已更新，请学习新版")
+        services.material_withdraw(actor=actor, material=material, reason="内容已更新，请学习新版")
     return material
 
 

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
-from dangjian.study.models import Audience
+from dangjian.members.audience import Audience
 
 COMMITTEE = "committee"  # `owner` of materials the college's Party committee publishes
 

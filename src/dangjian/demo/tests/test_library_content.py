@@ -22,7 +22,7 @@ from dangjian.demo.library.content import SPECS
 from dangjian.demo.library.spec import COMMITTEE, blocks, publication_date
 from dangjian.demo.plan import build_plan
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
-from dangjian.study.models import Audience
+from dangjian.members.audience import Audience
 
 TODAY = datetime.date(2026, 11, 18)
 TEXT_KINDS = (MaterialKind.DOCX, MaterialKind.TXT, MaterialKind.MD)

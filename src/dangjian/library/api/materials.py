@@ -14,9 +14,8 @@ from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, responses
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
 from dangjian.library.selectors import materials as selectors
 from dangjian.library.services import materials as services
-from dangjian.orgs.permissions import access_org
+from dangjian.members.audience import Audience
 from dangjian.orgs.schemas import OrgRefOut
-from dangjian.study.models import Audience
 
 router = Router(tags=["library"])
 
@@ -164,7 +163,7 @@ def material_get(request, material_id: int):
     ),
 )
 def material_upload(request, payload: Form[UploadIn], file: File[UploadedFile]):
-    org = access_org(request.auth, payload.org, selectors.MANAGE_PERM)
+    org = selectors.access_managed_org(request.auth, payload.org)
     data = payload.model_dump(exclude={"org"})
     data["tags"] = [word for word in data["tags"].replace("，", ",").replace(",", " ").split() if word]
     return Status(201, services.material_upload(actor=request.auth, org=org, file=file, **data))
@@ -178,7 +177,7 @@ def material_upload(request, payload: Form[UploadIn], file: File[UploadedFile]):
     description=f"A film (专题片): its link, length and description. {INVALID}",
 )
 def material_video_create(request, payload: VideoIn):
-    org = access_org(request.auth, payload.org, selectors.MANAGE_PERM)
+    org = selectors.access_managed_org(request.auth, payload.org)
     return Status(
         201, services.material_video_create(actor=request.auth, org=org, **payload.model_dump(exclude={"org"}))
     )

@@ -10,14 +10,15 @@ from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
-from dangjian.accounts.permissions import Perm
+from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.edge.schemas import BodyIn, responses
 from dangjian.library.selectors import topics as selectors
+from dangjian.library.selectors.materials import MANAGE_PERM, access_managed_org
 from dangjian.library.services import topics as services
+from dangjian.members.audience import Audience
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
-from dangjian.study.models import Audience
 
 router = Router(tags=["library"])
 
@@ -181,6 +182,8 @@ def topic_get(request, topic_id: int):
 def topic_create(request, payload: TopicCreateIn):
     try:
         org = access_org(request.auth, payload.org, Perm.VIEW_ORG)
+        if scope_for(request.auth).allows(MANAGE_PERM, org.path):  # else the service answers 403
+            org = access_managed_org(request.auth, org.pk)  # only what the page offers
     except NotFound as exc:
         raise NotFound(field="org") from exc
     topic = services.topic_create(actor=request.auth, org=org, **payload.model_dump(exclude={"org"}))

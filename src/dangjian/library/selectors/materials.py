@@ -17,29 +17,22 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.models import User
-from dangjian.accounts.permissions import Perm, scope_for
+from dangjian.accounts.permissions import Perm, Scope, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.library import search
 from dangjian.library.models import Material, MaterialStatus, Tag
+from dangjian.members.audience import audiences_including
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.orgs.rules import ancestor_paths
-from dangjian.study.models import Audience
-from dangjian.study.rules.attendance import in_audience
 
 MANAGE_PERM = Perm.MANAGE_STUDY
 
 
 def audiences_of(member: Member, *, is_officer: bool) -> list[str]:
     """The material audiences that include this member."""
-    return [value for value in Audience.values if in_audience(value, member.category, is_officer)]
-
-
-def _member_of(actor: User) -> Member | None:
-    try:
-        return actor.member
-    except Member.DoesNotExist:
-        return None
+    return audiences_including(member.category, is_officer=is_officer)
 
 
 def visibility_q(actor: User) -> Q | None:
@@ -53,11 +46,11 @@ def visibility_q(actor: User) -> Q | None:
     scope = scope_for(actor)
     # Kept with the actor's scope, which lives as long as the request (a page may ask twice).
     if not hasattr(scope, "library_visibility"):
-        scope.library_visibility = _visibility(actor, scope)
-    return scope.library_visibility
+        scope.library_visibility = _visibility(actor, scope)  # type: ignore[attr-defined]
+    return scope.library_visibility  # type: ignore[attr-defined]
 
 
-def _visibility(actor: User, scope) -> Q | None:
+def _visibility(actor: User, scope: Scope) -> Q | None:
     if scope.is_admin:
         return None
     managed_roots = scope.paths(MANAGE_PERM)
@@ -67,8 +60,8 @@ def _visibility(actor: User, scope) -> Q | None:
     ):
         return None
     view_roots = scope.paths(Perm.VIEW_ORG)
-    member = _member_of(actor)
-    member_path = member.org.path if member is not None and member.org_id else None
+    member = actor_member(actor)
+    member_path = member.org.path if member is not None and member.org is not None else None
     view_above = {path for root in view_roots for path in ancestor_paths(root)}
     member_above = set(ancestor_paths(member_path)) if member_path is not None else set()
     # The organisations any clause names, in one query: the subtrees and the organisations above.
@@ -82,7 +75,7 @@ def _visibility(actor: User, scope) -> Q | None:
     condition = Q(org_id__in=sorted(managed)) if managed else Q(pk__in=[])
     if readable:
         condition |= Q(status=MaterialStatus.PUBLISHED, org_id__in=sorted(readable))
-    if member_path is not None:
+    if member is not None and member_path is not None:
         own = {pk for pk, path in orgs if path in member_above} - managed - readable
         if own:
             is_officer = OfficerTerm.objects.current(timezone.localdate()).filter(member=member).exists()
@@ -109,7 +102,7 @@ def may_manage(actor: User, material: Material) -> bool:
     return scope_for(actor).allows(MANAGE_PERM, material.org.path)
 
 
-def access_material(actor: User, material_id, *, manage: bool = False) -> Material:
+def access_material(actor: User, material_id: int | str, *, manage: bool = False) -> Material:
     """A material the actor may see (or, with `manage`, change); 404 for missing and hidden alike."""
     try:
         material = visible_materials(actor).select_related("org").get(pk=material_id)
@@ -199,3 +192,11 @@ def orgs_managed(actor: User) -> list[Organisation]:
     for root in roots:
         condition |= Q(path__startswith=root)
     return list(Organisation.objects.filter(condition).exclude(kind="group").order_by("path"))
+
+
+def access_managed_org(actor: User, org_id: int | str) -> Organisation:
+    """One of `orgs_managed` (what the upload and topic forms offer); 404 for any other organisation."""
+    org = next((org for org in orgs_managed(actor) if str(org.pk) == str(org_id)), None)
+    if org is None:
+        raise NotFound()
+    return org

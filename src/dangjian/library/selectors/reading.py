@@ -7,8 +7,10 @@ nothing is ordered by time read.
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,8 +25,8 @@ from dangjian.accounts.permissions import scope_for
 from dangjian.core.errors import NotFound
 from dangjian.library import rules
 from dangjian.library.models import Extraction, Material, MaterialPage, ReadingPosition, ReadingSession
+from dangjian.library.rules import hours as hour_rules
 from dangjian.members.models import Member
-from dangjian.study.rules import hours as hour_rules
 
 # SQLite refuses a statement with more than 32,766 parameters by default: longer id lists are
 # sent in chunks of this size (a queryset of ids is always one query).
@@ -36,8 +38,10 @@ def reading_rule(year: int) -> rules.ReadingRule:
     """The reading rule for `year` with the local choices from the settings (the defaults when unset)."""
     base = rules.reading_rule_for(year)
     cap = getattr(settings, "DANGJIAN_READING_DAILY_CAP_MINUTES", None)
-    hour_rule = getattr(settings, "DANGJIAN_READING_HOUR_RULE", None) or getattr(
-        settings, "DANGJIAN_SELF_STUDY_HOUR_RULE", base.hour_rule
+    hour_rule = cast(
+        str,
+        getattr(settings, "DANGJIAN_READING_HOUR_RULE", None)
+        or getattr(settings, "DANGJIAN_SELF_STUDY_HOUR_RULE", base.hour_rule),
     )
     return dataclasses.replace(
         base, daily_cap_minutes=base.daily_cap_minutes if cap is None else int(cap), hour_rule=hour_rule
@@ -51,7 +55,9 @@ def _year_days(year: int) -> tuple[datetime.date, datetime.date]:
 # --- Totals for the ledger -------------------------------------------------------------------------
 
 
-def _credited_by_member(member_ids, year: int, rule: rules.ReadingRule) -> dict[int, int]:
+def _credited_by_member(
+    member_ids: Iterable[int] | QuerySet[Any, int], year: int, rule: rules.ReadingRule
+) -> dict[int, int]:
     first, last = _year_days(year)
     per_day = (
         ReadingSession.objects.filter(member_id__in=member_ids, day__gte=first, day__lte=last)

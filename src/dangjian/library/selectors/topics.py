@@ -18,31 +18,32 @@ studied each material: counts, never names, never ranked.
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.library.models import Material, MaterialStatus, ReadingSession, Topic
+from dangjian.library.registry import study_record_models
 from dangjian.library.selectors.materials import MANAGE_PERM, audiences_of, visible_materials
+from dangjian.members.audience import Audience, in_audience
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.models import OfficerTerm
 from dangjian.orgs.rules import ancestor_paths
-from dangjian.study.models import Audience, SelfStudy
-from dangjian.study.rules.attendance import in_audience
 
 # Whose study counts officers may see: the members they may see on the roster.
 COUNTS_PERM = Perm.VIEW_MEMBERS
 
 
-def _member_of(actor: User) -> Member | None:
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        return None
-    return Member.objects.select_related("org").filter(pk=member_id, org__isnull=False).first()
+def _placed_member(actor: User) -> Member | None:
+    """The actor's member record when it belongs to an organisation (topics are assigned through it)."""
+    member = actor_member(actor)
+    return member if member is not None and member.org is not None else None
 
 
 def _is_officer(member: Member, today: datetime.date) -> bool:
@@ -52,7 +53,8 @@ def _is_officer(member: Member, today: datetime.date) -> bool:
 def _assigned_q(member: Member, today: datetime.date) -> Q:
     """The topics assigned to a member: of their organisation or one above it, for an audience including them."""
     audiences = audiences_of(member, is_officer=_is_officer(member, today))
-    return Q(org__path__in=ancestor_paths(member.org.path)) & Q(audience__in=audiences)
+    paths = ancestor_paths(member.org.path) if member.org is not None else []  # placed: `_placed_member`
+    return Q(org__path__in=paths) & Q(audience__in=audiences)
 
 
 def _overseen_q(actor: User) -> Q | None:
@@ -73,7 +75,7 @@ def visible_topics(actor: User) -> QuerySet[Topic]:
     condition = _overseen_q(actor)
     if condition is None:
         return Topic.objects.all()
-    member = _member_of(actor)
+    member = _placed_member(actor)
     if member is not None:
         condition |= _assigned_q(member, timezone.localdate())
     return Topic.objects.filter(condition)
@@ -83,7 +85,7 @@ def may_manage_topic(actor: User, topic: Topic) -> bool:
     return scope_for(actor).allows(MANAGE_PERM, topic.org.path)
 
 
-def access_topic(actor: User, topic_id, *, manage: bool = False) -> Topic:
+def access_topic(actor: User, topic_id: int | str, *, manage: bool = False) -> Topic:
     """A topic the actor may see (or, with `manage`, change); 404 for missing and hidden alike."""
     try:
         topic = visible_topics(actor).select_related("org").get(pk=topic_id)
@@ -94,19 +96,20 @@ def access_topic(actor: User, topic_id, *, manage: bool = False) -> Topic:
     return topic
 
 
-def studied_material_ids(member_id: int, material_ids) -> set[int]:
+def studied_material_ids(member_id: int, material_ids: Iterable[int]) -> set[int]:
     """Which of these materials the member has studied: read in the reader at all, or logged self-study on."""
     material_ids = list(material_ids)
     if not material_ids:
         return set()
-    read = ReadingSession.objects.filter(member_id=member_id, material_id__in=material_ids)
-    logged = SelfStudy.objects.filter(member_id=member_id, material_id__in=material_ids)
-    return set(read.values_list("material_id", flat=True).distinct()) | set(
-        logged.values_list("material_id", flat=True).distinct()
-    )
+    studied: set[int] = set()
+    models: list[type[Model]] = [ReadingSession, *study_record_models()]
+    for model in models:
+        rows = model._default_manager.filter(member_id=member_id, material_id__in=material_ids)
+        studied |= set(rows.values_list("material_id", flat=True).distinct())
+    return studied
 
 
-def _openable_ids(actor: User, material_ids) -> set[int]:
+def _openable_ids(actor: User, material_ids: Iterable[int]) -> set[int]:
     """The published materials among these that the actor may open."""
     material_ids = list(material_ids)
     if not material_ids:
@@ -118,7 +121,7 @@ def _openable_ids(actor: User, material_ids) -> set[int]:
     )
 
 
-def material_choices(actor: User, *, keep=()) -> list[Material]:
+def material_choices(actor: User, *, keep: Iterable[int | None] = ()) -> list[Material]:
     """What an officer may put in a topic or a reading list: the published materials they may see, by
     title, and the materials with ids in `keep` (already chosen: one withdrawn since may stay)."""
     condition = Q(pk__in=visible_materials(actor).filter(status=MaterialStatus.PUBLISHED).values("pk"))
@@ -153,7 +156,7 @@ def _entries(topic: Topic) -> list:
 
 def assigned_topics(actor: User) -> list[TopicProgress]:
     """Topics assigned to the actor's member record, newest first, each with the actor's progress."""
-    member = _member_of(actor)
+    member = _placed_member(actor)
     if member is None:
         return []
     topics = list(
@@ -224,7 +227,7 @@ def _counts_apply(actor: User, topic: Topic) -> bool:
     return any(root.startswith(path) or path.startswith(root) for root in scope_for(actor).paths(COUNTS_PERM))
 
 
-def _audience_counts(actor: User, topic: Topic, material_ids: list[int]) -> tuple[int, Counter]:
+def _audience_counts(actor: User, topic: Topic, material_ids: list[int]) -> tuple[int, Counter[int]]:
     """(members of the audience in the actor's scope, {material_id: how many of them studied it})."""
     members = (
         Member.objects.current()
@@ -242,9 +245,10 @@ def _audience_counts(actor: User, topic: Topic, material_ids: list[int]) -> tupl
     audience = {pk for pk, category in rows if in_audience(topic.audience, category, pk in officers)}
     pairs: set[tuple[int, int]] = set()
     if material_ids and audience:
-        for model in (ReadingSession, SelfStudy):
+        models: list[type[Model]] = [ReadingSession, *study_record_models()]
+        for model in models:
             pairs |= set(
-                model.objects.filter(material_id__in=material_ids, member__in=members)
+                model._default_manager.filter(material_id__in=material_ids, member__in=members)
                 .order_by()
                 .values_list("material_id", "member_id")
                 .distinct()
@@ -263,7 +267,8 @@ def topic_detail(actor: User, topic: Topic) -> TopicView:
     ids = [entry.material_id for entry in entries]
     member_id = scope_for(actor).member_id
     studied = studied_material_ids(member_id, ids) if member_id is not None else None
-    audience_size, counts = None, Counter()
+    audience_size: int | None = None
+    counts: Counter[int] = Counter()
     if _counts_apply(actor, topic):
         audience_size, counts = _audience_counts(actor, topic, ids)
     return TopicView(

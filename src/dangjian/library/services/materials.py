@@ -8,12 +8,17 @@ on its page; should that extraction fail, the material stays a draft marked "fai
 reason, and may be deleted.
 """
 
+import datetime
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any, BinaryIO, cast
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,8 +38,9 @@ from dangjian.library.models import (
     Tag,
 )
 from dangjian.library.selectors.materials import MANAGE_PERM
+from dangjian.library.services import UNCHANGED, Unchanged, given
+from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation
-from dangjian.study.models import Audience
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +62,12 @@ METADATA_FIELDS = [
 MAX_TAGS = 10
 
 
-def _check(actor: User | None, org: Organisation) -> None:
-    if actor is not None and not scope_for(actor).allows(MANAGE_PERM, org.path):
+def _check(actor: User, org: Organisation) -> None:
+    if not scope_for(actor).allows(MANAGE_PERM, org.path):
         raise Forbidden()
 
 
-def _sha256(file) -> str:
+def _sha256(file: IO[bytes] | File) -> str:
     digest = hashlib.sha256()
     file.seek(0)
     for chunk in iter(lambda: file.read(1024 * 1024), b""):
@@ -79,7 +85,7 @@ def _check_choices(material: Material) -> None:
         raise DomainError(_("Choose an audience."), field="audience")
 
 
-def _clean_keywords(keywords) -> list[str]:
+def _clean_keywords(keywords: Iterable[object] | None) -> list[str]:
     seen: list[str] = []
     for word in keywords or []:
         word = str(word).strip()
@@ -90,7 +96,7 @@ def _clean_keywords(keywords) -> list[str]:
     return seen
 
 
-def _tag_names(names) -> list[str]:
+def _tag_names(names: Iterable[object] | None) -> list[str]:
     names = sorted({str(name).strip()[:32] for name in names or [] if str(name).strip()})
     if len(names) > MAX_TAGS:
         raise DomainError(_("Give at most %(n)s tags.") % {"n": MAX_TAGS}, field="tags")
@@ -170,16 +176,16 @@ def _twin_check(digest: str) -> None:
 
 def material_upload(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
-    file,
+    file: UploadedFile,
     title: str = "",
     area: str = ContentArea.THEORY,
     audience: str = Audience.ALL,
     source: str = "",
-    published_on=None,
+    published_on: datetime.date | None = None,
     downloadable: bool = True,
-    tags=(),
+    tags: Iterable[str] = (),
 ) -> Material:
     """Store an uploaded file as a draft material of `org`, its text read at once or in the background.
 
@@ -190,15 +196,17 @@ def material_upload(
     _check(actor, org)
     name = Path(getattr(file, "name", "") or "upload").name
     limit = settings.DANGJIAN_LIBRARY_MAX_BYTES
-    if file.size > limit:
+    size = file.size or 0
+    stream = cast(BinaryIO, file)  # an uploaded file reads like a binary file
+    if size > limit:
         raise DomainError(
             _("The file is larger than %(mb)s MB. Split it or reduce its size (e.g. compress the images).")
             % {"mb": limit // (1024 * 1024)},
             field="file",
         )
     try:
-        kind = extraction.sniff(file, name)
-        extraction.check_package(file)  # a zip bomb is refused now, however large: not stored to fail later
+        kind = extraction.sniff(stream, name)
+        extraction.check_package(stream)  # a zip bomb is refused now, however large: not stored to fail later
     except extraction.ExtractionFailed as exc:
         exc.field = "file"
         raise
@@ -214,15 +222,15 @@ def material_upload(
         published_on=published_on,
         downloadable=downloadable,
         original_name=name[:255],
-        size=file.size,
+        size=size,
         sha256=digest,
         uploaded_by=actor,
     )
     result = None
-    if file.size <= READ_AT_ONCE_BYTES:
+    if size <= READ_AT_ONCE_BYTES:
         try:
             # refuses a broken, encrypted, empty or too demanding file: nothing stored yet
-            result = extraction.extract_limited(file, kind)
+            result = extraction.extract_limited(stream, kind)
         except extraction.ExtractionFailed as exc:
             exc.field = "file"
             raise
@@ -236,14 +244,14 @@ def material_upload(
     try:
         _upload_rows(actor=actor, material=material, proposal=proposal, tag_names=tag_names)
     except BaseException:
-        material.file.storage.delete(material.file.name)
+        material.file.storage.delete(material.file.name or "")
         raise
     return material
 
 
 @transaction.atomic(durable=True)
-def _upload_rows(*, actor: User | None, material: Material, proposal: _Proposal | None, tag_names: list[str]) -> None:
-    _twin_check(material.sha256)  # again, now that no other upload can commit meanwhile
+def _upload_rows(*, actor: User, material: Material, proposal: _Proposal | None, tag_names: list[str]) -> None:
+    _twin_check(material.sha256 or "")  # again, now that no other upload can commit meanwhile
     material.save()
     if proposal is not None:
         _store_pages(material, proposal)
@@ -268,18 +276,19 @@ def material_extract(material_id: int) -> Material | None:
     material = Material.objects.filter(pk=material_id).first()
     if material is None or material.is_video:
         return None
-    Material.objects.filter(pk=material.pk).update(extraction=Extraction.RUNNING, extraction_progress=0)
+    material_pk = material.pk
+    Material.objects.filter(pk=material_pk).update(extraction=Extraction.RUNNING, extraction_progress=0)
     last = {"percent": 0}
 
     def progress(done: int, total: int) -> None:
         percent = min(99, done * 100 // max(total, 1))
         if percent >= last["percent"] + 5:
             last["percent"] = percent
-            Material.objects.filter(pk=material.pk).update(extraction_progress=percent)
+            Material.objects.filter(pk=material_pk).update(extraction_progress=percent)
 
     try:
         with material.file.open("rb") as file:
-            result = extraction.extract_limited(file, material.kind, progress=progress)
+            result = extraction.extract_limited(cast(BinaryIO, file), material.kind, progress=progress)
         proposal = _propose(material, result)
     except extraction.ExtractionFailed as exc:
         Material.objects.filter(pk=material.pk).update(
@@ -301,7 +310,7 @@ def material_extract(material_id: int) -> Material | None:
 @transaction.atomic(durable=True)
 def material_video_create(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     title: str,
     video_url: str,
@@ -310,8 +319,8 @@ def material_video_create(
     area: str = ContentArea.THEORY,
     audience: str = Audience.ALL,
     source: str = "",
-    published_on=None,
-    tags=(),
+    published_on: datetime.date | None = None,
+    tags: Iterable[str] = (),
 ) -> Material:
     """A film (专题片) as an entry with its link, length and description."""
     _check(actor, org)
@@ -355,11 +364,38 @@ def material_video_create(
     return material
 
 
-def material_update(*, actor: User | None, material: Material, tags=None, **fields) -> Material:
+def material_update(
+    *,
+    actor: User,
+    material: Material,
+    tags: Iterable[str] | None = None,
+    title: str | Unchanged = UNCHANGED,
+    source: str | Unchanged = UNCHANGED,
+    published_on: datetime.date | None | Unchanged = UNCHANGED,
+    area: str | Unchanged = UNCHANGED,
+    audience: str | Unchanged = UNCHANGED,
+    summary: str | Unchanged = UNCHANGED,
+    keywords: Iterable[str] | Unchanged = UNCHANGED,
+    downloadable: bool | Unchanged = UNCHANGED,
+    video_url: str | Unchanged = UNCHANGED,
+    duration_minutes: int | Unchanged = UNCHANGED,
+) -> Material:
     """Change a material's metadata (title, source, date, area, audience, summary, keywords, …).
 
     A document's index values are segmented first, with the new title and keywords, so that the
     transaction does not wait for a long text to be segmented."""
+    fields = given(
+        title=title,
+        source=source,
+        published_on=published_on,
+        area=area,
+        audience=audience,
+        summary=summary,
+        keywords=keywords,
+        downloadable=downloadable,
+        video_url=video_url,
+        duration_minutes=duration_minutes,
+    )
     _check(actor, material.org)
     index = None
     if material.extraction == Extraction.READY and not material.is_video:
@@ -370,10 +406,9 @@ def material_update(*, actor: User | None, material: Material, tags=None, **fiel
 
 
 @transaction.atomic(durable=True)
-def _material_update(*, actor: User | None, material: Material, tags, index: tuple | None, fields: dict) -> Material:
-    unknown = set(fields) - set(METADATA_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+def _material_update(
+    *, actor: User, material: Material, tags: Iterable[str] | None, index: tuple | None, fields: dict[str, Any]
+) -> Material:
     before = audit.snapshot(material, METADATA_FIELDS) | {"tags": sorted(material.tags.values_list("name", flat=True))}
     for name, value in fields.items():
         if name == "keywords":
@@ -398,7 +433,7 @@ def _material_update(*, actor: User | None, material: Material, tags, index: tup
 
 
 @transaction.atomic(durable=True)
-def material_publish(*, actor: User | None, material: Material) -> Material:
+def material_publish(*, actor: User, material: Material) -> Material:
     """Make a material visible to its audience. Its text must be ready and it needs 5–10 keywords."""
     _check(actor, material.org)
     if material.extraction != Extraction.READY:
@@ -425,7 +460,7 @@ def material_publish(*, actor: User | None, material: Material) -> Material:
 
 
 @transaction.atomic(durable=True)
-def material_withdraw(*, actor: User | None, material: Material, reason: str = "") -> Material:
+def material_withdraw(*, actor: User, material: Material, reason: str = "") -> Material:
     """Take a published material out of members' sight (it stays in the library for its managers)."""
     _check(actor, material.org)
     if material.status != MaterialStatus.PUBLISHED:
@@ -443,7 +478,7 @@ def material_withdraw(*, actor: User | None, material: Material, reason: str = "
 
 
 @transaction.atomic(durable=True)
-def material_delete(*, actor: User | None, material: Material) -> None:
+def material_delete(*, actor: User, material: Material) -> None:
     """Delete a material that was never published (a draft, or a failed upload)."""
     _check(actor, material.org)
     if material.published_at is not None:

@@ -3,6 +3,7 @@ a guidance note. Only published materials the officer may see can be chosen; a m
 later may stay in the topic (members no longer see it there)."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,18 +11,18 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import scope_for
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
 from dangjian.library.models import Material, MaterialStatus, Topic, TopicMaterial
 from dangjian.library.selectors.materials import MANAGE_PERM, visible_materials
+from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation
-from dangjian.study.models import Audience
 
 TOPIC_FIELDS = ["title", "guidance", "audience"]
 MAX_MATERIALS = 50
 
 
-def _check_org(actor: User | None, org: Organisation) -> None:
-    if actor is not None and not scope_for(actor).allows(MANAGE_PERM, org.path):
+def _check_org(actor: User, org: Organisation) -> None:
+    if not scope_for(actor).allows(MANAGE_PERM, org.path):
         raise Forbidden()
     if org.dissolved_on:
         raise DomainError(_("Choose an organisation that is still active."), field="org")
@@ -38,7 +39,7 @@ def _field_errors(data: dict) -> dict[str, list[str]]:
     return errors
 
 
-def _material_ids(actor: User | None, materials: Iterable, keep: Iterable[int] = ()) -> tuple[list[int], list[str]]:
+def _material_ids(actor: User, materials: Iterable, keep: Iterable[int] = ()) -> tuple[list[int], list[str]]:
     """The chosen materials' ids, in order and each once, and what is wrong with the choice.
 
     A material that does not exist and one the actor may not see get the same message."""
@@ -51,18 +52,13 @@ def _material_ids(actor: User | None, materials: Iterable, keep: Iterable[int] =
         return ids, [_("Choose at least one material.")]
     if len(ids) > MAX_MATERIALS:
         return ids, [_("Choose at most %(n)s materials.") % {"n": MAX_MATERIALS}]
-    published = Material.objects.filter(status=MaterialStatus.PUBLISHED) if actor is None else visible_materials(actor)
-    allowed = set(published.filter(pk__in=ids, status=MaterialStatus.PUBLISHED).values_list("pk", flat=True))
+    allowed = set(
+        visible_materials(actor).filter(pk__in=ids, status=MaterialStatus.PUBLISHED).values_list("pk", flat=True)
+    )
     allowed |= set(keep)
     if any(pk not in allowed for pk in ids):
         return ids, [_("Choose published materials you may see in the library.")]
     return ids, []
-
-
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        field, messages = next(iter(errors.items()))
-        raise DomainError(messages[0], field=field, errors=errors)
 
 
 def _clean(data: dict) -> dict:
@@ -83,7 +79,7 @@ def _set_materials(topic: Topic, ids: list[int]) -> None:
 @transaction.atomic(durable=True)
 def topic_create(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     title: str,
     materials: Iterable[int | Material],
@@ -97,7 +93,7 @@ def topic_create(
     ids, problems = _material_ids(actor, materials)
     if problems:
         errors["materials"] = problems
-    _raise(errors)
+    raise_for_errors(errors)
     topic = Topic.objects.create(org=org, **data)
     _set_materials(topic, ids)
     audit.record(
@@ -112,7 +108,7 @@ def topic_create(
 
 @transaction.atomic(durable=True)
 def topic_update(
-    *, actor: User | None, topic: Topic, materials: Iterable[int | Material] | None = None, **changes
+    *, actor: User, topic: Topic, materials: Iterable[int | Material] | None = None, **changes: Any
 ) -> Topic:
     """Change a topic's title, guidance or audience; with `materials`, the topic holds exactly those, in that order.
     Materials already in the topic may stay even if they have been withdrawn since."""
@@ -129,7 +125,7 @@ def topic_update(
         ids, problems = _material_ids(actor, materials, keep=old_ids)
         if problems:
             errors["materials"] = problems
-    _raise(errors)
+    raise_for_errors(errors)
     for name, value in data.items():
         setattr(topic, name, value)
     topic.save()

@@ -5,6 +5,7 @@ from functools import cache
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.errors import Conflict, DomainError, Forbidden
 from dangjian.core.models import AuditEvent
 from dangjian.library import extraction
@@ -63,7 +64,7 @@ def test_an_upload_is_read_at_once_with_proposals(college, theme_day_doc):
 def test_the_type_is_judged_by_content(college):
     # A PDF named .docx is a PDF.
     material = services.material_upload(
-        actor=None,
+        actor=system_actor(),
         org=college.branch,
         file=upload("名不副实.docx", pdf_bytes(["第一页：理想信念", "第二页：宗旨意识"])),
     )
@@ -83,14 +84,16 @@ def test_the_type_is_judged_by_content(college):
 )
 def test_a_bad_file_is_refused_and_nothing_is_stored(college, name, data, error):
     with pytest.raises(error):
-        services.material_upload(actor=None, org=college.branch, file=upload(name, data))
+        services.material_upload(actor=system_actor(), org=college.branch, file=upload(name, data))
     assert not Material.objects.exists()
     assert not AuditEvent.objects.filter(action="material.upload").exists()
 
 
 def test_the_same_file_twice_is_refused(college, theme_day_doc):
     with pytest.raises(Conflict) as caught:
-        services.material_upload(actor=None, org=college.other_branch, file=upload("副本.docx", theme_day_docx()))
+        services.material_upload(
+            actor=system_actor(), org=college.other_branch, file=upload("副本.docx", theme_day_docx())
+        )
     assert theme_day_doc.title in caught.value.message
     assert Material.objects.count() == 1
 
@@ -98,7 +101,9 @@ def test_the_same_file_twice_is_refused(college, theme_day_doc):
 def test_too_large_a_file_is_refused(college, settings):
     settings.DANGJIAN_LIBRARY_MAX_BYTES = 100
     with pytest.raises(DomainError) as caught:
-        services.material_upload(actor=None, org=college.branch, file=upload("长文.txt", text_bytes("党" * 200)))
+        services.material_upload(
+            actor=system_actor(), org=college.branch, file=upload("长文.txt", text_bytes("党" * 200))
+        )
     assert caught.value.field == "file"
 
 
@@ -106,7 +111,7 @@ def test_a_large_file_is_read_in_the_background(college, monkeypatch, django_cap
     monkeypatch.setattr(services, "READ_AT_ONCE_BYTES", 10)
     with django_capture_on_commit_callbacks(execute=True):  # the test settings run tasks at once
         material = services.material_upload(
-            actor=None,
+            actor=system_actor(),
             org=college.branch,
             file=upload("长篇.pdf", pdf_bytes([f"第{i}页：学习党史" for i in range(1, 6)])),
         )
@@ -132,15 +137,17 @@ def test_publishing_needs_keywords_and_makes_it_visible_to_the_audience(college,
     material = theme_day_doc
     member, other = college.user("member"), college.user("other_branch")
     assert material not in visible_materials(member)
-    services.material_update(actor=None, material=material, keywords=["党课"])
+    services.material_update(actor=system_actor(), material=material, keywords=["党课"])
     with pytest.raises(DomainError) as caught:
-        services.material_publish(actor=None, material=material)
+        services.material_publish(actor=system_actor(), material=material)
     assert caught.value.field == "keywords"
-    services.material_update(actor=None, material=material, keywords=["主题党日", "三会一课", "党课", "党章", "学习"])
+    services.material_update(
+        actor=system_actor(), material=material, keywords=["主题党日", "三会一课", "党课", "党章", "学习"]
+    )
     services.material_publish(actor=college.user("branch"), material=material)
     assert material in visible_materials(member)
     assert material not in visible_materials(other)  # another branch's member
-    services.material_update(actor=None, material=material, audience="students")
+    services.material_update(actor=system_actor(), material=material, audience="students")
     assert material not in visible_materials(member)  # 张三 is faculty
 
 
@@ -150,24 +157,26 @@ def test_committee_materials_reach_every_branch(college):
         org=college.committee,
         file=upload("全院.txt", text_bytes("\n".join(THEME_DAY))),
     )
-    services.material_update(actor=None, material=material, keywords=["主题党日", "三会一课", "党课", "党章", "学习"])
-    services.material_publish(actor=None, material=material)
+    services.material_update(
+        actor=system_actor(), material=material, keywords=["主题党日", "三会一课", "党课", "党章", "学习"]
+    )
+    services.material_publish(actor=system_actor(), material=material)
     for role in ("member", "other_branch", "branch", "auditor"):
         assert material in visible_materials(college.user(role)), role
 
 
 def test_search_finds_two_character_words_only_in_what_one_may_see(college, theme_day_doc):
     services.material_update(
-        actor=None, material=theme_day_doc, keywords=["主题党日", "三会一课", "党课", "党章", "学习"]
+        actor=system_actor(), material=theme_day_doc, keywords=["主题党日", "三会一课", "党课", "党章", "学习"]
     )
-    services.material_publish(actor=None, material=theme_day_doc)
+    services.material_publish(actor=system_actor(), material=theme_day_doc)
     hidden = services.material_upload(
-        actor=None,
+        actor=system_actor(),
         org=college.other_branch,
         file=upload("学生支部.txt", text_bytes("学生党支部的党日活动安排与党课计划。")),
     )
-    services.material_update(actor=None, material=hidden, keywords=["党日", "党课", "学生", "支部", "安排"])
-    services.material_publish(actor=None, material=hidden)
+    services.material_update(actor=system_actor(), material=hidden, keywords=["党日", "党课", "学生", "支部", "安排"])
+    services.material_publish(actor=system_actor(), material=hidden)
     found = material_find(college.user("member"), MaterialFilters(q="党日"))
     assert [row.material for row in found.rows] == [theme_day_doc]
     assert found.total == 1
@@ -177,12 +186,12 @@ def test_search_finds_two_character_words_only_in_what_one_may_see(college, them
 
 def test_a_published_material_is_withdrawn_not_deleted(college, theme_day_doc):
     services.material_update(
-        actor=None, material=theme_day_doc, keywords=["主题党日", "三会一课", "党课", "党章", "学习"]
+        actor=system_actor(), material=theme_day_doc, keywords=["主题党日", "三会一课", "党课", "党章", "学习"]
     )
-    services.material_publish(actor=None, material=theme_day_doc)
+    services.material_publish(actor=system_actor(), material=theme_day_doc)
     with pytest.raises(DomainError):
-        services.material_delete(actor=None, material=theme_day_doc)
-    services.material_withdraw(actor=None, material=theme_day_doc)
+        services.material_delete(actor=system_actor(), material=theme_day_doc)
+    services.material_withdraw(actor=system_actor(), material=theme_day_doc)
     assert theme_day_doc not in visible_materials(college.user("member"))
     assert theme_day_doc in visible_materials(college.user("branch"))
 
@@ -191,14 +200,14 @@ def test_a_draft_is_deleted_with_its_file(college, theme_day_doc, django_capture
     storage, name = theme_day_doc.file.storage, theme_day_doc.file.name
     assert storage.exists(name)
     with django_capture_on_commit_callbacks(execute=True):
-        services.material_delete(actor=None, material=theme_day_doc)
+        services.material_delete(actor=system_actor(), material=theme_day_doc)
     assert not Material.objects.exists()
     assert not storage.exists(name)
 
 
 def test_a_film_is_an_entry_with_a_link(college):
     film = services.material_video_create(
-        actor=None,
+        actor=system_actor(),
         org=college.committee,
         title="专题片《榜样》观后学习",
         video_url="https://video.example.edu.cn/bangyang",
@@ -210,7 +219,7 @@ def test_a_film_is_an_entry_with_a_link(college):
     assert film.extraction == Extraction.READY
     with pytest.raises(DomainError):
         services.material_video_create(
-            actor=None, org=college.committee, title="无链接", video_url="", duration_minutes=5
+            actor=system_actor(), org=college.committee, title="无链接", video_url="", duration_minutes=5
         )
 
 
@@ -247,9 +256,9 @@ def test_upload_page_re_renders_with_the_reason(client, college):
 
 def test_the_search_box_answers_htmx_with_the_results_only(client, college, theme_day_doc):
     services.material_update(
-        actor=None, material=theme_day_doc, keywords=["主题党日", "三会一课", "党课", "党章", "学习"]
+        actor=system_actor(), material=theme_day_doc, keywords=["主题党日", "三会一课", "党课", "党章", "学习"]
     )
-    services.material_publish(actor=None, material=theme_day_doc)
+    services.material_publish(actor=system_actor(), material=theme_day_doc)
     client.force_login(college.user("member"))
     response = client.get("/library/", {"q": "党课"}, headers={"HX-Request": "true", "HX-Target": "library-results"})
     body = response.content.decode()

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dangjian.library import rules
-from dangjian.study.rules import hours as hour_rules
+from dangjian.library.rules import hours as hour_rules
 
 RULE = rules.READING_2024
 T0 = datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.errors import DomainError, Forbidden, NotFound
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import api_as
@@ -91,7 +92,7 @@ def test_only_officers_who_manage_study_there_may_create(college, materials):
 
 
 def test_update_replaces_the_materials_and_a_withdrawn_one_may_stay(college, materials, topic):
-    material_withdraw(actor=None, material=materials[2])
+    material_withdraw(actor=system_actor(), material=materials[2])
     services.topic_update(
         actor=college.user("branch"), topic=topic, title="新题目", materials=[materials[1].pk, materials[2].pk]
     )
@@ -174,7 +175,7 @@ def test_progress_counts_reading_and_self_study(college, materials, topic):
 
 
 def test_a_withdrawn_material_disappears_for_members_and_stays_for_managers(college, materials, topic):
-    material_withdraw(actor=None, material=materials[2])
+    material_withdraw(actor=system_actor(), material=materials[2])
     member = college.user("member")
     view = selectors.topic_detail(member, selectors.access_topic(member, topic.pk))
     assert titles(view) == ["党章"]
@@ -231,7 +232,7 @@ def test_the_choices_are_published_materials_the_officer_may_see(college, materi
     make_material(college.other_branch, title="别的支部")
     make_material(college.branch, title="草稿", status="draft")
     assert [m.title for m in selectors.material_choices(college.user("branch"))] == ["党章", "准则", "条例"]
-    material_withdraw(actor=None, material=materials[2])
+    material_withdraw(actor=system_actor(), material=materials[2])
     kept = selectors.material_choices(college.user("branch"), keep=[materials[2].pk])
     assert materials[2] in kept
 
@@ -285,7 +286,7 @@ def test_the_form_shows_errors_per_field(client, college, materials):
 
 
 def test_editing_keeps_a_withdrawn_material_and_removes_an_unchosen_one(client, college, materials, topic):
-    material_withdraw(actor=None, material=materials[2])
+    material_withdraw(actor=system_actor(), material=materials[2])
     login(client, college, "branch")
     page = client.get(reverse("library:topic-edit", args=[topic.pk]))
     assert page.context["form"].initial["order"] == f"{materials[2].pk}, {materials[0].pk}"
@@ -392,3 +393,15 @@ def test_api_refuses_what_may_not_be_chosen(college, materials):
         "/library/topics", {"org": college.branch.pk, "title": "专题", "materials": [materials[0].pk]}
     )
     assert (outside.status_code, outside.json()["field"]) == (404, "org")
+
+
+def test_api_takes_only_the_organisations_the_page_offers(college, materials):
+    """A group holds no library: the topic and upload forms leave it out, and the API refuses it alike."""
+    client = api_as(college.user("branch"))
+    topic = client.post("/library/topics", {"org": college.group.pk, "title": "专题", "materials": [materials[0].pk]})
+    assert (topic.status_code, topic.json()["field"]) == (404, "org")
+    video = {"org": college.group.pk, "title": "专题片", "video_url": "https://example.org/v", "duration_minutes": 30}
+    video |= {"area": "theory"}
+    assert client.post("/library/videos", video).status_code == 404
+    assert client.post("/library/videos", video | {"org": college.branch.pk}).status_code == 201
+    assert not Topic.objects.filter(org=college.group).exists()

@@ -8,6 +8,7 @@ from functools import cache
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.files import ARCHIVE_MAX_ENTRIES
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import ApiClient
@@ -82,7 +83,7 @@ def test_a_bomb_is_refused_by_the_service(college, media, name):
     build, limit = BOMBS[name]
     before = AuditEvent.objects.count()
     with pytest.raises(extraction.TooDemanding) as caught:
-        services.material_upload(actor=None, org=college.branch, file=SimpleUploadedFile(name, build()))
+        services.material_upload(actor=system_actor(), org=college.branch, file=SimpleUploadedFile(name, build()))
     assert caught.value.field == "file"
     assert chinese(caught.value.message)
     assert limit in caught.value.message or name == "xml-bomb.docx"
@@ -135,7 +136,7 @@ def test_a_pdf_whose_reading_exceeds_its_limits_is_stopped(
     before = AuditEvent.objects.count()
     pdf = pdf_bytes(["第一页：学习党史"])
     with pytest.raises(extraction.TooDemanding) as caught:
-        services.material_upload(actor=None, org=college.branch, file=SimpleUploadedFile("慢.pdf", pdf))
+        services.material_upload(actor=system_actor(), org=college.branch, file=SimpleUploadedFile("慢.pdf", pdf))
     assert shown in caught.value.message
     nothing_stored(media, before)
 
@@ -160,7 +161,7 @@ def test_a_background_extraction_over_the_limits_fails_with_the_reason(
     monkeypatch.setattr(services, "READ_AT_ONCE_BYTES", 10)
     with django_capture_on_commit_callbacks(execute=True):
         material = services.material_upload(
-            actor=None, org=college.branch, file=SimpleUploadedFile("长篇.pptx", lying_pptx())
+            actor=system_actor(), org=college.branch, file=SimpleUploadedFile("长篇.pptx", lying_pptx())
         )
     material.refresh_from_db()
     assert material.extraction == "failed"

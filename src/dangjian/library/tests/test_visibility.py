@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from dangjian.accounts.permissions import Perm, forget_scope, scope_for
 from dangjian.library.models import Material, MaterialStatus
-from dangjian.library.selectors.materials import MANAGE_PERM, _member_of, audiences_of, visible_materials
+from dangjian.library.selectors.materials import MANAGE_PERM, audiences_of, visible_materials
 from dangjian.library.tests.test_reading_services import make_material
+from dangjian.members.audience import Audience
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.models import OfficerTerm
 from dangjian.orgs.rules import ancestor_paths
 from dangjian.orgs.tests.factories import OrganisationFactory
-from dangjian.study.models import Audience
 
 
 def _visibility_reference(actor) -> Q | None:
@@ -30,7 +31,7 @@ def _visibility_reference(actor) -> Q | None:
         condition |= Q(org__path__startswith=root)
     for root in scope.paths(Perm.VIEW_ORG):
         condition |= published & (Q(org__path__startswith=root) | Q(org__path__in=ancestor_paths(root)))
-    member = _member_of(actor)
+    member = actor_member(actor)
     if member is not None and member.org_id:
         is_officer = OfficerTerm.objects.current(timezone.localdate()).filter(member=member).exists()
         condition |= (

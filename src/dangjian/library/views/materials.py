@@ -1,6 +1,8 @@
 """Pages of the library: find (search as you type), upload, films, a material's page, metadata,
 publishing and withdrawal."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
@@ -12,10 +14,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.edge.paging import last_page, page_number
 from dangjian.library.forms import FindForm, MaterialForm, UploadForm, VideoForm
-from dangjian.library.models import Extraction
+from dangjian.library.models import Extraction, Material
 from dangjian.library.selectors import materials as selectors
 from dangjian.library.services import materials as services
 from dangjian.orgs.models import Organisation
@@ -60,18 +62,20 @@ def library_index(request: AuthedRequest) -> HttpResponse:
 
 def _upload_page(request: AuthedRequest, form_class, template: str, create):
     form = form_class(request.POST or None, request.FILES or None, orgs=selectors.orgs_managed(request.user))
-    if request.method == "POST" and form.is_valid():
-        org = access_org(request.user, form.cleaned_data["org"], selectors.MANAGE_PERM)
-        try:
-            material = create(actor=request.user, org=org, **form.service_data())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("“%(title)s” is in the library as a draft: check it and publish it.") % {"title": material.title},
-            )
-            return redirect("library:edit", pk=material.pk)
+
+    def store(data: dict[str, Any]) -> Material:
+        org = access_org(request.user, data["org"], selectors.MANAGE_PERM)
+        return create(actor=request.user, org=org, **form.service_data())
+
+    if done := submit(
+        request,
+        form,
+        store,
+        success=lambda material: (
+            _("“%(title)s” is in the library as a draft: check it and publish it.") % {"title": material.title}
+        ),
+    ):
+        return redirect("library:edit", pk=done.result.pk)
     return render(request, template, {"form": form}, status=400 if form.errors else 200)
 
 
@@ -118,19 +122,23 @@ def material_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "downloadable": material.downloadable,
     }
     form = MaterialForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.material_update(actor=request.user, material=material, **form.service_data())
-            if "publish" in request.POST:
-                services.material_publish(actor=request.user, material=material)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            if "publish" in request.POST:
-                messages.success(request, _("“%(title)s” has been published.") % {"title": material.title})
-            else:
-                messages.success(request, _("The material has been saved."))
-            return redirect("library:detail", pk=material.pk)
+    publish = "publish" in request.POST
+
+    def save(data: dict[str, Any]) -> Material:
+        saved = services.material_update(actor=request.user, material=material, **form.service_data())
+        return services.material_publish(actor=request.user, material=saved) if publish else saved
+
+    if submit(
+        request,
+        form,
+        save,
+        success=lambda saved: (
+            _("“%(title)s” has been published.") % {"title": saved.title}
+            if publish
+            else _("The material has been saved.")
+        ),
+    ):
+        return redirect("library:detail", pk=material.pk)
     return render(
         request,
         "library/edit.html",

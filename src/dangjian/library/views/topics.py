@@ -1,7 +1,8 @@
 """Pages of study topics (学习专题): the topics assigned to me with my progress, those of my scope,
 one topic's materials, and the officer's form."""
 
-from django.contrib import messages
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -9,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.accounts.http import AuthedRequest
-from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.library.forms_topics import TopicForm
+from dangjian.library.models import Topic
 from dangjian.library.selectors import topics as selectors
 from dangjian.library.selectors.materials import MANAGE_PERM, orgs_managed
 from dangjian.library.services import topics as services
@@ -37,17 +38,18 @@ def topic_create(request: AuthedRequest) -> HttpResponse:
         orgs=orgs_managed(request.user),
         materials=selectors.material_choices(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        org = access_org(request.user, form.cleaned_data["org"], MANAGE_PERM)
-        try:
-            topic = services.topic_create(
-                actor=request.user, org=org, materials=form.material_ids(), **form.topic_data()
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The topic “%(title)s” has been assigned.") % {"title": topic.title})
-            return redirect("library:topic-detail", pk=topic.pk)
+
+    def create(data: dict[str, Any]) -> Topic:
+        org = access_org(request.user, data["org"], MANAGE_PERM)
+        return services.topic_create(actor=request.user, org=org, materials=form.material_ids(), **form.topic_data())
+
+    if done := submit(
+        request,
+        form,
+        create,
+        success=lambda topic: _("The topic “%(title)s” has been assigned.") % {"title": topic.title},
+    ):
+        return redirect("library:topic-detail", pk=done.result.pk)
     return render(request, "library/topic_form.html", {"form": form, "topic": None}, status=400 if form.errors else 200)
 
 
@@ -70,14 +72,15 @@ def topic_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         initial=TopicForm.initial_for(topic, current),
     )
     form.fields["org"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.topic_update(actor=request.user, topic=topic, materials=form.material_ids(), **form.topic_data())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The topic has been saved."))
-            return redirect("library:topic-detail", pk=topic.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.topic_update(
+            actor=request.user, topic=topic, materials=form.material_ids(), **form.topic_data()
+        ),
+        success=_("The topic has been saved."),
+    ):
+        return redirect("library:topic-detail", pk=topic.pk)
     return render(
         request, "library/topic_form.html", {"form": form, "topic": topic}, status=400 if form.errors else 200
     )

@@ -6,16 +6,17 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from dangjian.accounts.permissions import Perm
+from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.edge.schemas import BodyIn, PageIn, PageOut, responses
 from dangjian.library.models import Material
+from dangjian.members.audience import Audience
 from dangjian.members.models import Member
 from dangjian.members.permissions import access_member
 from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
-from dangjian.study.models import ActivityStatus, Audience, Form, PlanItem
+from dangjian.study.models import ActivityStatus, Form, PlanItem
 from dangjian.study.selectors import activities as selectors
 from dangjian.study.services import activities as services
 
@@ -244,6 +245,8 @@ def _materials(ids: list[int]) -> list[Material]:
 def activity_create(request, payload: ActivityCreateIn):
     try:
         org = access_org(request.auth, payload.org, Perm.VIEW_ORG)
+        if scope_for(request.auth).allows(Perm.MANAGE_STUDY, org.path) and org not in selectors.orgs_run(request.auth):
+            raise NotFound()  # only the organisers the page offers (not a dissolved one); else the service says 403
     except NotFound as exc:
         raise NotFound(field="org") from exc
     joint = []

@@ -9,11 +9,12 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, responses
+from dangjian.library.rules.hours import hours_from_minutes
+from dangjian.members.audience import Audience
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
-from dangjian.study.models import Audience, Form, Organiser
+from dangjian.study.models import Form, Organiser
 from dangjian.study.rules import plans as plan_rules
-from dangjian.study.rules.hours import hours_from_minutes
 from dangjian.study.selectors import plans as selectors
 from dangjian.study.services import plans as services
 

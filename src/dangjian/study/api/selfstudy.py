@@ -10,10 +10,10 @@ from ninja import Field, Query, Router, Schema, Status
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import NotFound
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut, Year, responses
+from dangjian.members.audience import Audience
 from dangjian.members.selectors import actor_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.schemas import OrgRefOut
-from dangjian.study.models import Audience
 from dangjian.study.selectors import selfstudy as selectors
 from dangjian.study.services import selfstudy as services
 

@@ -18,8 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from dangjian.library.rules.hours import hours_from_minutes
 from dangjian.study.models import Organiser
-from dangjian.study.rules.hours import hours_from_minutes
 from dangjian.study.selectors.plans import PlanDetail
 
 BODY_FONT = ("Times New Roman", "宋体")

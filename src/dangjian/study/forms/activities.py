@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.members.audience import Audience
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
-from dangjian.study.models import Audience, Form
+from dangjian.study.models import Form
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -8,8 +8,9 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.core.models import DayKind
 from dangjian.edge.forms import DateInput
+from dangjian.members.audience import Audience
 from dangjian.orgs.forms import org_label
-from dangjian.study.models import Audience, Form, Organiser
+from dangjian.study.models import Form, Organiser
 from dangjian.study.rules import plans as rules
 
 

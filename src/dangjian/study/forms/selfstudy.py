@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.edge.forms import DateInput
 from dangjian.library.models import MaterialStatus
+from dangjian.members.audience import Audience
 from dangjian.orgs.forms import org_label
-from dangjian.study.models import Audience
 from dangjian.study.services.selfstudy import ItemIn
 
 

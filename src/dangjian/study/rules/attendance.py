@@ -127,7 +127,7 @@ def duration_minutes(starts_at: datetime.datetime, ends_at: datetime.datetime) -
 def credit_minutes(starts_at: datetime.datetime, ends_at: datetime.datetime, override: int | None = None) -> int:
     """Minutes of study credited for attending: the activity's length, or an officer's figure
     capped to it (a 学时 is never more than the time spent, and never negative). 学时 follow from
-    minutes by `rules.hours.hours_from_minutes`."""
+    minutes by `library.rules.hours.hours_from_minutes`."""
     length = duration_minutes(starts_at, ends_at)
     if override is None:
         return length
@@ -154,23 +154,3 @@ MAKE_UP_STATUSES = frozenset({"leave", "absent"})
 
 def earns_credit(status: str) -> bool:
     return status in CREDITED_STATUSES
-
-
-# --- Audience --------------------------------------------------------------------------------
-
-# Member categories (members.Category) each audience reaches; "all" and "officers" are not by category.
-AUDIENCE_CATEGORIES: dict[str, frozenset[str]] = {
-    "faculty": frozenset({"faculty"}),
-    "students": frozenset({"undergraduate", "graduate"}),
-    "retired": frozenset({"retired"}),
-}
-
-
-def in_audience(audience: str, category: str, is_officer: bool) -> bool:
-    """Whether a member of the organiser's subtree is expected at an activity for `audience`.
-    Members exempt on the day (病弱、出国、流动; 教育管理条例 Art.23, 32) are left out separately."""
-    if audience == "all":
-        return True
-    if audience == "officers":
-        return is_officer
-    return category in AUDIENCE_CATEGORIES.get(audience, frozenset())

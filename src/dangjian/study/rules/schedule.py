@@ -28,7 +28,7 @@ class FixedDay:
     weekday: int | None = None
     day_of_month: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         by_weekday = self.week is not None or self.weekday is not None
         if by_weekday and self.day_of_month is not None:
             raise ValueError("a fixed day is either a weekday of a week or a day of the month")

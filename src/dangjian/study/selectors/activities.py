@@ -7,6 +7,7 @@ attendance, leave and make-up. `access_*` raise `NotFound` for missing and forbi
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -14,9 +15,12 @@ from django.utils import timezone
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
+from dangjian.members.audience import in_audience
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.orgs.rules import ancestor_paths
+from dangjian.orgs.selectors import org_list
 from dangjian.study.models import (
     Activity,
     ActivityStatus,
@@ -32,18 +36,17 @@ from dangjian.study.rules import attendance as rules
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
 
 
-def _member(actor: User) -> Member | None:
-    member_id = scope_for(actor).member_id
-    if member_id is None:
-        return None
-    return Member.objects.select_related("org").filter(pk=member_id).first()
+def orgs_run(actor: User) -> list[Organisation]:
+    """Organisations where the actor runs study (may organise activities): active ones they manage study of."""
+    scope = scope_for(actor)
+    return [org for org in org_list(actor=actor) if scope.allows(Perm.MANAGE_STUDY, org.path)]
 
 
 def own_org_ids(member: Member | None) -> list[int]:
     """The member's organisation and every one above it: whose activities are for them."""
-    if member is None or member.org_id is None:
+    if member is None or member.org is None:
         return []
-    return [*member.org.ancestor_ids(), member.org_id]
+    return [*member.org.ancestor_ids(), member.org.pk]
 
 
 def _joint_of(org_ids: list[int]) -> Q:
@@ -54,7 +57,7 @@ def _joint_of(org_ids: list[int]) -> Q:
 def _visible(actor: User) -> Q:
     scope = scope_for(actor)
     query = scope.org_filter(Perm.VIEW_ORG) if scope.has_anywhere(Perm.VIEW_ORG) else Q(pk__in=[])
-    org_ids = own_org_ids(_member(actor)) if scope.member_id else []
+    org_ids = own_org_ids(actor_member(actor)) if scope.member_id else []
     if org_ids:  # a member sees the activities held for them once they are announced
         query |= (Q(org_id__in=org_ids) | _joint_of(org_ids)) & ~Q(status=ActivityStatus.DRAFT)
     return query
@@ -64,11 +67,12 @@ def can_view_activity(actor: User, activity: Activity) -> bool:
     scope = scope_for(actor)
     if scope.allows(Perm.VIEW_ORG, activity.org.path):
         return True
-    member = _member(actor)
-    if member is None or member.org_id is None or activity.status == ActivityStatus.DRAFT:
+    member = actor_member(actor)
+    if member is None or member.org is None or activity.status == ActivityStatus.DRAFT:
         return False
+    member_path = member.org.path
     paths = [activity.org.path, *(o.path for o in activity.joint_orgs.all())]
-    return any(member.org.path.startswith(path) for path in paths)
+    return any(member_path.startswith(path) for path in paths)
 
 
 def can_manage_activity(actor: User, activity: Activity) -> bool:
@@ -80,7 +84,7 @@ def can_see_attendance(actor: User, activity: Activity) -> bool:
     return scope_for(actor).allows(Perm.VIEW_MEMBERS, activity.org.path)
 
 
-def access_activity(actor: User, activity_id, *, manage: bool = False) -> Activity:
+def access_activity(actor: User, activity_id: int | str, *, manage: bool = False) -> Activity:
     """The activity if the actor may see it (or, with `manage`, run it); 404 otherwise."""
     try:
         activity = (
@@ -96,7 +100,7 @@ def access_activity(actor: User, activity_id, *, manage: bool = False) -> Activi
     return activity
 
 
-def access_activity_for_check_in(activity_id) -> Activity:
+def access_activity_for_check_in(activity_id: int | str) -> Activity:
     """The activity a check-in link names; who may check in is the service's decision (it says why not).
     The joint organisers are not prefetched: the service reads them only for a member outside the organiser."""
     try:
@@ -128,7 +132,7 @@ CHECK_IN_FIELDS = (
 )
 
 
-def check_in_target(actor: User, activity_id) -> tuple[Activity, Attendance | None]:
+def check_in_target(actor: User, activity_id: int | str) -> tuple[Activity, Attendance | None]:
     """The activity a check-in link names and the actor's attendance row for it, in one query when
     the row exists (every expected attendee has one): the busiest request the platform serves."""
     try:
@@ -269,7 +273,7 @@ UPCOMING_DAYS = 60
 def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
     """Today's and upcoming activities for the member, with their check-in state, leave and make-up."""
     now = now or timezone.now()
-    member = _member(actor)
+    member = actor_member(actor)
     if member is None:
         return MyStudy(member=None)
     org_ids = own_org_ids(member)
@@ -288,13 +292,13 @@ def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
     is_officer = OfficerTerm.objects.current(today).filter(member=member).exists()
     result = MyStudy(member=member)
     for activity in activities:
-        attendance = activity.mine[0] if activity.mine else None
-        if attendance is None and not rules.in_audience(activity.audience, member.category, is_officer):
+        attendance = cast(Attendance | None, activity.mine[0] if activity.mine else None)
+        if attendance is None and not in_audience(activity.audience, member.category, is_officer):
             continue
         window = rules.check_in_window(activity.starts_at, activity.ends_at)
         opens = activity.check_in_opens_at or window.opens_at
         closes = activity.check_in_closes_at or window.closes_at
-        leave = activity.my_leaves[0] if activity.my_leaves else None
+        leave = cast(LeaveRequest | None, activity.my_leaves[0] if activity.my_leaves else None)
         item = MyActivity(
             activity=activity,
             attendance=attendance,
@@ -326,7 +330,7 @@ def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
 # --- leave and make-up ------------------------------------------------------------------------
 
 
-def access_leave_request(actor: User, leave_id, *, manage: bool = False) -> LeaveRequest:
+def access_leave_request(actor: User, leave_id: int | str, *, manage: bool = False) -> LeaveRequest:
     """A leave request: the member's own, or (with `manage`) one an officer of the organiser decides."""
     try:
         leave = LeaveRequest.objects.select_related("activity", "activity__org", "member", "decided_by").get(
@@ -341,7 +345,7 @@ def access_leave_request(actor: User, leave_id, *, manage: bool = False) -> Leav
     raise NotFound()
 
 
-def access_make_up(actor: User, make_up_id, *, manage: bool = False) -> MakeUp:
+def access_make_up(actor: User, make_up_id: int | str, *, manage: bool = False) -> MakeUp:
     """A make-up: the member's own, or (with `manage`) one an officer of the organiser reviews."""
     try:
         make_up = MakeUp.objects.select_related(

@@ -59,7 +59,7 @@ def can_edit_calendar(actor: User) -> bool:
     return scope.is_admin or Role.COMMITTEE_OFFICER in scope.roles
 
 
-def access_semester(actor: User, semester_id, perm: Perm = Perm.VIEW_ORG) -> Semester:
+def access_semester(actor: User, semester_id: int | str, perm: Perm = Perm.VIEW_ORG) -> Semester:
     """A semester the actor may see (or, with MANAGE_STUDY, change); 404 for missing and forbidden alike."""
     try:
         semester = Semester.objects.select_related("committee").get(pk=semester_id)
@@ -72,7 +72,7 @@ def access_semester(actor: User, semester_id, perm: Perm = Perm.VIEW_ORG) -> Sem
     return semester
 
 
-def access_directive(actor: User, directive_id, perm: Perm = Perm.VIEW_ORG) -> Directive:
+def access_directive(actor: User, directive_id: int | str, perm: Perm = Perm.VIEW_ORG) -> Directive:
     """A directive the actor may see (or, with MANAGE_STUDY, change); 404 otherwise."""
     try:
         directive = Directive.objects.select_related("committee", "semester").get(pk=directive_id)
@@ -85,7 +85,7 @@ def access_directive(actor: User, directive_id, perm: Perm = Perm.VIEW_ORG) -> D
     return directive
 
 
-def access_study_plan(actor: User, plan_id, perm: Perm = Perm.VIEW_ORG) -> StudyPlan:
+def access_study_plan(actor: User, plan_id: int | str, perm: Perm = Perm.VIEW_ORG) -> StudyPlan:
     """A plan the actor may see (its organisation's viewers and the officers below it) or manage; 404 otherwise."""
     try:
         plan = StudyPlan.objects.select_related("org", "semester", "semester__committee").get(pk=plan_id)
@@ -98,7 +98,7 @@ def access_study_plan(actor: User, plan_id, perm: Perm = Perm.VIEW_ORG) -> Study
     return plan
 
 
-def access_plan_item(actor: User, item_id, perm: Perm = Perm.MANAGE_STUDY) -> PlanItem:
+def access_plan_item(actor: User, item_id: int | str, perm: Perm = Perm.MANAGE_STUDY) -> PlanItem:
     """A plan item whose plan the actor may manage (or see); 404 otherwise."""
     try:
         item = PlanItem.objects.select_related("plan", "plan__org", "plan__semester", "source").get(pk=item_id)

@@ -19,15 +19,16 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.library.models import Material
+from dangjian.library.rules import hours as conversion
 from dangjian.library.selectors.materials import access_material, visible_materials
 from dangjian.library.selectors.reading import reading_hours_rule, reading_minutes
 from dangjian.library.selectors.topics import studied_material_ids
+from dangjian.members.audience import in_audience
 from dangjian.members.models import Member, SpecialSituation
 from dangjian.orgs.models import OfficerTerm, Organisation, Position
 from dangjian.orgs.rules import ancestor_paths
 from dangjian.study.models import ActivityStatus, Attendance, AttendanceStatus, ReadingItem, ReadingList, SelfStudy
 from dangjian.study.rules import hours as hour_rules
-from dangjian.study.rules.attendance import in_audience
 
 # Attendance that earns the activity's credit.
 CREDITED_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.MADE_UP)
@@ -49,8 +50,8 @@ def hours_policy(year: int) -> hour_rules.HoursPolicy:
     cap = getattr(settings, "DANGJIAN_SELF_STUDY_CAP_HOURS", hour_rules.SELF_STUDY_CAP_16.cap_hours)
     return hour_rules.policy_for(
         year,
-        collective_rule=getattr(settings, "DANGJIAN_COLLECTIVE_HOUR_RULE", hour_rules.DEFAULT_HOUR_RULE.code),
-        self_study_rule=getattr(settings, "DANGJIAN_SELF_STUDY_HOUR_RULE", hour_rules.DEFAULT_HOUR_RULE.code),
+        collective_rule=getattr(settings, "DANGJIAN_COLLECTIVE_HOUR_RULE", conversion.DEFAULT_HOUR_RULE.code),
+        self_study_rule=getattr(settings, "DANGJIAN_SELF_STUDY_HOUR_RULE", conversion.DEFAULT_HOUR_RULE.code),
         self_study_cap=None if cap is None else Decimal(str(cap)),
     )
 
@@ -125,7 +126,7 @@ class Ledger:
         return sum(1 for row in self.rows if row.exempt)
 
 
-def _credit_aggregate(qs: QuerySet, minutes_field: str, rule: hour_rules.AnyHourRule) -> dict[int, tuple[int, Decimal]]:
+def _credit_aggregate(qs: QuerySet, minutes_field: str, rule: conversion.AnyHourRule) -> dict[int, tuple[int, Decimal]]:
     """{member_id: (minutes, 学时)} in one grouped query.
 
     A linear rule converts each member's yearly total (hours accumulate per calendar year); a
@@ -133,7 +134,7 @@ def _credit_aggregate(qs: QuerySet, minutes_field: str, rule: hour_rules.AnyHour
     hundredths of a 学时 to stay in whole numbers on every database.
     """
     annotations = {"credit_total": Sum(minutes_field)}
-    if isinstance(rule, hour_rules.TableHourRule):
+    if isinstance(rule, conversion.TableHourRule):
         whens = [
             When(**{f"{minutes_field}__gte": minimum}, then=Value(int(hours * 100))) for minimum, hours in rule.rows
         ]
@@ -141,10 +142,10 @@ def _credit_aggregate(qs: QuerySet, minutes_field: str, rule: hour_rules.AnyHour
     result = {}
     for row in qs.order_by().values("member_id").annotate(**annotations):
         minutes = row["credit_total"] or 0
-        if isinstance(rule, hour_rules.TableHourRule):
+        if isinstance(rule, conversion.TableHourRule):
             hours = (Decimal(row["credit_units"] or 0) / 100).quantize(Decimal("0.01"))
         else:
-            hours = hour_rules.hours_from_minutes(minutes, rule)
+            hours = conversion.hours_from_minutes(minutes, rule)
         result[row["member_id"]] = (minutes, hours)
     return result
 
@@ -187,7 +188,7 @@ def _ledger_rows(
         c_minutes, c_hours = collective.get(member.pk, (0, Decimal(0)))
         s_minutes, s_hours = self_study.get(member.pk, (0, Decimal(0)))
         r_minutes = reading.get(member.pk, 0)
-        r_hours = hour_rules.hours_from_minutes(r_minutes, reading_rule) if r_minutes else Decimal(0)
+        r_hours = conversion.hours_from_minutes(r_minutes, reading_rule) if r_minutes else Decimal(0)
         is_officer = member.pk in officers
         full = hour_rules.annual_requirement(year, officer=is_officer, rules=(policy.requirement,))
         period_start, period_end = hour_rules.requirement_period(year, member.joined_on)
@@ -291,7 +292,7 @@ def _is_officer_now(member: Member, today: datetime.date) -> bool:
 
 def reading_lists_for_member(*, member: Member, today: datetime.date | None = None) -> list[ReadingListProgress]:
     """Reading lists assigned to the member (by their organisation's ancestors and the audience), with progress."""
-    if not member.org_id:
+    if member.org is None:
         return []
     today = today or timezone.localdate()
     is_officer = _is_officer_now(member, today)
@@ -311,7 +312,7 @@ def reading_lists_for_member(*, member: Member, today: datetime.date | None = No
     material_ids = {item.material_id for rl in lists for item in rl.items.all() if item.material_id is not None}
     studied = studied_material_ids(member.pk, material_ids)
     readable: set[int] = set()
-    if material_ids and member.user_id is not None:
+    if material_ids and member.user is not None:
         readable = set(visible_materials(member.user).filter(pk__in=material_ids).values_list("pk", flat=True))
     return [
         ReadingListProgress(
@@ -371,7 +372,7 @@ def reading_list_list(*, actor: User) -> list[ManagedReadingList]:
     return [ManagedReadingList(rl, counts.get(rl.pk, 0), scope.allows(Perm.MANAGE_STUDY, rl.org.path)) for rl in lists]
 
 
-def access_reading_list(actor: User, list_id, perm: Perm = Perm.MANAGE_STUDY) -> ReadingList:
+def access_reading_list(actor: User, list_id: int | str, perm: Perm = Perm.MANAGE_STUDY) -> ReadingList:
     """A reading list if the actor holds `perm` over its organisation; 404 for missing and forbidden alike."""
     try:
         reading_list = ReadingList.objects.select_related("org").prefetch_related("items").get(pk=list_id)
@@ -395,7 +396,7 @@ def self_study_list(*, member: Member, year: int | None = None) -> QuerySet[Self
     return qs.order_by("-studied_on", "-pk")
 
 
-def access_own_self_study(actor: User, entry_id) -> SelfStudy:
+def access_own_self_study(actor: User, entry_id: int | str) -> SelfStudy:
     """An entry of the actor's own; 404 for missing and for anyone else's alike."""
     member_id = scope_for(actor).member_id
     try:
@@ -431,8 +432,8 @@ def reflection_list(*, actor: User, filters: ReflectionFilters = ReflectionFilte
     if not scope.has_anywhere(LEDGER_PERM):
         raise NotFound()
     qs = SelfStudy.objects.filter(scope.org_filter(LEDGER_PERM, prefix="member__org__path")).exclude(reflection="")
-    if filters.org_id:
-        org = _ledger_org(actor, filters.org_id)
+    org = _ledger_org(actor, filters.org_id) if filters.org_id else None
+    if org is not None:
         qs = qs.filter(member__org__path__startswith=org.path)
     if filters.year:
         qs = qs.filter(studied_on__year=filters.year)

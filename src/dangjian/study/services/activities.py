@@ -7,7 +7,10 @@ of the busiest moment the platform has (a whole college checking in at once).
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,9 +25,11 @@ from dangjian.core.calendar import WorkingCalendar, working_calendar
 from dangjian.core.errors import Conflict, DomainError, Forbidden
 from dangjian.core.files import image_extension
 from dangjian.library.models import Material, MaterialStatus
+from dangjian.library.rules.hours import hours_from_minutes
 from dangjian.library.selectors.materials import visible_materials
+from dangjian.members.audience import Audience, in_audience
 from dangjian.members.models import Member
-from dangjian.members.selectors import exempt_member_ids
+from dangjian.members.selectors import actor_member, exempt_member_ids
 from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.study import tokens
 from dangjian.study.models import (
@@ -33,7 +38,6 @@ from dangjian.study.models import (
     ActivityStatus,
     Attendance,
     AttendanceStatus,
-    Audience,
     Form,
     LeaveRequest,
     MakeUp,
@@ -43,7 +47,6 @@ from dangjian.study.models import (
 )
 from dangjian.study.rules import attendance as rules
 from dangjian.study.rules import selfstudy as selfstudy_rules
-from dangjian.study.rules.hours import hours_from_minutes
 from dangjian.study.selectors.activities import speaker_root
 from dangjian.study.selectors.schedule import effective_settings
 
@@ -117,17 +120,18 @@ class AlreadyCheckedIn(Conflict):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _check_manage(actor: User | None, activity_or_org) -> None:
+def _check_manage(actor: User, activity_or_org: Activity | Organisation) -> None:
     org = activity_or_org.org if isinstance(activity_or_org, Activity) else activity_or_org
-    if actor is not None and not scope_for(actor).allows(Perm.MANAGE_STUDY, org.path):
+    if not scope_for(actor).allows(Perm.MANAGE_STUDY, org.path):
         raise Forbidden()
 
 
 def _actor_member(actor: User) -> Member:
-    member_id = scope_for(actor).member_id
-    if member_id is None:
+    """The actor's member record; `NoMemberRecord` for an account without one."""
+    member = actor_member(actor)
+    if member is None:
         raise NoMemberRecord()
-    return Member.objects.select_related("org").get(pk=member_id)
+    return member
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -140,7 +144,7 @@ def organiser_paths(activity: Activity) -> list[str]:
 
 
 def member_is_in(member: Member, paths: Iterable[str]) -> bool:
-    return member.org_id is not None and any(member.org.path.startswith(path) for path in paths)
+    return member.org is not None and any(member.org.path.startswith(path) for path in paths)
 
 
 def check_in_window_of(activity: Activity) -> rules.CheckInWindow:
@@ -153,7 +157,7 @@ def check_in_window_of(activity: Activity) -> rules.CheckInWindow:
     )
 
 
-def credit_hours(activity: Activity):
+def credit_hours(activity: Activity) -> Decimal:
     """学时 credited for attending `activity`, by the default 学时 rule."""
     return hours_from_minutes(activity.credit_minutes)
 
@@ -206,11 +210,11 @@ def _check_speaker(activity: Activity) -> None:
         raise DomainError(_("The speaker must be a member of %(org)s.") % {"org": root.name}, field="speaker")
 
 
-def _check_materials(actor: User | None, materials: Iterable[Material], keep: Iterable[int] = ()) -> list[Material]:
+def _check_materials(actor: User, materials: Iterable[Material], keep: Iterable[int] = ()) -> list[Material]:
     """Materials to study for an activity: published ones the organiser may see in the library (one
     already chosen may stay after it is withdrawn)."""
     chosen = list(dict.fromkeys(materials))
-    if not chosen or actor is None:
+    if not chosen:
         return chosen
     kept = set(keep)
     allowed = set(
@@ -232,11 +236,11 @@ def _validate_choices(activity: Activity) -> None:
         raise DomainError(_("Choose an audience."), field="audience")
 
 
-def _check_joint_orgs(actor: User | None, org: Organisation, joint_orgs: Iterable[Organisation]) -> list[Organisation]:
+def _check_joint_orgs(actor: User, org: Organisation, joint_orgs: Iterable[Organisation]) -> list[Organisation]:
     joint = [o for o in joint_orgs if o.pk != org.pk]
-    scope = scope_for(actor) if actor is not None else None
+    scope = scope_for(actor)
     for other in joint:
-        if scope is not None and not scope.allows(Perm.VIEW_ORG, other.path):
+        if not scope.allows(Perm.VIEW_ORG, other.path):
             raise Forbidden()
     return joint
 
@@ -247,7 +251,7 @@ def _check_joint_orgs(actor: User | None, org: Organisation, joint_orgs: Iterabl
 @transaction.atomic
 def activity_create(
     *,
-    actor: User | None,
+    actor: User,
     org: Organisation,
     starts_at: datetime.datetime,
     ends_at: datetime.datetime | None = None,
@@ -314,14 +318,14 @@ def activity_create(
 @transaction.atomic
 def activity_update(
     *,
-    actor: User | None,
+    actor: User,
     activity: Activity,
     credit_minutes: int | None = None,
     credit_derived: bool = False,
     late_grace_minutes: int | None = None,
     joint_orgs: Iterable[Organisation] | None = None,
     materials: Iterable[Material] | None = None,
-    **fields,
+    **fields: Any,
 ) -> Activity:
     """Change an activity that is not cancelled. Once published, its audience is fixed (the expected
     attendees were drawn from it); `credit_derived=True` drops a credit set by hand."""
@@ -375,14 +379,12 @@ def expected_member_ids(activity: Activity, day: datetime.date) -> list[int]:
         officers = set(OfficerTerm.objects.current(day).filter(member_id__in=ids).values_list("member_id", flat=True))
     exempt = exempt_member_ids(ids, day)
     return [
-        pk
-        for pk, category in rows
-        if pk not in exempt and rules.in_audience(activity.audience, category, pk in officers)
+        pk for pk, category in rows if pk not in exempt and in_audience(activity.audience, category, pk in officers)
     ]
 
 
 @transaction.atomic
-def activity_publish(*, actor: User | None, activity: Activity, now: datetime.datetime | None = None) -> Activity:
+def activity_publish(*, actor: User, activity: Activity, now: datetime.datetime | None = None) -> Activity:
     """Announce a draft and fix its expected attendees from the audience (exempt members left out)."""
     _check_manage(actor, activity)
     if activity.status != ActivityStatus.DRAFT:
@@ -407,7 +409,7 @@ def activity_publish(*, actor: User | None, activity: Activity, now: datetime.da
 
 @transaction.atomic
 def activity_cancel(
-    *, actor: User | None, activity: Activity, reason: str = "", now: datetime.datetime | None = None
+    *, actor: User, activity: Activity, reason: str = "", now: datetime.datetime | None = None
 ) -> Activity:
     """Call off an activity that has not started (one that took place is closed instead)."""
     _check_manage(actor, activity)
@@ -430,7 +432,7 @@ def activity_cancel(
 
 @transaction.atomic
 def activity_record(
-    *, actor: User | None, activity: Activity, now: datetime.datetime | None = None, **record
+    *, actor: User, activity: Activity, now: datetime.datetime | None = None, **record: Any
 ) -> Activity:
     """Write the record of an activity that has started: minutes, decisions, summary."""
     _check_manage(actor, activity)
@@ -465,7 +467,7 @@ def _create_make_ups(activity: Activity, rows: list[Attendance], calendar: Worki
 
 
 @transaction.atomic
-def activity_close(*, actor: User | None, activity: Activity, now: datetime.datetime | None = None) -> Activity:
+def activity_close(*, actor: User, activity: Activity, now: datetime.datetime | None = None) -> Activity:
     """After check-in has closed: expected attendees who neither came nor have leave are absent,
     and every leave and absence gets make-up study. Running it again changes nothing new."""
     _check_manage(actor, activity)
@@ -581,7 +583,7 @@ def attendance_check_in(
 @transaction.atomic
 def attendance_mark(
     *,
-    actor: User | None,
+    actor: User,
     activity: Activity,
     member: Member,
     status: str,
@@ -659,7 +661,7 @@ def leave_request_create(
 
 @transaction.atomic
 def leave_request_decide(
-    *, actor: User | None, leave: LeaveRequest, approve: bool, answer: str = "", now: datetime.datetime | None = None
+    *, actor: User, leave: LeaveRequest, approve: bool, answer: str = "", now: datetime.datetime | None = None
 ) -> LeaveRequest:
     """An officer of the organiser approves or refuses a leave request. Approved leave is recorded
     on the attendance; make-up study follows when the activity is closed."""
@@ -731,7 +733,7 @@ def make_up_submit(*, actor: User, make_up: MakeUp, reflection: str, now: dateti
 
 @transaction.atomic
 def make_up_review(
-    *, actor: User | None, make_up: MakeUp, accept: bool, note: str = "", now: datetime.datetime | None = None
+    *, actor: User, make_up: MakeUp, accept: bool, note: str = "", now: datetime.datetime | None = None
 ) -> MakeUp:
     """An officer accepts the make-up (the member's attendance becomes "made up", credited) or
     returns it with a note."""
@@ -768,9 +770,9 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTOS_PER_ACTIVITY = 30
 
 
-def _photo_format(upload) -> str:
+def _photo_format(upload: UploadedFile) -> str:
     """The image format, read from the content (not the name); DomainError when it is not a photo."""
-    if upload.size > PHOTO_MAX_BYTES:
+    if (upload.size or 0) > PHOTO_MAX_BYTES:
         raise DomainError(
             _("A photo may be at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}, field="image"
         )
@@ -781,7 +783,7 @@ def _photo_format(upload) -> str:
 
 
 @transaction.atomic(durable=True)
-def activity_photo_add(*, actor: User | None, activity: Activity, image, caption: str = "") -> ActivityPhoto:
+def activity_photo_add(*, actor: User, activity: Activity, image: UploadedFile, caption: str = "") -> ActivityPhoto:
     """Attach a photo of the activity to its record."""
     _check_manage(actor, activity)
     extension = _photo_format(image)
@@ -801,10 +803,10 @@ def activity_photo_add(*, actor: User | None, activity: Activity, image, caption
 
 
 @transaction.atomic(durable=True)
-def activity_photo_remove(*, actor: User | None, photo: ActivityPhoto) -> None:
+def activity_photo_remove(*, actor: User, photo: ActivityPhoto) -> None:
     activity = photo.activity
     _check_manage(actor, activity)
-    name, pk = photo.image.name, photo.pk
+    name, pk = photo.image.name or "", photo.pk
     photo.delete()
     transaction.on_commit(lambda: photo.image.storage.delete(name))
     audit.record(

@@ -2,8 +2,10 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,20 +14,12 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent, CalendarDay
+from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation, OrgKind
-from dangjian.study.models import (
-    Audience,
-    Directive,
-    DirectiveItem,
-    Form,
-    Organiser,
-    PlanItem,
-    PlanStatus,
-    Semester,
-    StudyPlan,
-)
+from dangjian.study.models import Directive, DirectiveItem, Form, Organiser, PlanItem, PlanStatus, Semester, StudyPlan
 from dangjian.study.rules import plans as rules
-from dangjian.study.selectors.plans import can_edit_calendar, committee_of
+from dangjian.study.selectors.plans import can_edit_calendar, committee_of, committees_managed
+from dangjian.study.services import UNCHANGED, Unchanged, given
 
 SEMESTER_FIELDS = ["name", "starts_on", "ends_on", "teaching_starts_on", "exams_start_on"]
 DIRECTIVE_FIELDS = ["title", "issued_by", "issued_on", "body"]
@@ -49,8 +43,8 @@ REQUIRED_ITEM_EDITABLE = {"planned_on", "notes"}
 COPIED_FIELDS = ["month", "theme", "form", "audience", "regular", "planned_minutes", "directive_item_id"]
 
 
-def _check(actor: User | None, path: str) -> None:
-    if actor is not None and not scope_for(actor).allows(Perm.MANAGE_STUDY, path):
+def _check(actor: User, path: str) -> None:
+    if not scope_for(actor).allows(Perm.MANAGE_STUDY, path):
         raise Forbidden()
 
 
@@ -63,7 +57,7 @@ def _raise_problems(problems: list[tuple[str, str]]) -> None:
         raise DomainError(message, field=field, errors=errors)
 
 
-def _check_choice(value: str, choices, name: str) -> None:
+def _check_choice(value: str, choices: type[models.TextChoices], name: str) -> None:
     if value not in choices.values:
         raise DomainError(_("%(value)s is not a valid choice") % {"value": value}, field=name)
 
@@ -82,7 +76,9 @@ def _check_semester(committee: Organisation, data: dict, exclude_pk: int | None 
             exams_start_on=data.get("exams_start_on"),
         )
     )
-    others = Semester.objects.filter(committee=committee).exclude(pk=exclude_pk)
+    others = Semester.objects.filter(committee=committee)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if others.filter(name=data["name"]).exists():
         raise DomainError(_("This committee already has a semester with this name."), field="name")
     clash = others.filter(starts_on__lte=data["ends_on"], ends_on__gte=data["starts_on"]).order_by("starts_on").first()
@@ -102,7 +98,7 @@ def _lock(org: Organisation) -> None:
 @transaction.atomic
 def semester_create(
     *,
-    actor: User | None,
+    actor: User,
     committee: Organisation,
     name: str,
     starts_on: datetime.date,
@@ -114,6 +110,8 @@ def semester_create(
     _check(actor, committee.path)
     if committee.kind != OrgKind.COMMITTEE:
         raise DomainError(_("Semesters are defined by a Party committee."), field="committee")
+    if not committees_managed(actor=actor).filter(pk=committee.pk).exists():  # the committees the page offers
+        raise DomainError(_("The organisation has been dissolved."), field="committee")
     _lock(committee)
     data = {
         "name": name.strip(),
@@ -135,13 +133,26 @@ def semester_create(
 
 
 @transaction.atomic
-def semester_update(*, actor: User | None, semester: Semester, **fields) -> Semester:
+def semester_update(
+    *,
+    actor: User,
+    semester: Semester,
+    name: str | Unchanged = UNCHANGED,
+    starts_on: datetime.date | Unchanged = UNCHANGED,
+    ends_on: datetime.date | Unchanged = UNCHANGED,
+    teaching_starts_on: datetime.date | None | Unchanged = UNCHANGED,
+    exams_start_on: datetime.date | None | Unchanged = UNCHANGED,
+) -> Semester:
     """Change a semester's name or dates; plan items already made must stay inside it."""
+    fields = given(
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        teaching_starts_on=teaching_starts_on,
+        exams_start_on=exams_start_on,
+    )
     committee = semester.committee
     _check(actor, committee.path)
-    unknown = set(fields) - set(SEMESTER_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _lock(committee)
     data = {name: getattr(semester, name) for name in SEMESTER_FIELDS} | fields
     data["name"] = str(data["name"] or "").strip()
@@ -175,13 +186,13 @@ def semester_update(*, actor: User | None, semester: Semester, **fields) -> Seme
 # --- The working-day calendar -------------------------------------------------------------------
 
 
-def _check_calendar(actor: User | None) -> None:
-    if actor is not None and not can_edit_calendar(actor):
+def _check_calendar(actor: User) -> None:
+    if not can_edit_calendar(actor):
         raise Forbidden()
 
 
 @transaction.atomic
-def calendar_day_set(*, actor: User | None, date: datetime.date, kind: str, name: str = "") -> CalendarDay:
+def calendar_day_set(*, actor: User, date: datetime.date, kind: str, name: str = "") -> CalendarDay:
     """Mark a day as a holiday or a make-up working day (调休), replacing what the day was."""
     _check_calendar(actor)
     problem = rules.calendar_day_problem(date, kind)
@@ -200,7 +211,7 @@ def calendar_day_set(*, actor: User | None, date: datetime.date, kind: str, name
 
 
 @transaction.atomic
-def calendar_day_remove(*, actor: User | None, date: datetime.date) -> None:
+def calendar_day_remove(*, actor: User, date: datetime.date) -> None:
     """Make a day an ordinary day of the week again."""
     _check_calendar(actor)
     day = CalendarDay.objects.filter(date=date).first()
@@ -218,7 +229,7 @@ def calendar_day_remove(*, actor: User | None, date: datetime.date) -> None:
 def _clean_directive_items(items: list[dict]) -> list[dict]:
     cleaned = []
     for index, raw in enumerate(items):
-        item = {name: raw.get(name) for name in ("id", *DIRECTIVE_ITEM_FIELDS)}
+        item: dict[str, Any] = {name: raw.get(name) for name in ("id", *DIRECTIVE_ITEM_FIELDS)}
         item["title"] = str(item["title"] or "").strip()
         if not item["title"]:
             raise DomainError(_("Item %(number)d needs a title.") % {"number": index + 1}, field="items")
@@ -238,13 +249,13 @@ def _directive_items_changes(directive: Directive) -> list[dict]:
 @transaction.atomic
 def directive_create(
     *,
-    actor: User | None,
+    actor: User,
     semester: Semester,
     title: str,
     issued_by: str = "",
     issued_on: datetime.date | None = None,
     body: str = "",
-    attachment=None,
+    attachment: File | None = None,
     items: list[dict] | None = None,
 ) -> Directive:
     """Record what the university requires of the committee this semester, with its required items."""
@@ -278,7 +289,7 @@ def directive_create(
 
 @transaction.atomic
 def directive_update(
-    *, actor: User | None, directive: Directive, items: list[dict] | None = None, attachment=None, **fields
+    *, actor: User, directive: Directive, items: list[dict] | None = None, attachment: File | None = None, **fields: Any
 ) -> Directive:
     """Change a directive; with `items`, they replace the old ones (rows with an `id` are kept and changed)."""
     committee = directive.committee
@@ -333,7 +344,7 @@ def _check_plan_org(org: Organisation, semester: Semester) -> None:
 
 @transaction.atomic
 def study_plan_create(
-    *, actor: User | None, org: Organisation, semester: Semester, title: str = "", introduction: str = ""
+    *, actor: User, org: Organisation, semester: Semester, title: str = "", introduction: str = ""
 ) -> StudyPlan:
     """Start an organisation's study plan for a semester (one per organisation and semester)."""
     _check(actor, org.path)
@@ -357,12 +368,16 @@ def study_plan_create(
 
 
 @transaction.atomic
-def study_plan_update(*, actor: User | None, plan: StudyPlan, **fields) -> StudyPlan:
+def study_plan_update(
+    *,
+    actor: User,
+    plan: StudyPlan,
+    title: str | Unchanged = UNCHANGED,
+    introduction: str | Unchanged = UNCHANGED,
+) -> StudyPlan:
     """Change a plan's title or introduction."""
+    fields = given(title=title, introduction=introduction)
     _check(actor, plan.org.path)
-    unknown = set(fields) - set(PLAN_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if "title" in fields and not str(fields["title"]).strip():
         raise DomainError(_("A plan needs a title."), field="title")
     before = audit.snapshot(plan, PLAN_FIELDS)
@@ -409,7 +424,7 @@ def _item_snapshot(item: PlanItem) -> dict:
 @transaction.atomic
 def plan_item_add(
     *,
-    actor: User | None,
+    actor: User,
     plan: StudyPlan,
     month: datetime.date,
     theme: str,
@@ -445,13 +460,36 @@ def plan_item_add(
 
 
 @transaction.atomic
-def plan_item_update(*, actor: User | None, item: PlanItem, **fields) -> PlanItem:
+def plan_item_update(
+    *,
+    actor: User,
+    item: PlanItem,
+    month: datetime.date | Unchanged = UNCHANGED,
+    planned_on: datetime.date | None | Unchanged = UNCHANGED,
+    theme: str | Unchanged = UNCHANGED,
+    form: str | Unchanged = UNCHANGED,
+    audience: str | Unchanged = UNCHANGED,
+    organiser: str | Unchanged = UNCHANGED,
+    regular: bool | Unchanged = UNCHANGED,
+    planned_minutes: int | Unchanged = UNCHANGED,
+    directive_item: DirectiveItem | None | Unchanged = UNCHANGED,
+    notes: str | Unchanged = UNCHANGED,
+) -> PlanItem:
     """Change a plan item. An item required by the committee keeps everything but its date and notes."""
+    fields = given(
+        month=month,
+        planned_on=planned_on,
+        theme=theme,
+        form=form,
+        audience=audience,
+        organiser=organiser,
+        regular=regular,
+        planned_minutes=planned_minutes,
+        directive_item=directive_item,
+        notes=notes,
+    )
     plan = item.plan
     _check(actor, plan.org.path)
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     before = _item_snapshot(item)
     if item.source_id is not None:
         wanted = dict(fields)
@@ -474,7 +512,7 @@ def plan_item_update(*, actor: User | None, item: PlanItem, **fields) -> PlanIte
 
 
 @transaction.atomic
-def plan_item_remove(*, actor: User | None, item: PlanItem) -> None:
+def plan_item_remove(*, actor: User, item: PlanItem) -> None:
     """Remove an item from a plan. A required item cannot be removed; nor can a committee item a branch has held."""
     plan = item.plan
     _check(actor, plan.org.path)
@@ -505,7 +543,7 @@ class PublishResult:
 
 
 @transaction.atomic
-def study_plan_publish(*, actor: User | None, plan: StudyPlan) -> PublishResult:
+def study_plan_publish(*, actor: User, plan: StudyPlan) -> PublishResult:
     """Publish a plan. A committee's "every branch" items become required items of each branch's plan.
 
     Publishing again brings the branches' copies up to date and creates nothing twice.

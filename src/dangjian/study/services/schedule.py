@@ -10,11 +10,12 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.calendar import working_calendar
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
 from dangjian.orgs.models import Organisation
 from dangjian.study.models import Activity, PlanItem, StudySettings
 from dangjian.study.rules import schedule as rules
 from dangjian.study.selectors.schedule import effective_settings
+from dangjian.study.services import UNCHANGED, Unchanged, given
 from dangjian.study.services.activities import activity_create
 
 SETTINGS_FIELDS = [
@@ -31,8 +32,8 @@ MAX_GRACE_MINUTES = 120
 MAX_MAKE_UP_WORKING_DAYS = 60
 
 
-def _check(actor: User | None, org: Organisation) -> None:
-    if actor is not None and not scope_for(actor).allows(Perm.MANAGE_STUDY, org.path):
+def _check(actor: User, org: Organisation) -> None:
+    if not scope_for(actor).allows(Perm.MANAGE_STUDY, org.path):
         raise Forbidden()
 
 
@@ -58,18 +59,35 @@ def _validate(settings: StudySettings) -> None:
         errors["make_up_working_days"] = _("The make-up time must be between 1 and %(days)s working days.") % {
             "days": MAX_MAKE_UP_WORKING_DAYS
         }
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field, errors=errors)
+    raise_for_errors(errors)
 
 
 @transaction.atomic(durable=True)
-def study_settings_update(*, actor: User | None, org: Organisation, **fields) -> StudySettings:
+def study_settings_update(
+    *,
+    actor: User,
+    org: Organisation,
+    theme_day_week: int | None | Unchanged = UNCHANGED,
+    theme_day_weekday: int | None | Unchanged = UNCHANGED,
+    theme_day_of_month: int | None | Unchanged = UNCHANGED,
+    start_time: datetime.time | None | Unchanged = UNCHANGED,
+    length_minutes: int | None | Unchanged = UNCHANGED,
+    place: str | None | Unchanged = UNCHANGED,
+    late_grace_minutes: int | None | Unchanged = UNCHANGED,
+    make_up_working_days: int | None | Unchanged = UNCHANGED,
+) -> StudySettings:
     """Set the organisation's own study settings; a blank field inherits from above."""
+    fields = given(
+        theme_day_week=theme_day_week,
+        theme_day_weekday=theme_day_weekday,
+        theme_day_of_month=theme_day_of_month,
+        start_time=start_time,
+        length_minutes=length_minutes,
+        place=place,
+        late_grace_minutes=late_grace_minutes,
+        make_up_working_days=make_up_working_days,
+    )
     _check(actor, org)
-    unknown = set(fields) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown settings: {sorted(unknown)}")
     settings = StudySettings.objects.select_for_update().filter(org=org).first() or StudySettings(org=org)
     before = audit.snapshot(settings, SETTINGS_FIELDS)
     for name, value in fields.items():
@@ -84,7 +102,7 @@ def study_settings_update(*, actor: User | None, org: Organisation, **fields) ->
 
 
 @transaction.atomic(durable=True)
-def plan_item_schedule(*, actor: User | None, item: PlanItem, today: datetime.date | None = None) -> list[Activity]:
+def plan_item_schedule(*, actor: User, item: PlanItem, today: datetime.date | None = None) -> list[Activity]:
     """Draft one activity for every remaining month of the semester of a regular item, on the
     organisation's fixed day moved off holidays, at its usual time and place. Months that already
     have an activity from this item are left as they are, so running it again adds nothing."""

@@ -2,7 +2,9 @@
 
 import datetime
 import io
+from collections.abc import Set
 from dataclasses import dataclass
+from typing import Any
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -15,15 +17,17 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden, NotFound
+from dangjian.core.errors import DomainError, Forbidden, NotFound, raise_for_errors
 from dangjian.library.models import Material, MaterialStatus
 from dangjian.library.selectors.materials import visible_materials
+from dangjian.members.audience import Audience
 from dangjian.members.models import Member
 from dangjian.members.permissions import can_manage
 from dangjian.orgs.models import Organisation, OrgKind
-from dangjian.study.models import Audience, ReadingItem, ReadingList, SelfStudy
+from dangjian.study.models import ReadingItem, ReadingList, SelfStudy
 from dangjian.study.rules import selfstudy as rules
 from dangjian.study.selectors import selfstudy as selectors
+from dangjian.study.services import UNCHANGED, Unchanged, given
 
 ENTRY_FIELDS = ["studied_on", "minutes", "title", "reading_item", "material", "reflection"]
 LIST_FIELDS = ["title", "guidance", "audience", "due_on"]
@@ -40,9 +44,8 @@ def _raise_problems(problems: list[tuple[str, str]]) -> None:
         raise DomainError(problems[0][1], field=problems[0][0], errors=errors)
 
 
-def _branch_path(member: Member) -> str:
-    """The path of the member's branch: a group's parent, or the organisation itself."""
-    org = member.org
+def _branch_path(org: Organisation) -> str:
+    """The path of a member's branch: a group's parent, or the organisation itself."""
     if org.kind == OrgKind.GROUP and org.parent_id:
         return org.path[: -len(Organisation.path_segment(org.pk))]
     return org.path
@@ -51,10 +54,11 @@ def _branch_path(member: Member) -> str:
 def _check_similarity(entry: SelfStudy) -> None:
     """Point `similar_to` at a near-duplicate reflection of the same branch (officers see it; the member never)."""
     match = None
-    if entry.member.org_id and rules.comparable(entry.reflection):
+    org = entry.member.org
+    if org is not None and rules.comparable(entry.reflection):
         since = entry.studied_on - datetime.timedelta(days=SIMILARITY_WINDOW_DAYS)
         candidates = list(
-            SelfStudy.objects.filter(member__org__path__startswith=_branch_path(entry.member), studied_on__gte=since)
+            SelfStudy.objects.filter(member__org__path__startswith=_branch_path(org), studied_on__gte=since)
             .exclude(pk=entry.pk)
             .exclude(reflection="")
             .values_list("pk", "reflection")
@@ -172,7 +176,7 @@ def self_study_log(
         actor=actor,
         action="self_study.log",
         obj=entry,
-        org_path=member.org.path if member.org_id else "",
+        org_path=member.org.path if member.org is not None else "",
         changes=audit.snapshot(entry, ["studied_on", "minutes", "title", "reading_item", "material"])
         | {"member": member.pk},
     )
@@ -187,12 +191,28 @@ def _check_own_open_entry(actor: User, entry: SelfStudy, today: datetime.date) -
 
 
 @transaction.atomic(durable=True)
-def self_study_update(*, actor: User, entry: SelfStudy, today: datetime.date | None = None, **changes) -> SelfStudy:
+def self_study_update(
+    *,
+    actor: User,
+    entry: SelfStudy,
+    today: datetime.date | None = None,
+    studied_on: datetime.date | Unchanged = UNCHANGED,
+    minutes: int | Unchanged = UNCHANGED,
+    title: str | Unchanged = UNCHANGED,
+    reading_item: ReadingItem | None | Unchanged = UNCHANGED,
+    material: Material | None | Unchanged = UNCHANGED,
+    reflection: str | Unchanged = UNCHANGED,
+) -> SelfStudy:
     """Change one of the actor's own entries of the current year."""
+    changes = given(
+        studied_on=studied_on,
+        minutes=minutes,
+        title=title,
+        reading_item=reading_item,
+        material=material,
+        reflection=reflection,
+    )
     today = today or timezone.localdate()
-    unknown = set(changes) - set(ENTRY_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _check_own_open_entry(actor, entry, today)
     before = audit.snapshot(entry, ENTRY_FIELDS)
     data = {name: getattr(entry, name) for name in ENTRY_FIELDS} | changes
@@ -216,7 +236,7 @@ def self_study_update(*, actor: User, entry: SelfStudy, today: datetime.date | N
             actor=actor,
             action="self_study.update",
             obj=entry,
-            org_path=entry.member.org.path if entry.member.org_id else "",
+            org_path=entry.member.org.path if entry.member.org is not None else "",
             changes=changed,
         )
     return entry
@@ -230,7 +250,7 @@ def self_study_delete(*, actor: User, entry: SelfStudy, today: datetime.date | N
         actor=actor,
         action="self_study.delete",
         obj=entry,
-        org_path=entry.member.org.path if entry.member.org_id else "",
+        org_path=entry.member.org.path if entry.member.org is not None else "",
         changes=audit.snapshot(entry, ["studied_on", "minutes", "title"]),
     )
     # Entries flagged as copies of this one lose the pointer (SET_NULL); re-check them against the rest.
@@ -255,20 +275,18 @@ class ItemIn:
     material: int | None = None  # the id of a published material the officer may see
 
 
-def _material_titles(actor: User | None, items: list[ItemIn], keep: set[int]) -> dict[int, str]:
+def _material_titles(actor: User, items: list[ItemIn], keep: Set[int]) -> dict[int, str]:
     """{id: title} of the items' materials that may be chosen: published and visible to the actor, or already
     on the list (a material withdrawn since may stay)."""
     ids = {item.material for item in items if item.material is not None}
     if not ids:
         return {}
-    published = Material.objects.filter(status=MaterialStatus.PUBLISHED)
-    if actor is not None:
-        published = visible_materials(actor).filter(status=MaterialStatus.PUBLISHED)
+    published = visible_materials(actor).filter(status=MaterialStatus.PUBLISHED)
     allowed = set(published.filter(pk__in=ids).values_list("pk", flat=True)) | (ids & keep)
     return dict(Material.objects.filter(pk__in=allowed).values_list("pk", "title"))
 
 
-def _clean_items(items: list[ItemIn], *, actor: User | None, keep: set[int] = frozenset()) -> list[ItemIn]:
+def _clean_items(items: list[ItemIn], *, actor: User, keep: Set[int] = frozenset()) -> list[ItemIn]:
     cleaned: list[ItemIn] = []
     errors: list[str] = []
     validate_url = URLValidator(schemes=["http", "https"])
@@ -311,9 +329,7 @@ def _validate_list(data: dict, today: datetime.date, *, due_may_be_past: bool = 
     due_on = data.get("due_on")
     if due_on is not None and due_on < today and not due_may_be_past:
         errors.setdefault("due_on", []).append(_("The due date cannot be in the past."))
-    if errors:
-        field, messages = next(iter(errors.items()))
-        raise DomainError(messages[0], field=field, errors=errors)
+    raise_for_errors(errors)
     return data
 
 
@@ -372,7 +388,7 @@ def reading_list_update(
     reading_list: ReadingList,
     items: list[ItemIn] | None = None,
     today: datetime.date | None = None,
-    **changes,
+    **changes: Any,
 ) -> ReadingList:
     """Change a reading list. With `items`, the list becomes exactly those: items with an `id` are
     kept and changed, new ones added, the rest removed (their self-study entries stay, unlinked)."""
@@ -476,7 +492,7 @@ def ledger_workbook(ledger: selectors.Ledger) -> bytes:
         sheet.set_column(col, col, width)
     for index, row in enumerate(ledger.rows, start=1):
         member = row.member
-        sheet.write_string(index, 0, member.org.name if member.org_id else "")
+        sheet.write_string(index, 0, member.org.name if member.org is not None else "")
         sheet.write_string(index, 1, member.name)
         sheet.write_string(index, 2, member.number or "")
         sheet.write_number(index, 3, float(row.collective_hours), number)

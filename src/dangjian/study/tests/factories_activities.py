@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.study.models import Activity
 from dangjian.study.services import activities as services
 
@@ -33,7 +34,7 @@ class ActivityFactory(factory.Factory):
         org = kwargs.pop("org")
         assert org is not None, "ActivityFactory needs org="
         publish = kwargs.pop("publish", False)
-        actor = kwargs.pop("actor", None)
+        actor = kwargs.pop("actor", None) or system_actor()
         activity = services.activity_create(actor=actor, org=org, **kwargs)
         if publish:
             services.activity_publish(actor=actor, activity=activity)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from dangjian.accounts.system import system_actor
 from dangjian.orgs.models import Organisation
 from dangjian.study.models import DirectiveItem, PlanItem, Semester, StudyPlan
 from dangjian.study.services import plans as services
@@ -13,18 +14,25 @@ SPRING_2027 = ("2026—2027学年第二学期", datetime.date(2027, 2, 1), datet
 def make_semester(committee: Organisation, period=FALL_2026, **kwargs) -> Semester:
     name, starts_on, ends_on = period
     return services.semester_create(
-        actor=kwargs.pop("actor", None), committee=committee, name=name, starts_on=starts_on, ends_on=ends_on, **kwargs
+        actor=kwargs.pop("actor", None) or system_actor(),
+        committee=committee,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        **kwargs,
     )
 
 
 def make_plan(org: Organisation, semester: Semester, **kwargs) -> StudyPlan:
-    return services.study_plan_create(actor=kwargs.pop("actor", None), org=org, semester=semester, **kwargs)
+    return services.study_plan_create(
+        actor=kwargs.pop("actor", None) or system_actor(), org=org, semester=semester, **kwargs
+    )
 
 
 def make_item(plan: StudyPlan, month: datetime.date | None = None, **kwargs) -> PlanItem:
     defaults = {"theme": "学习党章", "form": "theme_day", "planned_minutes": 120}
     return services.plan_item_add(
-        actor=kwargs.pop("actor", None),
+        actor=kwargs.pop("actor", None) or system_actor(),
         plan=plan,
         month=month or plan.semester.starts_on,
         **(defaults | kwargs),
@@ -33,7 +41,7 @@ def make_item(plan: StudyPlan, month: datetime.date | None = None, **kwargs) -> 
 
 def make_directive(semester: Semester, items: int = 1, **kwargs) -> tuple:
     directive = services.directive_create(
-        actor=kwargs.pop("actor", None),
+        actor=kwargs.pop("actor", None) or system_actor(),
         semester=semester,
         title=kwargs.pop("title", "关于开展本学期党员学习教育的通知"),
         issued_by="校党委组织部",

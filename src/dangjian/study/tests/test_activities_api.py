@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import api_as
+from dangjian.orgs.models import Organisation
 from dangjian.study import tokens
-from dangjian.study.models import Attendance, LeaveRequest, MakeUp
+from dangjian.study.models import Activity, Attendance, LeaveRequest, MakeUp
 from dangjian.study.services import activities as services
 from dangjian.study.tests.factories_activities import ActivityFactory, at
 
@@ -74,6 +76,22 @@ def test_create_is_for_officers(college, role, status):
     assert api_as(college.user(role)).post("/study/activities", body).status_code == status
 
 
+def test_create_takes_only_the_organisers_the_page_offers(college):
+    """The form offers the active organisations whose study the officer runs; the API refuses a dissolved one."""
+    Organisation.objects.filter(pk=college.branch.pk).update(dissolved_on=timezone.localdate())
+    starts = at(24)
+    body = {
+        "org": college.branch.pk,
+        "form": "lecture",
+        "theme": "x",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + datetime.timedelta(hours=1)).isoformat(),
+    }
+    response = api_as(college.user("branch")).post("/study/activities", body)
+    assert (response.status_code, response.json()["field"]) == (404, "org")
+    assert not Activity.objects.filter(org=college.branch).exists()
+
+
 def test_create_refuses_credit_beyond_the_length(college):
     starts = at(24)
     body = {
@@ -135,7 +153,7 @@ def test_leave_and_make_up(college):
     assert response.status_code == 200
     assert LeaveRequest.objects.get().status == "approved"
     now = activity.ends_at + datetime.timedelta(minutes=1)
-    services.activity_close(actor=None, activity=activity, now=now)
+    services.activity_close(actor=system_actor(), activity=activity, now=now)
     make_up = MakeUp.objects.get(attendance__member=college.member)
     assert branch.post(f"/study/make-ups/{make_up.pk}/submit", {"reflection": "x"}).status_code == 403
     response = member.post(f"/study/make-ups/{make_up.pk}/submit", {"reflection": "学习体会"})

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dangjian.core.calendar import WorkingCalendar
+from dangjian.members.audience import in_audience
 from dangjian.study import tokens
 from dangjian.study.rules import attendance as rules
 
@@ -206,4 +207,4 @@ def test_make_up_due_is_a_working_day_exactly_n_working_days_on(day, days, holid
     ],
 )
 def test_audience(audience, category, officer, expected):
-    assert rules.in_audience(audience, category, officer) is expected
+    assert in_audience(audience, category, officer) is expected

@@ -93,7 +93,7 @@ def test_credit_override_is_capped(college, credit, message):
 
 def test_credit_override_and_grace(college):
     activity = services.activity_create(
-        actor=None,
+        actor=system_actor(),
         org=college.branch,
         form="visit",
         theme="参观",
@@ -105,7 +105,9 @@ def test_credit_override_and_grace(college):
     assert (activity.credit_minutes, activity.credit_overridden) == (60, True)
     assert activity.late_after == START
     # Shortening the activity below the override caps it; the chosen grace is kept.
-    services.activity_update(actor=None, activity=activity, starts_at=START + 10 * MIN, ends_at=START + 40 * MIN)
+    services.activity_update(
+        actor=system_actor(), activity=activity, starts_at=START + 10 * MIN, ends_at=START + 40 * MIN
+    )
     assert activity.credit_minutes == 30
     assert activity.late_after == START + 10 * MIN
 
@@ -113,7 +115,7 @@ def test_credit_override_and_grace(college):
 def test_ends_before_start_is_refused(college):
     with pytest.raises(DomainError) as info:
         services.activity_create(
-            actor=None, org=college.branch, form="lecture", theme="x", starts_at=END, ends_at=START
+            actor=system_actor(), org=college.branch, form="lecture", theme="x", starts_at=END, ends_at=START
         )
     assert info.value.field == "ends_at"
 
@@ -149,14 +151,14 @@ def test_create_from_plan_item_copies_theme_form_audience(college):
     assert activity.ends_at == END
     assert activity.plan_item == item
     with pytest.raises(DomainError, match="another organisation|其他党组织"):
-        services.activity_create(actor=None, org=college.other_branch, plan_item=item, starts_at=START)
+        services.activity_create(actor=system_actor(), org=college.other_branch, plan_item=item, starts_at=START)
 
 
 def test_publish_fixes_expected_attendees(activity, college):
     assert names(activity.attendances.select_related("member")) == BRANCH_MEMBERS
     assert set(activity.attendances.values_list("expected", "status")) == {(True, AttendanceStatus.EXPECTED)}
     with pytest.raises(DomainError):
-        services.activity_publish(actor=None, activity=activity)
+        services.activity_publish(actor=system_actor(), activity=activity)
 
 
 @pytest.mark.parametrize(
@@ -204,8 +206,8 @@ def test_joint_organisers_bring_their_members(college):
 
 def test_audience_is_fixed_after_publishing(activity):
     with pytest.raises(DomainError, match="audience|参加对象"):
-        services.activity_update(actor=None, activity=activity, audience="students")
-    services.activity_update(actor=None, activity=activity, place="图书馆报告厅")
+        services.activity_update(actor=system_actor(), activity=activity, audience="students")
+    services.activity_update(actor=system_actor(), activity=activity, place="图书馆报告厅")
     assert activity.place == "图书馆报告厅"
 
 
@@ -214,11 +216,11 @@ def test_cancel(college):
     services.activity_cancel(actor=college.user("branch"), activity=draft, reason="与考试冲突")
     assert draft.status == ActivityStatus.CANCELLED
     with pytest.raises(DomainError):
-        services.activity_update(actor=None, activity=draft, place="x")
+        services.activity_update(actor=system_actor(), activity=draft, place="x")
     started = ActivityFactory(org=college.branch, starts_at=START, ends_at=END, publish=True)
     with pytest.raises(DomainError, match="started|已开始"):
-        services.activity_cancel(actor=None, activity=started, now=START)
-    services.activity_cancel(actor=None, activity=started, now=START - MIN)
+        services.activity_cancel(actor=system_actor(), activity=started, now=START)
+    services.activity_cancel(actor=system_actor(), activity=started, now=START - MIN)
 
 
 # --- check-in ---------------------------------------------------------------------------------
@@ -454,14 +456,14 @@ def test_leave_approved_after_closing_turns_the_absence_into_leave(activity, col
     leave = services.leave_request_create(
         actor=college.user("member"), activity=activity, reason="病假", now=START - MIN
     )
-    services.activity_close(actor=None, activity=activity, now=END + MIN)
+    services.activity_close(actor=system_actor(), activity=activity, now=END + MIN)
     services.leave_request_decide(actor=college.user("branch"), leave=leave, approve=True)
     assert row(activity, college.member).status == AttendanceStatus.LEAVE
     assert MakeUp.objects.filter(attendance__member=college.member).count() == 1
 
 
 def test_marking_present_after_closing_drops_the_make_up(activity, college):
-    services.activity_close(actor=None, activity=activity, now=END + MIN)
+    services.activity_close(actor=system_actor(), activity=activity, now=END + MIN)
     services.attendance_mark(
         actor=college.user("branch"),
         activity=activity,
@@ -515,11 +517,11 @@ def test_the_speaker_comes_from_the_organisers_college(college):
         speaker=college.other_member,  # a student of another branch of the same college
     )
     assert lecture.speaker == college.other_member
-    services.activity_update(actor=None, activity=lecture, speaker=committee_secretary)
+    services.activity_update(actor=system_actor(), activity=lecture, speaker=committee_secretary)
     elsewhere = OrganisationFactory(kind="committee", name="经济学院党委", code="C02")
     stranger = MemberFactory(org=OrganisationFactory(parent=elsewhere, code="B09"), name="外院党员")
     with pytest.raises(DomainError) as caught:
-        services.activity_update(actor=None, activity=lecture, speaker=stranger)
+        services.activity_update(actor=system_actor(), activity=lecture, speaker=stranger)
     assert caught.value.field == "speaker"
     lecture.refresh_from_db()
     assert lecture.speaker == committee_secretary
@@ -530,7 +532,7 @@ def test_the_speaker_comes_from_the_organisers_college(college):
 
 
 def test_a_copied_make_up_reflection_is_flagged_to_the_reviewer(activity, college):
-    services.activity_close(actor=None, activity=activity, now=END + MIN)
+    services.activity_close(actor=system_actor(), activity=activity, now=END + MIN)
     original = (
         "这次主题党日重温了入党誓词，我认识到要把党章要求落实到教学科研的每一个环节，做一名合格的党员教师。"
         "今后要加强理论学习，结合课程思政，把立德树人的根本任务落到实处。"

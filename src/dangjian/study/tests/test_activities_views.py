@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.models import AuditEvent
 from dangjian.study import tokens
 from dangjian.study.models import Activity, Attendance, LeaveRequest, MakeUp, RequestStatus
@@ -317,7 +318,7 @@ def test_make_up_flow(client, college):
 
 def test_make_up_of_someone_else_is_hidden(client, college):
     activity = ActivityFactory(org=college.branch, starts_at=at(-3), publish=True)
-    services.activity_close(actor=None, activity=activity)
+    services.activity_close(actor=system_actor(), activity=activity)
     make_up = MakeUp.objects.get(attendance__member=college.secretary)
     client.force_login(college.user("member"))
     assert client.get(reverse("study:make-up-submit", args=[make_up.pk])).status_code == 404

@@ -5,18 +5,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dangjian.library.rules import hours as conversion
 from dangjian.study.rules import hours as rules
 
 # --- Conversion ------------------------------------------------------------------------------
 
 
 def test_hours_from_minutes_keeps_its_behaviour():
-    assert rules.hours_from_minutes(0) == Decimal("0.0")
-    assert rules.hours_from_minutes(29) == Decimal("0.0")
-    assert rules.hours_from_minutes(30) == Decimal("0.5")
-    assert rules.hours_from_minutes(89) == Decimal("1.0")
-    assert rules.hours_from_minutes(90) == Decimal("1.5")
-    assert rules.hours_from_minutes(45, rules.CLASS_PERIOD) == Decimal("1.0")
+    assert conversion.hours_from_minutes(0) == Decimal("0.0")
+    assert conversion.hours_from_minutes(29) == Decimal("0.0")
+    assert conversion.hours_from_minutes(30) == Decimal("0.5")
+    assert conversion.hours_from_minutes(89) == Decimal("1.0")
+    assert conversion.hours_from_minutes(90) == Decimal("1.5")
+    assert conversion.hours_from_minutes(45, conversion.CLASS_PERIOD) == Decimal("1.0")
 
 
 @pytest.mark.parametrize(
@@ -24,33 +25,33 @@ def test_hours_from_minutes_keeps_its_behaviour():
     [(0, "0"), (1, "0.25"), (14, "0.25"), (15, "0.5"), (29, "0.5"), (30, "1"), (31, "1"), (240, "1")],
 )
 def test_online_course_table_at_its_steps(minutes, hours):
-    assert rules.credit_hours(minutes, rules.ONLINE_COURSE) == Decimal(hours)
+    assert conversion.credit_hours(minutes, conversion.ONLINE_COURSE) == Decimal(hours)
 
 
 def test_rules_are_found_by_code():
-    assert rules.hour_rule("clock_hour") is rules.CLOCK_HOUR
-    assert rules.hour_rule("online_course") is rules.ONLINE_COURSE
+    assert conversion.hour_rule("clock_hour") is conversion.CLOCK_HOUR
+    assert conversion.hour_rule("online_course") is conversion.ONLINE_COURSE
     with pytest.raises(KeyError):
-        rules.hour_rule("per_click")
+        conversion.hour_rule("per_click")
 
 
 @given(st.integers(min_value=0, max_value=100_000))
 def test_online_course_credit_is_one_of_the_table_values_and_monotone(minutes):
-    hours = rules.credit_hours(minutes, rules.ONLINE_COURSE)
+    hours = conversion.credit_hours(minutes, conversion.ONLINE_COURSE)
     assert hours in {Decimal(0), Decimal("0.25"), Decimal("0.5"), Decimal(1)}
-    assert rules.credit_hours(minutes + 1, rules.ONLINE_COURSE) >= hours
+    assert conversion.credit_hours(minutes + 1, conversion.ONLINE_COURSE) >= hours
 
 
 @given(st.integers(min_value=0, max_value=100_000))
 def test_linear_credit_never_exceeds_the_time_spent(minutes):
-    hours = rules.credit_hours(minutes)
+    hours = conversion.credit_hours(minutes)
     assert hours * 60 <= minutes
     assert (minutes - hours * 60) < 30  # rounded down to half an hour, no further
 
 
 def test_negative_minutes_are_refused():
     with pytest.raises(ValueError, match="negative"):
-        rules.credit_hours(-1, rules.ONLINE_COURSE)
+        conversion.credit_hours(-1, conversion.ONLINE_COURSE)
 
 
 # --- Requirement -----------------------------------------------------------------------------
@@ -174,6 +175,6 @@ def test_gap_is_never_negative_and_nothing_for_the_exempt():
 def test_policy_for_a_year_with_local_choices():
     policy = rules.policy_for(2025, self_study_rule="online_course", self_study_cap=Decimal(8))
     assert policy.requirement is rules.REQUIREMENT_2019
-    assert policy.collective_rule is rules.CLOCK_HOUR
-    assert policy.self_study_rule is rules.ONLINE_COURSE
+    assert policy.collective_rule is conversion.CLOCK_HOUR
+    assert policy.self_study_rule is conversion.ONLINE_COURSE
     assert policy.self_study_cap == 8

@@ -4,6 +4,7 @@ import pytest
 
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import api_as
+from dangjian.orgs.models import Organisation
 from dangjian.study.models import PlanItem, Semester, StudyPlan
 from dangjian.study.tests.factories_plans import make_directive, make_item, make_plan, make_semester
 
@@ -26,6 +27,17 @@ def test_semester_create_and_list(college):
     listed = api_as(college.user("branch")).get("/study/semesters").json()
     assert [s["name"] for s in listed] == ["2026—2027学年第一学期"]
     assert api_as(college.user("member")).get("/study/semesters").json() == []
+
+
+def test_a_dissolved_committee_gets_no_semester(college):
+    """The page offers only the committees the officer manages that are still active; the API accepts no other."""
+    Organisation.objects.filter(pk=college.committee.pk).update(dissolved_on=D(2026, 1, 1))
+    response = api_as(college.user("committee")).post(
+        "/study/semesters", SEMESTER | {"committee": college.committee.pk}
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "committee"
+    assert not Semester.objects.exists()
 
 
 def test_overlapping_semester_is_400_and_changes_nothing(college, semester):

@@ -4,6 +4,7 @@ import io
 import docx
 from docx.oxml.ns import qn
 
+from dangjian.accounts.system import system_actor
 from dangjian.study.exporting.plan_docx import THEME_ATTRIBUTES, plan_docx
 from dangjian.study.selectors.plans import study_plan_detail
 from dangjian.study.services import plans as services
@@ -19,7 +20,7 @@ def _document(college):
     )
     make_item(plan, month=D(2026, 9, 1), theme="学习贯彻全会精神", form="group_study", planned_minutes=180)
     make_item(plan, month=D(2026, 11, 1), theme="组织生活会", form="life_meeting", organiser="every_branch")
-    services.study_plan_publish(actor=None, plan=plan)
+    services.study_plan_publish(actor=system_actor(), plan=plan)
     branch_plan = college.branch.study_plans.get()
     make_item(branch_plan, month=D(2026, 10, 1), theme="支部书记讲党课", form="lecture", planned_minutes=90)
     return plan, branch_plan

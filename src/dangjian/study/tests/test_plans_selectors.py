@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.errors import NotFound
 from dangjian.orgs.tests.factories import OrganisationFactory
 from dangjian.study.models import Activity, ActivityStatus
@@ -17,7 +18,7 @@ def plans(college):
     semester = make_semester(college.committee)
     committee_plan = make_plan(college.committee, semester)
     make_item(committee_plan, theme="全体党员集中学习", organiser="every_branch")
-    services.study_plan_publish(actor=None, plan=committee_plan)
+    services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     return semester, committee_plan
 
 

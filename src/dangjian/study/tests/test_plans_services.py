@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent, CalendarDay
@@ -88,7 +89,7 @@ def test_semester_update_refuses_an_overlap_and_keeps_the_old_dates(college, sem
 def test_semester_update_keeps_plan_items_inside(college, semester):
     make_item(make_plan(college.committee, semester), month=D(2027, 1, 1))
     with pytest.raises(DomainError):
-        services.semester_update(actor=None, semester=semester, ends_on=D(2026, 12, 31))
+        services.semester_update(actor=system_actor(), semester=semester, ends_on=D(2026, 12, 31))
     services.semester_update(actor=college.user("committee"), semester=semester, name="2026秋季学期")
     assert AuditEvent.objects.filter(action="semester.update").get().changes["name"][1] == "2026秋季学期"
 
@@ -114,8 +115,8 @@ def test_calendar_is_kept_by_administrators_and_committee_officers(college, role
 
 def test_a_make_up_working_day_must_be_a_weekend_day(college):
     with pytest.raises(DomainError):
-        services.calendar_day_set(actor=None, date=D(2030, 10, 11), kind="workday")  # a Friday
-    services.calendar_day_set(actor=None, date=D(2030, 10, 12), kind="workday", name="国庆节调休")
+        services.calendar_day_set(actor=system_actor(), date=D(2030, 10, 11), kind="workday")  # a Friday
+    services.calendar_day_set(actor=system_actor(), date=D(2030, 10, 12), kind="workday", name="国庆节调休")
     assert working_calendar().is_working_day(D(2030, 10, 12))
 
 
@@ -235,26 +236,26 @@ def test_publish_pushes_every_branch_items_down(college, committee_plan):
 
 
 def test_publishing_again_creates_nothing_twice(college, committee_plan):
-    services.study_plan_publish(actor=None, plan=committee_plan)
+    services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     items, plans = PlanItem.objects.count(), StudyPlan.objects.count()
-    result = services.study_plan_publish(actor=None, plan=committee_plan)
+    result = services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     assert (result.plans_created, result.items_created, result.items_updated, result.items_removed) == (0, 0, 0, 0)
     assert (PlanItem.objects.count(), StudyPlan.objects.count()) == (items, plans)
     assert AuditEvent.objects.filter(action="study_plan.receive_required").count() == 2  # only the first time
 
 
 def test_publishing_again_updates_and_withdraws_copies(college, committee_plan):
-    services.study_plan_publish(actor=None, plan=committee_plan)
+    services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     first, second = committee_plan.items.filter(organiser="every_branch").order_by("month")
-    services.plan_item_update(actor=None, item=first, theme="学习贯彻四中全会精神")
-    services.plan_item_update(actor=None, item=second, organiser="self")
-    result = services.study_plan_publish(actor=None, plan=committee_plan)
+    services.plan_item_update(actor=system_actor(), item=first, theme="学习贯彻四中全会精神")
+    services.plan_item_update(actor=system_actor(), item=second, organiser="self")
+    result = services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     assert (result.items_updated, result.items_removed) == (2, 2)
     assert _required(college.branch) == ["学习贯彻四中全会精神"]
 
 
 def test_a_withdrawn_copy_already_held_stays_as_the_branch_item(college, committee_plan):
-    services.study_plan_publish(actor=None, plan=committee_plan)
+    services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     source = committee_plan.items.get(theme="组织生活会")
     copy = PlanItem.objects.get(source=source, plan__org=college.branch)
     start = datetime.datetime(2026, 11, 20, 14, tzinfo=datetime.UTC)
@@ -267,16 +268,18 @@ def test_a_withdrawn_copy_already_held_stays_as_the_branch_item(college, committ
         ends_at=start + datetime.timedelta(hours=2),
         status=ActivityStatus.PUBLISHED,
     )
-    services.plan_item_update(actor=None, item=source, organiser="self")
-    services.study_plan_publish(actor=None, plan=committee_plan)
+    services.plan_item_update(actor=system_actor(), item=source, organiser="self")
+    services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     copy.refresh_from_db()
     assert copy.source_id is None
     with pytest.raises(DomainError):
-        services.plan_item_remove(actor=None, item=committee_plan.items.get(theme="学习贯彻全会精神").copies.first())
+        services.plan_item_remove(
+            actor=system_actor(), item=committee_plan.items.get(theme="学习贯彻全会精神").copies.first()
+        )
 
 
 def test_required_items_cannot_be_removed_or_rewritten(college, committee_plan):
-    services.study_plan_publish(actor=None, plan=committee_plan)
+    services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     copy = PlanItem.objects.filter(plan__org=college.branch, source__isnull=False).first()
     actor = college.user("branch")
     with pytest.raises(DomainError):
@@ -291,7 +294,7 @@ def test_required_items_cannot_be_removed_or_rewritten(college, committee_plan):
 
 
 def test_removing_a_committee_item_withdraws_it_from_the_branches(college, committee_plan):
-    services.study_plan_publish(actor=None, plan=committee_plan)
+    services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     source = committee_plan.items.get(theme="组织生活会")
     services.plan_item_remove(actor=college.user("committee"), item=source)
     assert _required(college.branch) == ["学习贯彻全会精神"]
@@ -307,6 +310,6 @@ def test_branch_officer_cannot_publish_the_committee_plan(college, committee_pla
 def test_dissolved_branches_receive_nothing(college, committee_plan):
     college.other_branch.dissolved_on = D(2026, 8, 1)
     college.other_branch.save()
-    result = services.study_plan_publish(actor=None, plan=committee_plan)
+    result = services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     assert result.branches == 1
     assert _required(college.other_branch) == []

@@ -5,6 +5,7 @@ import docx
 import pytest
 from django.urls import reverse
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.models import AuditEvent, CalendarDay
 from dangjian.study.models import Directive, PlanItem, Semester, StudyPlan
 from dangjian.study.services import plans as services
@@ -215,7 +216,7 @@ def test_plan_list_is_scoped_and_pins_its_queries(client, college, semester, dja
     committee_plan = make_plan(college.committee, semester)
     for n in range(5):
         make_item(committee_plan, theme=f"第{n}项", organiser="every_branch")
-    services.study_plan_publish(actor=None, plan=committee_plan)
+    services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     _login(client, college, "branch")
     with django_assert_max_num_queries(12):
         response = client.get(reverse("study:plan-list"))
@@ -230,7 +231,7 @@ def test_plan_detail_pins_its_queries(client, college, semester, django_assert_m
     plan = make_plan(college.committee, semester)
     for n in range(6):
         make_item(plan, theme=f"第{n}项", organiser="every_branch" if n % 2 else "self")
-    services.study_plan_publish(actor=None, plan=plan)
+    services.study_plan_publish(actor=system_actor(), plan=plan)
     _login(client, college, "committee")
     with django_assert_max_num_queries(12):
         assert client.get(reverse("study:plan-detail", args=[plan.pk])).status_code == 200
@@ -251,7 +252,7 @@ def test_plan_export_is_a_word_document(client, college, semester):
 def test_a_branch_edits_the_date_of_a_required_item_but_not_its_theme(client, college, semester):
     plan = make_plan(college.committee, semester)
     make_item(plan, theme="学习贯彻全会精神", organiser="every_branch", month=D(2026, 10, 1))
-    services.study_plan_publish(actor=None, plan=plan)
+    services.study_plan_publish(actor=system_actor(), plan=plan)
     copy = PlanItem.objects.get(plan__org=college.branch)
     _login(client, college, "branch")
     url = reverse("study:plan-item-edit", args=[copy.pk])

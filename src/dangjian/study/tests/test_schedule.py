@@ -8,6 +8,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.calendar import WorkingCalendar
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent
@@ -110,10 +111,10 @@ def test_a_branch_inherits_the_committees_choices_and_overrides_its_own(college)
 
 
 def test_the_committees_grace_applies_to_new_activities(college):
-    study_settings_update(actor=None, org=college.committee, late_grace_minutes=3)
+    study_settings_update(actor=system_actor(), org=college.committee, late_grace_minutes=3)
     starts = datetime.datetime(2026, 12, 4, 14, 30, tzinfo=datetime.UTC)
     activity = activity_create(
-        actor=None,
+        actor=system_actor(),
         org=college.branch,
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=1),
@@ -134,7 +135,7 @@ def test_the_committees_grace_applies_to_new_activities(college):
 )
 def test_bad_settings_change_nothing(college, fields, field):
     with pytest.raises(DomainError) as caught:
-        study_settings_update(actor=None, org=college.branch, **fields)
+        study_settings_update(actor=system_actor(), org=college.branch, **fields)
     assert caught.value.field == field
     assert not StudySettings.objects.filter(org=college.branch).exists()
     assert effective_settings(college.branch) == effective_settings(college.other_branch)
@@ -157,7 +158,9 @@ def regular_item(college):
 
 
 def test_a_regular_item_becomes_one_draft_a_month_on_the_fixed_day(college, regular_item):
-    study_settings_update(actor=None, org=college.branch, theme_day_week=1, theme_day_weekday=4, place="人文楼301")
+    study_settings_update(
+        actor=system_actor(), org=college.branch, theme_day_week=1, theme_day_weekday=4, place="人文楼301"
+    )
     created = plan_item_schedule(actor=college.user("branch"), item=regular_item, today=D(2026, 11, 10))
     days = [timezone.localdate(a.starts_at) for a in created]
     # From today to the semester's end: December and January (November's first Friday has passed).
@@ -178,18 +181,18 @@ def test_new_years_day_moves_januarys_theme_day(college, regular_item):
     from dangjian.core.models import CalendarDay
 
     CalendarDay.objects.update_or_create(date=D(2027, 1, 1), defaults={"kind": "holiday", "name": "元旦"})
-    study_settings_update(actor=None, org=college.branch, theme_day_week=1, theme_day_weekday=4)
-    created = plan_item_schedule(actor=None, item=regular_item, today=D(2026, 12, 20))
+    study_settings_update(actor=system_actor(), org=college.branch, theme_day_week=1, theme_day_weekday=4)
+    created = plan_item_schedule(actor=system_actor(), item=regular_item, today=D(2026, 12, 20))
     assert [timezone.localdate(a.starts_at) for a in created] == [D(2027, 1, 4)]
 
 
 def test_scheduling_needs_a_regular_item_and_a_fixed_day(college, regular_item):
     with pytest.raises(DomainError) as caught:
-        plan_item_schedule(actor=None, item=regular_item, today=D(2026, 9, 1))
+        plan_item_schedule(actor=system_actor(), item=regular_item, today=D(2026, 9, 1))
     assert caught.value.field == "fixed_day"
     one_off = make_item(regular_item.plan, month=D(2026, 10, 1))
     with pytest.raises(DomainError):
-        plan_item_schedule(actor=None, item=one_off)
+        plan_item_schedule(actor=system_actor(), item=one_off)
     with pytest.raises(Forbidden):
         plan_item_schedule(actor=college.user("other_branch"), item=regular_item)
 
@@ -217,7 +220,7 @@ def test_schedule_button_sends_to_settings_when_no_fixed_day(college, client, re
     client.force_login(college.user("branch"))
     response = client.post(f"/study/plan-items/{regular_item.pk}/schedule/")
     assert response.url == f"/study/orgs/{college.branch.pk}/settings/"
-    study_settings_update(actor=None, org=college.branch, theme_day_of_month=15)
+    study_settings_update(actor=system_actor(), org=college.branch, theme_day_of_month=15)
     response = client.post(f"/study/plan-items/{regular_item.pk}/schedule/")
     assert response.url == f"/study/plans/{regular_item.plan_id}/"
     assert Activity.objects.filter(plan_item=regular_item).exists()

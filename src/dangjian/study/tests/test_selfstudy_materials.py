@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from dangjian.accounts.system import system_actor
 from dangjian.core.errors import DomainError
 from dangjian.core.tests.apiclient import api_as
 from dangjian.library.services import reading as reading_services
@@ -80,7 +81,7 @@ def test_an_item_is_done_when_its_material_is_read(college, reading_list, materi
 
 
 def test_a_withdrawn_material_stays_on_the_list_but_is_not_linked(college, reading_list, material):
-    material_withdraw(actor=None, material=material)
+    material_withdraw(actor=system_actor(), material=material)
     [progress] = selectors.reading_lists_for_member(member=college.member)
     assert progress.items[0].readable is False
     # Editing the list keeps it.
@@ -185,7 +186,7 @@ def test_a_title_in_the_link_fills_the_form(client, college):
 
 def test_editing_keeps_a_material_withdrawn_since(client, college, material):
     entry = log(college, material=material)
-    material_withdraw(actor=None, material=material)
+    material_withdraw(actor=system_actor(), material=material)
     client.force_login(college.user("member"))
     response = client.post(
         reverse("study:selfstudy-edit", args=[entry.pk]),

@@ -4,6 +4,7 @@ make-up and "我的学习" (a member's own study, on a phone first)."""
 
 import datetime
 import mimetypes
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -20,12 +21,11 @@ from django.views.decorators.vary import vary_on_headers
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
 from dangjian.library.selectors.topics import material_choices
 from dangjian.members.permissions import access_member
 from dangjian.orgs.permissions import access_org
-from dangjian.orgs.selectors import org_list
 from dangjian.study import tokens
 from dangjian.study.forms.activities import (
     ActivityForm,
@@ -46,12 +46,6 @@ from dangjian.study.services import activities as services
 
 SCAN_SESSION_KEY = "study_check_in_scans"  # activity id → ISO time of a fresh scan made before logging in
 WHEN_CHOICES = ("upcoming", "past", "all")
-
-
-def _orgs_run(actor) -> list:
-    """Organisations where the actor runs study (may organise activities)."""
-    scope = scope_for(actor)
-    return [o for o in org_list(actor=actor) if scope.allows(Perm.MANAGE_STUDY, o.path)]
 
 
 def _client(request: HttpRequest) -> tuple[str | None, str]:
@@ -105,24 +99,22 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
             "form": plan_item.form,
             "audience": plan_item.audience,
         }
-    orgs = _orgs_run(request.user)
+    orgs = selectors.orgs_run(request.user)
     chosen = str(request.POST.get("org") or initial["org"])
     speakers_org = next((o for o in orgs if str(o.pk) == chosen), orgs[0] if orgs else None)
     speakers = selectors.speaker_candidates(speakers_org) if speakers_org else ([], [])
     form = ActivityForm(
         request.POST or None, initial=initial, orgs=orgs, speakers=speakers, materials=material_choices(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        org = access_org(request.user, form.cleaned_data["org"], Perm.MANAGE_STUDY)
-        try:
-            activity = services.activity_create(
-                actor=request.user, org=org, plan_item=plan_item, **form.activity_data()
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The activity has been created as a draft. Publish it to announce it."))
-            return redirect("study:activity-detail", pk=activity.pk)
+
+    def create(data: dict[str, Any]) -> Activity:
+        org = access_org(request.user, data["org"], Perm.MANAGE_STUDY)
+        return services.activity_create(actor=request.user, org=org, plan_item=plan_item, **form.activity_data())
+
+    if done := submit(
+        request, form, create, success=_("The activity has been created as a draft. Publish it to announce it.")
+    ):
+        return redirect("study:activity-detail", pk=done.result.pk)
     return render(request, "study/activities_form.html", {"form": form, "activity": None, "plan_item": plan_item})
 
 
@@ -153,18 +145,16 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         speakers=selectors.speaker_candidates(activity.org),
         materials=material_choices(request.user, keep=chosen),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def update(data: dict[str, Any]) -> Activity:
         data = form.activity_data()
         credit = data.pop("credit_minutes")
-        try:
-            services.activity_update(
-                actor=request.user, activity=activity, credit_minutes=credit, credit_derived=credit is None, **data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The activity has been saved."))
-            return redirect("study:activity-detail", pk=activity.pk)
+        return services.activity_update(
+            actor=request.user, activity=activity, credit_minutes=credit, credit_derived=credit is None, **data
+        )
+
+    if submit(request, form, update, success=_("The activity has been saved.")):
+        return redirect("study:activity-detail", pk=activity.pk)
     return render(request, "study/activities_form.html", {"form": form, "activity": activity})
 
 
@@ -268,14 +258,13 @@ def activity_record(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, pk, manage=True)
     initial = {"minutes": activity.minutes, "decisions": activity.decisions, "summary": activity.summary}
     form = RecordForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_record(actor=request.user, activity=activity, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The record has been saved."))
-            return redirect("study:activity-detail", pk=activity.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.activity_record(actor=request.user, activity=activity, **data),
+        success=_("The record has been saved."),
+    ):
+        return redirect("study:activity-detail", pk=activity.pk)
     return render(
         request,
         "study/activities_record.html",
@@ -288,14 +277,13 @@ def activity_record(request: AuthedRequest, pk: int) -> HttpResponse:
 def activity_photo_add(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, pk, manage=True)
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.activity_photo_add(actor=request.user, activity=activity, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The photo has been added."))
-            return redirect("study:activity-record", pk=activity.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.activity_photo_add(actor=request.user, activity=activity, **data),
+        success=_("The photo has been added."),
+    ):
+        return redirect("study:activity-record", pk=activity.pk)
     record = RecordForm(
         initial={"minutes": activity.minutes, "decisions": activity.decisions, "summary": activity.summary}
     )
@@ -469,14 +457,13 @@ def check_in(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 def leave_create(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, pk)
     form = LeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.leave_request_create(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Your leave request has been sent."))
-            return redirect("study:my-study")
+    if submit(
+        request,
+        form,
+        lambda data: services.leave_request_create(actor=request.user, activity=activity, reason=data["reason"]),
+        success=_("Your leave request has been sent."),
+    ):
+        return redirect("study:my-study")
     return render(request, "study/activities_leave_form.html", {"form": form, "activity": activity})
 
 
@@ -485,19 +472,15 @@ def leave_create(request: AuthedRequest, pk: int) -> HttpResponse:
 def leave_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     leave = selectors.access_leave_request(request.user, pk, manage=True)
     form = DecideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.leave_request_decide(
-                actor=request.user,
-                leave=leave,
-                approve=form.cleaned_data["decision"] == "approve",
-                answer=form.cleaned_data["answer"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The leave request has been decided."))
-            return redirect("study:review-list")
+    if submit(
+        request,
+        form,
+        lambda data: services.leave_request_decide(
+            actor=request.user, leave=leave, approve=data["decision"] == "approve", answer=data["answer"]
+        ),
+        success=_("The leave request has been decided."),
+    ):
+        return redirect("study:review-list")
     decided = leave.status != RequestStatus.PENDING
     return render(request, "study/activities_leave_decide.html", {"form": form, "leave": leave, "decided": decided})
 
@@ -516,14 +499,13 @@ def make_up_submit(request: AuthedRequest, pk: int) -> HttpResponse:
         if form is None:
             messages.error(request, _("This make-up cannot be handed in now."))
             return redirect("study:make-up-submit", pk=make_up.pk)
-        if form.is_valid():
-            try:
-                services.make_up_submit(actor=request.user, make_up=make_up, reflection=form.cleaned_data["reflection"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Your make-up study has been handed in."))
-                return redirect("study:my-study")
+        if submit(
+            request,
+            form,
+            lambda data: services.make_up_submit(actor=request.user, make_up=make_up, reflection=data["reflection"]),
+            success=_("Your make-up study has been handed in."),
+        ):
+            return redirect("study:my-study")
     context = {"make_up": make_up, "form": form, "activity": make_up.attendance.activity, "mine": mine}
     return render(request, "study/activities_make_up.html", context)
 
@@ -533,19 +515,15 @@ def make_up_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 def make_up_review(request: AuthedRequest, pk: int) -> HttpResponse:
     make_up = selectors.access_make_up(request.user, pk, manage=True)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.make_up_review(
-                actor=request.user,
-                make_up=make_up,
-                accept=form.cleaned_data["decision"] == "accept",
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The make-up has been reviewed."))
-            return redirect("study:review-list")
+    if submit(
+        request,
+        form,
+        lambda data: services.make_up_review(
+            actor=request.user, make_up=make_up, accept=data["decision"] == "accept", note=data["note"]
+        ),
+        success=_("The make-up has been reviewed."),
+    ):
+        return redirect("study:review-list")
     context = {"make_up": make_up, "form": form, "activity": make_up.attendance.activity}
     return render(request, "study/activities_make_up_review.html", context)
 

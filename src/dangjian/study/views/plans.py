@@ -1,6 +1,7 @@
 """Pages for semesters, the working-day calendar, directives and semester study plans."""
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -16,7 +17,7 @@ from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.years import year_in_range
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.study.exporting.plan_docx import DOCX_CONTENT_TYPE, plan_docx, plan_docx_filename
 from dangjian.study.forms.plans import (
     CalendarDayForm,
@@ -27,6 +28,7 @@ from dangjian.study.forms.plans import (
     StudyPlanForm,
     directive_items,
 )
+from dangjian.study.models import Directive, Semester, StudyPlan
 from dangjian.study.selectors import plans as selectors
 from dangjian.study.services import plans as services
 
@@ -54,16 +56,19 @@ def semester_create(request: AuthedRequest) -> HttpResponse:
     if not committees:
         raise NotFound()
     form = SemesterForm(request.POST or None, committees=committees.values())
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(data: dict[str, Any]) -> Semester:
+        data = dict(data)
         committee = committees[data.pop("committee")]
-        try:
-            semester = services.semester_create(actor=request.user, committee=committee, **data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The semester %(name)s has been defined.") % {"name": semester.name})
-            return redirect("study:semester-list")
+        return services.semester_create(actor=request.user, committee=committee, **data)
+
+    if submit(
+        request,
+        form,
+        create,
+        success=lambda semester: _("The semester %(name)s has been defined.") % {"name": semester.name},
+    ):
+        return redirect("study:semester-list")
     return render(request, "study/plans_semester_form.html", {"form": form, "semester": None})
 
 
@@ -73,14 +78,13 @@ def semester_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     semester = selectors.access_semester(request.user, pk, Perm.MANAGE_STUDY)
     initial = {name: getattr(semester, name) for name in services.SEMESTER_FIELDS}
     form = SemesterForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.semester_update(actor=request.user, semester=semester, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The semester has been saved."))
-            return redirect("study:semester-list")
+    if submit(
+        request,
+        form,
+        lambda data: services.semester_update(actor=request.user, semester=semester, **data),
+        success=_("The semester has been saved."),
+    ):
+        return redirect("study:semester-list")
     return render(request, "study/plans_semester_form.html", {"form": form, "semester": semester})
 
 
@@ -120,17 +124,14 @@ def calendar_day_set(request: AuthedRequest) -> HttpResponse:
         raise NotFound()
     form = CalendarDayForm(request.POST)
     year = _calendar_year(request)
-    if form.is_valid():
-        try:
-            day = services.calendar_day_set(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            year = day.date.year
-            if not request.htmx:
-                messages.success(request, _("The calendar has been saved."))
-                return redirect(f"{reverse('study:calendar')}?year={year}")
-            form = CalendarDayForm(initial={"date": day.date})
+    success = None if request.htmx else _("The calendar has been saved.")
+    if done := submit(
+        request, form, lambda data: services.calendar_day_set(actor=request.user, **data), success=success
+    ):
+        year = done.result.date.year
+        if not request.htmx:
+            return redirect(f"{reverse('study:calendar')}?year={year}")
+        form = CalendarDayForm(initial={"date": done.result.date})
     return _render_calendar(request, year, form)
 
 
@@ -183,18 +184,14 @@ def directive_create(request: AuthedRequest) -> HttpResponse:
         initial["semester"] = str(current.pk)
     form = DirectiveForm(request.POST or None, request.FILES or None, semesters=semesters.values(), initial=initial)
     formset = DirectiveItemFormSet(request.POST or None, prefix="items")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(data: dict[str, Any]) -> Directive:
+        data = dict(data)
         semester = semesters[data.pop("semester")]
-        try:
-            directive = services.directive_create(
-                actor=request.user, semester=semester, items=directive_items(formset), **data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The directive has been recorded."))
-            return redirect("study:directive-detail", pk=directive.pk)
+        return services.directive_create(actor=request.user, semester=semester, items=directive_items(formset), **data)
+
+    if done := submit(request, form, create, success=_("The directive has been recorded."), also=[formset]):
+        return redirect("study:directive-detail", pk=done.result.pk)
     return render(request, "study/plans_directive_form.html", {"form": form, "formset": formset, "directive": None})
 
 
@@ -227,18 +224,16 @@ def directive_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             for i in directive.items.all()
         ],
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = dict(form.cleaned_data)
+
+    def update(data: dict[str, Any]) -> Directive:
+        data = dict(data)
         attachment = data.pop("attachment", None) or None
-        try:
-            services.directive_update(
-                actor=request.user, directive=directive, items=directive_items(formset), attachment=attachment, **data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The directive has been saved."))
-            return redirect("study:directive-detail", pk=directive.pk)
+        return services.directive_update(
+            actor=request.user, directive=directive, items=directive_items(formset), attachment=attachment, **data
+        )
+
+    if submit(request, form, update, success=_("The directive has been saved."), also=[formset]):
+        return redirect("study:directive-detail", pk=directive.pk)
     return render(
         request, "study/plans_directive_form.html", {"form": form, "formset": formset, "directive": directive}
     )
@@ -277,16 +272,14 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
     current = selectors.semester_current(actor=request.user)
     initial = {"org": request.GET.get("org", ""), "semester": str(current.pk) if current else ""}
     form = StudyPlanForm(request.POST or None, orgs=orgs.values(), semesters=semesters.values(), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(data: dict[str, Any]) -> StudyPlan:
+        data = dict(data)
         org, semester = orgs[data.pop("org")], semesters[data.pop("semester")]
-        try:
-            plan = services.study_plan_create(actor=request.user, org=org, semester=semester, **data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The study plan has been created. Add its items."))
-            return redirect("study:plan-detail", pk=plan.pk)
+        return services.study_plan_create(actor=request.user, org=org, semester=semester, **data)
+
+    if done := submit(request, form, create, success=_("The study plan has been created. Add its items.")):
+        return redirect("study:plan-detail", pk=done.result.pk)
     return render(request, "study/plans_plan_form.html", {"form": form, "plan": None})
 
 
@@ -315,14 +308,13 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.access_study_plan(request.user, pk, Perm.MANAGE_STUDY)
     form = StudyPlanForm(request.POST or None, initial={"title": plan.title, "introduction": plan.introduction})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.study_plan_update(actor=request.user, plan=plan, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The study plan has been saved."))
-            return redirect("study:plan-detail", pk=plan.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.study_plan_update(actor=request.user, plan=plan, **data),
+        success=_("The study plan has been saved."),
+    ):
+        return redirect("study:plan-detail", pk=plan.pk)
     return render(request, "study/plans_plan_form.html", {"form": form, "plan": plan})
 
 
@@ -336,16 +328,15 @@ def plan_item_add(request: AuthedRequest, pk: int) -> HttpResponse:
         directive_items=selectors.directive_items_for(plan=plan),
         initial={"month": request.GET.get("month", "")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_item_add(actor=request.user, plan=plan, **form.cleaned_fields())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The item has been added."))
-            if "add_another" in request.POST:
-                return redirect(f"{request.path}?month={form.cleaned_data['month'].isoformat()}")
-            return redirect("study:plan-detail", pk=plan.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.plan_item_add(actor=request.user, plan=plan, **form.cleaned_fields()),
+        success=_("The item has been added."),
+    ):
+        if "add_another" in request.POST:
+            return redirect(f"{request.path}?month={form.cleaned_data['month'].isoformat()}")
+        return redirect("study:plan-detail", pk=plan.pk)
     return render(request, "study/plans_item_form.html", {"form": form, "plan": plan, "item": None})
 
 
@@ -364,14 +355,13 @@ def plan_item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         for name, field in form.fields.items():
             if name not in services.REQUIRED_ITEM_EDITABLE:
                 field.disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_item_update(actor=request.user, item=item, **form.cleaned_fields())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The item has been saved."))
-            return redirect("study:plan-detail", pk=plan.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.plan_item_update(actor=request.user, item=item, **form.cleaned_fields()),
+        success=_("The item has been saved."),
+    ):
+        return redirect("study:plan-detail", pk=plan.pk)
     return render(request, "study/plans_item_form.html", {"form": form, "plan": plan, "item": item})
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.orgs.permissions import access_org
 from dangjian.study.forms.schedule import StudySettingsForm
 from dangjian.study.models import StudySettings
@@ -47,15 +47,15 @@ def study_settings(request: AuthedRequest, org_id: int) -> HttpResponse:
     org = access_org(request.user, org_id, Perm.MANAGE_STUDY)
     instance = own_settings(org)
     form = StudySettingsForm(request.POST or None, instance=instance, inherited=_inherited_hints(org))
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS}
-        try:
-            services.study_settings_update(actor=request.user, org=org, **fields)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The study settings of %(org)s have been saved.") % {"org": org.name})
-            return redirect("study:settings", org_id=org.pk)
+    if submit(
+        request,
+        form,
+        lambda data: services.study_settings_update(
+            actor=request.user, org=org, **{name: data[name] for name in services.SETTINGS_FIELDS}
+        ),
+        success=_("The study settings of %(org)s have been saved.") % {"org": org.name},
+    ):
+        return redirect("study:settings", org_id=org.pk)
     effective = effective_settings(org)
     return render(
         request,

@@ -1,5 +1,7 @@
 """Self-study pages: a member's log and hours, reading lists, reflections review and the ledger for officers."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
-from dangjian.edge.http import add_domain_error, page
+from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
 from dangjian.library.selectors.materials import access_material
 from dangjian.library.selectors.topics import material_choices
@@ -21,6 +23,7 @@ from dangjian.members.selectors import actor_member
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.selectors import org_list
 from dangjian.study.forms.selfstudy import LedgerFilterForm, ReadingListForm, ReflectionFilterForm, SelfStudyForm
+from dangjian.study.models import ReadingList
 from dangjian.study.selectors import selfstudy as selectors
 from dangjian.study.services import selfstudy as services
 
@@ -71,14 +74,13 @@ def selfstudy_list(request: AuthedRequest) -> HttpResponse:
         # Reading an item's material is studying that item.
         initial["reading_item"] = next((i.pk for i in items if i.material_id == asked.pk), initial["reading_item"])
     form = SelfStudyForm(request.POST or None, items=items, materials=materials, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.self_study_log(actor=request.user, member=member, **form.entry_data())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Your self-study has been logged."))
-            return redirect("study:selfstudy-list")
+    if submit(
+        request,
+        form,
+        lambda data: services.self_study_log(actor=request.user, member=member, **form.entry_data()),
+        success=_("Your self-study has been logged."),
+    ):
+        return redirect("study:selfstudy-list")
     year = timezone.localdate().year
     context = {
         "member": member,
@@ -110,14 +112,13 @@ def selfstudy_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     }
     materials = _offered_materials(request, entry.material_id)
     form = SelfStudyForm(request.POST or None, items=items, materials=materials, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.self_study_update(actor=request.user, entry=entry, **form.entry_data())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The entry has been saved."))
-            return redirect("study:selfstudy-list")
+    if submit(
+        request,
+        form,
+        lambda data: services.self_study_update(actor=request.user, entry=entry, **form.entry_data()),
+        success=_("The entry has been saved."),
+    ):
+        return redirect("study:selfstudy-list")
     return render(request, "study/selfstudy_form.html", {"form": form, "entry": entry})
 
 
@@ -172,15 +173,13 @@ def readinglist_create(request: AuthedRequest) -> HttpResponse:
     form = ReadingListForm(
         request.POST or None, orgs=_list_orgs(request.user), materials=material_choices(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        org = access_org(request.user, form.cleaned_data["org"], Perm.MANAGE_STUDY)
-        try:
-            services.reading_list_create(actor=request.user, org=org, items=form.items(), **form.list_data())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The reading list has been assigned."))
-            return redirect("study:readinglist-list")
+
+    def create(data: dict[str, Any]) -> ReadingList:
+        org = access_org(request.user, data["org"], Perm.MANAGE_STUDY)
+        return services.reading_list_create(actor=request.user, org=org, items=form.items(), **form.list_data())
+
+    if submit(request, form, create, success=_("The reading list has been assigned.")):
+        return redirect("study:readinglist-list")
     return render(request, "study/selfstudy_reading_list_form.html", {"form": form, "reading_list": None})
 
 
@@ -195,19 +194,18 @@ def readinglist_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         initial=ReadingListForm.initial_for(reading_list),
     )
     form.fields["org"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reading_list_update(
-                actor=request.user,
-                reading_list=reading_list,
-                items=form.items(existing=reading_list.items.all()),
-                **form.list_data(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The reading list has been saved."))
-            return redirect("study:readinglist-list")
+    if submit(
+        request,
+        form,
+        lambda data: services.reading_list_update(
+            actor=request.user,
+            reading_list=reading_list,
+            items=form.items(existing=reading_list.items.all()),
+            **form.list_data(),
+        ),
+        success=_("The reading list has been saved."),
+    ):
+        return redirect("study:readinglist-list")
     return render(request, "study/selfstudy_reading_list_form.html", {"form": form, "reading_list": reading_list})
 
 

@@ -3,7 +3,7 @@ the discipline of Party life."""
 
 from dangjian.demo.library.spec import MaterialSpec
 from dangjian.library.models import ContentArea, MaterialKind, MaterialStatus
-from dangjian.study.models import Audience
+from dangjian.members.audience import Audience
 
 AREA = ContentArea.POLITICAL
 

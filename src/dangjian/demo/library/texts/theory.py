@@ -2,7 +2,7 @@
 
 from dangjian.demo.library.spec import MaterialSpec
 from dangjian.library.models import ContentArea, MaterialKind
-from dangjian.study.models import Audience
+from dangjian.members.audience import Audience
 
 AREA = ContentArea.THEORY
 

@@ -3,7 +3,7 @@ Pure: no ORM.
 
 Reading in the online reader is 在线学习 / 个人自学 (教育管理条例 Art.7). There is no national
 definition of one 学时 (domain.md §2), so everything here is local practice [L], kept as
-versioned data a committee can change: the conversion reuses the study app's hour rules, and a
+versioned data a committee can change: the conversion uses the study hour rules in `hours`, and a
 daily cap keeps a tab left open from turning into hours. Daily caps on reading time are the
 common practice of online study platforms (学习强国 counts at most 6 points a day for reading
 time, domain.md §8); nothing here ranks members or sets a quota of online time (domain.md §9:
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dangjian.study.rules import hours as hour_rules
+from dangjian.library.rules import hours as hour_rules
 
 
 @dataclass(frozen=True)
