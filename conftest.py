@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from dangjian.accounts import services as account_services
 from dangjian.accounts.models import Role, User
@@ -19,6 +20,11 @@ from dangjian.orgs.models import Organisation
 from dangjian.orgs.tests.factories import OrganisationFactory
 
 PASSWORD = "test-password-123"  # noqa: S105
+
+# Property tests check what holds, not how fast: on a busy machine running the suite in parallel, a
+# generated case can pass Hypothesis's default 200 ms deadline and fail a correct rule.
+hypothesis_settings.register_profile("dangjian", deadline=None)
+hypothesis_settings.load_profile("dangjian")
 
 
 @dataclass

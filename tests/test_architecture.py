@@ -6,13 +6,11 @@ this fails, import-linter's report above the failure names each import that runs
 
 import pathlib
 
-import pytest
 from importlinter.cli import lint_imports
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.xfail(strict=True, reason="the kernel and library still import uphill; being moved")
 def test_imports_run_downhill_along_the_floor_plan(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0

@@ -51,13 +51,14 @@ def _url(need: Need) -> str:
     return reverse("care:need-detail", kwargs={"pk": need.pk})
 
 
-def _event(need: Need, kind: str, actor: User | None, text: str = "", **data: object) -> NeedEvent:
-    """A step in the need's own history, which its member reads; None for the platform's own steps."""
+def _event(need: Need, kind: str, by: User | None, text: str = "", **data: object) -> NeedEvent:
+    """A step in the need's own history, which its member reads: who took it, or None for the platform's
+    own steps (escalation), which the history shows as the platform's (the audit names the system actor)."""
     return NeedEvent.objects.create(
         need=need,
         kind=kind,
-        actor=actor,
-        actor_name=(actor.display_name or actor.username) if actor is not None else "",
+        actor=by,
+        actor_name=(by.display_name or by.username) if by is not None else "",
         state=need.state,
         text=text,
         data={key: audit._plain(value) for key, value in data.items()},

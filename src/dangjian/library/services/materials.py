@@ -27,6 +27,7 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import scope_for
 from dangjian.core import audit
 from dangjian.core.errors import Conflict, DomainError, Forbidden
+from dangjian.core.unset import UNSET, Unset, given
 from dangjian.library import extraction, search, tasks
 from dangjian.library.models import (
     ContentArea,
@@ -38,7 +39,6 @@ from dangjian.library.models import (
     Tag,
 )
 from dangjian.library.selectors.materials import MANAGE_PERM
-from dangjian.library.services import UNCHANGED, Unchanged, given
 from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation
 
@@ -369,16 +369,16 @@ def material_update(
     actor: User,
     material: Material,
     tags: Iterable[str] | None = None,
-    title: str | Unchanged = UNCHANGED,
-    source: str | Unchanged = UNCHANGED,
-    published_on: datetime.date | None | Unchanged = UNCHANGED,
-    area: str | Unchanged = UNCHANGED,
-    audience: str | Unchanged = UNCHANGED,
-    summary: str | Unchanged = UNCHANGED,
-    keywords: Iterable[str] | Unchanged = UNCHANGED,
-    downloadable: bool | Unchanged = UNCHANGED,
-    video_url: str | Unchanged = UNCHANGED,
-    duration_minutes: int | Unchanged = UNCHANGED,
+    title: str | Unset = UNSET,
+    source: str | Unset = UNSET,
+    published_on: datetime.date | None | Unset = UNSET,
+    area: str | Unset = UNSET,
+    audience: str | Unset = UNSET,
+    summary: str | Unset = UNSET,
+    keywords: Iterable[str] | Unset = UNSET,
+    downloadable: bool | Unset = UNSET,
+    video_url: str | Unset = UNSET,
+    duration_minutes: int | Unset = UNSET,
 ) -> Material:
     """Change a material's metadata (title, source, date, area, audience, summary, keywords, …).
 

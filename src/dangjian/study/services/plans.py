@@ -14,12 +14,12 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent, CalendarDay
+from dangjian.core.unset import UNSET, Unset, given
 from dangjian.members.audience import Audience
 from dangjian.orgs.models import Organisation, OrgKind
 from dangjian.study.models import Directive, DirectiveItem, Form, Organiser, PlanItem, PlanStatus, Semester, StudyPlan
 from dangjian.study.rules import plans as rules
 from dangjian.study.selectors.plans import can_edit_calendar, committee_of, committees_managed
-from dangjian.study.services import UNCHANGED, Unchanged, given
 
 SEMESTER_FIELDS = ["name", "starts_on", "ends_on", "teaching_starts_on", "exams_start_on"]
 DIRECTIVE_FIELDS = ["title", "issued_by", "issued_on", "body"]
@@ -137,11 +137,11 @@ def semester_update(
     *,
     actor: User,
     semester: Semester,
-    name: str | Unchanged = UNCHANGED,
-    starts_on: datetime.date | Unchanged = UNCHANGED,
-    ends_on: datetime.date | Unchanged = UNCHANGED,
-    teaching_starts_on: datetime.date | None | Unchanged = UNCHANGED,
-    exams_start_on: datetime.date | None | Unchanged = UNCHANGED,
+    name: str | Unset = UNSET,
+    starts_on: datetime.date | Unset = UNSET,
+    ends_on: datetime.date | Unset = UNSET,
+    teaching_starts_on: datetime.date | None | Unset = UNSET,
+    exams_start_on: datetime.date | None | Unset = UNSET,
 ) -> Semester:
     """Change a semester's name or dates; plan items already made must stay inside it."""
     fields = given(
@@ -372,8 +372,8 @@ def study_plan_update(
     *,
     actor: User,
     plan: StudyPlan,
-    title: str | Unchanged = UNCHANGED,
-    introduction: str | Unchanged = UNCHANGED,
+    title: str | Unset = UNSET,
+    introduction: str | Unset = UNSET,
 ) -> StudyPlan:
     """Change a plan's title or introduction."""
     fields = given(title=title, introduction=introduction)
@@ -464,16 +464,16 @@ def plan_item_update(
     *,
     actor: User,
     item: PlanItem,
-    month: datetime.date | Unchanged = UNCHANGED,
-    planned_on: datetime.date | None | Unchanged = UNCHANGED,
-    theme: str | Unchanged = UNCHANGED,
-    form: str | Unchanged = UNCHANGED,
-    audience: str | Unchanged = UNCHANGED,
-    organiser: str | Unchanged = UNCHANGED,
-    regular: bool | Unchanged = UNCHANGED,
-    planned_minutes: int | Unchanged = UNCHANGED,
-    directive_item: DirectiveItem | None | Unchanged = UNCHANGED,
-    notes: str | Unchanged = UNCHANGED,
+    month: datetime.date | Unset = UNSET,
+    planned_on: datetime.date | None | Unset = UNSET,
+    theme: str | Unset = UNSET,
+    form: str | Unset = UNSET,
+    audience: str | Unset = UNSET,
+    organiser: str | Unset = UNSET,
+    regular: bool | Unset = UNSET,
+    planned_minutes: int | Unset = UNSET,
+    directive_item: DirectiveItem | None | Unset = UNSET,
+    notes: str | Unset = UNSET,
 ) -> PlanItem:
     """Change a plan item. An item required by the committee keeps everything but its date and notes."""
     fields = given(

@@ -11,11 +11,11 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
+from dangjian.core.unset import UNSET, Unset, given
 from dangjian.orgs.models import Organisation
 from dangjian.study.models import Activity, PlanItem, StudySettings
 from dangjian.study.rules import schedule as rules
 from dangjian.study.selectors.schedule import effective_settings
-from dangjian.study.services import UNCHANGED, Unchanged, given
 from dangjian.study.services.activities import activity_create
 
 SETTINGS_FIELDS = [
@@ -67,14 +67,14 @@ def study_settings_update(
     *,
     actor: User,
     org: Organisation,
-    theme_day_week: int | None | Unchanged = UNCHANGED,
-    theme_day_weekday: int | None | Unchanged = UNCHANGED,
-    theme_day_of_month: int | None | Unchanged = UNCHANGED,
-    start_time: datetime.time | None | Unchanged = UNCHANGED,
-    length_minutes: int | None | Unchanged = UNCHANGED,
-    place: str | None | Unchanged = UNCHANGED,
-    late_grace_minutes: int | None | Unchanged = UNCHANGED,
-    make_up_working_days: int | None | Unchanged = UNCHANGED,
+    theme_day_week: int | None | Unset = UNSET,
+    theme_day_weekday: int | None | Unset = UNSET,
+    theme_day_of_month: int | None | Unset = UNSET,
+    start_time: datetime.time | None | Unset = UNSET,
+    length_minutes: int | None | Unset = UNSET,
+    place: str | None | Unset = UNSET,
+    late_grace_minutes: int | None | Unset = UNSET,
+    make_up_working_days: int | None | Unset = UNSET,
 ) -> StudySettings:
     """Set the organisation's own study settings; a blank field inherits from above."""
     fields = given(

@@ -18,6 +18,7 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden, NotFound, raise_for_errors
+from dangjian.core.unset import UNSET, Unset, given
 from dangjian.library.models import Material, MaterialStatus
 from dangjian.library.selectors.materials import visible_materials
 from dangjian.members.audience import Audience
@@ -27,7 +28,6 @@ from dangjian.orgs.models import Organisation, OrgKind
 from dangjian.study.models import ReadingItem, ReadingList, SelfStudy
 from dangjian.study.rules import selfstudy as rules
 from dangjian.study.selectors import selfstudy as selectors
-from dangjian.study.services import UNCHANGED, Unchanged, given
 
 ENTRY_FIELDS = ["studied_on", "minutes", "title", "reading_item", "material", "reflection"]
 LIST_FIELDS = ["title", "guidance", "audience", "due_on"]
@@ -196,12 +196,12 @@ def self_study_update(
     actor: User,
     entry: SelfStudy,
     today: datetime.date | None = None,
-    studied_on: datetime.date | Unchanged = UNCHANGED,
-    minutes: int | Unchanged = UNCHANGED,
-    title: str | Unchanged = UNCHANGED,
-    reading_item: ReadingItem | None | Unchanged = UNCHANGED,
-    material: Material | None | Unchanged = UNCHANGED,
-    reflection: str | Unchanged = UNCHANGED,
+    studied_on: datetime.date | Unset = UNSET,
+    minutes: int | Unset = UNSET,
+    title: str | Unset = UNSET,
+    reading_item: ReadingItem | None | Unset = UNSET,
+    material: Material | None | Unset = UNSET,
+    reflection: str | Unset = UNSET,
 ) -> SelfStudy:
     """Change one of the actor's own entries of the current year."""
     changes = given(
