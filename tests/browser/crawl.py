@@ -385,22 +385,14 @@ class DemoSite:
 
 
 def build(data: Path) -> None:
-    """Build the demo college into a data folder (run in a child process with the production settings).
-
-    The size is the one the demo's own tests use (8 branches, 60 members, a few study materials):
-    every kind of page is there, in a fraction of the full demo's time.
-    """
+    """Build the small demo college (`dangjian demo --small`: every kind of page, in a fraction of the
+    full demo's time) into a data folder, in a child process with the production settings."""
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    from dangjian.demo import generator
-    from dangjian.demo.library import load as library_load
-
-    generator.DEMO_SCALE = generator.Scale(committees=1, branches=8, members=60)
-    library_load.MATERIAL_LIMIT = 6
-    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve", "--small")
 
 
 if __name__ == "__main__":

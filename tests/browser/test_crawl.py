@@ -63,6 +63,16 @@ def demo_site(tmp_path_factory, worker_id):
     site.stop()
 
 
+# Officers do most of their work at a desk: on a phone their crawl stops after the patterns nearest
+# the home page (breadth first: their daily lists and forms), which keeps the CI run within its
+# budget; members and students, who use the platform on a phone, are crawled whole on both sizes.
+OFFICER_PHONE_PAGES = 40
+
+
+def page_limit(role: str, size: str) -> int:
+    return OFFICER_PHONE_PAGES if size == "phone" and role in ("committee", "branch") else MAX_PAGES
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_passes_the_checks(browser, demo_site, role, size):
@@ -72,13 +82,18 @@ def test_every_page_passes_the_checks(browser, demo_site, role, size):
         page.set_default_timeout(15_000)
         log_in(page, demo_site.url, ROLES[role])
         result = crawl(
-            page, base_url=demo_site.url, desktop=size == "desktop", screens=screens_folder(f"{role}-{size}")
+            page,
+            base_url=demo_site.url,
+            desktop=size == "desktop",
+            screens=screens_folder(f"{role}-{size}"),
+            limit=page_limit(role, size),
         )
     finally:
         context.close()
 
     print(f"{role} on a {size}: {len(result.visited)} patterns visited, {len(result.other)} not pages")
-    assert not result.truncated, f"more than {MAX_PAGES} patterns: is a URL not reduced to its pattern?"
+    if page_limit(role, size) == MAX_PAGES:
+        assert not result.truncated, f"more than {MAX_PAGES} patterns: is a URL not reduced to its pattern?"
     assert len(result.visited) >= 5, result.visited  # the crawl got past the home page
     problems = [str(f) for f in result.findings if not any(matches(entry, role, f) for entry in KNOWN)]
     assert not problems, f"{len(problems)} problems as {role} on a {size}:\n" + "\n".join(problems)

@@ -41,6 +41,9 @@ class Scale:
 
 
 DEMO_SCALE = Scale(committees=1, branches=11, members=336)
+# Every kind of page and record, in a fraction of the time: for CI's API fuzzing and page crawl.
+SMALL_SCALE = Scale(committees=1, branches=8, members=60)
+SMALL_MATERIALS = 6  # study materials in the small demo's library (one of each kind first)
 BENCH_SCALE = Scale(committees=30, branches=600, members=30_000)
 
 

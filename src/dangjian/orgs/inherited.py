@@ -15,7 +15,7 @@ from django.db import models
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.rules import ancestor_paths
 
-UNSET: tuple[object, ...] = (None, "")
+BLANK: tuple[object, ...] = (None, "")  # what counts as "made no choice"
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,6 @@ def inherited_settings(
             if name in values:
                 continue
             value = read[name](row) if name in read else getattr(row, name)
-            if value not in UNSET:
+            if value not in BLANK:
                 values[name], source[name] = value, row.org  # type: ignore[attr-defined]
     return Inherited(values={name: values.get(name, default) for name, default in defaults.items()}, source=source)

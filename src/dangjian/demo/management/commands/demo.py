@@ -20,7 +20,9 @@ from dangjian.demo import evaluation as demo_evaluation
 from dangjian.demo import generator
 from dangjian.demo import rights as demo_rights
 from dangjian.demo import study as demo_study
+from dangjian.demo.library import load as library_load
 from dangjian.demo.library.load import library_demo_ensure
+from dangjian.demo.plan import SMALL_MATERIALS, SMALL_SCALE
 from dangjian.members.models import Member, Membership
 from dangjian.ops.management.commands.serve import DEFAULT_HOST, DEFAULT_PORT
 from dangjian.orgs.models import Organisation
@@ -49,10 +51,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Build the demo and exit without serving.")
+        parser.add_argument(
+            "--small",
+            action="store_true",
+            help="A small college (8 branches, 60 members, 6 study materials): every kind of page, built fast.",
+        )
         parser.add_argument("--host", default=DEFAULT_HOST, help="Address to listen on (default 127.0.0.1).")
         parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="Port to listen on (default 8000).")
 
-    def handle(self, *args, no_serve: bool, host: str, port: int, **options):
+    def handle(self, *args, no_serve: bool, host: str, port: int, small: bool = False, **options):
+        if small:  # this process builds nothing else: the module defaults may change for it
+            generator.DEMO_SCALE = SMALL_SCALE
+            library_load.MATERIAL_LIMIT = SMALL_MATERIALS
         self._refuse_foreign_data()
         self.stdout.write(_("Preparing the database…"))
         call_command("migrate", interactive=False, verbosity=0)
