@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db.models.signals import post_migrate
 from hypothesis import settings as hypothesis_settings
 
 from dangjian.accounts import services as account_services
@@ -25,6 +26,24 @@ PASSWORD = "test-password-123"  # noqa: S105
 # generated case can pass Hypothesis's default 200 ms deadline and fail a correct rule.
 hypothesis_settings.register_profile("dangjian", deadline=None)
 hypothesis_settings.load_profile("dangjian")
+
+
+def _statutory_days_after_a_flush(sender, using, **kwargs) -> None:
+    """A test that commits ends with a flush, which empties the working-day calendar its data migration
+    filled; Django then sends post_migrate, and the statutory days go back, so every later test on the
+    same process sees the calendar a real database has (tests only: production keeps an admin's edits)."""
+    import importlib
+
+    from django.apps import apps
+
+    from dangjian.core.models import CalendarDay
+
+    if sender.label != "core" or CalendarDay.objects.using(using).exists():
+        return
+    importlib.import_module("dangjian.core.migrations.0003_statutory_holidays").load(apps, None)
+
+
+post_migrate.connect(_statutory_days_after_a_flush, dispatch_uid="dangjian-statutory-days-after-flush")
 
 
 @dataclass
