@@ -281,3 +281,27 @@ def browser_type_launch_args(browser_type_launch_args):
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between browser steps are safe because the live server runs in its own thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and before it drops a PostgreSQL test database, it ends what is still connected.
+
+    The live server answers each browser connection on a daemon thread; a keep-alive connection the
+    browser had not closed can leave such a thread, and its database session, alive after the server
+    stopped, and PostgreSQL then refuses to drop the database ("being accessed by other users").
+    Every test process has a database of its own, so whatever else is connected to it is a leftover
+    of this process.
+    """
+    yield
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connections.close_all()

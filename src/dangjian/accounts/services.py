@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import ApiToken, Role, RoleGrant, TokenPurpose, User
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, Scope, forget_scope, scope_for
+from dangjian.accounts.system import system_actor
 from dangjian.core import audit
 from dangjian.core.datadir import is_read_only
 from dangjian.core.errors import DomainError, Forbidden
@@ -335,19 +336,17 @@ class PurgeSummary:
 
 
 @transaction.atomic(durable=True)
-def tokens_purge(*, actor: User, today: datetime.date | None = None) -> PurgeSummary:
-    """Nightly, as the system actor: delete tokens that have expired or whose account is disabled, and
-    expired sessions. Administrators only.
+def tokens_purge(*, today: datetime.date | None = None) -> PurgeSummary:
+    """The nightly job, acting as the system actor (like every daily job): delete tokens that have
+    expired or whose account is disabled, and expired sessions.
 
     A token login leaves a token row behind that nobody revokes; this keeps the table to live ones.
     Audited as one summary when anything was removed.
     """
-    if not scope_for(actor).is_admin:
-        raise Forbidden()
     now = timezone.now()
     tokens, _per_model = ApiToken.objects.filter(Q(expires_at__lte=now) | Q(user__is_active=False)).delete()
     sessions, _per_model = Session.objects.filter(expire_date__lte=now).delete()
     summary = PurgeSummary(tokens=tokens, sessions=sessions)
     if tokens or sessions:
-        audit.record(actor=actor, action="api_token.purge", changes={"tokens": tokens, "sessions": sessions})
+        audit.record(actor=system_actor(), action="api_token.purge", changes={"tokens": tokens, "sessions": sessions})
     return summary

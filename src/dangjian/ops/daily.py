@@ -1,7 +1,8 @@
 """The jobs that run once a day, in order, and their scheduling on the background worker.
 
-Each job is an idempotent service of its app (running it twice on a day changes nothing the second
-time), so a restart, a missed day or a manual `dangjian daily` are all harmless. The order matters
+Each job is an idempotent service of its app that acts as the system actor itself (running it
+twice on a day changes nothing the second time), so a restart, a missed day or a manual
+`dangjian daily` are all harmless. The order matters
 only where one job reads what another writes: talks and needs first, the early warning last, so it
 sees the day's to-dos and talks.
 
@@ -11,7 +12,6 @@ one more thing to install, so the chain is kept in the task queue itself.
 """
 
 import datetime
-import inspect
 import logging
 from dataclasses import asdict, is_dataclass
 
@@ -19,8 +19,6 @@ from django.conf import settings
 from django.tasks import TaskResultStatus, default_task_backend, task
 from django.utils import timezone
 from django.utils.module_loading import import_string
-
-from dangjian.accounts.system import system_actor
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +50,7 @@ def run_daily_jobs(*, today: datetime.date | None = None) -> dict[str, object]:
     results: dict[str, object] = {}
     for name, path in DAILY_JOBS:
         try:
-            job = import_string(path)
-            kwargs: dict[str, object] = {"today": today}
-            if "actor" in inspect.signature(job).parameters:
-                kwargs["actor"] = system_actor()
-            results[name] = _plain(job(**kwargs))
+            results[name] = _plain(import_string(path)(today=today))
         except Exception as exc:
             logger.exception("daily job %s failed", name)
             results[name] = f"failed: {exc.__class__.__name__}"

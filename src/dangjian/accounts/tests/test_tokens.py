@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from dangjian.accounts import selectors, services
 from dangjian.accounts.models import ApiToken, TokenPurpose
-from dangjian.accounts.system import system_actor
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import ApiClient
@@ -174,16 +173,12 @@ def test_the_nightly_purge_removes_expired_tokens_and_sessions(college):
         expire_date=timezone.now() - datetime.timedelta(days=1)
     )
 
-    assert services.tokens_purge(actor=system_actor(), today=timezone.localdate()) == services.PurgeSummary(
-        tokens=2, sessions=1
-    )
+    assert services.tokens_purge(today=timezone.localdate()) == services.PurgeSummary(tokens=2, sessions=1)
     assert list(ApiToken.objects.all()) == [live]
     assert list(Session.objects.values_list("session_key", flat=True)) == [new_session.session_key]
     assert AuditEvent.objects.get(action="api_token.purge").changes == {"tokens": 2, "sessions": 1}
 
-    assert services.tokens_purge(actor=system_actor(), today=timezone.localdate()) == services.PurgeSummary(
-        tokens=0, sessions=0
-    )
+    assert services.tokens_purge(today=timezone.localdate()) == services.PurgeSummary(tokens=0, sessions=0)
     assert AuditEvent.objects.filter(action="api_token.purge").count() == 1  # nothing removed, nothing recorded
     assert ("accounts.tokens_purge", "dangjian.accounts.services.tokens_purge") in DAILY_JOBS
 

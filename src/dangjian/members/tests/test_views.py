@@ -136,6 +136,17 @@ def test_member_detail_access(client, college, role, status):
     assert client.get(reverse("members:member-detail", args=[college.member.pk])).status_code == status
 
 
+@pytest.mark.parametrize(("role", "linked"), [("member", False), ("group_leader", True), ("branch", True)])
+def test_the_organisation_is_linked_only_for_those_who_may_open_its_page(client, college, role, linked):
+    client.force_login(college.user(role))
+    page = client.get(reverse("members:member-detail", args=[college.member.pk])).content.decode()
+    org_url = reverse("orgs:org-detail", args=[college.member.org_id])
+    assert (f'href="{org_url}"' in page) is linked
+    assert college.member.org.name in page
+    if linked:
+        assert client.get(org_url).status_code == 200
+
+
 def test_a_member_sees_only_themself(client, college):
     client.force_login(college.user("member"))
     assert client.get(reverse("members:member-detail", args=[college.secretary.pk])).status_code == 404

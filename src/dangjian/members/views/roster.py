@@ -73,6 +73,8 @@ def _render_detail(request: AuthedRequest, member: Member, revealed: dict[str, s
         "member": member,
         "personal": _personal(member, revealed),
         "can_manage": can_manage(request.user, member),
+        # A member sees their own record but not their branch's page (officers only): no dead link.
+        "can_view_org": member.org is not None and request.user.has_perm(Perm.VIEW_ORG, member.org),
         "can_reveal": can_reveal(request.user, member),
         "can_readmit": can_readmit(request.user, member),
         "can_reset_password": member.user_id is not None and can(request.user, Perm.MANAGE_ACCOUNTS, member),
