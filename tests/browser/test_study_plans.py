@@ -43,7 +43,7 @@ def test_committee_publishes_a_plan_and_the_branch_sees_its_required_item(page: 
     items = page.locator("#plan-items")
     row = items.locator("tbody tr", has_text=THEME)
     expect(row).to_have_count(1)
-    expect(row.locator(".badge-warning")).to_have_count(1)  # marked as required
+    expect(row.locator(".bg-yellow-lt")).to_have_count(1)  # marked as required
     expect(items).not_to_contain_text("党委理论学习中心组学习")
     (copy,) = PlanItem.objects.filter(plan=branch_plan)
     assert copy.theme == THEME

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "axes",
     "ninja",  # the API docs page then uses Django Ninja's bundled Swagger UI files, not a CDN
@@ -65,6 +66,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "dangjian.config.urls"
 WSGI_APPLICATION = "dangjian.config.wsgi.application"
+# Every form widget wears the design system's classes (form-control, form-select…).
+FORM_RENDERER = "dangjian.edge.forms.Renderer"
 
 TEMPLATES = [
     {
@@ -79,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dangjian.web.context_processors.navigation",
             ],
+            # The interface's components ({% icon %}, {% tile %}, {% empty %}…) on every template.
+            "builtins": ["dangjian.edge.templatetags.ui"],
         },
     },
 ]

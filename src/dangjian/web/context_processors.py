@@ -16,7 +16,7 @@ class NavItem:
     url: str
     label: str | Promise
     short_label: str | Promise
-    icon: str
+    icon: str  # a name in dangjian.edge.icons.ICONS
     active: bool = False
     badge: int = 0  # a count worth the user's attention (unread notices), shown beside the label
     phone: bool = False  # one of the few in the phone's bottom bar; the rest are under "More"
@@ -24,11 +24,11 @@ class NavItem:
 
 def _items(request) -> list[NavItem]:
     scope = scope_for(request.user)
-    items = [NavItem("web:", reverse("web:home"), _("Home"), _("Home"), "⌂")]
+    items = [NavItem("web:", reverse("web:home"), _("Home"), _("Home"), "home")]
     if scope.has_anywhere(Perm.VIEW_ORG):
-        items.append(NavItem("orgs:", reverse("orgs:org-tree"), _("Organisations"), _("Orgs"), "☷"))
+        items.append(NavItem("orgs:", reverse("orgs:org-tree"), _("Organisations"), _("Orgs"), "sitemap"))
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
-        items.append(NavItem("members:", reverse("members:member-list"), _("Members"), _("Members"), "☰"))
+        items.append(NavItem("members:", reverse("members:member-list"), _("Members"), _("Members"), "users"))
     elif scope.member_id:
         items.append(
             NavItem(
@@ -36,43 +36,43 @@ def _items(request) -> list[NavItem]:
                 reverse("members:member-detail", args=[scope.member_id]),
                 _("My profile"),
                 _("Profile"),
-                "☺",
+                "user",
             )
         )
     if scope.has_anywhere(Perm.VIEW_ORG):
-        items.append(NavItem("study:plan", reverse("study:plan-list"), _("Study plans"), _("Plans"), "☑"))
-        items.append(NavItem("study:activity", reverse("study:activity-list"), _("Activities"), _("Activities"), "◷"))
+        items.append(NavItem("study:plan", reverse("study:plan-list"), _("Study plans"), _("Plans"), "list-check"))
+        items.append(NavItem("study:activity", reverse("study:activity-list"), _("Activities"), _("Activities"), "calendar-event"))
     if scope.member_id:
-        items.append(NavItem("study:my-study", reverse("study:my-study"), _("My study"), _("Study"), "✓"))
-        items.append(NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "✎"))
-    items.append(NavItem("library:", reverse("library:index"), _("Study materials"), _("Library"), "❏"))
+        items.append(NavItem("study:my-study", reverse("study:my-study"), _("My study"), _("Study"), "book"))
+        items.append(NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "notebook"))
+    items.append(NavItem("library:", reverse("library:index"), _("Study materials"), _("Library"), "books"))
     items.append(
         NavItem(
             "notices:",
             reverse("notices:list"),
             _("My notices"),
             _("Notices"),
-            "✉",
+            "bell",
             badge=notice_selectors.unread_count(actor=request.user),
         )
     )
     if scope.member_id:
-        items.append(NavItem("care:my-need", reverse("care:my-needs"), _("My needs"), _("Needs"), "♡"))
+        items.append(NavItem("care:my-need", reverse("care:my-needs"), _("My needs"), _("Needs"), "heart-handshake"))
     if scope.member_id:
-        items.append(NavItem("rights:", reverse("rights:index"), _("Members' rights"), _("Rights"), "⚑"))
+        items.append(NavItem("rights:", reverse("rights:index"), _("Members' rights"), _("Rights"), "shield-check"))
     if scope.has_anywhere(Perm.MANAGE_CARE):
-        items.append(NavItem("care:need", reverse("care:need-list"), _("Members' needs"), _("Needs"), "♥"))
-        items.append(NavItem("care:talk", reverse("care:talk-list"), _("Heart-to-heart talks"), _("Talks"), "☏"))
+        items.append(NavItem("care:need", reverse("care:need-list"), _("Members' needs"), _("Needs"), "heart"))
+        items.append(NavItem("care:talk", reverse("care:talk-list"), _("Heart-to-heart talks"), _("Talks"), "message-circle"))
         items.append(
             NavItem(
-                "rights:opinion-list", reverse("rights:opinion-list"), _("Opinions and appeals"), _("Opinions"), "✉"
+                "rights:opinion-list", reverse("rights:opinion-list"), _("Opinions and appeals"), _("Opinions"), "message-report"
             )
         )
         items.append(
-            NavItem("compliance:", reverse("compliance:warning-overview"), _("Early warning"), _("Warning"), "⚠")
+            NavItem("compliance:", reverse("compliance:warning-overview"), _("Early warning"), _("Warning"), "alert-triangle")
         )
     items.append(
-        NavItem("evaluation:", reverse("evaluation:campaign-list"), _("Democratic evaluation"), _("Evaluation"), "⚖")
+        NavItem("evaluation:", reverse("evaluation:campaign-list"), _("Democratic evaluation"), _("Evaluation"), "checklist")
     )
     if scope.has_anywhere(Perm.MANAGE_EVALUATION):
         items.append(
@@ -81,19 +81,19 @@ def _items(request) -> list[NavItem]:
                 reverse("evaluation:recognition-list"),
                 _("Recognition"),
                 _("Recognition"),
-                "★",
+                "award",
             )
         )
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
-        items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "∑"))
+        items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "clock-hour-4"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):
-        items.append(NavItem("members:import", reverse("members:import-upload"), _("Import roster"), _("Import"), "⇪"))
+        items.append(NavItem("members:import", reverse("members:import-upload"), _("Import roster"), _("Import"), "file-upload"))
     if scope.has_anywhere(Perm.MANAGE_ACCOUNTS):
-        items.append(NavItem("accounts:role", reverse("accounts:role-list"), _("Roles"), _("Roles"), "⚷"))
+        items.append(NavItem("accounts:role", reverse("accounts:role-list"), _("Roles"), _("Roles"), "key"))
     if scope.has_anywhere(Perm.VIEW_AUDIT):
-        items.append(NavItem("accounts:audit", reverse("accounts:audit-list"), _("Audit log"), _("Audit"), "✎"))
+        items.append(NavItem("accounts:audit", reverse("accounts:audit-list"), _("Audit log"), _("Audit"), "history"))
     if scope.is_admin:
-        items.append(NavItem("ops:", reverse("ops:status"), _("System status"), _("Status"), "⚙"))
+        items.append(NavItem("ops:", reverse("ops:status"), _("System status"), _("Status"), "activity"))
     return items
 
 

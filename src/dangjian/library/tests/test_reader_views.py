@@ -95,7 +95,7 @@ def test_pages_turn_and_the_place_is_remembered(client, college, material):
     assert "<p>第一页</p>" in html
     assert "<p>第二段</p>" in html
     assert gettext("Page %(number)s / %(total)s") % {"number": 1, "total": 3} in html
-    assert 'class="button reader-next"' in html
+    assert 'class="btn btn-primary reader-next"' in html
     assert "reader-prev" not in html
     assert ReadingPosition.objects.get().page == 1
 

@@ -79,7 +79,7 @@ def test_a_good_file_goes_from_upload_through_preview_to_the_result(client, coll
     assert result.status_code == 200
     assert result.context["result"]["created"] == 2
     assert result.context["result"]["accounts_created"] == 1
-    assert b"notice-warning" in result.content  # the note that accounts need a one-time password
+    assert b"alert-warning" in result.content  # the note that accounts need a one-time password
     assert Member.objects.filter(id_number__in=[r["id_number"] for r in rows]).count() == 2
     assert not (uploads / f"{token}.xlsx").exists()
 

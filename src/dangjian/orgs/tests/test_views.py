@@ -68,7 +68,7 @@ def test_org_detail_notice_when_election_is_near(client, college):
     response = client.get(reverse("orgs:org-detail", args=[college.branch.pk]))
     assert response.context["summary"].election_near
     assert "election_due" in {f.code for f in response.context["summary"].findings}
-    assert 'class="notice notice-warning"' in response.content.decode()
+    assert 'class="alert alert-warning"' in response.content.decode()
 
 
 @pytest.mark.parametrize(("role", "status"), [("admin", 200), ("committee", 200), ("branch", 404), ("auditor", 404)])

@@ -172,7 +172,7 @@ def test_ledger_page_shows_gaps_for_the_scope(client, college, ledger_data, djan
     rows = {row.member.name: row for row in response.context["ledger"].rows}
     assert set(rows) == {"李书记", "王组长", "张三", "吕书记"}
     assert rows["张三"].total == 3
-    assert "badge-problem" in response.content.decode()
+    assert "bg-red-lt" in response.content.decode()
     htmx = client.get(
         reverse("study:ledger"), {"year": YEAR}, headers={"HX-Request": "true", "HX-Target": "ledger-results"}
     )

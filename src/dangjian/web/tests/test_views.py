@@ -86,9 +86,11 @@ def test_layout(client, college):
     assert 'hx-headers=\'{"X-CSRFToken": "' in content
     assert "htmx" in content
     assert "<script src=" in content
+    assert "vendor/tabler/tabler.min.css" in content
     assert "edge/app.css" in content
-    assert 'class="sidebar"' in content
-    assert 'class="bottom-nav"' in content
+    assert '<nav class="sidebar navbar navbar-vertical' in content
+    assert '<nav class="bottom-nav' in content
+    assert "edge/icons.svg#home" in content  # the navigation's icons come from the sprite
     assert "<style" not in content
     assert " style=" not in content
 
@@ -155,7 +157,7 @@ def test_the_phone_bar_keeps_four_items_and_the_menu_lists_them_all(client, coll
     items = response.context["nav_items"]
     assert [item.url for item in items if item.phone] == phone_urls
     content = response.content.decode()
-    bar = content[content.index('class="bottom-nav"') :]
+    bar = content[content.index('class="bottom-nav') :]
     assert reverse("web:menu") in bar
     for item in items:
         assert f'href="{item.url}"' in content

@@ -1,0 +1,42 @@
+"""The interface's components, one inclusion tag each, so a tile, a badge or an icon is written once.
+
+Every template has them (``TEMPLATES`` ``builtins``); each renders a template under
+``edge/templates/edge/components/``. docs/interface.md shows them in use.
+"""
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+register = template.Library()
+
+TONES = {"ok": "bg-green-lt", "warning": "bg-yellow-lt", "problem": "bg-red-lt", "info": "bg-azure-lt", "": ""}
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", css: str = ""):
+    """An icon from the sprite; decorative unless given a label for screen readers."""
+    href = f"{static('edge/icons.svg')}#{name}"
+    if label:
+        return format_html(
+            '<svg class="icon {}" role="img" aria-label="{}"><use href="{}"></use></svg>', css, label, href
+        )
+    return format_html('<svg class="icon {}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', css, href)
+
+
+@register.inclusion_tag("edge/components/tile.html")
+def tile(label, value, *, hint="", url="", tone="", icon_name="", id=""):
+    """A number with its label (a stat tile), optionally linking to the list behind it."""
+    return {"label": label, "value": value, "hint": hint, "url": url, "tone": tone, "icon_name": icon_name, "id": id}
+
+
+@register.inclusion_tag("edge/components/badge.html")
+def badge(text, tone=""):
+    """A short status word that never wraps; tone is ok, warning, problem or info."""
+    return {"text": text, "css": TONES.get(tone, "")}
+
+
+@register.inclusion_tag("edge/components/empty.html")
+def empty(title, text="", *, url="", action="", icon_name="inbox"):
+    """What a list shows when it has nothing, and what to do about it."""
+    return {"title": title, "text": text, "url": url, "action": action, "icon_name": icon_name}
