@@ -41,10 +41,16 @@ def _items(request) -> list[NavItem]:
         )
     if scope.has_anywhere(Perm.VIEW_ORG):
         items.append(NavItem("study:plan", reverse("study:plan-list"), _("Study plans"), _("Plans"), "list-check"))
-        items.append(NavItem("study:activity", reverse("study:activity-list"), _("Activities"), _("Activities"), "calendar-event"))
+        items.append(
+            NavItem(
+                "study:activity", reverse("study:activity-list"), _("Activities"), _("Activities"), "calendar-event"
+            )
+        )
     if scope.member_id:
         items.append(NavItem("study:my-study", reverse("study:my-study"), _("My study"), _("Study"), "book"))
-        items.append(NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "notebook"))
+        items.append(
+            NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "notebook")
+        )
     items.append(NavItem("library:", reverse("library:index"), _("Study materials"), _("Library"), "books"))
     items.append(
         NavItem(
@@ -62,17 +68,31 @@ def _items(request) -> list[NavItem]:
         items.append(NavItem("rights:", reverse("rights:index"), _("Members' rights"), _("Rights"), "shield-check"))
     if scope.has_anywhere(Perm.MANAGE_CARE):
         items.append(NavItem("care:need", reverse("care:need-list"), _("Members' needs"), _("Needs"), "heart"))
-        items.append(NavItem("care:talk", reverse("care:talk-list"), _("Heart-to-heart talks"), _("Talks"), "message-circle"))
+        items.append(
+            NavItem("care:talk", reverse("care:talk-list"), _("Heart-to-heart talks"), _("Talks"), "message-circle")
+        )
         items.append(
             NavItem(
-                "rights:opinion-list", reverse("rights:opinion-list"), _("Opinions and appeals"), _("Opinions"), "message-report"
+                "rights:opinion-list",
+                reverse("rights:opinion-list"),
+                _("Opinions and appeals"),
+                _("Opinions"),
+                "message-report",
             )
         )
         items.append(
-            NavItem("compliance:", reverse("compliance:warning-overview"), _("Early warning"), _("Warning"), "alert-triangle")
+            NavItem(
+                "compliance:",
+                reverse("compliance:warning-overview"),
+                _("Early warning"),
+                _("Warning"),
+                "alert-triangle",
+            )
         )
     items.append(
-        NavItem("evaluation:", reverse("evaluation:campaign-list"), _("Democratic evaluation"), _("Evaluation"), "checklist")
+        NavItem(
+            "evaluation:", reverse("evaluation:campaign-list"), _("Democratic evaluation"), _("Evaluation"), "checklist"
+        )
     )
     if scope.has_anywhere(Perm.MANAGE_EVALUATION):
         items.append(
@@ -87,7 +107,9 @@ def _items(request) -> list[NavItem]:
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
         items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "clock-hour-4"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):
-        items.append(NavItem("members:import", reverse("members:import-upload"), _("Import roster"), _("Import"), "file-upload"))
+        items.append(
+            NavItem("members:import", reverse("members:import-upload"), _("Import roster"), _("Import"), "file-upload")
+        )
     if scope.has_anywhere(Perm.MANAGE_ACCOUNTS):
         items.append(NavItem("accounts:role", reverse("accounts:role-list"), _("Roles"), _("Roles"), "key"))
     if scope.has_anywhere(Perm.VIEW_AUDIT):

@@ -21,7 +21,9 @@ def icon(name: str, label: str = "", css: str = ""):
         return format_html(
             '<svg class="icon {}" role="img" aria-label="{}"><use href="{}"></use></svg>', css, label, href
         )
-    return format_html('<svg class="icon {}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', css, href)
+    return format_html(
+        '<svg class="icon {}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>', css, href
+    )
 
 
 @register.inclusion_tag("edge/components/tile.html")
