@@ -14,6 +14,9 @@ below and saves a screenshot; what they find comes back as `Finding`s, the test 
   table inside a scrolling wrapper is fine); on a desktop, the last item of the sidebar can be
   scrolled to and clicked.
 - The page answers below 400, and the browser reports no script error or CSP violation.
+- Weight (when the test gives a budget): the page's HTML and every style sheet, script, font, image
+  and icon sprite it uses, as transferred (compressed), within the budget — counted as if nothing
+  were cached, so each page is judged as a first visit.
 
 Run as `python -m tests.browser.crawl build <folder>` it builds the demo college into that data
 folder (the test does this in a child process: the demo uses the production settings, not the test
@@ -192,7 +195,15 @@ class CrawlResult:
     truncated: bool = False
 
 
-def crawl(page, *, base_url: str, desktop: bool, screens: Path | None, limit: int = MAX_PAGES) -> CrawlResult:
+def crawl(
+    page,
+    *,
+    base_url: str,
+    desktop: bool,
+    screens: Path | None,
+    limit: int = MAX_PAGES,
+    weight_budget: int | None = None,
+) -> CrawlResult:
     """Visit one URL per pattern reachable from the home page, checking each (see the module's notes)."""
     from playwright.sync_api import Error as PlaywrightError
 
@@ -211,6 +222,7 @@ def crawl(page, *, base_url: str, desktop: bool, screens: Path | None, limit: in
     queue = deque(["/"])
     queued = {pattern_of("/")}
     found_on = {"/": "the start"}  # path → the page that links to it
+    transferred: dict[str, int] = {}  # static URL → its compressed size, as first fetched
     while queue:
         if len(result.visited) >= limit:
             result.truncated = True
@@ -241,6 +253,18 @@ def crawl(page, *, base_url: str, desktop: bool, screens: Path | None, limit: in
             Finding(pattern, "layout", problem)
             for problem in page.evaluate(LAYOUT, [desktop, page.viewport_size["width"]])
         ]
+        if weight_budget is not None:
+            html_size, resources, used = page.evaluate(WEIGHT)
+            transferred.update({url: size for url, size in resources if size})
+            weight = html_size + sum(transferred.get(url, 0) for url in set(used))
+            if weight > weight_budget:
+                findings.append(
+                    Finding(
+                        pattern,
+                        "weight",
+                        f"{weight // 1000} KB transferred, over the {weight_budget // 1000} KB budget",
+                    )
+                )
         words: dict[str, str] = {}
         for text in page.evaluate(TEXTS):
             for word in english_words(text):
@@ -263,6 +287,22 @@ def crawl(page, *, base_url: str, desktop: bool, screens: Path | None, limit: in
                 queue.append(target_path)
                 found_on[target_path] = path
     return result
+
+
+# The page's own size and what it uses, from the Resource Timing API (sizes as transferred, before
+# decompression; a resource the browser had cached keeps the size it was first fetched with).
+WEIGHT = """() => {
+  const navigation = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource')
+    .filter(r => !r.name.includes('/static/crawl/')).map(r => [r.name.split('#')[0], r.encodedBodySize]);
+  const used = [
+    ...[...document.querySelectorAll('link[rel=stylesheet][href], link[rel=icon][href]')].map(e => e.href),
+    ...[...document.querySelectorAll('script[src]')].map(e => e.src),
+    ...[...document.querySelectorAll('img[src]')].map(e => e.currentSrc || e.src),
+    ...[...document.querySelectorAll('use[href]')].map(e => new URL(e.getAttribute('href'), location.href).href),
+  ].map(url => url.split('#')[0]).filter(url => !url.includes('/static/crawl/'));
+  return [navigation ? navigation.encodedBodySize : 0, resources, used];
+}"""
 
 
 def screen_name(pattern: str) -> str:

@@ -64,6 +64,11 @@ def demo_site(tmp_path_factory, worker_id):
 OFFICER_PHONE_PAGES = 40
 
 
+# What a member's page may weigh, as transferred on a first visit: HTML, CSS, JS, fonts, images.
+MEMBER_PAGE_BUDGET = 150_000
+MEMBER_ROLES = ("member", "student")
+
+
 def page_limit(role: str, size: str) -> int:
     return OFFICER_PHONE_PAGES if size == "phone" and role in ("committee", "branch") else MAX_PAGES
 
@@ -82,6 +87,7 @@ def test_every_page_passes_the_checks(browser, demo_site, role, size):
             desktop=size == "desktop",
             screens=screens_folder(f"{role}-{size}"),
             limit=page_limit(role, size),
+            weight_budget=MEMBER_PAGE_BUDGET if role in MEMBER_ROLES else None,
         )
     finally:
         context.close()
