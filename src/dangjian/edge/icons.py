@@ -16,4 +16,8 @@ ICONS = (
     "check", "x", "chevron-right", "chevron-left", "search", "download", "printer", "plus",
     "alert-circle", "info-circle", "circle-check", "inbox", "qrcode", "calendar", "clock",
     "user-check", "file-text", "player-play", "arrow-right", "pencil", "trash",
+    "chart-bar", "chart-pie", "chart-line", "filter", "selector", "checks", "arrow-left",
+    "progress-check", "hourglass", "calendar-check", "calendar-time", "user-x", "user-plus",
+    "file-export", "table", "layout-grid", "eye", "eye-off", "mail", "speakerphone", "school",
+    "bulb", "mood-empty", "circle-dot", "thumb-up", "refresh", "external-link", "dots",
 )  # fmt: skip
