@@ -2,38 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.accounts import audit_actions
 from dangjian.accounts.selectors import AuditFilters
 from dangjian.edge.forms import DateInput
-
-# Labels for the audit log's action filter; unknown actions are shown by their code.
-ACTION_LABELS = {
-    "account.": _("Accounts (all)"),
-    "account.create": _("Account created"),
-    "account.password_change": _("Password changed"),
-    "account.password_reset": _("Password reset"),
-    "api_token.create": _("API token issued"),
-    "api_token.revoke": _("API token revoked"),
-    "api_token.revoke_all": _("All API tokens of an account revoked"),
-    "api_token.purge": _("Expired tokens and sessions removed"),
-    "account.deactivate": _("Account disabled"),
-    "role.": _("Roles (all)"),
-    "role.grant": _("Role granted"),
-    "role.end": _("Role ended"),
-    "org.": _("Organisations (all)"),
-    "org.create": _("Organisation created"),
-    "org.update": _("Organisation changed"),
-    "officer.": _("Officers (all)"),
-    "officer.appoint": _("Officer appointed"),
-    "officer.end": _("Officer term ended"),
-    "member.": _("Members (all)"),
-    "member.create": _("Member added"),
-    "member.update": _("Member changed"),
-    "member.transfer": _("Member transferred"),
-    "member.reveal": _("Personal data revealed"),
-    "member.situation_add": _("Special situation recorded"),
-    "member.situation_end": _("Special situation ended"),
-    "member.import": _("Roster imported"),
-}
 
 
 class LoginForm(AuthenticationForm):
@@ -79,9 +50,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        codes = list(ACTION_LABELS)
-        codes += sorted(set(actions) - set(codes))
-        self.fields["action"].choices = [("", _("All actions"))] + [(c, ACTION_LABELS.get(c, c)) for c in codes]
+        self.fields["action"].choices = [("", _("All actions")), *audit_actions.choices(actions)]
 
     def filters(self) -> AuditFilters:
         self.is_valid()  # an invalid field is left out; the others still filter

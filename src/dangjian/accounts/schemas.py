@@ -3,6 +3,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from dangjian.accounts import audit_actions
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 
 
@@ -63,6 +64,7 @@ class AuditEventOut(Schema):
     actor_id: int | None
     actor_name: str
     action: str
+    action_label: str = Field(description="What the action is called in the audit log (in Chinese).")
     object_type: str
     object_id: str
     object_repr: str
@@ -70,6 +72,10 @@ class AuditEventOut(Schema):
     changes: dict[str, Any] = Field(description="The change; personal data in it is masked.")
     ip_address: str | None
     user_agent: str
+
+    @staticmethod
+    def resolve_action_label(event) -> str:
+        return audit_actions.label(event.action)
 
 
 class AuditListOut(PageOut):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from dangjian.accounts import selectors, services
+from dangjian.accounts import audit_actions, selectors, services
 from dangjian.accounts import selectors as account_selectors
-from dangjian.accounts.forms import ACTION_LABELS, AuditFilterForm, LoginForm, PasswordChangeForm
+from dangjian.accounts.forms import AuditFilterForm, LoginForm, PasswordChangeForm
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, access_token
 from dangjian.edge.http import HtmxHttpRequest, page, submit
@@ -73,7 +73,7 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET, actions=account_selectors.audit_actions())
     events = paginate(request, account_selectors.audit_list(actor=request.user, filters=form.filters()))
     for event in events:
-        event.action_label = ACTION_LABELS.get(event.action, event.action)
+        event.action_label = audit_actions.label(event.action)
     template = "accounts/audit_list.html"
     if request.htmx and request.htmx.target == "audit-results":
         template += "#results"

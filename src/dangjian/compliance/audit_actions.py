@@ -1,0 +1,15 @@
+"""The audit log's names for the actions this app records (see `dangjian.accounts.audit_actions`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.accounts.audit_actions import register
+
+register(
+    {
+        "warning.": _("Warnings (all)"),
+        "warning.open": _("Warning raised"),
+        "warning.update": _("Warning changed"),
+        "warning.close": _("Warning closed"),
+        "warning.clear": _("Warning cleared"),
+    }
+)
