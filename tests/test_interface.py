@@ -58,3 +58,13 @@ def test_components_render():
     assert 'class="badge bg-red-lt"' in html
     assert "没有结果" in html
     assert "换个词试试" in html
+
+
+def test_steps_mark_the_done_the_current_and_the_rest():
+    html = Template('{% steps items "check" label="导入" %}').render(
+        Context({"items": [("upload", "上传"), ("check", "检查"), ("import", "导入")]})
+    )
+    assert html.count("step-item") == 3
+    assert 'class="step-item active" aria-current="step">检查' in html
+    ended = Template('{% steps items "closed" %}').render(Context({"items": [("a", "甲"), ("b", "乙")]}))
+    assert "active" not in ended  # a value past the steps: all done, none current

@@ -85,6 +85,7 @@ def _detail(request: AuthedRequest, need: Need, *, status: int = 200, error: str
     can_handle = selectors.can_handle_need(request.user, need)
     context = {
         "need": need,
+        "states": NeedState.choices,  # the need's way, shown as steps
         "today": today,
         "overdue": need.is_overdue(today),
         "full": full,

@@ -42,3 +42,21 @@ def badge(text, tone=""):
 def empty(title, text="", *, url="", action="", icon_name="inbox"):
     """What a list shows when it has nothing, and what to do about it."""
     return {"title": title, "text": text, "url": url, "action": action, "icon_name": icon_name}
+
+
+@register.inclusion_tag("edge/components/steps.html")
+def steps(items, current, *, label=""):
+    """Where a process stands: items are (value, label) pairs in order, `current` the value reached.
+
+    Steps before the current one show as done; a current value not among the items (a process
+    that has ended, say) shows every step as done."""
+    items = [(value, text) for value, text, *_ in items]
+    values = [value for value, _ in items]
+    reached = values.index(current) if current in values else len(values)
+    return {
+        "label": label,
+        "items": [
+            {"text": text, "state": "done" if i < reached else "current" if i == reached else "todo"}
+            for i, (_, text) in enumerate(items)
+        ],
+    }

@@ -32,6 +32,7 @@ SESSION_KEY = "roster_imports"  # token → {"user": account id, "filename": nam
 KEEP_UPLOADS = datetime.timedelta(days=1)
 KEEP_PER_SESSION = 10
 MAX_LISTED = 500  # problems or changes listed on one page; the counts are always complete
+STEPS = [("upload", _("Upload")), ("check", _("Check")), ("import", _("Import"))]  # {% steps %} on each page
 
 
 class ImportUploadForm(forms.Form):
@@ -97,7 +98,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", problem)
         else:
             return redirect("members:import-preview", token=_store_upload(request, data, upload.name))
-    context = {"form": form, "max_size": importing.size_text(settings.DANGJIAN_IMPORT_MAX_BYTES)}
+    context = {"form": form, "max_size": importing.size_text(settings.DANGJIAN_IMPORT_MAX_BYTES), "steps": STEPS}
     return render(request, "members/import_upload.html", context, status=400 if form.errors else 200)
 
 
@@ -113,7 +114,7 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 def import_preview(request: AuthedRequest, token: str) -> HttpResponse:
     entry = _pending(request, token)
     if "result" in entry:
-        return render(request, "members/import_result.html", {"result": entry["result"]})
+        return render(request, "members/import_result.html", {"result": entry["result"], "steps": STEPS})
     path = _upload_dir() / f"{token}.xlsx"
     if not path.exists():
         raise Http404
@@ -129,6 +130,7 @@ def _render_preview(request: AuthedRequest, token: str, preview: importing.Impor
         "more_problems": max(0, len(preview.problems) - MAX_LISTED),
         "changes": preview.changes[:MAX_LISTED],
         "more_changes": max(0, len(preview.changes) - MAX_LISTED),
+        "steps": STEPS,
     }
     return render(request, "members/import_preview.html", context, status=status)
 
