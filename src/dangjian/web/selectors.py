@@ -30,6 +30,7 @@ from dangjian.study.models import (
     RequestStatus,
     Semester,
 )
+from dangjian.study.rules.attendance import check_in_window
 from dangjian.study.selectors.activities import (
     ATTENDED,
     ActivityFilters,
@@ -224,6 +225,7 @@ class BranchHome:
     queue: ReviewQueue = field(default_factory=lambda: ReviewQueue([], []))
     period: Period | None = None
     attendance: list[MonthAttendance] = field(default_factory=list)
+    screens: set[int] = field(default_factory=set)  # next meetings in their check-in window that the actor runs
     kind: str = BRANCH
 
     @property
@@ -308,6 +310,15 @@ def _root_orgs(actor: User) -> list[Organisation]:
     return list(Organisation.objects.filter(path__in=paths).order_by("path"))
 
 
+def _check_in_open(activity: Activity, now: datetime.datetime) -> bool:
+    if activity.status != ActivityStatus.PUBLISHED:
+        return False
+    window = check_in_window(activity.starts_at, activity.ends_at)
+    opens = activity.check_in_opens_at or window.opens_at
+    closes = activity.check_in_closes_at or window.closes_at
+    return opens <= now <= closes
+
+
 def home_for(
     *, actor: User, today: datetime.date | None = None, now: datetime.datetime | None = None
 ) -> CommitteeHome | BranchHome | MemberHome:
@@ -334,14 +345,18 @@ def home_for(
                 forms=activities_by_form(actor=actor, period=period),
                 hours=hours_by_branch(actor=actor, branches=[b.org for b in branches], year=today.year),
             )
+        next_meetings = list(
+            activity_list(actor=actor, filters=ActivityFilters(when="upcoming"), now=now)[:NEXT_MEETINGS]
+        )
         return BranchHome(
             summaries=[org_selectors.org_summary(actor=actor, org=r, today=today) for r in roots],
-            next_meetings=list(
-                activity_list(actor=actor, filters=ActivityFilters(when="upcoming"), now=now)[:NEXT_MEETINGS]
-            ),
+            next_meetings=next_meetings,
             queue=review_queue(actor=actor),
             period=period,
             attendance=attendance_by_month(actor=actor, period=period, now=now),
+            screens={
+                a.pk for a in next_meetings if _check_in_open(a, now) and scope.allows(Perm.MANAGE_STUDY, a.org.path)
+            },
         )
     return member_home(actor=actor, today=today, now=now)
 

@@ -279,3 +279,17 @@ def test_absent_counts_against_attendance(college):
     months = selectors.attendance_by_month(actor=college.user("branch"), period=period, now=now)
     assert sum(m.attended for m in months) == 0
     assert sum(m.expected for m in months) == 4
+
+
+def test_branch_home_offers_the_check_in_screen_while_check_in_is_open(client, college):
+    now = timezone.now()
+    open_now = publish(college, now - 10 * MIN)
+    later = publish(college, now + 24 * HOUR)
+    committee_s = publish(college, now - 5 * MIN, org=college.committee)
+    home = selectors.home_for(actor=college.user("branch"), now=now)
+    assert {open_now, later, committee_s} <= set(home.next_meetings)
+    assert home.screens == {open_now.pk}  # not the committee's: the branch does not run it
+    client.force_login(college.user("branch"))
+    content = client.get(reverse("web:home")).content.decode()
+    assert reverse("study:check-in-screen", args=[open_now.pk]) in content
+    assert reverse("study:check-in-screen", args=[later.pk]) not in content
