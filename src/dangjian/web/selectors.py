@@ -179,6 +179,7 @@ class CommitteeHome:
     attendance: list[MonthAttendance] = field(default_factory=list)
     forms: list[FormCount] = field(default_factory=list)
     hours: dict[int, int] = field(default_factory=dict)  # branch id → average progress, percent
+    my_check_in: list[MyActivity] = field(default_factory=list)  # the officer's own, as a member
     kind: str = COMMITTEE
 
     @property
@@ -226,6 +227,7 @@ class BranchHome:
     period: Period | None = None
     attendance: list[MonthAttendance] = field(default_factory=list)
     screens: set[int] = field(default_factory=set)  # next meetings in their check-in window that the actor runs
+    my_check_in: list[MyActivity] = field(default_factory=list)  # the officer's own, as a member
     kind: str = BRANCH
 
     @property
@@ -310,6 +312,13 @@ def _root_orgs(actor: User) -> list[Organisation]:
     return list(Organisation.objects.filter(path__in=paths).order_by("path"))
 
 
+def _my_check_in(actor: User, now: datetime.datetime) -> list[MyActivity]:
+    """An officer is a member too: the activities open for their own check-in this minute."""
+    if scope_for(actor).member_id is None:
+        return []
+    return [item for item in my_study(actor=actor, now=now).today if item.check_in_open]
+
+
 def _check_in_open(activity: Activity, now: datetime.datetime) -> bool:
     if activity.status != ActivityStatus.PUBLISHED:
         return False
@@ -344,6 +353,7 @@ def home_for(
                 attendance=attendance_by_month(actor=actor, period=period, now=now),
                 forms=activities_by_form(actor=actor, period=period),
                 hours=hours_by_branch(actor=actor, branches=[b.org for b in branches], year=today.year),
+                my_check_in=_my_check_in(actor, now),
             )
         next_meetings = list(
             activity_list(actor=actor, filters=ActivityFilters(when="upcoming"), now=now)[:NEXT_MEETINGS]
@@ -354,6 +364,7 @@ def home_for(
             queue=review_queue(actor=actor),
             period=period,
             attendance=attendance_by_month(actor=actor, period=period, now=now),
+            my_check_in=_my_check_in(actor, now),
             screens={
                 a.pk for a in next_meetings if _check_in_open(a, now) and scope.allows(Perm.MANAGE_STUDY, a.org.path)
             },

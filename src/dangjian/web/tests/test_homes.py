@@ -293,3 +293,13 @@ def test_branch_home_offers_the_check_in_screen_while_check_in_is_open(client, c
     content = client.get(reverse("web:home")).content.decode()
     assert reverse("study:check-in-screen", args=[open_now.pk]) in content
     assert reverse("study:check-in-screen", args=[later.pk]) not in content
+
+
+def test_an_officer_s_home_shows_their_own_check_in_too(client, college):
+    lecture = publish(college, timezone.now() - 10 * MIN, org=college.committee)
+    home = selectors.home_for(actor=college.user("branch"))
+    assert [i.activity for i in home.my_check_in] == [lecture]
+    client.force_login(college.user("branch"))
+    content = client.get(reverse("web:home")).content.decode()
+    assert 'id="check-in-now"' in content
+    assert selectors.home_for(actor=college.user("auditor")).my_check_in == []  # no member record
