@@ -5,7 +5,7 @@ from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import scope_for
 from dangjian.edge.http import page
 from dangjian.evaluation.selectors import campaigns_awaiting_my_vote
-from dangjian.web import selectors
+from dangjian.web import charts, selectors
 
 HOME_TEMPLATES = {
     selectors.COMMITTEE: "web/home_committee.html",
@@ -23,6 +23,14 @@ def home(request: AuthedRequest) -> HttpResponse:
         "care": selectors.care_summary(actor=request.user),
         "to_vote": list(campaigns_awaiting_my_vote(actor=request.user)),
     }
+    if isinstance(data, selectors.CommitteeHome):
+        context["charts"] = [
+            charts.attendance_chart(data.attendance),
+            charts.forms_chart(data.forms),
+            charts.hours_chart(data.branch_rows),
+        ]
+    elif isinstance(data, selectors.BranchHome):
+        context["charts"] = [charts.attendance_chart(data.attendance)]
     return render(request, HOME_TEMPLATES[data.kind], context)
 
 

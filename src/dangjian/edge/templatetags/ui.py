@@ -8,6 +8,8 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 
+from dangjian.edge.charts import Chart
+
 register = template.Library()
 
 TONES = {"ok": "bg-green-lt", "warning": "bg-yellow-lt", "problem": "bg-red-lt", "info": "bg-azure-lt", "": ""}
@@ -60,3 +62,19 @@ def steps(items, current, *, label=""):
             for i, (_, text) in enumerate(items)
         ],
     }
+
+
+@register.inclusion_tag("edge/components/chart.html")
+def chart(spec: Chart):
+    """A chart drawn by ECharts, with its numbers as a table and a summary (see dangjian.edge.charts)."""
+    return {"chart": spec, "option": spec.option(), "option_id": f"chart-{spec.key}-option"}
+
+
+@register.simple_tag
+def chart_assets():
+    """The scripts a page with charts needs, for its ``head`` block: ECharts and the code that draws."""
+    return format_html(
+        '<script src="{}" defer></script><script src="{}" defer></script>',
+        static("vendor/echarts/echarts.simple.min.js"),
+        static("edge/charts.js"),
+    )
