@@ -13,7 +13,8 @@ from dangjian.evaluation.rules import Grade, Phase
 from dangjian.evaluation.tests.factories import make_campaign
 from dangjian.members.models import Member
 from dangjian.members.tests.factories import MemberFactory
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PHONE, log_in
+from tests.browser.crawl import AXE, AXE_RUN
 
 pytestmark = pytest.mark.browser
 
@@ -129,3 +130,18 @@ def test_a_ballot_of_28_members_fits_a_phone(phone_page: Page, college):
     assert rest
     assert all(rows[p.member_id].grade == Grade.QUALIFIED for p in rest)
     assert all(rows[p.member_id].scores == four for p in rest)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_ballot_passes_the_accessibility_checks(new_context, college, scheme):
+    """axe-core on the ballot with a card's criteria open and the note on members left out, in both themes."""
+    MemberFactory(org=college.group, joined_on=timezone.localdate() - datetime.timedelta(days=30), full_member_on=None)
+    campaign = make_campaign(college, phase=Phase.MUTUAL)
+    page = new_context(**PHONE, bypass_csp=True, color_scheme=scheme).new_page()  # axe is injected inline
+    log_in(page, college.user("member"))
+    page.goto(f"/evaluation/campaigns/{campaign.pk}/ballot/")
+    page.locator(".ballot-criteria summary").first.click()
+    page.locator("#ballot-cast").click()
+    expect(page.locator("#ballot-missing")).to_be_visible()
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(AXE_RUN) == []
