@@ -88,7 +88,9 @@ def test_a_ballot_of_28_members_fits_a_phone(phone_page: Page, college):
     # Two members first: 李书记 excellent; a second basically qualified, with one criterion scored apart.
     full = [p for p in others if p.is_full and p.member_id != college.secretary.pk]
     changed = full[0]
-    page.locator(f"#rate-{college.secretary.pk} input[value=excellent] + label").click()
+    chosen = page.locator(f"#rate-{college.secretary.pk} input[value=excellent] + label")
+    chosen.click()
+    expect(chosen).to_have_css("background-color", "rgb(183, 28, 28)")  # the primary red, though still hovered
     card = page.locator(f"#rate-{changed.member_id}")
     card.locator("input[value=basic] + label").click()
     card.locator("summary").click()

@@ -260,30 +260,57 @@ class BallotForm(forms.Form):
         return [(Grade(g).label, score, rules.SCALE_LABELS[score]) for g, score in rules.GRADE_DEFAULT_SCORE.items()]
 
 
-class NonMemberForm(forms.Form):
-    """A non-member rates the members they know on the criteria; a member left blank is not rated."""
+class NonMemberForm(BallotForm):
+    """A non-member rates the members they know, on the same cards: an overall rating on the scale (or
+    "don't know", the default: that member is not rated), the criteria as overall unless scored apart."""
 
     code = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, subjects=(), **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, subjects=[], **kwargs)
         self.subjects = list(subjects)
+        as_overall = [("", _("As overall")), *_scale_choices()]
         for subject in self.subjects:
-            _criterion_fields(self, f"m{subject.member_id}_")
+            prefix = f"m{subject.member_id}_"
+            self.fields[f"{prefix}overall"] = forms.TypedChoiceField(
+                label=_("Overall rating"), choices=[("", _("Don't know")), *_scale_choices()], coerce=int,
+                empty_value=None, required=False, widget=Segmented,
+            )  # fmt: skip
+            for criterion in rules.CRITERIA:
+                self.fields[f"{prefix}{criterion.code}"] = forms.TypedChoiceField(
+                    label=criterion.label, choices=as_overall, coerce=int, empty_value=None,
+                    required=False, widget=Segmented,
+                )  # fmt: skip
 
-    def blocks(self):
+    @staticmethod
+    def overall_name(subject) -> str:
+        return f"m{subject.member_id}_overall"
+
+    def _is_rated(self, subject) -> bool:
+        prefix = f"m{subject.member_id}_"
+        return bool(self._raw(f"{prefix}overall")) or all(self._raw(f"{prefix}{c}") for c in rules.CRITERION_CODES)
+
+    def clean(self):
+        data = forms.Form.clean(self)
         for subject in self.subjects:
-            yield subject, [self[f"m{subject.member_id}_{code}"] for code in rules.CRITERION_CODES], None
+            name = self.overall_name(subject)
+            scores = [data.get(f"m{subject.member_id}_{code}") for code in rules.CRITERION_CODES]
+            if name in data and data[name] is None and None in scores and any(v is not None for v in scores):
+                self.add_error(name, _("Give an overall rating, or a score for every criterion."))
+        return data
 
     def ratings(self) -> dict[int, BallotRating]:
+        """The members rated (an overall rating or every criterion), each criterion as overall filled in."""
         data = self.cleaned_data
-        ratings = {
-            subject.member_id: BallotRating(
-                scores={code: data.get(f"m{subject.member_id}_{code}") for code in rules.CRITERION_CODES}
-            )
-            for subject in self.subjects
-        }
-        return {key: rating for key, rating in ratings.items() if any(v is not None for v in rating.scores.values())}
+        ratings = {}
+        for subject in self.subjects:
+            prefix = f"m{subject.member_id}_"
+            overall = data.get(f"{prefix}overall")
+            scores = {code: data.get(f"{prefix}{code}") for code in rules.CRITERION_CODES}
+            filled = {code: overall if value is None else value for code, value in scores.items()}
+            if all(value is not None for value in filled.values()):
+                ratings[subject.member_id] = BallotRating(scores=filled)
+        return ratings
 
 
 class CodeForm(forms.Form):

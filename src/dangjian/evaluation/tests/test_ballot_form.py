@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.evaluation import rules
-from dangjian.evaluation.forms import BallotForm
+from dangjian.evaluation.forms import BallotForm, NonMemberForm
 from dangjian.evaluation.models import Ballot, Participant, Rating
 from dangjian.evaluation.rules import Grade, Phase
 from dangjian.evaluation.tests.factories import make_campaign
@@ -140,3 +140,44 @@ def test_the_ballot_page_draws_buttons_not_drop_downs(client, campaign, college)
     assert 'class="btn-check"' in form
     assert 'name="fill" value="rest"' in form
     assert "evaluation/ballot.js" in page
+
+
+def test_a_non_member_rates_those_they_know_with_one_tap_each(campaign, college):
+    others = list(campaign.participants.select_related("member").order_by("pk"))
+    known, scored, partly = others[0], others[1], others[2]
+    data = {
+        "code": "X",
+        f"m{known.member_id}_overall": "5",
+        f"m{known.member_id}_ability": "3",
+        **{f"m{scored.member_id}_{code}": "2" for code in rules.CRITERION_CODES},
+    }
+    form = NonMemberForm(data, subjects=others)
+    assert form.is_valid(), form.errors
+    ratings = form.ratings()
+    assert set(ratings) == {known.member_id, scored.member_id}  # the rest left at "don't know"
+    assert ratings[known.member_id].scores == dict.fromkeys(rules.CRITERION_CODES, 5) | {"ability": 3}
+    assert ratings[known.member_id].grade == ""
+    assert ratings[scored.member_id].scores == dict.fromkeys(rules.CRITERION_CODES, 2)
+    # A few criteria scored without an overall rating: said on that member's card, not guessed.
+    form = NonMemberForm(data | {f"m{partly.member_id}_political": "4"}, subjects=others)
+    assert not form.is_valid()
+    assert form.errors[f"m{partly.member_id}_overall"]
+
+
+def test_the_non_members_page_draws_cards_with_buttons(client, campaign, college):
+    from dangjian.evaluation import services
+
+    campaign.with_non_members = True
+    campaign.save()
+    code = services.non_member_codes_generate(actor=college.secretary.user, campaign=campaign, count=1)[0]
+    services.campaign_advance(actor=college.secretary.user, campaign=campaign)
+    url = reverse("evaluation:assess")
+    page = client.post(url, {"step": "code", "code": code}).content.decode()
+    assert "<select" not in page
+    assert 'class="btn-check"' in page
+    member = college.member.pk
+    response = client.post(url, {"step": "rate", "code": code, f"m{member}_overall": "4"})
+    assert response.context["done"]
+    row = Rating.objects.get(source="non_member")
+    assert row.subject_id == member
+    assert row.scores == dict.fromkeys(rules.CRITERION_CODES, 4)
