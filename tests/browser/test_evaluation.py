@@ -147,3 +147,21 @@ def test_the_ballot_passes_the_accessibility_checks(new_context, college, scheme
     expect(page.locator("#ballot-missing")).to_be_visible()
     page.add_script_tag(path=str(AXE))
     assert page.evaluate(AXE_RUN) == []
+
+
+def test_the_ballot_works_without_a_script(new_context, college):
+    """Plain radio buttons; "rate the rest qualified" comes back from the server filled in; then the ballot is cast."""
+    campaign = make_campaign(college, phase=Phase.MUTUAL)
+    page = new_context(**PHONE, java_script_enabled=False).new_page()
+    log_in(page, college.user("member"))
+    page.goto(f"/evaluation/campaigns/{campaign.pk}/ballot/")
+    page.locator(f"#rate-{college.secretary.pk} input[value=excellent] + label").click()
+    page.locator("#ballot-rest").click()
+    others = campaign.participants.exclude(member=college.member).count()
+    expect(page.locator("#ballot-rated")).to_have_text(str(others))
+    expect(page.locator(f"#rate-{college.secretary.pk} input[value=excellent]")).to_be_checked()
+    assert not Ballot.objects.filter(campaign=campaign).exists()
+    page.locator("#ballot-cast").click()
+    expect(page.locator("#receipt-code")).to_be_visible()
+    assert Rating.objects.get(campaign=campaign, subject=college.secretary).grade == Grade.EXCELLENT
+    assert Rating.objects.filter(campaign=campaign, grade=Grade.QUALIFIED).count() == others - 1
