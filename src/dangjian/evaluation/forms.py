@@ -1,11 +1,14 @@
 """Forms of the evaluation pages: they parse input; the services check the rules."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.edge.forms import DateInput
 from dangjian.evaluation import rules
+from dangjian.evaluation.models import Participant
 from dangjian.evaluation.rules import Grade, RecognitionKind
 from dangjian.evaluation.services import BallotRating
 from dangjian.orgs.forms import org_label
@@ -124,55 +127,190 @@ class SelfAssessmentForm(forms.Form):
         }
 
 
+class Segmented(forms.RadioSelect):
+    """Radio buttons drawn as one row of buttons (Tabler's btn-group): one tap each, a target big enough
+    for a thumb, no drop-down. Without a script they post like any radio buttons."""
+
+    template_name = "evaluation/widgets/segmented.html"
+    option_template_name = "evaluation/widgets/segmented_option.html"
+
+
+def _scale_choices() -> list[tuple[int, str]]:
+    return sorted(rules.SCALE_LABELS.items(), reverse=True)
+
+
+@dataclass(frozen=True)
+class BallotCard:
+    """One member on the ballot: the overall rating, the criteria (folded away) and their state."""
+
+    subject: Participant
+    overall: forms.BoundField
+    criteria: list[forms.BoundField]
+    rated: bool
+    criteria_open: bool
+
+
 class BallotForm(forms.Form):
-    """One block per member rated: a score per criterion and, for a full member, a suggested grade."""
+    """One card per member rated, so that a ballot fits a phone.
+
+    The overall rating is one tap: the suggested grade for a full member, a score on the scale for a
+    probationary member (who is not graded). Each criterion stays "as overall" unless the voter scores
+    it, and then takes the score of the overall rating (`rules.GRADE_DEFAULT_SCORE`). The service gets
+    what it always got: a score per criterion and, for a full member, a grade."""
 
     def __init__(self, *args, subjects=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.subjects = list(subjects)
-        for subject in self.subjects:
-            _criterion_fields(self, f"m{subject.member_id}_")
-            if subject.is_full:
-                self.fields[f"m{subject.member_id}_grade"] = forms.ChoiceField(
-                    label=_("Suggested grade"), choices=GRADE_CHOICES, required=False
-                )
-
-    def blocks(self):
+        as_overall = [("", _("As overall")), *_scale_choices()]
         for subject in self.subjects:
             prefix = f"m{subject.member_id}_"
-            scores = [self[f"{prefix}{code}"] for code in rules.CRITERION_CODES]
-            grade = self[f"{prefix}grade"] if subject.is_full else None
-            yield subject, scores, grade
+            if subject.is_full:
+                self.fields[f"{prefix}grade"] = forms.ChoiceField(
+                    label=_("Suggested grade"), choices=Grade.choices, required=False, widget=Segmented
+                )
+            else:
+                self.fields[f"{prefix}overall"] = forms.TypedChoiceField(
+                    label=_("Overall rating"), choices=_scale_choices(), coerce=int, empty_value=None,
+                    required=False, widget=Segmented,
+                )  # fmt: skip
+            for criterion in rules.CRITERIA:
+                self.fields[f"{prefix}{criterion.code}"] = forms.TypedChoiceField(
+                    label=criterion.label, choices=as_overall, coerce=int, empty_value=None,
+                    required=False, widget=Segmented,
+                )  # fmt: skip
+
+    @staticmethod
+    def overall_name(subject) -> str:
+        return f"m{subject.member_id}_{'grade' if subject.is_full else 'overall'}"
+
+    def _raw(self, name: str) -> str:
+        value = self[name].value()
+        return "" if value is None else str(value)
+
+    def _is_rated(self, subject) -> bool:
+        """Whether the voter has rated this member: a grade (full member), or an overall rating or a score
+        for every criterion (probationary member)."""
+        if self._raw(self.overall_name(subject)):
+            return True
+        return not subject.is_full and all(self._raw(f"m{subject.member_id}_{c}") for c in rules.CRITERION_CODES)
+
+    def cards(self) -> list[BallotCard]:
+        cards = []
+        for subject in self.subjects:
+            prefix = f"m{subject.member_id}_"
+            criteria = [self[f"{prefix}{code}"] for code in rules.CRITERION_CODES]
+            opened = any(self._raw(field.name) or field.errors for field in criteria)
+            cards.append(
+                BallotCard(subject, self[self.overall_name(subject)], criteria, self._is_rated(subject), opened)
+            )
+        return cards
+
+    def rated_count(self) -> int:
+        return sum(1 for subject in self.subjects if self._is_rated(subject))
+
+    def clean(self):
+        data = super().clean()
+        missing = []
+        for subject in self.subjects:
+            name = self.overall_name(subject)
+            if name not in data:  # already refused as an unknown choice
+                continue
+            scores = [data.get(f"m{subject.member_id}_{code}") for code in rules.CRITERION_CODES]
+            if subject.is_full and not data[name]:
+                self.add_error(name, _("Suggest a grade."))
+                missing.append(subject.member.name)
+            elif not subject.is_full and data[name] is None and None in scores:
+                self.add_error(name, _("Give an overall rating, or a score for every criterion."))
+                missing.append(subject.member.name)
+        if missing:
+            raise forms.ValidationError(
+                _("Rate every member; not yet rated: %(names)s.") % {"names": "、".join(missing)}
+            )
+        return data
 
     def ratings(self) -> dict[int, BallotRating]:
+        """What the service takes: every criterion left "as overall" scored from the overall rating."""
         data = self.cleaned_data
-        return {
-            subject.member_id: BallotRating(
-                scores={code: data.get(f"m{subject.member_id}_{code}") for code in rules.CRITERION_CODES},
-                grade=data.get(f"m{subject.member_id}_grade", "") or "",
+        ratings = {}
+        for subject in self.subjects:
+            prefix = f"m{subject.member_id}_"
+            if subject.is_full:
+                grade = data.get(f"{prefix}grade") or ""
+                default = rules.GRADE_DEFAULT_SCORE.get(grade)
+            else:
+                grade, default = "", data.get(f"{prefix}overall")
+            scores = {code: data.get(f"{prefix}{code}") for code in rules.CRITERION_CODES}
+            ratings[subject.member_id] = BallotRating(
+                scores={code: default if value is None else value for code, value in scores.items()}, grade=grade
             )
-            for subject in self.subjects
-        }
+        return ratings
+
+    def rest_as_qualified(self) -> "BallotForm":
+        """The ballot as posted, every member not yet rated rated 合格 (a probationary member: the matching
+        score). Nothing is cast: the voter sees the filled-in ballot and casts it."""
+        values = {name: self._raw(name) for name in self.fields}
+        for subject in self.subjects:
+            if not self._is_rated(subject):
+                fill = Grade.QUALIFIED if subject.is_full else rules.GRADE_DEFAULT_SCORE[Grade.QUALIFIED]
+                values[self.overall_name(subject)] = str(fill)
+        return type(self)(initial=values, subjects=self.subjects)
+
+    def defaults_legend(self) -> list[tuple[str, int, str]]:
+        """(grade, score, the scale's word for it): what "as overall" stands for."""
+        return [(Grade(g).label, score, rules.SCALE_LABELS[score]) for g, score in rules.GRADE_DEFAULT_SCORE.items()]
 
 
 class NonMemberForm(BallotForm):
-    """A non-member rates the members they know on the criteria; a member left blank is not rated."""
+    """A non-member rates the members they know, on the same cards: an overall rating on the scale (or
+    "don't know", the default: that member is not rated), the criteria as overall unless scored apart."""
 
     code = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, subjects=(), **kwargs):
         super().__init__(*args, subjects=[], **kwargs)
         self.subjects = list(subjects)
+        as_overall = [("", _("As overall")), *_scale_choices()]
         for subject in self.subjects:
-            _criterion_fields(self, f"m{subject.member_id}_")
+            prefix = f"m{subject.member_id}_"
+            self.fields[f"{prefix}overall"] = forms.TypedChoiceField(
+                label=_("Overall rating"), choices=[("", _("Don't know")), *_scale_choices()], coerce=int,
+                empty_value=None, required=False, widget=Segmented,
+            )  # fmt: skip
+            for criterion in rules.CRITERIA:
+                self.fields[f"{prefix}{criterion.code}"] = forms.TypedChoiceField(
+                    label=criterion.label, choices=as_overall, coerce=int, empty_value=None,
+                    required=False, widget=Segmented,
+                )  # fmt: skip
 
-    def blocks(self):
+    @staticmethod
+    def overall_name(subject) -> str:
+        return f"m{subject.member_id}_overall"
+
+    def _is_rated(self, subject) -> bool:
+        prefix = f"m{subject.member_id}_"
+        return bool(self._raw(f"{prefix}overall")) or all(self._raw(f"{prefix}{c}") for c in rules.CRITERION_CODES)
+
+    def clean(self):
+        data = forms.Form.clean(self)
         for subject in self.subjects:
-            yield subject, [self[f"m{subject.member_id}_{code}"] for code in rules.CRITERION_CODES], None
+            name = self.overall_name(subject)
+            scores = [data.get(f"m{subject.member_id}_{code}") for code in rules.CRITERION_CODES]
+            if name in data and data[name] is None and None in scores and any(v is not None for v in scores):
+                self.add_error(name, _("Give an overall rating, or a score for every criterion."))
+        return data
 
     def ratings(self) -> dict[int, BallotRating]:
-        ratings = super().ratings()
-        return {key: rating for key, rating in ratings.items() if any(v is not None for v in rating.scores.values())}
+        """The members rated (an overall rating or every criterion), each criterion as overall filled in."""
+        data = self.cleaned_data
+        ratings = {}
+        for subject in self.subjects:
+            prefix = f"m{subject.member_id}_"
+            overall = data.get(f"{prefix}overall")
+            scores = {code: data.get(f"{prefix}{code}") for code in rules.CRITERION_CODES}
+            filled = {code: overall if value is None else value for code, value in scores.items()}
+            if all(value is not None for value in filled.values()):
+                ratings[subject.member_id] = BallotRating(scores=filled)
+        return ratings
 
 
 class CodeForm(forms.Form):

@@ -114,6 +114,16 @@ class Grade(models.TextChoices):
     UNQUALIFIED = "unqualified", _("Unqualified (不合格)")
 
 
+# On the ballot a criterion left at "as overall" takes the score of the grade the voter suggested, so
+# that a member is rated with one tap; the voter opens the criteria only to say more. The grade's
+# word and the scale's word agree: 优秀 很好, 合格 好, 基本合格 一般, 不合格 差.
+GRADE_DEFAULT_SCORE = {
+    Grade.EXCELLENT: 5,
+    Grade.QUALIFIED: 4,
+    Grade.BASIC: 3,
+    Grade.UNQUALIFIED: 1,
+}
+
 # 基本合格 → point out the gaps and help; 不合格 → education first, 限期改正: both get a required talk and a plan.
 FOLLOW_UP_GRADES = frozenset({Grade.BASIC, Grade.UNQUALIFIED})
 

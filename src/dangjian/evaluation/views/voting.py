@@ -68,7 +68,10 @@ def ballot(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.access_campaign(request.user, pk)
     state = selectors.ballot_form(actor=request.user, campaign=campaign)
     form = BallotForm(request.POST or None, subjects=state.subjects)
-    if done := submit(
+    if request.method == "POST" and request.POST.get("fill") == "rest":
+        # "Rate the rest 合格" without a script: the ballot comes back filled in, nothing is cast.
+        form = form.rest_as_qualified()
+    elif done := submit(
         request, form, lambda data: services.ballot_cast(actor=request.user, campaign=campaign, ratings=form.ratings())
     ):
         return render(request, "evaluation/ballot_receipt.html", {"campaign": campaign, "receipt": done.result})
@@ -78,7 +81,7 @@ def ballot(request: AuthedRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "state": state,
         "form": form,
-        "scale": sorted(rules.SCALE_LABELS.items(), reverse=True),
+        "criteria": rules.CRITERIA,
     }
     return render(request, "evaluation/ballot_form.html", context, status=form_status(form))
 
