@@ -11,6 +11,7 @@ Who sees a material:
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -170,6 +171,81 @@ def material_find(actor: User, filters: MaterialFilters, *, limit: int = 20, off
         )
     ordered = materials.select_related("org").order_by("-published_on", "-pk")
     return FoundPage(total=materials.count(), rows=[Found(m) for m in ordered[offset : offset + limit]])
+
+
+# What an empty search offers: at most this many suggestions of each sort, found with at most
+# this many searches (an empty result is common while typing, so it must stay cheap).
+SUGGESTIONS_MAX = 8
+SUGGESTION_SEARCHES = 12
+KEYWORD_SAMPLE = 2000  # the keywords of this many of the newest visible materials
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    q: str
+    total: int  # how many of the materials the actor may see it finds (keywords in use: at least)
+
+
+@dataclass
+class Suggestions:
+    """What to try when a search finds nothing, each known to find something the actor may see."""
+
+    without_filters: int = 0  # the same words without the filters (0 when there are none, or no use)
+    fewer_words: list[Suggestion] = field(default_factory=list)  # each word of the query alone
+    related: list[Suggestion] = field(default_factory=list)  # related words and keywords in use
+    popular: list[Suggestion] = field(default_factory=list)  # nothing related: the most used keywords
+
+    def __bool__(self) -> bool:
+        return bool(self.without_filters or self.fewer_words or self.related or self.popular)
+
+
+def _shares_a_word(keyword: str, query: str, words: list[str]) -> bool:
+    if any(len(word) > 1 and (word in keyword or keyword in word) for word in words):
+        return True
+    pairs = {query[i : i + 2] for i in range(len(query) - 1)}
+    return any(keyword[i : i + 2] in pairs for i in range(len(keyword) - 1))
+
+
+def search_suggestions(actor: User, filters: MaterialFilters) -> Suggestions:
+    """For a search that found nothing: the same words without the filters, each word alone,
+    related words (`search.related_words`) and keywords in use that share a word with the query,
+    or else the keywords most used; each searched first among what the actor may see, and
+    offered only when it finds something there."""
+    q = filters.q.strip()
+    if not q:
+        return Suggestions()
+    visible = visible_materials(actor)
+    searches = 0
+
+    def total(query: str) -> int:
+        nonlocal searches
+        searches += 1
+        return search.search(query, materials=visible, limit=1).total
+
+    found = Suggestions()
+    if filters != MaterialFilters(q=filters.q):
+        found.without_filters = total(q)
+    words = search.search_words(q)
+    if len(words) > 1:
+        alone = [Suggestion(word, n) for word in words[:SUGGESTIONS_MAX] if (n := total(word))]
+        found.fewer_words = alone
+    keywords: Counter[str] = Counter()
+    for row in visible.order_by("-pk").values_list("keywords", flat=True)[:KEYWORD_SAMPLE]:
+        keywords.update({str(word) for word in row or []})
+    shown = {q, *words}
+    candidates = [
+        *search.related_words(q, words),
+        *(keyword for keyword, _n in keywords.most_common() if _shares_a_word(keyword, q, words)),
+    ]
+    for candidate in dict.fromkeys(candidates):
+        if len(found.related) >= SUGGESTIONS_MAX or searches >= SUGGESTION_SEARCHES:
+            break
+        if candidate not in shown and (n := total(candidate)):
+            found.related.append(Suggestion(candidate, n))
+            shown.add(candidate)
+    if not found:
+        found.popular = [Suggestion(keyword, n) for keyword, n in keywords.most_common(SUGGESTIONS_MAX)]
+    return found
 
 
 def tags_in_use(actor: User, limit: int = 30) -> list[str]:
