@@ -27,7 +27,7 @@ from dangjian.library.search.backends import (
     search_words,
 )
 from dangjian.library.search.keywords import suggest_keywords, summarize
-from dangjian.library.search.related import related_words
+from dangjian.library.search.related import common_topics, related_words
 
 __all__ = [
     "Hit",
@@ -35,6 +35,7 @@ __all__ = [
     "PreparedEntry",
     "SearchResult",
     "clear",
+    "common_topics",
     "document_count",
     "document_frequency",
     "index_material",

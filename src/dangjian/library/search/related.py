@@ -25,3 +25,8 @@ def related_words(query: str, words: list[str]) -> list[str]:
         if any(word in own or (len(word) > 1 and (word in query or (query and query in word))) for word in group):
             found.extend(word for word in group if word not in own and word not in found)
     return found
+
+
+def common_topics() -> list[str]:
+    """The first word of every group: the topics people look for most, in the file's order."""
+    return list(dict.fromkeys(group[0] for group in groups()))

@@ -193,7 +193,7 @@ class Suggestions:
     without_filters: int = 0  # the same words without the filters (0 when there are none, or no use)
     fewer_words: list[Suggestion] = field(default_factory=list)  # each word of the query alone
     related: list[Suggestion] = field(default_factory=list)  # related words and keywords in use
-    popular: list[Suggestion] = field(default_factory=list)  # nothing related: the most used keywords
+    popular: list[Suggestion] = field(default_factory=list)  # nothing related: common topics, keywords in use
 
     def __bool__(self) -> bool:
         return bool(self.without_filters or self.fewer_words or self.related or self.popular)
@@ -209,8 +209,8 @@ def _shares_a_word(keyword: str, query: str, words: list[str]) -> bool:
 def search_suggestions(actor: User, filters: MaterialFilters) -> Suggestions:
     """For a search that found nothing: the same words without the filters, each word alone,
     related words (`search.related_words`) and keywords in use that share a word with the query,
-    or else the keywords most used; each searched first among what the actor may see, and
-    offered only when it finds something there."""
+    or else the common topics (`search.common_topics`) and the keywords of several materials;
+    each searched first among what the actor may see, and offered only when it finds something."""
     q = filters.q.strip()
     if not q:
         return Suggestions()
@@ -244,7 +244,15 @@ def search_suggestions(actor: User, filters: MaterialFilters) -> Suggestions:
             found.related.append(Suggestion(candidate, n))
             shown.add(candidate)
     if not found:
-        found.popular = [Suggestion(keyword, n) for keyword, n in keywords.most_common(SUGGESTIONS_MAX)]
+        searches = 0  # a budget of its own: nothing else was offered
+        for topic in search.common_topics():
+            if len(found.popular) >= SUGGESTIONS_MAX or searches >= SUGGESTION_SEARCHES:
+                break
+            if n := total(topic):
+                found.popular.append(Suggestion(topic, n))
+        offered = {s.q for s in found.popular}
+        shared = [(word, n) for word, n in keywords.most_common() if n > 1 and word not in offered]
+        found.popular += [Suggestion(word, n) for word, n in shared[: SUGGESTIONS_MAX - len(found.popular)]]
     return found
 
 

@@ -8,7 +8,7 @@ from dangjian.accounts.system import system_actor
 from dangjian.core.tests.apiclient import ApiClient
 from dangjian.library import search
 from dangjian.library.models import Material, MaterialStatus
-from dangjian.library.search.related import groups, related_words
+from dangjian.library.search.related import common_topics, groups, related_words
 from dangjian.library.selectors.materials import MaterialFilters, material_find, search_suggestions
 from dangjian.library.services import materials as services
 from dangjian.library.tests.documents import text_bytes
@@ -108,13 +108,17 @@ def test_each_word_alone_and_the_words_without_the_filters(college):
     assert search_suggestions(member, filtered).without_filters == 1
 
 
-def test_nothing_related_offers_the_most_used_keywords(college):
-    make(college.committee, "材料一", keywords=["三会一课", "主题党日"])
-    make(college.committee, "材料二", keywords=["三会一课"])
+def test_nothing_related_offers_common_topics_and_shared_keywords(college):
+    make(college.committee, "材料一", keywords=["谈心谈话", "主题党日"])
+    make(college.committee, "材料二", keywords=["谈心谈话", "微心愿"])
+    make(college.committee, "党史读本")
+    make(college.other_branch, "学生支部的党章学习")  # out of the member's sight
     found = search_suggestions(college.user("member"), MaterialFilters(q="量子计算"))
     assert found.related == []
     assert found.fewer_words == []
-    assert qs(found.popular) == ["三会一课", "主题党日"]
+    # The common topics that find something, in their order, then keywords of several materials.
+    assert [(s.q, s.total) for s in found.popular] == [("党史", 1), ("主题党日", 1), ("谈心谈话", 2)]
+    assert common_topics()[:6] == ["初心", "理想信念", "党史", "党章", "二十大", "榜样"]
 
 
 def test_suggestions_never_reveal_what_one_may_not_see(college):
@@ -170,3 +174,32 @@ def test_api_find_answers_suggestions_when_nothing_is_found(college, role):
     found = client.get("/library/materials", {"q": "初心"}).json()
     assert found["count"] == 1
     assert found["suggestions"] is None
+
+
+# --- existing materials ----------------------------------------------------------------------------
+
+
+def _migrate(targets) -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_indexes_the_summaries_of_existing_materials():
+    from dangjian.library.models import MaterialPage
+    from dangjian.orgs.tests.factories import OrganisationFactory
+
+    _migrate([("library", "0004_material_visibility_index")])
+    org = OrganisationFactory(kind="committee", name="党委", code="M01")
+    material = Material.objects.create(
+        org=org, title="七一学习材料", kind="txt", area="theory", summary="专题党课课件", keywords=["初心使命"]
+    )
+    MaterialPage.objects.create(material=material, number=1, text="坚持真理，坚守理想。")
+    _migrate([("library", "0005_search_summary")])
+    everything = Material.objects.all()
+    assert [hit.material_id for hit in search.search("党课", materials=everything).hits] == [material.pk]
+    assert search.search("初心 坚守理想", materials=everything).total == 1
