@@ -28,6 +28,7 @@ from dangjian.library.search.backends import (
 )
 from dangjian.library.search.keywords import suggest_keywords, summarize
 from dangjian.library.search.related import common_topics, related_words
+from dangjian.library.search.snippets import highlight
 
 __all__ = [
     "Hit",
@@ -38,6 +39,7 @@ __all__ = [
     "common_topics",
     "document_count",
     "document_frequency",
+    "highlight",
     "index_material",
     "index_materials",
     "index_prepared",

@@ -158,6 +158,17 @@ def _filtered(actor: User, filters: MaterialFilters) -> QuerySet[Material]:
     return materials
 
 
+def _snippet(material: Material, snippet: str, words: list[str]) -> str:
+    """The text's snippet, or the summary's when only the summary holds a word searched for (the
+    reader sees why the material was found)."""
+    if "<mark>" in snippet or not material.summary:
+        return snippet
+    summary = material.summary.lower()
+    if any(word in summary for word in words):
+        return search.highlight(material.summary, words)
+    return snippet
+
+
 def material_find(actor: User, filters: MaterialFilters, *, limit: int = 20, offset: int = 0) -> FoundPage:
     """The materials the actor may see that match: ranked by the full-text index when there is a
     query (with highlighted snippets), newest first otherwise."""
@@ -165,9 +176,14 @@ def material_find(actor: User, filters: MaterialFilters, *, limit: int = 20, off
     if filters.q.strip():
         result = search.search(filters.q, materials=materials, limit=limit, offset=offset)
         by_id = Material.objects.select_related("org").in_bulk([h.material_id for h in result.hits])
+        words = search.search_words(filters.q)
         return FoundPage(
             total=result.total,
-            rows=[Found(by_id[h.material_id], h.snippet) for h in result.hits if h.material_id in by_id],
+            rows=[
+                Found(by_id[h.material_id], _snippet(by_id[h.material_id], h.snippet, words))
+                for h in result.hits
+                if h.material_id in by_id
+            ],
         )
     ordered = materials.select_related("org").order_by("-published_on", "-pk")
     return FoundPage(total=materials.count(), rows=[Found(m) for m in ordered[offset : offset + limit]])

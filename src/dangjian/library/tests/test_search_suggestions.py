@@ -43,7 +43,11 @@ def test_a_summary_or_keywords_set_later_are_searched(college):
     admin = college.user("admin")
     assert material_find(admin, MaterialFilters(q="课件")).total == 0
     services.material_update(actor=system_actor(), material=material, summary="专题党课课件")
-    assert [row.material for row in material_find(admin, MaterialFilters(q="党课")).rows] == [material]
+    found = material_find(admin, MaterialFilters(q="党课"))
+    assert [row.material for row in found.rows] == [material]
+    assert found.rows[0].snippet == "专题<mark>党课</mark>课件"  # the summary shows why it was found
+    text_hit = material_find(admin, MaterialFilters(q="党课 坚守理想")).rows[0]
+    assert "<mark>坚守</mark>" in text_hit.snippet  # the text holds a word: its snippet stays
     services.material_update(actor=system_actor(), material=material, keywords=["初心使命", "理想信念"])
     assert material_find(admin, MaterialFilters(q="初心")).total == 1
     services.material_update(actor=system_actor(), material=material, summary="七一学习材料")
