@@ -57,6 +57,7 @@ class DemoMaterial:
     data: bytes | None  # None for a video
     page_count: int  # PDF pages or slides (title slide included); 0 for the other kinds
     text: str  # the plain text of the whole material, for checks and previews
+    starter: bool = False  # in the small demo's library too (see `MaterialSpec.starter`)
 
 
 def material_files(today: datetime.date) -> list[DemoMaterial]:
@@ -105,6 +106,7 @@ def render(spec: MaterialSpec, today: datetime.date) -> DemoMaterial:
         data=data,
         page_count=page_count,
         text=plain_text(spec),
+        starter=spec.starter,
     )
 
 

@@ -81,7 +81,8 @@ def library_demo_ensure(*, seed: int = 1, today: datetime.date | None = None) ->
     specs = material_files(today)
     if MATERIAL_LIMIT is not None:
         by_kind: dict[str, DemoMaterial] = {}
-        for spec in specs:  # one of each kind first, then the rest in order
+        # One of each kind first (a starter before the others of its kind), then the rest in order.
+        for spec in sorted(specs, key=lambda spec: not spec.starter):
             by_kind.setdefault(spec.kind, spec)
         specs = [*by_kind.values(), *(s for s in specs if s not in by_kind.values())][:MATERIAL_LIMIT]
     stored = [_store(spec, orgs.get(spec.owner, committee)) for spec in specs]

@@ -40,6 +40,8 @@ class MaterialSpec:
     duration_minutes: int = 0
     season: tuple[int, int] | None = None
     years_ago: int = 0
+    # In the small demo's library too: it takes the place of the first material of its kind.
+    starter: bool = False
 
 
 def publication_date(spec: MaterialSpec, today: datetime.date) -> datetime.date | None:

@@ -70,8 +70,23 @@ class FindIn(PageIn):
     status: StatusValue | Literal[""] = Field("", description="Managers see drafts and withdrawn materials too.")
 
 
+class SuggestionOut(Schema):
+    q: str = Field(description="Words to search for instead.")
+    total: int = Field(description="How many materials the caller may see they find (keywords in use: at least).")
+
+
+class SuggestionsOut(Schema):
+    without_filters: int = Field(description="How many materials the same words find without the filters.")
+    fewer_words: list[SuggestionOut] = Field(description="Each word of the query alone.")
+    related: list[SuggestionOut] = Field(description="Related words and keywords in use.")
+    popular: list[SuggestionOut] = Field(description="When nothing related finds anything: the most used keywords.")
+
+
 class FindOut(PageOut):
     items: list[FoundOut]
+    suggestions: SuggestionsOut | None = Field(
+        None, description="With `q` and nothing found: what to try instead, each finding something the caller may see."
+    )
 
 
 class UploadIn(Schema):
@@ -122,21 +137,23 @@ class MaterialPatchIn(BodyIn):
     response=responses({200: FindOut}),
     summary="Find materials",
     description=(
-        "Only what the caller may see. With `q`, ranked by the Chinese full-text index with highlighted snippets; "
-        "otherwise newest first."
+        "Only what the caller may see. With `q`, ranked by the Chinese full-text index (titles, summaries and "
+        "keywords above the full text; a title holding every word first) with highlighted snippets, and, when "
+        "nothing is found, `suggestions`; otherwise newest first."
     ),
 )
 def material_list(request, filters: Query[FindIn]):
     data = filters.model_dump(exclude={"limit", "offset"})
-    found = selectors.material_find(
-        request.auth, selectors.MaterialFilters(**data), limit=filters.limit, offset=filters.offset
-    )
+    query = selectors.MaterialFilters(**data)
+    found = selectors.material_find(request.auth, query, limit=filters.limit, offset=filters.offset)
     prefetch_related_objects([row.material for row in found.rows], "tags")
+    suggestions = selectors.search_suggestions(request.auth, query) if query.q.strip() and not found.total else None
     return {
         "count": found.total,
         "limit": filters.limit,
         "offset": filters.offset,
         "items": [{"material": row.material, "snippet": str(row.snippet)} for row in found.rows],
+        "suggestions": suggestions,
     }
 
 

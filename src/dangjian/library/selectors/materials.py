@@ -11,6 +11,7 @@ Who sees a material:
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -157,6 +158,17 @@ def _filtered(actor: User, filters: MaterialFilters) -> QuerySet[Material]:
     return materials
 
 
+def _snippet(material: Material, snippet: str, words: list[str]) -> str:
+    """The text's snippet, or the summary's when only the summary holds a word searched for (the
+    reader sees why the material was found)."""
+    if "<mark>" in snippet or not material.summary:
+        return snippet
+    summary = material.summary.lower()
+    if any(word in summary for word in words):
+        return search.highlight(material.summary, words)
+    return snippet
+
+
 def material_find(actor: User, filters: MaterialFilters, *, limit: int = 20, offset: int = 0) -> FoundPage:
     """The materials the actor may see that match: ranked by the full-text index when there is a
     query (with highlighted snippets), newest first otherwise."""
@@ -164,12 +176,100 @@ def material_find(actor: User, filters: MaterialFilters, *, limit: int = 20, off
     if filters.q.strip():
         result = search.search(filters.q, materials=materials, limit=limit, offset=offset)
         by_id = Material.objects.select_related("org").in_bulk([h.material_id for h in result.hits])
+        words = search.search_words(filters.q)
         return FoundPage(
             total=result.total,
-            rows=[Found(by_id[h.material_id], h.snippet) for h in result.hits if h.material_id in by_id],
+            rows=[
+                Found(by_id[h.material_id], _snippet(by_id[h.material_id], h.snippet, words))
+                for h in result.hits
+                if h.material_id in by_id
+            ],
         )
     ordered = materials.select_related("org").order_by("-published_on", "-pk")
     return FoundPage(total=materials.count(), rows=[Found(m) for m in ordered[offset : offset + limit]])
+
+
+# What an empty search offers: at most this many suggestions of each sort, found with at most
+# this many searches (an empty result is common while typing, so it must stay cheap).
+SUGGESTIONS_MAX = 8
+SUGGESTION_SEARCHES = 12
+KEYWORD_SAMPLE = 2000  # the keywords of this many of the newest visible materials
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    q: str
+    total: int  # how many of the materials the actor may see it finds (keywords in use: at least)
+
+
+@dataclass
+class Suggestions:
+    """What to try when a search finds nothing, each known to find something the actor may see."""
+
+    without_filters: int = 0  # the same words without the filters (0 when there are none, or no use)
+    fewer_words: list[Suggestion] = field(default_factory=list)  # each word of the query alone
+    related: list[Suggestion] = field(default_factory=list)  # related words and keywords in use
+    popular: list[Suggestion] = field(default_factory=list)  # nothing related: common topics, keywords in use
+
+    def __bool__(self) -> bool:
+        return bool(self.without_filters or self.fewer_words or self.related or self.popular)
+
+
+def _shares_a_word(keyword: str, query: str, words: list[str]) -> bool:
+    if any(len(word) > 1 and (word in keyword or keyword in word) for word in words):
+        return True
+    pairs = {query[i : i + 2] for i in range(len(query) - 1)}
+    return any(keyword[i : i + 2] in pairs for i in range(len(keyword) - 1))
+
+
+def search_suggestions(actor: User, filters: MaterialFilters) -> Suggestions:
+    """For a search that found nothing: the same words without the filters, each word alone,
+    related words (`search.related_words`) and keywords in use that share a word with the query,
+    or else the common topics (`search.common_topics`) and the keywords of several materials;
+    each searched first among what the actor may see, and offered only when it finds something."""
+    q = filters.q.strip()
+    if not q:
+        return Suggestions()
+    visible = visible_materials(actor)
+    searches = 0
+
+    def total(query: str) -> int:
+        nonlocal searches
+        searches += 1
+        return search.search(query, materials=visible, limit=1).total
+
+    found = Suggestions()
+    if filters != MaterialFilters(q=filters.q):
+        found.without_filters = total(q)
+    words = search.search_words(q)
+    if len(words) > 1:
+        alone = [Suggestion(word, n) for word in words[:SUGGESTIONS_MAX] if (n := total(word))]
+        found.fewer_words = alone
+    keywords: Counter[str] = Counter()
+    for row in visible.order_by("-pk").values_list("keywords", flat=True)[:KEYWORD_SAMPLE]:
+        keywords.update({str(word) for word in row or []})
+    shown = {q, *words}
+    candidates = [
+        *search.related_words(q, words),
+        *(keyword for keyword, _n in keywords.most_common() if _shares_a_word(keyword, q, words)),
+    ]
+    for candidate in dict.fromkeys(candidates):
+        if len(found.related) >= SUGGESTIONS_MAX or searches >= SUGGESTION_SEARCHES:
+            break
+        if candidate not in shown and (n := total(candidate)):
+            found.related.append(Suggestion(candidate, n))
+            shown.add(candidate)
+    if not found:
+        searches = 0  # a budget of its own: nothing else was offered
+        for topic in search.common_topics():
+            if len(found.popular) >= SUGGESTIONS_MAX or searches >= SUGGESTION_SEARCHES:
+                break
+            if n := total(topic):
+                found.popular.append(Suggestion(topic, n))
+        offered = {s.q for s in found.popular}
+        shared = [(word, n) for word, n in keywords.most_common() if n > 1 and word not in offered]
+        found.popular += [Suggestion(word, n) for word, n in shared[: SUGGESTIONS_MAX - len(found.popular)]]
+    return found
 
 
 def tags_in_use(actor: User, limit: int = 30) -> list[str]:

@@ -116,7 +116,9 @@ def _text_of(material: Material) -> str:
 def _reindex(material: Material, text: str | None = None) -> None:
     if text is None:
         text = _text_of(material) if not material.is_video else material.summary
-    search.index_material(material.pk, title=material.title, keywords=list(material.keywords), text=text)
+    search.index_material(
+        material.pk, title=material.title, keywords=list(material.keywords), text=text, summary=material.summary
+    )
 
 
 @dataclass
@@ -139,7 +141,7 @@ def _propose(material: Material, result: extraction.Extracted) -> _Proposal:
     keywords = list(material.keywords) or search.suggest_keywords(
         text, document_frequency=search.document_frequency, documents=search.document_count(), limit=KEYWORDS_MAX
     )
-    index = search.prepare_entry(title=title, keywords=keywords, text=text)
+    index = search.prepare_entry(title=title, keywords=keywords, text=text, summary=summary)
     return _Proposal(pages=result.pages, title=title, summary=summary, keywords=keywords, index=index)
 
 
@@ -158,7 +160,11 @@ def _store_pages(material: Material, proposal: _Proposal) -> None:
     material.extraction_progress = 100
     material.extraction_error = ""
     material.save()
-    if (material.title, list(material.keywords)) == (proposal.title, proposal.keywords):
+    if (material.title, material.summary, list(material.keywords)) == (
+        proposal.title,
+        proposal.summary,
+        proposal.keywords,
+    ):
         search.index_prepared(material.pk, proposal.index)
     else:  # edited while the file was read in the background: segment again, rarely
         _reindex(material, "\n\n".join(proposal.pages))
@@ -382,8 +388,8 @@ def material_update(
 ) -> Material:
     """Change a material's metadata (title, source, date, area, audience, summary, keywords, …).
 
-    A document's index values are segmented first, with the new title and keywords, so that the
-    transaction does not wait for a long text to be segmented."""
+    A document's index values are segmented first, with the new title, summary and keywords, so
+    that the transaction does not wait for a long text to be segmented."""
     fields = given(
         title=title,
         source=source,
@@ -400,8 +406,10 @@ def material_update(
     index = None
     if material.extraction == Extraction.READY and not material.is_video:
         title = str(fields.get("title", material.title)).strip()
+        summary = str(fields.get("summary", material.summary)).strip()
         keywords = _clean_keywords(fields["keywords"]) if "keywords" in fields else list(material.keywords)
-        index = (title, keywords, search.prepare_entry(title=title, keywords=keywords, text=_text_of(material)))
+        prepared = search.prepare_entry(title=title, keywords=keywords, text=_text_of(material), summary=summary)
+        index = (title, summary, keywords, prepared)
     return _material_update(actor=actor, material=material, tags=tags, index=index, fields=fields)
 
 
@@ -424,8 +432,8 @@ def _material_update(
     after_tags = _set_tags(material, new_tags) if new_tags is not None else before["tags"]
     changes = audit.diff(before, audit.snapshot(material, METADATA_FIELDS) | {"tags": after_tags})
     if changes:
-        if index is not None and index[:2] == (material.title, list(material.keywords)):
-            search.index_prepared(material.pk, index[2])
+        if index is not None and index[:3] == (material.title, material.summary, list(material.keywords)):
+            search.index_prepared(material.pk, index[3])
         elif material.extraction == Extraction.READY:
             _reindex(material)
         audit.record(actor=actor, action="material.update", obj=material, org_path=material.org.path, changes=changes)

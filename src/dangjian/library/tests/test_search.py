@@ -15,10 +15,14 @@ from dangjian.orgs.tests.factories import OrganisationFactory
 FILLER = "支部按照年度学习计划组织党员集中学习，交流心得，查找不足，明确努力方向。"
 
 
-def make(org, title: str, text: str, *, keywords=(), status=MaterialStatus.PUBLISHED, index=True) -> Material:
-    material = Material.objects.create(org=org, title=title, kind="txt", area="theory", status=status)
+def make(
+    org, title: str, text: str, *, keywords=(), summary="", status=MaterialStatus.PUBLISHED, index=True
+) -> Material:
+    material = Material.objects.create(
+        org=org, title=title, kind="txt", area="theory", status=status, summary=summary, keywords=list(keywords)
+    )
     if index:
-        search.index_material(material.pk, title=title, keywords=list(keywords), text=text)
+        search.index_material(material.pk, title=title, keywords=list(keywords), text=text, summary=summary)
     return material
 
 
@@ -89,6 +93,54 @@ def test_keywords_count_for_ranking(college):
     plain = make(college.committee, "材料一", "会上讨论了意识形态工作。" + FILLER)
     tagged = make(college.committee, "材料二", "会上讨论了意识形态工作。" + FILLER, keywords=["意识形态"])
     assert ids(find("意识形态")) == [tagged.pk, plain.pk]
+
+
+def test_a_word_only_in_the_summary_is_found(college):
+    # The defect: the summary said 专题党课课件, the pages never said 党课, and 党课 found nothing.
+    slides = make(college.committee, "七一学习材料", "一、坚持真理。二、坚守理想。" + FILLER, summary="专题党课课件")
+    assert ids(find("党课")) == [slides.pk]
+    assert ids(find("专题党课")) == [slides.pk]
+    assert ids(find("课件")) == [slides.pk]
+
+
+def test_a_word_only_in_the_keywords_is_found(college):
+    material = make(college.committee, "七一学习材料", FILLER, keywords=["初心使命", "理想信念"])
+    assert ids(find("初心使命")) == [material.pk]
+    assert ids(find("初心")) == [material.pk]  # a word inside a keyword
+    assert ids(find("理想信念 初心")) == [material.pk]
+
+
+def test_the_words_of_a_query_may_sit_in_different_fields(college):
+    material = make(
+        college.committee, "党史学习笔记", "学习遵义会议。" + FILLER, summary="供学生党员使用", keywords=["长征"]
+    )
+    assert ids(find("党史 学生党员 长征 遵义会议")) == [material.pk]
+
+
+def test_ranking_title_then_summary_and_keywords_then_body(college):
+    in_body = make(college.committee, "学习材料三", "这次党课很生动，党课内容丰富，党课效果好。" + FILLER)
+    in_summary = make(college.committee, "学习材料二", FILLER, summary="一次专题党课的讲稿")
+    in_keywords = make(college.committee, "学习材料一", FILLER, keywords=["党课"])
+    in_title = make(college.committee, "党课讲稿", FILLER)
+    found = ids(find("党课"))
+    assert found[0] == in_title.pk
+    assert set(found[1:3]) == {in_summary.pk, in_keywords.pk}
+    assert found[3] == in_body.pk
+
+
+def test_a_title_with_every_word_comes_first_whatever_the_score(college):
+    # The other material says both words many times, in its summary and keywords too.
+    crowded = make(
+        college.committee,
+        "学习材料",
+        "党史党史党史，党课党课党课。" + FILLER,
+        summary="党史专题党课",
+        keywords=["党史", "党课"],
+    )
+    titled = make(college.committee, "党史专题党课", FILLER * 3)
+    half_titled = make(college.committee, "党史读本", "讲一次党课。" + FILLER * 3)
+    assert ids(find("党史 党课"))[0] == titled.pk
+    assert set(ids(find("党史 党课"))) == {titled.pk, crowded.pk, half_titled.pk}
 
 
 def test_snippets_highlight_and_escape(college):
@@ -261,8 +313,11 @@ def test_rebuild_indexes_the_pages(college):
         org=college.committee, title="专题片", kind="video", area="theory", summary="一部关于党风廉政建设的专题片。"
     )
     stale = make(college.committee, "旧材料", "党课")
+    with_pages.summary, with_pages.keywords = "供入党积极分子学习", ["组织生活"]
+    with_pages.save()
     assert search.rebuild(Material.objects.exclude(pk=stale.pk)) == 2
     assert ids(find("三会一课 谈心谈话")) == [with_pages.pk]
+    assert ids(find("入党积极分子 组织生活")) == [with_pages.pk]  # its summary and keywords
     assert ids(find("党风廉政建设")) == [video.pk]
     assert search.document_count() == 2
     assert search.rebuild() == 3

@@ -50,6 +50,8 @@ def library_index(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "found": found,
         "filters": filters,
+        # Nothing found: what to try instead.
+        "suggestions": selectors.search_suggestions(request.user, filters) if not found.total else None,
         "page_number": number,
         "has_next": number * PER_PAGE < found.total,
         "can_upload": bool(managed),

@@ -1,9 +1,11 @@
 """The full-text index of the library: one interface, one implementation per database.
 
 SQLite keeps an FTS5 table, PostgreSQL a table with a `tsvector` and a GIN index (both made by
-migration 0002). The index holds, per material, its title, keywords and text; the services keep
-it in step with the materials (`index_material` when the text or title changes,
-`remove_material` when a material goes). A search is always restricted, in SQL, to a queryset
+migrations 0002 and 0005). The index holds, per material, its title, summary, keywords and text;
+the title, summary and keywords weigh alike, ten times the text, and a material whose title holds
+every word of the query comes before the others. The services keep the index in step with the
+materials (`index_material` when the text, title, summary or keywords change, `remove_material`
+when a material goes). A search is always restricted, in SQL, to a queryset
 of materials the caller already filtered for visibility, so a stale entry can never show.
 """
 
@@ -45,6 +47,7 @@ class IndexEntry:
     title: str
     keywords: list[str]
     text: str
+    summary: str = ""
 
 
 EMPTY = SearchResult(total=0, hits=[])
@@ -59,10 +62,16 @@ def _backend(using: str) -> ModuleType:
 
 
 def index_material(
-    material_id: int, *, title: str, keywords: list[str], text: str, using: str = DEFAULT_DB_ALIAS
+    material_id: int,
+    *,
+    title: str,
+    keywords: list[str],
+    text: str,
+    summary: str = "",
+    using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Index (or re-index, replacing what was there) one material."""
-    index_materials([IndexEntry(material_id, title, list(keywords), text)], using=using)
+    index_materials([IndexEntry(material_id, title, list(keywords), text, summary)], using=using)
 
 
 def index_materials(entries: Iterable[IndexEntry], *, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -85,9 +94,11 @@ class PreparedEntry:
     values: tuple
 
 
-def prepare_entry(*, title: str, keywords: list[str], text: str, using: str = DEFAULT_DB_ALIAS) -> PreparedEntry:
+def prepare_entry(
+    *, title: str, keywords: list[str], text: str, summary: str = "", using: str = DEFAULT_DB_ALIAS
+) -> PreparedEntry:
     """The segmented index values of a material not necessarily saved yet. No database access."""
-    row = _backend(using).row(IndexEntry(0, title, list(keywords), text))
+    row = _backend(using).row(IndexEntry(0, title, list(keywords), text, summary))
     return PreparedEntry(connections[using].vendor, row[1:])
 
 
@@ -130,7 +141,9 @@ def search_words(query: str) -> list[str]:
 
 
 def search(query: str, *, materials: QuerySet, limit: int = 20, offset: int = 0) -> SearchResult:
-    """The materials of `materials` that contain every word of `query`, best first.
+    """The materials of `materials` that contain every word of `query` (in their title, summary,
+    keywords or text, not necessarily all in one), best first: those whose title holds every word,
+    then by score.
 
     `materials` is already filtered (visibility, area, tag, …); the search is restricted to it in
     the database. Snippets show the text around the words found, escaped, the words in `<mark>`.
@@ -163,22 +176,24 @@ def clear(*, using: str = DEFAULT_DB_ALIAS) -> None:
         _backend(using).clear(cursor)
 
 
-def material_entries(materials: QuerySet) -> Iterator[IndexEntry]:
-    """What the index holds for each material: its title, keywords, and the text of its pages
-    (or, for a material without pages such as a video, its summary)."""
+def material_entries(materials: QuerySet, *, pages_model=None) -> Iterator[IndexEntry]:
+    """What the index holds for each material: its title, summary, keywords, and the text of its
+    pages (or, for a material without pages such as a video, its summary). `pages_model`: the
+    page model to read, for a migration's historical models."""
     from dangjian.library.models import MaterialPage
 
+    pages_of = pages_model or MaterialPage
     for chunk in _batches(materials.order_by("pk").values_list("pk", "title", "keywords", "summary"), BATCH):
         pages: dict[int, list[str]] = {}
-        rows = MaterialPage.objects.using(materials.db).filter(material_id__in=[row[0] for row in chunk])
+        rows = pages_of.objects.using(materials.db).filter(material_id__in=[row[0] for row in chunk])
         for material_id, text in rows.order_by("material_id", "number").values_list("material_id", "text"):
             pages.setdefault(material_id, []).append(text)
         for pk, title, keywords, summary in chunk:
             text = "\n".join(pages.get(pk, [])) or summary
-            yield IndexEntry(pk, title, list(keywords or []), text)
+            yield IndexEntry(pk, title, list(keywords or []), text, summary or "")
 
 
-def rebuild(materials: QuerySet | None = None) -> int:
+def rebuild(materials: QuerySet | None = None, *, pages_model=None) -> int:
     """Empty the index and index `materials` (by default every material); returns how many."""
     if materials is None:
         from dangjian.library.models import Material
@@ -187,7 +202,7 @@ def rebuild(materials: QuerySet | None = None) -> int:
     using = materials.db
     with transaction.atomic(using=using):
         clear(using=using)
-        done = index_materials(material_entries(materials), using=using)
+        done = index_materials(material_entries(materials, pages_model=pages_model), using=using)
     with connections[using].cursor() as cursor:
         _backend(using).optimize(cursor)
     return done

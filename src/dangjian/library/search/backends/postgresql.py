@@ -2,8 +2,9 @@
 
 `library_search(material_id, title, body, document, title_document)`. The parser of the
 'simple' configuration splits on spaces and punctuation and lower-cases, so the vectors are
-built from the index words joined by spaces: `document` from the title's (weight A), the
-keywords' (B) and the text's (D); `title_document` from the title's alone. `body` keeps the
+built from the index words joined by spaces: `document` from the title's, the summary's and the
+keywords' (weight A: ten times the text with ts_rank_cd's default weights) and the text's (D);
+`title_document` from the title's alone: a material whose title holds every word comes first. `body` keeps the
 text as it was, for snippets.
 
 Two things about a text of some thousand characters: its vector (~10 kB) is stored out of
@@ -25,8 +26,8 @@ NORMALISATION = 1
 RANK_CANDIDATES = 2000
 
 DOCUMENT = (
-    "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') "
-    "|| to_tsvector('simple', %s)"
+    "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'A') "
+    "|| setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s)"
 )
 
 
@@ -38,6 +39,7 @@ def row(entry) -> tuple:
         entry.title,
         entry.text,
         title,
+        segment.segmented(entry.summary),
         segment.segmented(" ".join(entry.keywords)),
         segment.segmented(entry.text),
         title,
@@ -119,12 +121,12 @@ def ranked(cursor, words: list[str], subquery: str, params: tuple, *, limit: int
             "), allowed AS MATERIALIZED ("
             f"  SELECT material_id, in_title FROM matches WHERE material_id IN ({subquery})"
             "), candidates AS ("
-            "  SELECT material_id FROM allowed ORDER BY in_title DESC, material_id DESC LIMIT %s"
+            "  SELECT material_id, in_title FROM allowed ORDER BY in_title DESC, material_id DESC LIMIT %s"
             ") "
             f"SELECT s.material_id, ts_rank_cd(s.document, plainto_tsquery('simple', %s), {NORMALISATION}) AS score,"
             "  (SELECT count(*) FROM allowed) "
             "FROM candidates c JOIN library_search s ON s.material_id = c.material_id "
-            "ORDER BY score DESC, s.material_id DESC LIMIT %s OFFSET %s",
+            "ORDER BY c.in_title DESC, score DESC, s.material_id DESC LIMIT %s OFFSET %s",
             (query, *params, candidates, query, limit, offset),
         )
         rows = cursor.fetchall()

@@ -1,9 +1,9 @@
 """The index on SQLite: an FTS5 table over pre-segmented text.
 
-`library_search(title, keywords, body, parts)`, rowid = material id. FTS5's unicode61 tokenizer
+`library_search(title, summary, keywords, body, parts)`, rowid = material id. FTS5's unicode61 tokenizer
 splits on anything that is not a letter or digit, so the text goes in with a control character
 (`segment.BOUNDARY`) between its words: `body` is the text itself, searchable word by word, and
-shows as it was once the marks are removed. `title` and `keywords` hold their index words;
+shows as it was once the marks are removed. `title`, `summary` and `keywords` hold their index words;
 `parts` the other words the body is indexed under (党日 inside 主题党日, see
 `segment.index_tokens`). `library_search_vocab` (fts5vocab, 'row') gives how many documents
 hold a term.
@@ -11,8 +11,9 @@ hold a term.
 
 from dangjian.library.search import segment
 
-# bm25 weights of title, keywords, body, parts: a title hit counts ten body hits.
-WEIGHTS = (10.0, 5.0, 1.0, 1.0)
+# bm25 weights of title, summary, keywords, body, parts: a hit in the title, summary or keywords
+# counts ten in the body. (A material whose title holds every word comes first whatever its score.)
+WEIGHTS = (10.0, 10.0, 10.0, 1.0, 1.0)
 
 
 def row(entry) -> tuple:
@@ -21,6 +22,7 @@ def row(entry) -> tuple:
     return (
         entry.material_id,
         segment.segmented(entry.title),
+        segment.segmented(entry.summary),
         segment.segmented(" ".join(entry.keywords)),
         body,
         " ".join(parts),
@@ -30,7 +32,7 @@ def row(entry) -> tuple:
 def store(cursor, rows: list[tuple]) -> None:
     delete(cursor, [row[0] for row in rows])
     cursor.executemany(
-        "INSERT INTO library_search (rowid, title, keywords, body, parts) VALUES (%s, %s, %s, %s, %s)",
+        "INSERT INTO library_search (rowid, title, summary, keywords, body, parts) VALUES (%s, %s, %s, %s, %s, %s)",
         rows,
     )
 
@@ -70,7 +72,16 @@ def frequencies(cursor, terms: list[str]) -> dict[str, int]:
 def match_expression(words: list[str]) -> str:
     """An FTS5 query for documents holding every word: each word a quoted string, so nothing
     the user typed is read as FTS5 syntax."""
-    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+    return " ".join(_quoted(word) for word in words)
+
+
+def title_expression(words: list[str]) -> str:
+    """An FTS5 query for documents whose title holds every word."""
+    return " ".join("title : " + _quoted(word) for word in words)
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def ranked(cursor, words: list[str], subquery: str, params: tuple, *, limit: int, offset: int):
@@ -78,12 +89,15 @@ def ranked(cursor, words: list[str], subquery: str, params: tuple, *, limit: int
     # bm25() cannot sit beside a window function, so the matches are scored first. `+rowid`:
     # offered `rowid IN (...)`, FTS5 would look up every allowed material in turn and run the
     # query for each (a hundred times slower); unary plus keeps it a filter on the matches.
+    # `titled`: the matches whose title holds every word, which come first.
     cursor.execute(
         "WITH hits AS MATERIALIZED ("  # noqa: S608
         f"SELECT rowid AS id, -bm25(library_search, {weights}) AS score FROM library_search "
-        f"WHERE library_search MATCH %s AND +rowid IN ({subquery})) "
-        "SELECT id, score, count(*) OVER () FROM hits ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
-        (match_expression(words), *params, limit, offset),
+        f"WHERE library_search MATCH %s AND +rowid IN ({subquery})), "
+        "titled AS MATERIALIZED (SELECT rowid AS id FROM library_search WHERE library_search MATCH %s) "
+        "SELECT id, score, count(*) OVER () FROM hits "
+        "ORDER BY id IN (SELECT id FROM titled) DESC, score DESC, id DESC LIMIT %s OFFSET %s",
+        (match_expression(words), *params, title_expression(words), limit, offset),
     )
     rows = cursor.fetchall()
     if rows:
