@@ -964,8 +964,9 @@ class _Builder:
                     self.forced[(item.activity.pk, person.id)] = outcome
 
     def _minutes(self, item: _Held) -> str:
+        """The minutes as a secretary writes them: time, place, chair and content. Who came is not
+        copied into the text: the record shows it from the attendance when it is read."""
         activity = item.activity
-        counts = Counter(row.status for row in item.rows)
         chair = self.secretary_of(activity.org.parent if activity.org.kind == OrgKind.GROUP else activity.org)
         if activity.org.kind == OrgKind.GROUP:
             chair = next(
@@ -976,12 +977,9 @@ class _Builder:
                 ),
                 chair,
             )
-        came = counts[AttendanceStatus.PRESENT] + counts[AttendanceStatus.LATE]
         return (
             f"时间：{timezone.localtime(activity.starts_at):%Y年%m月%d日 %H:%M}\n地点：{activity.place}\n"
             f"主持人：{chair.name if chair else '支部书记'}\n"
-            f"应到{len(item.rows)}人，实到{came}人（其中迟到{counts[AttendanceStatus.LATE]}人），"
-            f"请假{counts[AttendanceStatus.LEAVE]}人，缺席{counts[AttendanceStatus.ABSENT]}人。\n"
             f"内容：{activity.theme}。"
         )
 
