@@ -15,6 +15,7 @@ from django.utils import timezone
 from dangjian.demo import generator
 from dangjian.demo.library import load as library_load
 from dangjian.notices.models import Notice
+from dangjian.study.models import LeaveRequest
 
 # Times that are planned rather than recorded: an announced activity lies ahead.
 PLANNED = {
@@ -74,6 +75,12 @@ def later_than(moment) -> list[str]:
 def test_the_demo_records_nothing_after_the_moment_it_runs(monkeypatch, moment):
     built = build_at(monkeypatch, moment)
     assert later_than(built) == []
+    # A leave is asked after the activity is announced and before it is answered.
+    leaves = LeaveRequest.objects.select_related("activity")
+    assert leaves.exists()
+    for leave in leaves:
+        assert leave.activity.published_at <= leave.created_at
+        assert leave.decided_at is None or leave.created_at <= leave.decided_at
 
 
 @pytest.mark.django_db
