@@ -304,6 +304,16 @@ def activity_detail(*, actor: User, activity: Activity) -> ActivityDetail:
     return ActivityDetail(activity, rows, counts, summary, leaves, mine, my_leave)
 
 
+def overdue_make_up_ids(rows: list[Attendance], today: datetime.date) -> set[int]:
+    """The make-ups among `rows` (read with their make-up) not handed in by their due day."""
+    found = set()
+    for row in rows:
+        make_up = getattr(row, "make_up", None)  # a row without one raises a subclass of AttributeError
+        if make_up is not None and rules.make_up_overdue(make_up.status, make_up.due_on, today):
+            found.add(make_up.pk)
+    return found
+
+
 # --- a member's own study ("我的学习") --------------------------------------------------------
 
 

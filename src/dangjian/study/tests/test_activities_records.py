@@ -166,3 +166,15 @@ def test_the_make_up_page_marks_it_overdue_and_still_takes_it(client, college, o
     response = client.get(reverse("study:my-study"))
     [item] = response.context["my"].make_ups
     assert not item.overdue  # handed in: no longer late to hand in
+
+
+def test_the_officer_sees_which_make_ups_are_overdue(client, college, overdue):
+    client.force_login(college.user("branch"))
+    response = client.get(reverse("study:activity-detail", args=[overdue.attendance.activity_id]))
+    assert overdue.pk in response.context["overdue_make_ups"]
+    cells = response.content.decode().split(f'id="attendance-{college.member.pk}"')[1].split("</tr>")[0]
+    assert "已逾期" in cells
+    assert (
+        selectors.overdue_make_up_ids(list(selectors.attendance_rows(overdue.attendance.activity)), overdue.due_on)
+        == set()
+    )

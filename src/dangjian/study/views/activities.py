@@ -196,6 +196,7 @@ def _detail_context(request: AuthedRequest, activity: Activity) -> dict:
             and rules.leave_allowed(now, activity.starts_at)
         ),
         "mark_form": MarkForm(),
+        "overdue_make_ups": selectors.overdue_make_up_ids(detail.attendances, timezone.localdate(now)),
         "cancel_form": CancelForm(),
         "hours": services.credit_hours(activity),
     }
@@ -342,7 +343,14 @@ def attendance_mark(request: AuthedRequest, pk: int, member_id: int) -> HttpResp
         else:
             row = selectors.attendance_rows(activity).get(pk=row.pk)
         # A refusal is answered 200 with the message in the row: htmx does not swap 4xx answers.
-        context = {"activity": activity, "row": row, "can_manage": True, "mark_form": MarkForm(), "mark_error": error}
+        context = {
+            "activity": activity,
+            "row": row,
+            "can_manage": True,
+            "mark_form": MarkForm(),
+            "mark_error": error,
+            "overdue_make_ups": selectors.overdue_make_up_ids([row] if row else [], timezone.localdate()),
+        }
         return render(request, "study/activities_detail.html#attendance-row", context)
     if error:
         messages.error(request, error)
