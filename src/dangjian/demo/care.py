@@ -25,6 +25,7 @@ from dangjian.care.models import Need, NeedEvent, Talk, TalkKind, TalkTodo, Todo
 from dangjian.care.selectors.common import branch_officer_ids, branch_secretary
 from dangjian.care.selectors.talks import branch_members
 from dangjian.core.calendar import WorkingCalendar, working_calendar
+from dangjian.demo import clock
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
 from dangjian.members.models import Member, Membership
 from dangjian.orgs.models import Organisation, OrgKind
@@ -147,13 +148,18 @@ class _Builder:
                 working_days -= 1
         return day
 
-    def date_events(self, need: Need, since_pk: int, day: datetime.date, hour: int = 10) -> None:
-        # The history is append-only for the platform; the demo alone dates its steps to their days.
-        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, self.rng.randrange(60))))
-        models.QuerySet.update(NeedEvent.objects.filter(need=need, pk__gt=since_pk), at=at)
+    def date_events(self, need: Need | None, since: tuple[int, int], day: datetime.date, hour: int = 10) -> None:
+        """Date the history entries and the notices written since `since` to a moment of `day` (never
+        later than now). The history is append-only for the platform; the demo alone dates its steps."""
+        at = clock.moment(day, hour, self.rng.randrange(60), self.rng.randrange(60))
+        events = NeedEvent.objects.filter(pk__gt=since[0])
+        if need is not None:
+            events = events.filter(need=need)
+        models.QuerySet.update(events, at=at)
+        clock.date_notices(since[1], at)
 
-    def last_event(self) -> int:
-        return NeedEvent.objects.aggregate(m=models.Max("pk"))["m"] or 0
+    def last_event(self) -> tuple[int, int]:
+        return NeedEvent.objects.aggregate(m=models.Max("pk"))["m"] or 0, clock.notice_mark()
 
     def need(self, member: Member, spec, *, submitted: datetime.date) -> Need:
         category, title, description, visibility = spec
@@ -225,7 +231,9 @@ class _Builder:
             own = [p for p in people if p.org_id in (branch.pk,) or (p.org and p.org.parent_id == branch.pk)]
             others = self.members_of(branch, {secretary.pk} | {p.pk for p in people})
             self.branch(branch, secretary, own, others)
+        mark = self.last_event()
         self.result.escalated = services.need_escalate_overdue(today=self.today)
+        self.date_events(None, mark, self.today, hour=2)  # the nightly run
         return self.result
 
     def branch(self, branch: Organisation, secretary: Member, own: list[Member], others: list[Member]) -> None:
@@ -293,6 +301,7 @@ class _Builder:
     def todos(self, branch: Organisation, others: list[Member]) -> None:
         if len(others) < 10:
             return
+        mark = self.last_event()
         newcomer = others[-1]
         membership = Membership.objects.filter(member=newcomer, until__isnull=True).first()
         services.talk_todo_open(
@@ -305,6 +314,9 @@ class _Builder:
             source_key=f"membership:{membership.pk if membership else newcomer.pk}",
             due_on=self.today + datetime.timedelta(days=self.rng.randint(5, 25)),
         )
+        # Opened by the nightly runs of the last few days.
+        self.date_events(None, mark, self.today - datetime.timedelta(days=self.rng.randint(2, 6)), hour=2)
+        mark = self.last_event()
         services.talk_todo_open(
             actor=system_actor(),
             member=others[-2],
@@ -313,6 +325,7 @@ class _Builder:
             source_key=f"demo:absence:{others[-2].pk}",
             due_on=self.today + datetime.timedelta(days=self.rng.randint(3, 14)),
         )
+        self.date_events(None, mark, self.today - datetime.timedelta(days=self.rng.randint(0, 1)), hour=2)
 
 
 # Not one transaction: each step is a top-level (durable) service of its own, as when people use the site.

@@ -29,6 +29,7 @@ from dangjian.compliance import rules
 from dangjian.compliance.models import WarningEntry
 from dangjian.compliance.selectors import warning_rules
 from dangjian.compliance.services import warnings_refresh_for
+from dangjian.demo import clock
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
 from dangjian.members.models import Category, Member, SituationKind, SpecialSituation
 from dangjian.members.services import situation_add
@@ -62,7 +63,9 @@ def compliance_demo_ensure(*, today: datetime.date | None = None) -> ComplianceD
     built = False
     if not WarningEntry.objects.filter(org__path__startswith=committee.path).exists():
         built = _build(committee, today)
+    mark = clock.notice_mark()
     refreshed = warnings_refresh_for(actor=system_actor(), org=committee, today=today)
+    clock.date_notices(mark, clock.moment(today, 2, 30))  # what the nightly refresh sent
     entries = list(WarningEntry.objects.open().filter(org__path__startswith=committee.path))
     signals: dict[str, int] = {}
     for entry in entries:

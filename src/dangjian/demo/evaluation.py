@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
 from dangjian.accounts.system import system_actor
+from dangjian.demo import clock
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
 from dangjian.evaluation import rules, services
 from dangjian.evaluation.models import Campaign, Participant, Recognition
@@ -187,7 +188,9 @@ def _closed_campaign(branch, secretary, rng, today, result) -> Campaign:
         note="支部党员大会审议支委会提出的评定意见，表决通过。",
         today=meeting_on,
     )
+    mark = clock.notice_mark()
     campaign = services.campaign_advance(actor=secretary, campaign=campaign, today=meeting_on)  # closed, published
+    clock.date_notices(mark, clock.moment(meeting_on, 17, rng.randrange(60), rng.randrange(60)))
     basic_result = campaign.results.get(member_id=basic.member_id)
     services.improvement_plan_create(
         actor=secretary,

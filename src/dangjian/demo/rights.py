@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
+from dangjian.demo import clock
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
 from dangjian.members.models import Category, Member
 from dangjian.orgs.models import Organisation
@@ -133,6 +134,7 @@ def _opinions(committee: Organisation, result: RightsDemoResult, now: datetime.d
             continue
         used.add(author.pk)
         submitted_on = timezone.localdate(now) - datetime.timedelta(days=plan.days_ago)
+        mark = clock.notice_mark()
         submitted = services.opinion_create(
             actor=author.user,
             kind=plan.kind,
@@ -143,8 +145,11 @@ def _opinions(committee: Organisation, result: RightsDemoResult, now: datetime.d
             today=submitted_on,
         )
         result.opinions += 1
-        answered_at = now - datetime.timedelta(days=max(plan.days_ago - 5, 1))
+        clock.date_notices(mark, clock.moment(submitted_on, 8 + result.opinions % 12, 7 * result.opinions % 60))
+        answered_at = clock.not_after(now - datetime.timedelta(days=max(plan.days_ago - 5, 1)))
+        mark = clock.notice_mark()
         if plan.answer and _answer(submitted.opinion, plan.answer, answered_at):
+            clock.date_notices(mark, answered_at)
             result.answered += 1
             if submitted.follow_up_code and result.follow_up_code is None:
                 result.follow_up_code = submitted.follow_up_code
@@ -162,9 +167,11 @@ def _appeal(committee: Organisation, result: RightsDemoResult) -> None:
     for member in members:
         for decision in selectors.appealable_decisions(member=member):
             if decision.open_appeal is None and decision.subject.org.path.startswith(committee.path):
+                mark = clock.notice_mark()
                 services.appeal_create(
                     actor=member.user, kind=decision.kind, object_id=decision.object_id, reasons=DEMO_APPEAL_REASONS
                 )
+                clock.date_notices(mark, clock.moment(timezone.localdate(), 11, 20, 41))
                 result.appeals += 1
                 return
 

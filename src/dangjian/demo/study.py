@@ -774,7 +774,12 @@ class _Builder:
             item.minutes = self._minutes(item)
         make_ups = self._make_ups(past)
         Attendance.objects.bulk_create([row for item in held for row in item.rows], batch_size=1000)
-        LeaveRequest.objects.bulk_create([leave for item in held for leave in item.leaves], batch_size=1000)
+        leaves = LeaveRequest.objects.bulk_create([leave for item in held for leave in item.leaves], batch_size=1000)
+        # Asked after the announcement and before the answer (or now), not at the moment the demo is built.
+        for item in held:
+            for leave in item.leaves:
+                leave.created_at = self._asked_at(item.activity, leave)
+        LeaveRequest.objects.bulk_update(leaves, ["created_at"], batch_size=1000)
         for _item, row, make_up, _before in make_ups:
             make_up.attendance = row
         MakeUp.objects.bulk_create([make_up for _i, _r, make_up, _b in make_ups], batch_size=1000)
@@ -795,6 +800,14 @@ class _Builder:
         self.result.activities = len(held)
         self.result.attendances = sum(len(item.rows) for item in held)
         self.result.make_ups = len(make_ups)
+
+    def _asked_at(self, activity: Activity, leave: LeaveRequest) -> datetime.datetime:
+        """A moment between the activity's announcement and the leave's answer (or its start, or now)."""
+        start = activity.published_at or activity.starts_at
+        end = min(leave.decided_at or activity.starts_at, activity.starts_at, self.now)
+        if end <= start:
+            return min(start, self.now)
+        return start + (end - start) * self.rng.uniform(0.3, 0.95)
 
     def _create(self, entry: dict) -> _Held:
         org = entry["org"]
@@ -964,8 +977,9 @@ class _Builder:
                     self.forced[(item.activity.pk, person.id)] = outcome
 
     def _minutes(self, item: _Held) -> str:
+        """The minutes as a secretary writes them: time, place, chair and content. Who came is not
+        copied into the text: the record shows it from the attendance when it is read."""
         activity = item.activity
-        counts = Counter(row.status for row in item.rows)
         chair = self.secretary_of(activity.org.parent if activity.org.kind == OrgKind.GROUP else activity.org)
         if activity.org.kind == OrgKind.GROUP:
             chair = next(
@@ -976,12 +990,9 @@ class _Builder:
                 ),
                 chair,
             )
-        came = counts[AttendanceStatus.PRESENT] + counts[AttendanceStatus.LATE]
         return (
             f"时间：{timezone.localtime(activity.starts_at):%Y年%m月%d日 %H:%M}\n地点：{activity.place}\n"
             f"主持人：{chair.name if chair else '支部书记'}\n"
-            f"应到{len(item.rows)}人，实到{came}人（其中迟到{counts[AttendanceStatus.LATE]}人），"
-            f"请假{counts[AttendanceStatus.LEAVE]}人，缺席{counts[AttendanceStatus.ABSENT]}人。\n"
             f"内容：{activity.theme}。"
         )
 

@@ -100,13 +100,13 @@ def opinion_create(
     else:
         audit.record(actor=actor, action="opinion.create", obj=opinion, org_path=org.path, changes=changes)
     if kind == OpinionKind.SUGGESTION:
-        title_text = _("A new suggestion has been sent to %(org)s") % {"org": org.name}
+        title_text = _("A new suggestion to %(org)s: “%(title)s”") % {"org": org.name, "title": opinion.title}
     else:
-        title_text = _("A new criticism or report has been sent to %(org)s") % {"org": org.name}
+        title_text = _("A new criticism or report to %(org)s: “%(title)s”") % {"org": org.name, "title": opinion.title}
     notice_send(
         recipients=selectors.receiving_officers(org),
         title=title_text,
-        body=opinion.title,
+        body=_("Read it and answer it in writing from its page."),
         url=reverse("rights:opinion-detail", args=[opinion.pk]),
     )
     return OpinionSubmitted(opinion=opinion, follow_up_code=code)
@@ -196,8 +196,9 @@ def appeal_create(
     )
     notice_send(
         recipients=selectors.receiving_officers(org),
-        title=_("An appeal has been sent to %(org)s: answer by %(due)s") % {"org": org.name, "due": appeal.due_on},
-        body=appeal.decision,
+        title=_("%(name)s appealed against “%(decision)s” to %(org)s: answer by %(due)s")
+        % {"name": appeal.appellant.name, "decision": appeal.decision, "org": org.name, "due": appeal.due_on},
+        body=_("Accept the appeal, then answer it in writing by %(due)s.") % {"due": appeal.due_on},
         url=_appeal_url(appeal),
     )
     return appeal
@@ -234,8 +235,9 @@ def appeal_accept(*, actor: User, appeal: Appeal) -> Appeal:
     )
     notice_send(
         recipients=[appeal.appellant.user],
-        title=_("Your appeal has been accepted by %(org)s") % {"org": appeal.org.name},
-        body=appeal.decision,
+        title=_("Your appeal against “%(decision)s” has been accepted by %(org)s")
+        % {"decision": appeal.decision, "org": appeal.org.name},
+        body=_("It will be answered in writing by %(due)s.") % {"due": appeal.due_on},
         url=_appeal_url(appeal),
     )
     return appeal
@@ -263,8 +265,9 @@ def appeal_answer(*, actor: User, appeal: Appeal, answer: str) -> Appeal:
     )
     notice_send(
         recipients=[appeal.appellant.user],
-        title=_("Your appeal has been answered by %(org)s") % {"org": appeal.org.name},
-        body=appeal.decision,
+        title=_("Your appeal against “%(decision)s” has been answered by %(org)s")
+        % {"decision": appeal.decision, "org": appeal.org.name},
+        body=_("Read the written answer on the appeal's page."),
         url=_appeal_url(appeal),
     )
     return appeal
@@ -290,8 +293,9 @@ def appeal_withdraw(*, actor: User, appeal: Appeal) -> Appeal:
     )
     notice_send(
         recipients=selectors.receiving_officers(appeal.org),
-        title=_("An appeal to %(org)s has been withdrawn") % {"org": appeal.org.name},
-        body=appeal.decision,
+        title=_("%(name)s withdrew the appeal against “%(decision)s”")
+        % {"name": appeal.appellant.name, "decision": appeal.decision},
+        body=_("Nothing more needs to be done about it."),
         url=_appeal_url(appeal),
     )
     return appeal
@@ -312,8 +316,9 @@ def appeals_remind_overdue(*, today: datetime.date | None = None) -> int:
     for appeal in due:
         notice_send(
             recipients=selectors.receiving_officers(appeal.org),
-            title=_("An appeal is overdue: the answer was due on %(due)s") % {"due": appeal.due_on},
-            body=appeal.decision,
+            title=_("An appeal against “%(decision)s” is overdue: the answer was due on %(due)s")
+            % {"decision": appeal.decision, "due": appeal.due_on},
+            body=_("%(name)s is waiting for the written answer.") % {"name": appeal.appellant.name},
             url=_appeal_url(appeal),
         )
         appeal.reminded_on = today

@@ -2,8 +2,9 @@
 reopened) — with deadlines in working days and escalation to the organisation above when one passes.
 
 Every step is written to the need's own history (`NeedEvent`, which the member reads) and to the
-audit trail. Neither the audit trail nor any notice carries the need's text: only who may read the
-need reads it.
+audit trail. The audit trail never carries the need's text. A notice names the need by its subject and
+says what happened only to those who may read the need in full (its member, the branch officers who
+handle it); the organisation above, told of an overdue need, reads its category and dates only.
 """
 
 import datetime
@@ -49,6 +50,11 @@ MAX_TEXT = 5000
 
 def _url(need: Need) -> str:
     return reverse("care:need-detail", kwargs={"pk": need.pk})
+
+
+def _named(need: Need) -> dict[str, str]:
+    """What a notice names the need by, for those who may read it: its subject and category."""
+    return {"subject": need.title, "category": str(need.get_category_display())}
 
 
 def _event(need: Need, kind: str, by: User | None, text: str = "", **data: object) -> NeedEvent:
@@ -246,8 +252,7 @@ def need_submit(
         raise
     notice_send(
         recipients=handler_accounts(need),
-        title=_("A new need from %(name)s (%(category)s)")
-        % {"name": member.name, "category": need.get_category_display()},
+        title=_("%(name)s raised a need: “%(subject)s” (%(category)s)") % (_named(need) | {"name": member.name}),
         body=_("Please accept it by %(day)s.") % {"day": accept_due.isoformat()},
         url=_url(need),
     )
@@ -310,8 +315,10 @@ def need_reopen(*, actor: User, need: Need, reason: str, today: datetime.date | 
     _audit(actor, "need.reopen", need, answer_due=need.answer_due)
     notice_send(
         recipients=handler_accounts(need),
-        title=_("A need was reopened by %(name)s") % {"name": need.member.name},
-        body=_("Please answer it again by %(day)s.") % {"day": need.answer_due.isoformat()},
+        title=_("%(name)s reopened the need “%(subject)s” (%(category)s)")
+        % (_named(need) | {"name": need.member.name}),
+        body=_("Reason: %(reason)s\nPlease answer it again by %(day)s.")
+        % {"reason": reason, "day": need.answer_due.isoformat()},
         url=_url(need),
     )
     return need
@@ -348,8 +355,9 @@ def need_accept(*, actor: User, need: Need, today: datetime.date | None = None) 
     _audit(actor, "need.accept", need, accepted_on=need.accepted_on)
     notice_send(
         recipients=[need.member.user],
-        title=_("Your need has been accepted"),
-        body=_("The branch will answer it by %(day)s.") % {"day": need.answer_due.isoformat()},
+        title=_("Your need “%(subject)s” has been accepted by %(branch)s") % (_named(need) | {"branch": need.org.name}),
+        body=_("%(name)s took it on; the branch will answer it by %(day)s.")
+        % {"name": actor.display_name or actor.username, "day": need.answer_due.isoformat()},
         url=_url(need),
     )
     return need
@@ -392,7 +400,7 @@ def need_assign(*, actor: User, need: Need, officer: Member) -> Need:
     _audit(actor, "need.assign", need, handler=[before, officer.pk])
     notice_send(
         recipients=[officer.user],
-        title=_("A need was delegated to you (%(category)s)") % {"category": need.get_category_display()},
+        title=_("A need was delegated to you: “%(subject)s” (%(category)s)") % _named(need),
         body=_("Answer it by %(day)s.") % {"day": need.answer_due.isoformat()},
         url=_url(need),
     )
@@ -410,7 +418,13 @@ def need_note(*, actor: User, need: Need, text: str) -> Need:
     need.save(update_fields=["state", "updated_at"])
     _event(need, NeedEventKind.NOTE, actor, text)
     _audit(actor, "need.note", need)
-    notice_send(recipients=[need.member.user], title=_("News about your need"), url=_url(need))
+    notice_send(
+        recipients=[need.member.user],
+        title=_("Progress on your need “%(subject)s”: a note from %(name)s")
+        % (_named(need) | {"name": actor.display_name or actor.username}),
+        body=text,
+        url=_url(need),
+    )
     return need
 
 
@@ -427,7 +441,7 @@ def need_answer(*, actor: User, need: Need, answer: str, today: datetime.date | 
     _audit(actor, "need.answer", need, answered_on=need.answered_on)
     notice_send(
         recipients=[need.member.user],
-        title=_("Your need has been answered"),
+        title=_("Your need “%(subject)s” has been answered by %(branch)s") % (_named(need) | {"branch": need.org.name}),
         body=_("Please read the answer, then confirm and rate it, or reopen the need."),
         url=_url(need),
     )
@@ -491,7 +505,7 @@ def _escalate_one(need_id: int, today: datetime.date, system: User) -> bool:
             # The outline only: a need for the branch secretary's eyes keeps its text there.
             notice_send(
                 recipients=[u for u in officer_accounts(upper, today) if getattr(u, "member", None) != need.member],
-                title=_("An overdue need at %(branch)s") % facts,
+                title=_("A need at %(branch)s is overdue (%(category)s, due %(due)s)") % facts,
                 body=_("A need (%(category)s) submitted on %(submitted)s was due on %(due)s and is overdue.") % facts,
                 url=_url(need),
             )
@@ -507,7 +521,12 @@ def _escalate_one(need_id: int, today: datetime.date, system: User) -> bool:
             body = _("Your need was due on %(due)s and has been reported to the organisation above.") % facts
         notice_send(
             recipients=[need.member.user],
-            title=_("Your need is overdue and has been escalated"),
+            title=(
+                _("Your need “%(subject)s” is overdue and has been reported to %(upper)s")
+                % (_named(need) | {"upper": upper.name})
+                if upper is not None
+                else _("Your need “%(subject)s” is overdue") % _named(need)
+            ),
             body=body,
             url=_url(need),
         )

@@ -205,13 +205,16 @@ def _publish(actor: User, campaign: Campaign) -> None:
     for result in results:
         notice_send(
             recipients=[result.member.user],
-            title=_("Your result of the %(year)d democratic evaluation is available") % {"year": campaign.year},
+            title=_("%(org)s's %(year)d democratic evaluation has closed: your result is published")
+            % {"org": campaign.org.name, "year": campaign.year},
+            body=_("Read your grade on its page; you may appeal against it to the organisation above."),
             url=reverse("evaluation:result-detail", args=[result.pk]),
         )
     probationary = campaign.participants.filter(is_full=False).select_related("member__user")
     notice_send(
         recipients=[p.member.user for p in probationary],
-        title=_("The %(year)d democratic evaluation has closed") % {"year": campaign.year},
+        title=_("%(org)s's %(year)d democratic evaluation has closed")
+        % {"org": campaign.org.name, "year": campaign.year},
         url=reverse("evaluation:campaign-detail", args=[campaign.pk]),
     )
     for result in results:

@@ -337,6 +337,11 @@ def test_closing_tells_each_member_their_result_and_opens_follow_up_talks(colleg
     assert campaign.phase == Phase.CLOSED
     recipients = set(Notice.objects.filter(url__contains="/evaluation/").values_list("recipient_id", flat=True))
     assert {college.member.user_id, probationary.user_id, college.secretary.user_id} <= recipients
+    # The notice names the evaluation (whose, which year) and what happened to the reader's result.
+    told = Notice.objects.get(recipient=college.member.user, url__contains="/evaluation/results/")
+    assert campaign.org.name in told.title
+    assert str(campaign.year) in told.title
+    assert "结果" in told.title
     result = Result.objects.get(member=college.member)
     todo = TalkTodo.objects.get(source_key=f"evaluation:{result.pk}")
     assert (todo.member, todo.reason) == (college.member, "evaluation_result")

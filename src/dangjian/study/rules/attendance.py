@@ -116,6 +116,16 @@ def make_up_due_on(
     return calendar.add_working_days(activity_day, working_days)
 
 
+# Make-up study still to be handed in: assigned, or returned for revision.
+MAKE_UP_OPEN_STATUSES = frozenset({"assigned", "returned"})
+
+
+def make_up_overdue(status: str, due_on: datetime.date, today: datetime.date) -> bool:
+    """Make-up study not handed in by the end of its due day is overdue. It may still be handed in
+    (the 学时 are credited once it is accepted); the member and the officers see that it is late."""
+    return status in MAKE_UP_OPEN_STATUSES and today > due_on
+
+
 # --- Credit ----------------------------------------------------------------------------------
 
 

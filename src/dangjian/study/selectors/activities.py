@@ -211,11 +211,70 @@ def check_in_counts(activity: Activity) -> dict[str, int]:
     return {"expected": row["expected"], "checked_in": row["checked_in"]}
 
 
+def check_in_window_of(activity: Activity) -> rules.CheckInWindow:
+    """The activity's check-in window as stored, or the default one for its times."""
+    default = rules.check_in_window(activity.starts_at, activity.ends_at)
+    return rules.CheckInWindow(
+        opens_at=activity.check_in_opens_at or default.opens_at,
+        closes_at=activity.check_in_closes_at or default.closes_at,
+        late_after=activity.late_after or default.late_after,
+    )
+
+
+def check_in_is_open(activity: Activity, now: datetime.datetime | None = None) -> bool:
+    """Whether members can check in now: the activity is published and `now` is inside its window.
+    The check-in screen is offered, and served, only then."""
+    if activity.status != ActivityStatus.PUBLISHED:
+        return False
+    window = check_in_window_of(activity)
+    return window.opens_at <= (now or timezone.now()) <= window.closes_at
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """The attendance of one activity in numbers: what the tiles, the record's attendance line and the
+    API show, all read from the attendance rows at the moment they are shown (never stored as text)."""
+
+    expected: int  # 应到: the expected attendees fixed at publishing
+    present: int
+    late: int
+    leave: int
+    absent: int
+    made_up: int
+    not_yet: int  # expected, nothing recorded yet
+
+    @property
+    def attended(self) -> int:  # 实到: present or late, walk-ins included
+        return self.present + self.late
+
+
+def attendance_summary(activity: Activity) -> tuple[dict[str, int], AttendanceSummary]:
+    """Rows per status (every status present as a key) and the summary, from one query."""
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
+    expected = 0
+    for status, is_expected, n in (
+        activity.attendances.values_list("status", "expected").annotate(n=Count("pk")).order_by()
+    ):
+        counts[status] = counts.get(status, 0) + n
+        expected += n if is_expected else 0
+    summary = AttendanceSummary(
+        expected=expected,
+        present=counts[AttendanceStatus.PRESENT],
+        late=counts[AttendanceStatus.LATE],
+        leave=counts[AttendanceStatus.LEAVE],
+        absent=counts[AttendanceStatus.ABSENT],
+        made_up=counts[AttendanceStatus.MADE_UP],
+        not_yet=counts[AttendanceStatus.EXPECTED],
+    )
+    return counts, summary
+
+
 @dataclass
 class ActivityDetail:
     activity: Activity
     attendances: list[Attendance]  # everyone, for officers; only the actor's own row otherwise
     counts: dict[str, int]
+    summary: AttendanceSummary
     leave_requests: list[LeaveRequest]
     my_attendance: Attendance | None
     my_leave: LeaveRequest | None
@@ -237,13 +296,22 @@ def activity_detail(*, actor: User, activity: Activity) -> ActivityDetail:
         mine = next((r for r in rows if r.member_id == scope.member_id), None) if everyone else None
         if mine is None:
             mine = activity.attendances.select_related("make_up").filter(member_id=scope.member_id).first()
-    found = dict(activity.attendances.values_list("status").annotate(n=Count("pk")).order_by())
-    counts = {status: found.get(status, 0) for status in AttendanceStatus.values}
+    counts, summary = attendance_summary(activity)
     leaves = (
         list(activity.leave_requests.select_related("member", "decided_by").order_by("created_at")) if everyone else []
     )
     my_leave = activity.leave_requests.filter(member_id=scope.member_id).first() if scope.member_id else None
-    return ActivityDetail(activity, rows, counts, leaves, mine, my_leave)
+    return ActivityDetail(activity, rows, counts, summary, leaves, mine, my_leave)
+
+
+def overdue_make_up_ids(rows: list[Attendance], today: datetime.date) -> set[int]:
+    """The make-ups among `rows` (read with their make-up) not handed in by their due day."""
+    found = set()
+    for row in rows:
+        make_up = getattr(row, "make_up", None)  # a row without one raises a subclass of AttributeError
+        if make_up is not None and rules.make_up_overdue(make_up.status, make_up.due_on, today):
+            found.add(make_up.pk)
+    return found
 
 
 # --- a member's own study ("我的学习") --------------------------------------------------------
@@ -259,11 +327,26 @@ class MyActivity:
 
 
 @dataclass
+class MyMakeUp:
+    make_up: MakeUp
+    open: bool  # still to be handed in (assigned or returned)
+    overdue: bool  # open and past its due day
+
+
+def my_make_up(make_up: MakeUp, today: datetime.date) -> MyMakeUp:
+    return MyMakeUp(
+        make_up=make_up,
+        open=make_up.status in rules.MAKE_UP_OPEN_STATUSES,
+        overdue=rules.make_up_overdue(make_up.status, make_up.due_on, today),
+    )
+
+
+@dataclass
 class MyStudy:
     member: Member | None
     today: list[MyActivity] = field(default_factory=list)
     upcoming: list[MyActivity] = field(default_factory=list)
-    make_ups: list[MakeUp] = field(default_factory=list)
+    make_ups: list[MyMakeUp] = field(default_factory=list)
     leave_requests: list[LeaveRequest] = field(default_factory=list)
 
 
@@ -295,15 +378,12 @@ def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
         attendance = cast(Attendance | None, activity.mine[0] if activity.mine else None)
         if attendance is None and not in_audience(activity.audience, member.category, is_officer):
             continue
-        window = rules.check_in_window(activity.starts_at, activity.ends_at)
-        opens = activity.check_in_opens_at or window.opens_at
-        closes = activity.check_in_closes_at or window.closes_at
         leave = cast(LeaveRequest | None, activity.my_leaves[0] if activity.my_leaves else None)
         item = MyActivity(
             activity=activity,
             attendance=attendance,
             leave=leave,
-            check_in_open=opens <= now <= closes,
+            check_in_open=check_in_is_open(activity, now),
             can_ask_leave=(
                 leave is None
                 and attendance is not None
@@ -313,12 +393,13 @@ def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
             ),
         )
         (result.today if timezone.localdate(activity.starts_at) <= today else result.upcoming).append(item)
-    result.make_ups = list(
-        MakeUp.objects.filter(attendance__member=member)
+    result.make_ups = [
+        my_make_up(make_up, today)
+        for make_up in MakeUp.objects.filter(attendance__member=member)
         .exclude(status=MakeUpStatus.ACCEPTED, reviewed_at__lt=now - datetime.timedelta(days=30))
         .select_related("attendance__activity", "attendance__activity__org")
         .order_by("due_on", "pk")
-    )
+    ]
     result.leave_requests = list(
         LeaveRequest.objects.filter(member=member, activity__ends_at__gte=now - datetime.timedelta(days=30))
         .select_related("activity")

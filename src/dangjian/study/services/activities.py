@@ -47,7 +47,7 @@ from dangjian.study.models import (
 )
 from dangjian.study.rules import attendance as rules
 from dangjian.study.rules import selfstudy as selfstudy_rules
-from dangjian.study.selectors.activities import speaker_root
+from dangjian.study.selectors.activities import check_in_window_of, speaker_root
 from dangjian.study.selectors.schedule import effective_settings
 
 ACTIVITY_FIELDS = [
@@ -145,16 +145,6 @@ def organiser_paths(activity: Activity) -> list[str]:
 
 def member_is_in(member: Member, paths: Iterable[str]) -> bool:
     return member.org is not None and any(member.org.path.startswith(path) for path in paths)
-
-
-def check_in_window_of(activity: Activity) -> rules.CheckInWindow:
-    """The activity's check-in window as stored, or the default one for its times."""
-    default = rules.check_in_window(activity.starts_at, activity.ends_at)
-    return rules.CheckInWindow(
-        opens_at=activity.check_in_opens_at or default.opens_at,
-        closes_at=activity.check_in_closes_at or default.closes_at,
-        late_after=activity.late_after or default.late_after,
-    )
 
 
 def credit_hours(activity: Activity) -> Decimal:
@@ -610,8 +600,11 @@ def attendance_mark(
     row.method = "manual"
     row.marked_by = actor if getattr(actor, "pk", None) else None
     row.reason = reason[:200]
-    if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) and row.checked_in_at is None:
-        row.checked_in_at = now
+    if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+        row.checked_in_at = row.checked_in_at or now
+    else:
+        # On leave or absent: no check-in time, whatever was recorded before.
+        row.checked_in_at = None
     row.save()
     if (
         status in rules.MAKE_UP_STATUSES

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -173,7 +174,7 @@ def _detail_context(request: AuthedRequest, activity: Activity) -> dict:
     now = timezone.now()
     detail = selectors.activity_detail(actor=request.user, activity=activity)
     can_manage = selectors.can_manage_activity(request.user, activity)
-    window = services.check_in_window_of(activity)
+    window = selectors.check_in_window_of(activity)
     published = activity.status == ActivityStatus.PUBLISHED
     return {
         "activity": activity,
@@ -181,7 +182,7 @@ def _detail_context(request: AuthedRequest, activity: Activity) -> dict:
         "can_manage": can_manage,
         "can_see_attendance": selectors.can_see_attendance(request.user, activity),
         "window": window,
-        "check_in_open": published and window.opens_at <= now <= window.closes_at,
+        "check_in_open": selectors.check_in_is_open(activity, now),
         "can_close": can_manage and published and now > window.closes_at and detail.counts["expected"] > 0,
         "can_record": can_manage and published and now >= activity.starts_at,
         "can_cancel": can_manage
@@ -195,6 +196,7 @@ def _detail_context(request: AuthedRequest, activity: Activity) -> dict:
             and rules.leave_allowed(now, activity.starts_at)
         ),
         "mark_form": MarkForm(),
+        "overdue_make_ups": selectors.overdue_make_up_ids(detail.attendances, timezone.localdate(now)),
         "cancel_form": CancelForm(),
         "hours": services.credit_hours(activity),
     }
@@ -341,7 +343,14 @@ def attendance_mark(request: AuthedRequest, pk: int, member_id: int) -> HttpResp
         else:
             row = selectors.attendance_rows(activity).get(pk=row.pk)
         # A refusal is answered 200 with the message in the row: htmx does not swap 4xx answers.
-        context = {"activity": activity, "row": row, "can_manage": True, "mark_form": MarkForm(), "mark_error": error}
+        context = {
+            "activity": activity,
+            "row": row,
+            "can_manage": True,
+            "mark_form": MarkForm(),
+            "mark_error": error,
+            "overdue_make_ups": selectors.overdue_make_up_ids([row] if row else [], timezone.localdate()),
+        }
         return render(request, "study/activities_detail.html#attendance-row", context)
     if error:
         messages.error(request, error)
@@ -378,15 +387,30 @@ def check_in_screen(request: AuthedRequest, pk: int) -> HttpResponse:
     if activity.status != ActivityStatus.PUBLISHED:
         messages.error(request, _("Publish the activity before opening check-in."))
         return redirect("study:activity-detail", pk=activity.pk)
-    context = _qr_context(request, activity) | {"window": services.check_in_window_of(activity)}
+    window = selectors.check_in_window_of(activity)
+    if not selectors.check_in_is_open(activity):
+        messages.error(
+            request,
+            _("Check-in is not open now: it is open from %(opens)s to %(closes)s.")
+            % {
+                "opens": date_format(timezone.localtime(window.opens_at), "DATETIME_FORMAT"),
+                "closes": date_format(timezone.localtime(window.closes_at), "DATETIME_FORMAT"),
+            },
+        )
+        return redirect("study:activity-detail", pk=activity.pk)
+    context = _qr_context(request, activity) | {"window": window}
     return render(request, "study/activities_check_in_screen.html", context)
 
 
 @page
 @never_cache
 def check_in_qr(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The QR fragment the screen swaps in every few seconds."""
+    """The QR fragment the screen swaps in every few seconds; once check-in has closed, a closing
+    word without a code (and without the polling)."""
     activity = selectors.access_activity(request.user, pk, manage=True)
+    if not selectors.check_in_is_open(activity):
+        context = {"activity": activity, "closed": True, "counts": selectors.check_in_counts(activity)}
+        return render(request, "study/activities_check_in_screen.html#qr", context)
     return render(request, "study/activities_check_in_screen.html#qr", _qr_context(request, activity))
 
 
@@ -506,7 +530,13 @@ def make_up_submit(request: AuthedRequest, pk: int) -> HttpResponse:
             success=_("Your make-up study has been handed in."),
         ):
             return redirect("study:my-study")
-    context = {"make_up": make_up, "form": form, "activity": make_up.attendance.activity, "mine": mine}
+    context = {
+        "make_up": make_up,
+        "item": selectors.my_make_up(make_up, timezone.localdate()),
+        "form": form,
+        "activity": make_up.attendance.activity,
+        "mine": mine,
+    }
     return render(request, "study/activities_make_up.html", context)
 
 
