@@ -162,7 +162,7 @@ def readinglist_list(request: AuthedRequest) -> HttpResponse:
     member = actor_member(request.user)
     context = {
         "assigned": selectors.reading_lists_for_member(member=member) if member else [],
-        "managed": selectors.reading_list_list(actor=request.user),
+        "managed": paginate(request, selectors.reading_list_list(actor=request.user)),
         "can_create": scope_for(request.user).has_anywhere(Perm.MANAGE_STUDY),
     }
     return render(request, "study/selfstudy_reading_lists.html", context)
