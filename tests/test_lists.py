@@ -46,3 +46,39 @@ def test_a_growing_list_is_paged_and_survives_any_page_number(client, college, n
         response = client.get(url, {"page": bad})
         assert response.status_code == 200, bad
         assert 1 <= response.context[key].number <= response.context[key].paginator.num_pages
+
+
+def test_every_table_sits_in_its_own_scrolling_box():
+    """On a phone a wide table scrolls inside `.table-responsive` (first column fixed), never the page."""
+    import re
+    from pathlib import Path
+
+    import dangjian
+
+    root = Path(dangjian.__file__).parent
+    bare = []
+    for template in root.glob("*/templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        tables = len(re.findall(r"<table\b", text))
+        boxes = len(re.findall(r'class="[^"]*\btable-responsive\b', text))
+        if tables > boxes:
+            bare.append(str(template.relative_to(root)))
+    assert bare == []
+
+
+def test_the_pager_shows_bounded_page_numbers():
+    """A long list offers the first, the last and the pages around the current one, not 44 links."""
+    from django.core.paginator import Paginator
+    from django.template import RequestContext, Template
+    from django.test import RequestFactory
+
+    from dangjian.edge.templatetags.ui import page_numbers
+
+    page = Paginator(range(44 * PER_PAGE), PER_PAGE).page(20)
+    assert page_numbers(page) == [1, None, 19, 20, 21, None, 44]
+    request = RequestFactory().get("/study/ledger/", {"year": "2025", "page": "20"})
+    html = Template('{% include "edge/_pagination.html" %}').render(RequestContext(request, {"page_obj": page}))
+    assert html.count('class="page-link"') == 2 + 7  # previous and next, five numbers and two gaps
+    assert '?year=2025&amp;page=21"' in html
+    assert 'aria-current="page">20<' in html
+    assert "hx-get" not in html  # no target: a plain link loads the page

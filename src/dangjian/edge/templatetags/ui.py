@@ -42,3 +42,13 @@ def badge(text, tone=""):
 def empty(title, text="", *, url="", action="", icon_name="inbox"):
     """What a list shows when it has nothing, and what to do about it."""
     return {"title": title, "text": text, "url": url, "action": action, "icon_name": icon_name}
+
+
+@register.filter
+def page_numbers(page) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last and those around `page`; None for a gap."""
+    paginator = page.paginator
+    return [
+        n if isinstance(n, int) else None
+        for n in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
