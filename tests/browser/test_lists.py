@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from dangjian.study.tests.factories_selfstudy import attend, local, make_activity
+from dangjian.study.tests.factories_selfstudy import attend, local, make_activity, self_study
 from tests.browser.conftest import log_in
 from tests.browser.crawl import LAYOUT
 
@@ -62,3 +62,12 @@ def test_my_hours_on_a_phone_show_every_activity_with_its_minutes(phone_page: Pa
     expect(minutes).to_be_visible()
     assert minutes.evaluate(PLACE)["right"] <= PHONE_WIDTH
     assert datetime.date(year, 1, 5).isoformat() in items.first.inner_text()
+
+    # The self-study log: each entry with its minutes on the screen.
+    self_study(college.member, timezone.localdate(), 45)
+    phone_page.goto("/study/self-study/")
+    entries = phone_page.locator("#selfstudy-list li")
+    expect(entries).to_have_count(1)
+    assert layout_problems(phone_page) == []
+    assert entries.first.evaluate(PLACE)["right"] <= PHONE_WIDTH
+    expect(entries.first).to_contain_text("45")
