@@ -71,3 +71,17 @@ def test_my_hours_on_a_phone_show_every_activity_with_its_minutes(phone_page: Pa
     assert layout_problems(phone_page) == []
     assert entries.first.evaluate(PLACE)["right"] <= PHONE_WIDTH
     expect(entries.first).to_contain_text("45")
+
+
+def test_filter_bars_on_a_desk_are_compact(page: Page, college):
+    """Filter drop-downs sit side by side at a few words' width, not stretched across the page."""
+    log_in(page, college.user("branch"))
+    for path in ("/care/talks/coverage/", "/care/talks/", "/care/needs/stats/", "/members/", "/study/ledger/"):
+        page.goto(path)
+        controls = page.locator("main form.filters select, main form.filters input:not([type=hidden])").all()
+        assert controls, path
+        for control in controls:
+            assert control.bounding_box()["width"] <= 18 * 16, path
+    # The coverage page shows the branch's table straight away, without pressing 显示.
+    page.goto("/care/talks/coverage/")
+    expect(page.locator("#coverage-table")).to_be_visible()
