@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "member.situation_add": _("Special situation recorded"),
     "member.situation_end": _("Special situation ended"),
     "member.import": _("Roster imported"),
+    "member.export": _("Roster exported"),
+    "study_ledger.export": _("Study-hour ledger exported"),
+    "audit_log.export": _("Audit log exported"),
 }
 
 
