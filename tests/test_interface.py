@@ -55,7 +55,7 @@ def test_components_render():
     ).render(Context())
     assert 'href="/members/"' in html
     assert ">60<" in html
-    assert 'class="badge bg-red-lt"' in html
+    assert 'class="badge text-nowrap bg-red-lt"' in html  # a status never breaks mid-word ("已发/布")
     assert "没有结果" in html
     assert "换个词试试" in html
 

@@ -68,6 +68,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:logout": ("post", allow(302, ROLES)),
     "accounts:password-change": ("get", allow(200, LOGGED_IN)),
     "accounts:audit-list": ("get", allow(200, [ADMIN, AUDITOR])),
+    "accounts:audit-export": ("get", allow(200, [ADMIN, AUDITOR])),
     "accounts:role-list": ("get", allow(200, ANY_MANAGER)),
     "accounts:role-grant": ("get", allow(200, ANY_MANAGER)),
     "accounts:role-end": ("get", allow(200, ACCOUNT_MANAGERS)),
@@ -115,6 +116,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "study:settings": ("get", allow(200, STUDY_MANAGERS)),
     # Study: activities of the faculty branch, 张三's leave and make-up.
     "study:activity-list": ("get", allow(200, LOGGED_IN)),
+    "study:activity-export": ("get", allow(200, LOGGED_IN)),
     "study:activity-create": ("get", allow(200, ANY_MANAGER)),
     "study:activity-speakers": ("get", allow(200, STUDY_MANAGERS)),
     "study:activity-detail": ("get", allow(200, MEMBER_VIEWERS)),

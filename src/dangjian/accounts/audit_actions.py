@@ -68,5 +68,6 @@ register(
         "role.grant": _("Role granted"),
         "role.end": _("Role ended"),
         "role.withdraw": _("Role withdrawn"),
+        "audit_log.export": _("Audit log exported"),
     }
 )

@@ -15,12 +15,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.accounts.exporting import MAX_EVENTS, audit_workbook
 from dangjian.accounts.models import ApiToken, Role, RoleGrant, TokenPurpose, User
 from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, Scope, forget_scope, scope_for
+from dangjian.accounts.selectors import AuditFilters, audit_list
 from dangjian.accounts.system import system_actor
 from dangjian.core import audit
 from dangjian.core.datadir import is_read_only
-from dangjian.core.errors import DomainError, Forbidden
+from dangjian.core.errors import DomainError, Forbidden, NotFound
 
 
 class Placed(Protocol):
@@ -350,3 +352,43 @@ def tokens_purge(*, today: datetime.date | None = None) -> PurgeSummary:
     if tokens or sessions:
         audit.record(actor=system_actor(), action="api_token.purge", changes={"tokens": tokens, "sessions": sessions})
     return summary
+
+
+@dataclass(frozen=True)
+class AuditExport:
+    content: bytes
+    count: int
+    filename: str
+
+
+def audit_export(*, actor: User, filters: AuditFilters) -> AuditExport:
+    """The actor's audit log under `filters` as .xlsx, itself recorded in the log.
+
+    Refused with a message when the filters leave more than `MAX_EVENTS` events: the sheet is
+    built in memory, so a larger log is narrowed by date or action first."""
+    scope = scope_for(actor)
+    if not scope.has_anywhere(Perm.VIEW_AUDIT):
+        raise NotFound()
+    events = audit_list(actor=actor, filters=filters)
+    count = events.count()
+    if count > MAX_EVENTS:
+        raise DomainError(
+            _("%(count)s events match; narrow the filter by date or action to at most %(max)s to export them.")
+            % {"count": count, "max": MAX_EVENTS}
+        )
+    content = audit_workbook(events.iterator(chunk_size=2000))
+    roots = scope.paths(Perm.VIEW_AUDIT)
+    with transaction.atomic(durable=True):
+        audit.record(
+            actor=actor,
+            action="audit_log.export",
+            org_path=roots[0] if len(roots) == 1 else "",
+            changes={
+                "count": count,
+                "q": filters.q,
+                "action": filters.action,
+                "from": filters.date_from.isoformat() if filters.date_from else "",
+                "to": filters.date_to.isoformat() if filters.date_to else "",
+            },
+        )
+    return AuditExport(content=content, count=count, filename=_("Audit log") + ".xlsx")

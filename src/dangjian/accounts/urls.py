@@ -10,4 +10,5 @@ urlpatterns = [
     path("password/", views.password_change, name="password-change"),
     path("password/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("audit/export/", views.audit_export, name="audit-export"),
 ]

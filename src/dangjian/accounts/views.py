@@ -7,15 +7,18 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts import audit_actions, selectors, services
 from dangjian.accounts import selectors as account_selectors
+from dangjian.accounts.exporting import XLSX_CONTENT_TYPE
 from dangjian.accounts.forms import AuditFilterForm, LoginForm, PasswordChangeForm
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, access_token
+from dangjian.core.errors import DomainError
 from dangjian.edge.http import HtmxHttpRequest, page, submit
 from dangjian.edge.paging import paginate
 
@@ -78,3 +81,20 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "audit-results":
         template += "#results"
     return render(request, template, {"form": form, "page_obj": events})
+
+
+@page(perm=Perm.VIEW_AUDIT)
+@require_GET
+def audit_export(request: AuthedRequest) -> HttpResponse:
+    """Every event the log shows under the same filters, as .xlsx; too many is refused with a message."""
+    form = AuditFilterForm(request.GET, actions=account_selectors.audit_actions())
+    try:
+        export = services.audit_export(actor=request.user, filters=form.filters())
+    except DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        messages.error(request, exc.message)
+        return redirect(reverse("accounts:audit-list") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    response = HttpResponse(export.content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
+    return response

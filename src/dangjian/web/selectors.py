@@ -25,8 +25,6 @@ from dangjian.study.models import (
     Attendance,
     Form,
     LeaveRequest,
-    MakeUp,
-    MakeUpStatus,
     RequestStatus,
     Semester,
 )
@@ -35,6 +33,7 @@ from dangjian.study.selectors.activities import (
     ATTENDED,
     ActivityFilters,
     MyActivity,
+    MyMakeUp,
     MyStudy,
     ReviewQueue,
     activity_list,
@@ -241,7 +240,6 @@ class BranchHome:
 
 
 NEXT_ACTIVITIES = 3
-OPEN_MAKE_UP = (MakeUpStatus.ASSIGNED, MakeUpStatus.RETURNED)
 
 
 @dataclass
@@ -271,8 +269,9 @@ class MemberHome:
         return [*ahead, *self.study.upcoming][:NEXT_ACTIVITIES]
 
     @property
-    def make_ups_due(self) -> list[MakeUp]:
-        return [m for m in self.study.make_ups if m.status in OPEN_MAKE_UP] if self.study else []
+    def make_ups_due(self) -> list[MyMakeUp]:
+        """Make-ups still to be handed in, each knowing whether it is overdue (as on 我的学习)."""
+        return [item for item in self.study.make_ups if item.open] if self.study else []
 
     @property
     def leave_pending(self) -> list[LeaveRequest]:

@@ -237,3 +237,17 @@ def test_api_tokens_are_independent(college):
     assert key1 != key2
     assert services.api_token_user(key1) == college.user("branch")
     assert services.api_token_user(key2) == college.user("member")
+
+
+def test_audit_export_counts_the_scope_and_refuses_the_unauthorised(college):
+    from dangjian.accounts.selectors import AuditFilters, audit_list
+    from dangjian.accounts.services import audit_export
+    from dangjian.core.errors import NotFound
+
+    auditor = college.user("auditor")
+    export = audit_export(actor=auditor, filters=AuditFilters(action="member."))
+    assert export.count == audit_list(actor=auditor, filters=AuditFilters(action="member.")).count()
+    assert export.filename.endswith(".xlsx")
+    assert export.content[:2] == b"PK"  # a zip, as every .xlsx
+    with pytest.raises(NotFound):
+        audit_export(actor=college.user("member"), filters=AuditFilters())

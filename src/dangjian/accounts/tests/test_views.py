@@ -157,3 +157,40 @@ def test_audit_log_htmx_returns_only_the_results(client, college):
     assert "<html" not in content
     assert "<form" not in content
     assert "HX-Request" in response["Vary"]
+
+
+def test_audit_log_exports_every_filtered_event_and_records_the_export(client, college):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(college.user("auditor"))
+    listing = client.get(reverse("accounts:audit-list"), {"action": "officer.appoint"})
+    export_url = reverse("accounts:audit-export") + "?action=officer.appoint"
+    assert export_url in listing.content.decode()
+    response = client.get(export_url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert sheet[0][:4] == ["时间", "操作人", "操作", "操作代码"]
+    assert len(sheet) == 1 + listing.context["page_obj"].paginator.count
+    assert {row[3] for row in sheet[1:]} == {"officer.appoint"}
+    event = AuditEvent.objects.get(action="audit_log.export")
+    assert (event.actor, event.changes["count"], event.changes["action"]) == (
+        college.user("auditor"),
+        4,
+        "officer.appoint",
+    )
+
+
+def test_audit_log_export_too_large_is_refused_with_a_message(client, college, monkeypatch):
+    from dangjian.accounts import services
+
+    monkeypatch.setattr(services, "MAX_EVENTS", 3)
+    client.force_login(college.user("auditor"))
+    response = client.get(reverse("accounts:audit-export"), {"action": "officer.appoint"}, follow=True)
+    assert response.redirect_chain[0][0] == reverse("accounts:audit-list") + "?action=officer.appoint"
+    assert any("3" in str(m) for m in response.context["messages"])
+    assert not AuditEvent.objects.filter(action="audit_log.export").exists()
+    client.force_login(college.user("member"))
+    assert client.get(reverse("accounts:audit-export")).status_code == 404

@@ -164,3 +164,59 @@ def test_settings_page(college):
     url = reverse("care:settings", args=[college.branch.pk])
     assert client.post(url, {"accept_working_days": "20", "answer_working_days": "10"}).status_code == 400
     assert client.post(url, {"accept_working_days": "2", "answer_working_days": ""}).status_code == 302
+
+
+def test_coverage_page_shows_the_actors_branch_this_year_without_asking(college):
+    """A committee sees several branches; the page opens on its own branch and the current year, not blank."""
+    client = _client(college.user("committee"))
+    response = client.get(reverse("care:coverage"))
+    assert response.status_code == 200
+    assert len(response.context["branches"]) == 2
+    coverage = response.context["coverage"]
+    assert coverage is not None
+    assert (coverage.branch, coverage.year) == (college.branch, timezone.localdate().year)
+    assert 'id="coverage-table"' in response.content.decode()
+    # Another branch on request still answers.
+    other = client.get(reverse("care:coverage"), {"org": college.other_branch.pk})
+    assert other.context["coverage"].branch == college.other_branch
+
+
+def test_talks_and_needs_are_listed_a_page_at_a_time(college):
+    """Lists that grow year by year show one page and a link to the next, not everything (or a cut-off)."""
+    from dangjian.edge.paging import PER_PAGE
+
+    for day in range(PER_PAGE + 1):
+        services.talk_record(
+            actor=college.user("branch"),
+            member=college.member,
+            officer=college.secretary,
+            held_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=day),
+            kind="reminder",
+            summary="谈心",
+            follow_up="",
+        )
+    client = _client(college.user("branch"))
+    first = client.get(reverse("care:talk-list"), {"year": 2025})
+    assert len(first.context["page_obj"]) == PER_PAGE
+    assert "page=2" in first.content.decode()
+    second = client.get(reverse("care:talk-list"), {"year": 2025, "page": "2"})
+    assert len(second.context["page_obj"]) == 1
+    # A page past the end or no number at all brings a page that exists, not an error.
+    assert client.get(reverse("care:talk-list"), {"year": 2025, "page": "9999"}).context["page_obj"].number == 2
+    assert client.get(reverse("care:talk-list"), {"year": 2025, "page": "abc"}).context["page_obj"].number == 1
+
+    for i in range(PER_PAGE + 1):
+        raise_need(college.member, title=f"诉求{i}")
+    needs = client.get(reverse("care:need-list"), {"state": "all"})
+    assert len(needs.context["page_obj"]) == PER_PAGE
+    assert needs.context["page_obj"].paginator.count == PER_PAGE + 1
+    assert "page=2" in needs.content.decode()
+    assert client.get(reverse("care:todo-list")).status_code == 200
+
+
+def test_list_filters_are_compact_filter_bars(college):
+    """The care filters use the shared filter bar, not full-width controls."""
+    client = _client(college.user("branch"))
+    for name in ("care:talk-list", "care:coverage", "care:need-stats"):
+        content = client.get(reverse(name)).content.decode()
+        assert '<form method="get" class="filters">' in content, name

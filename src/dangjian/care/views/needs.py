@@ -33,6 +33,7 @@ from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError
 from dangjian.core.years import YEAR_MIN
 from dangjian.edge.http import page, submit
+from dangjian.edge.paging import paginate
 from dangjian.orgs.models import Organisation
 from dangjian.orgs.permissions import access_org
 
@@ -281,13 +282,15 @@ def need_list(request: AuthedRequest) -> HttpResponse:
         state = "open"
     org = _org_choice(request)
     today = timezone.localdate()
-    needs = selectors.officer_needs(request.user, selectors.NeedFilters(state=state, org=org), today)
-    for need in needs:
+    page_obj = paginate(
+        request, selectors.officer_needs(request.user, selectors.NeedFilters(state=state, org=org), today)
+    )
+    for need in page_obj:
         need.overdue_now = need.is_overdue(today)
     return render(
         request,
         "care/need_list.html",
-        {"needs": needs, "state": state, "states": STATE_FILTERS, "org": org, "today": today},
+        {"page_obj": page_obj, "state": state, "states": STATE_FILTERS, "org": org, "today": today},
     )
 
 

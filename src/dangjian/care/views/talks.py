@@ -17,7 +17,9 @@ from dangjian.care.selectors import talks as selectors
 from dangjian.core.errors import NotFound
 from dangjian.core.years import YEAR_MIN
 from dangjian.edge.http import page, submit
-from dangjian.orgs.models import OrgKind
+from dangjian.edge.paging import paginate
+from dangjian.members.selectors import actor_member
+from dangjian.orgs.models import Organisation, OrgKind
 from dangjian.orgs.permissions import access_org
 
 
@@ -37,11 +39,13 @@ def talk_list(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in TalkKind.values:
         kind = ""
-    talks = list(selectors.talk_list(request.user, selectors.TalkFilters(org=org, year=year, kind=kind))[:500])
+    page_obj = paginate(
+        request, selectors.talk_list(request.user, selectors.TalkFilters(org=org, year=year, kind=kind))
+    )
     return render(
         request,
         "care/talk_list.html",
-        {"talks": talks, "year": year, "org": org, "kind": kind, "kinds": TalkKind.choices},
+        {"page_obj": page_obj, "year": year, "org": org, "kind": kind, "kinds": TalkKind.choices},
     )
 
 
@@ -93,6 +97,16 @@ def my_talks(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _own_branch(actor, branches: list[Organisation]) -> Organisation:
+    """The branch to show first: the one the actor belongs to if it is in scope, else the first one."""
+    member = actor_member(actor)
+    if member is not None and member.org is not None:
+        for branch in branches:
+            if member.org.path.startswith(branch.path):
+                return branch
+    return branches[0]
+
+
 @page(perm=Perm.MANAGE_CARE)
 def coverage(request: AuthedRequest) -> HttpResponse:
     branches = list(selectors.coverage_branches(request.user))
@@ -102,8 +116,8 @@ def coverage(request: AuthedRequest) -> HttpResponse:
         branch = access_org(request.user, request.GET["org"], Perm.MANAGE_CARE)
         if branch.kind != OrgKind.BRANCH:
             raise NotFound()
-    elif len(branches) == 1:
-        branch = branches[0]
+    elif branches:
+        branch = _own_branch(request.user, branches)
     result = selectors.talk_coverage(branch, year) if branch is not None else None
     return render(
         request,
@@ -127,12 +141,12 @@ def todo_list(request: AuthedRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in dict(TODO_STATES):
         state = "open"
-    todos = list(selectors.todo_list(request.user, state)[:500])
+    page_obj = paginate(request, selectors.todo_list(request.user, state))
     return render(
         request,
         "care/todo_list.html",
         {
-            "todos": todos,
+            "page_obj": page_obj,
             "state": state,
             "states": TODO_STATES,
             "today": timezone.localdate(),

@@ -78,3 +78,13 @@ def chart_assets():
         static("vendor/echarts/echarts.simple.min.js"),
         static("edge/charts.js"),
     )
+
+
+@register.filter
+def page_numbers(page) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last and those around `page`; None for a gap."""
+    paginator = page.paginator
+    return [
+        n if isinstance(n, int) else None
+        for n in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]

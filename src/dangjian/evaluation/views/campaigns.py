@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
 from dangjian.edge.http import form_status, page, submit
+from dangjian.edge.paging import paginate
 from dangjian.evaluation import selectors, services
 from dangjian.evaluation.forms import AdvanceForm, CampaignForm, CampaignSettingsForm
 from dangjian.evaluation.rules import Phase
@@ -20,7 +21,7 @@ from dangjian.orgs.permissions import access_org
 @require_GET
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     context = {
-        "campaigns": selectors.campaign_list(actor=request.user),
+        "page_obj": paginate(request, selectors.campaign_list(actor=request.user)),
         "can_create": selectors.manageable_branches(request.user).exists(),
     }
     return render(request, "evaluation/campaign_list.html", context)

@@ -242,6 +242,11 @@ def test_mine_lists_the_members_appeals(client, college, decisions):
     client.force_login(college.member.user)
     page = client.get(reverse("rights:mine")).content.decode()
     assert reverse("rights:appeal-detail", args=[made.pk]) in page
+    # A list that fits a phone, not a table whose status column runs off the screen.
+    appeals = page.split('id="my-appeals"')[1].split("</ul>")[0]
+    assert reverse("rights:appeal-detail", args=[made.pk]) in appeals
+    assert "<table" not in page
+    assert 'class="badge' in appeals
 
 
 def test_the_appeal_list_holds_its_query_count(client, college, decisions, django_assert_max_num_queries):

@@ -148,7 +148,7 @@ def semester_list(*, actor: User, committee_id: int | None = None) -> QuerySet[S
     qs = Semester.objects.filter(_reach(actor, Perm.VIEW_ORG, "committee__path")).select_related("committee")
     if committee_id is not None:
         qs = qs.filter(committee_id=committee_id)
-    return qs.order_by("-starts_on", "committee__path")
+    return qs.order_by("-starts_on", "committee__path", "pk")
 
 
 def semesters_managed(*, actor: User) -> QuerySet[Semester]:
@@ -221,7 +221,7 @@ def study_plan_list(*, actor: User, semester_id: int | None = None, org_id: int 
         qs = qs.filter(semester_id=semester_id)
     if org_id is not None:
         qs = qs.filter(org_id=org_id)
-    return qs.order_by("-semester__starts_on", "org__path")
+    return qs.order_by("-semester__starts_on", "org__path", "pk")
 
 
 @dataclass

@@ -150,7 +150,7 @@ def test_my_study_marks_an_overdue_make_up(client, college, overdue):
     assert item.overdue
     assert item.open
     card = response.content.decode().split('id="my-make-ups"')[1].split("</section>")[0]
-    assert "badge bg-red-lt" in card
+    assert "badge text-nowrap bg-red-lt" in card
     assert "已逾期" in card
     assert "逾期补交" in card
     assert "去补学" not in card

@@ -418,3 +418,40 @@ def test_photos_are_checked_by_content_and_served_only_to_those_who_see_the_acti
     client.force_login(college.user("branch"))
     assert client.post(url + "remove/").status_code == 302
     assert not ActivityPhoto.objects.exists()
+
+
+def test_the_activity_list_pages_and_exports_every_activity(client, college):
+    """A year of activities runs past one page: the list links to the next, the export holds them all."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from dangjian.edge.paging import PER_PAGE
+    from dangjian.study.tests.factories_selfstudy import attend, local, make_activity
+
+    first_day = local(2025, 1, 6, 9)
+    for n in range(PER_PAGE + 2):
+        activity = make_activity(college.branch, first_day + datetime.timedelta(days=n), 60)
+    attend(activity, college.member, "present")
+    client.force_login(college.user("branch"))
+    listing = client.get(reverse("study:activity-list"), {"when": "past"})
+    content = listing.content.decode()
+    assert len(listing.context["page_obj"]) == PER_PAGE
+    assert "when=past&amp;page=2" in content
+    export_url = reverse("study:activity-export") + "?when=past"
+    assert export_url in content
+    response = client.get(export_url)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert ".xlsx" in response["Content-Disposition"]
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert sheet[0][:4] == ["开始时间", "主题", "形式", "组织"]
+    assert len(sheet) == 1 + PER_PAGE + 2
+    latest = sheet[1]  # the past runs latest first, as on the list
+    assert latest[1] == activity.theme
+    assert latest[3] == college.branch.name
+    assert latest[7] == 1  # 张三 attended
+    # A member of another branch exports only what they may see.
+    client.force_login(college.user("other_branch"))
+    other = client.get(export_url)
+    other_sheet = CalamineWorkbook.from_filelike(io.BytesIO(other.content)).get_sheet_by_index(0).to_python()
+    assert all(row[3] != college.branch.name for row in other_sheet[1:])

@@ -220,7 +220,7 @@ def test_plan_list_is_scoped_and_pins_its_queries(client, college, semester, dja
     _login(client, college, "branch")
     with django_assert_max_num_queries(12):
         response = client.get(reverse("study:plan-list"))
-    assert {p.org.name for p in response.context["plans"]} == {"哲学与社会发展学院党委", "哲学系教工党支部"}
+    assert {p.org.name for p in response.context["page_obj"]} == {"哲学与社会发展学院党委", "哲学系教工党支部"}
     partial = client.get(
         reverse("study:plan-list"), {"semester": semester.pk}, headers={**HTMX, "HX-Target": "plan-results"}
     )

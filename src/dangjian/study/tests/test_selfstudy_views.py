@@ -216,3 +216,35 @@ def test_my_hours_shows_the_members_own_numbers(client, college, ledger_data):
     assert (progress.row.collective_hours, progress.row.self_study_hours, progress.row.required) == (2, 1, 32)
     assert [a.activity for a in response.context["credited"]] == [ledger_data]
     assert "hours-progress" in response.content.decode()
+
+
+def test_ledger_pages_its_rows_and_exports_the_whole(client, college, ledger_data, monkeypatch):
+    """A committee's ledger runs to hundreds of rows: one page at a time, with the export for all of them."""
+    from dangjian.study.views import selfstudy as views
+
+    monkeypatch.setattr(views, "LEDGER_PER_PAGE", 3)
+    client.force_login(college.user("branch"))
+    first = client.get(reverse("study:ledger"), {"year": YEAR})
+    content = first.content.decode()
+    assert len(first.context["page_obj"].object_list) == 3
+    assert content.split("<tbody>")[1].count("<tr>") == 3
+    assert len(first.context["ledger"].rows) == 4  # the summary counts the whole scope
+    assert f"?year={YEAR}&amp;page=2" in content
+    assert reverse("study:ledger-export") in content
+    second = client.get(reverse("study:ledger"), {"year": YEAR, "page": "2"})
+    on_first = {row.member.name for row in first.context["page_obj"]}
+    on_second = {row.member.name for row in second.context["page_obj"]}
+    assert len(on_second) == 1
+    assert on_first.isdisjoint(on_second)
+    # A page number that is no number, or far past the end, falls back to a page that exists.
+    for bad in ("x", "-1", "99999999999999999999"):
+        response = client.get(reverse("study:ledger"), {"year": YEAR, "page": bad})
+        assert response.status_code == 200
+        assert len(response.context["page_obj"].object_list) >= 1
+
+
+def test_ledger_names_and_badges_do_not_wrap(client, college, ledger_data):
+    client.force_login(college.user("branch"))
+    content = client.get(reverse("study:ledger"), {"year": YEAR}).content.decode()
+    body = content.split("<tbody>")[1]
+    assert body.count('<td class="text-nowrap">') >= 4

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts.http import AuthedRequest
@@ -28,6 +29,7 @@ from dangjian.library.selectors.topics import material_choices
 from dangjian.members.permissions import access_member
 from dangjian.orgs.permissions import access_org
 from dangjian.study import tokens
+from dangjian.study.exporting.activities_xlsx import XLSX_CONTENT_TYPE, activities_workbook
 from dangjian.study.forms.activities import (
     ActivityForm,
     CancelForm,
@@ -56,12 +58,16 @@ def _client(request: HttpRequest) -> tuple[str | None, str]:
 # --- list, create, edit ---------------------------------------------------------------------
 
 
+def _activity_filters(request: AuthedRequest) -> selectors.ActivityFilters:
+    """The list's filters from `?when=` and `?q=`; an unknown `when` means upcoming."""
+    when = request.GET.get("when", "upcoming")
+    return selectors.ActivityFilters(when=when if when in WHEN_CHOICES else "upcoming", q=request.GET.get("q", ""))
+
+
 @page
 @vary_on_headers("HX-Request")
 def activity_list(request: AuthedRequest) -> HttpResponse:
-    when = request.GET.get("when", "upcoming")
-    when = when if when in WHEN_CHOICES else "upcoming"
-    filters = selectors.ActivityFilters(when=when, q=request.GET.get("q", ""))
+    filters = _activity_filters(request)
     page_obj = paginate(request, selectors.activity_list(actor=request.user, filters=filters))
     context = {
         "page_obj": page_obj,
@@ -77,6 +83,17 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "activity-results":
         template += "#results"
     return render(request, template, context)
+
+
+@page
+@require_GET
+def activity_export(request: AuthedRequest) -> HttpResponse:
+    """Every activity the list shows under the same filters, as .xlsx (the list shows one page)."""
+    content = activities_workbook(selectors.activity_list(actor=request.user, filters=_activity_filters(request)))
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = _("Study activities") + ".xlsx"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
 
 
 def _plan_item(actor, item_id) -> PlanItem | None:
@@ -578,6 +595,7 @@ def my_study(request: AuthedRequest) -> HttpResponse:
 
 urlpatterns = [
     path("activities/", activity_list, name="activity-list"),
+    path("activities/export/", activity_export, name="activity-export"),
     path("activities/new/", activity_create, name="activity-create"),
     path("activities/speakers/", activity_speakers, name="activity-speakers"),
     path("activities/<int:pk>/photos/", activity_photo_add, name="activity-photo-add"),

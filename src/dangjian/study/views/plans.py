@@ -18,6 +18,7 @@ from dangjian.accounts.permissions import Perm
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.years import year_in_range
 from dangjian.edge.http import page, submit
+from dangjian.edge.paging import paginate
 from dangjian.study.exporting.plan_docx import DOCX_CONTENT_TYPE, plan_docx, plan_docx_filename
 from dangjian.study.forms.plans import (
     CalendarDayForm,
@@ -42,7 +43,7 @@ def semester_list(request: AuthedRequest) -> HttpResponse:
         request,
         "study/plans_semester_list.html",
         {
-            "semesters": selectors.semester_list(actor=request.user),
+            "page_obj": paginate(request, selectors.semester_list(actor=request.user)),
             "today": today,
             "can_create": selectors.committees_managed(actor=request.user).exists(),
         },
@@ -162,7 +163,7 @@ def directive_list(request: AuthedRequest) -> HttpResponse:
         request,
         "study/plans_directive_list.html",
         {
-            "directives": selectors.directive_list(actor=request.user),
+            "page_obj": paginate(request, selectors.directive_list(actor=request.user)),
             "can_create": selectors.committees_managed(actor=request.user).exists(),
         },
     )
@@ -251,7 +252,9 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
     if semester is None and "semester" not in request.GET:
         semester = selectors.semester_current(actor=request.user)
     context = {
-        "plans": selectors.study_plan_list(actor=request.user, semester_id=semester.pk if semester else None),
+        "page_obj": paginate(
+            request, selectors.study_plan_list(actor=request.user, semester_id=semester.pk if semester else None)
+        ),
         "semesters": semesters,
         "semester": semester,
         "can_create": selectors.plan_orgs(actor=request.user).exists(),

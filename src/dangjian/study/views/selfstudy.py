@@ -28,6 +28,7 @@ from dangjian.study.selectors import selfstudy as selectors
 from dangjian.study.services import selfstudy as services
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEDGER_PER_PAGE = 50
 
 
 def _year(request: AuthedRequest) -> int:
@@ -161,7 +162,7 @@ def readinglist_list(request: AuthedRequest) -> HttpResponse:
     member = actor_member(request.user)
     context = {
         "assigned": selectors.reading_lists_for_member(member=member) if member else [],
-        "managed": selectors.reading_list_list(actor=request.user),
+        "managed": paginate(request, selectors.reading_list_list(actor=request.user)),
         "can_create": scope_for(request.user).has_anywhere(Perm.MANAGE_STUDY),
     }
     return render(request, "study/selfstudy_reading_lists.html", context)
@@ -237,9 +238,12 @@ def reflection_list(request: AuthedRequest) -> HttpResponse:
 def ledger(request: AuthedRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET, orgs=org_list(actor=request.user), years=selectors.ledger_years())
     org_id, year = form.values()
+    ledger = selectors.ledger_for_scope(actor=request.user, year=year, org=org_id)
     context = {
         "form": form,
-        "ledger": selectors.ledger_for_scope(actor=request.user, year=year, org=org_id),
+        "ledger": ledger,
+        # The summary counts the whole scope; the table shows one page of it, the export all of it.
+        "page_obj": paginate(request, ledger.rows, per_page=LEDGER_PER_PAGE),
         "query": request.GET.urlencode(),
     }
     template = "study/ledger_list.html"

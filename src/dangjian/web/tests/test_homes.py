@@ -71,7 +71,7 @@ def test_member_home_check_in_card_is_on_the_page_until_checked_in(client, colle
     assert "扫描" not in content  # done: the card says so instead
     with translation.override("zh-hans"):
         status = row.get_status_display()
-    assert f'<span class="badge bg-green-lt">{status}</span>' in content
+    assert f'<span class="badge text-nowrap bg-green-lt">{status}</span>' in content
 
 
 def test_member_home_hours_follow_the_yearly_rule(college):
@@ -97,15 +97,15 @@ def test_member_home_lists_open_matters_each_with_its_action(client, college):
     assert need.state == NeedState.ANSWERED
 
     home = selectors.member_home(actor=college.user("member"), now=now)
-    assert [m.attendance.activity for m in home.make_ups_due] == [missed]
-    assert home.make_ups_due[0].status == MakeUpStatus.ASSIGNED
+    assert [m.make_up.attendance.activity for m in home.make_ups_due] == [missed]
+    assert home.make_ups_due[0].make_up.status == MakeUpStatus.ASSIGNED
     assert home.leave_pending == [leave]
     assert [n.pk for n in home.needs_to_confirm] == [need.pk]
     assert home.open_matters == 3
 
     client.force_login(college.user("member"))
     content = client.get(reverse("web:home")).content.decode()
-    assert reverse("study:make-up-submit", args=[home.make_ups_due[0].pk]) in content
+    assert reverse("study:make-up-submit", args=[home.make_ups_due[0].make_up.pk]) in content
     assert reverse("care:need-detail", args=[need.pk]) in content
     assert "宿舍维修" in content
 
