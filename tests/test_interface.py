@@ -68,3 +68,16 @@ def test_steps_mark_the_done_the_current_and_the_rest():
     assert 'class="step-item active" aria-current="step">检查' in html
     ended = Template('{% steps items "closed" %}').render(Context({"items": [("a", "甲"), ("b", "乙")]}))
     assert "active" not in ended  # a value past the steps: all done, none current
+
+
+def test_every_button_wears_a_button_class():
+    """A <button> without Tabler's btn (or btn-close) class renders as the browser's grey box."""
+    bare = []
+    for template in SRC.rglob("templates/**/*.html"):
+        for tag in re.findall(r"<button\b[^>]*>", template.read_text()):
+            if " hidden" in tag:
+                continue
+            classes = re.search(r'class="([^"]*)"', tag)
+            if not classes or not re.search(r"\bbtn(-close)?\b", classes.group(1)):
+                bare.append(f"{template.relative_to(SRC)}: {tag}")
+    assert not bare, "\n".join(bare)
