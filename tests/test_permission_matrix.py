@@ -73,12 +73,14 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:role-end": ("get", allow(200, ACCOUNT_MANAGERS)),
     "orgs:org-tree": ("get", allow(200, ANY_VIEWER)),
     "orgs:org-create": ("get", allow(200, ORG_MANAGERS)),
+    "orgs:org-options": ("get", allow(200, LOGGED_IN, anon=401)),  # scoped: empty for a plain member
     "orgs:org-detail": ("get", allow(200, ORG_VIEWERS)),
     "orgs:org-edit": ("get", allow(200, ORG_MANAGERS)),
     "orgs:officer-appoint": ("get", allow(200, ORG_MANAGERS)),
     "orgs:officer-end": ("get", allow(200, ORG_MANAGERS)),
     "members:member-list": ("get", allow(200, LOGGED_IN)),
     "members:member-create": ("get", allow(200, ANY_MANAGER)),
+    "members:member-options": ("get", allow(200, LOGGED_IN, anon=401)),  # scoped as the roster
     "members:member-export": ("get", allow(200, ANY_VIEWER)),
     "members:member-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "members:member-edit": ("get", allow(200, MEMBER_MANAGERS)),
@@ -116,7 +118,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     # Study: activities of the faculty branch, 张三's leave and make-up.
     "study:activity-list": ("get", allow(200, LOGGED_IN)),
     "study:activity-create": ("get", allow(200, ANY_MANAGER)),
-    "study:activity-speakers": ("get", allow(200, STUDY_MANAGERS)),
+    "study:activity-speakers": ("get", allow(200, STUDY_MANAGERS, anon=401)),  # the speaker picker's options
     "study:activity-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "study:activity-edit": ("get", allow(200, STUDY_MANAGERS)),
     "study:activity-publish": ("post", allow(302, STUDY_MANAGERS)),
@@ -161,6 +163,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "library:read-font": ("post", allow(302, MEMBER_VIEWERS)),
     "library:download": ("get", allow(200, MEMBER_VIEWERS)),
     # Library: a study topic of the faculty branch for all members, with its published material.
+    "library:material-options": ("get", allow(200, LOGGED_IN, anon=401)),  # the material picker's options
     "library:topic-list": ("get", allow(200, LOGGED_IN)),
     "library:topic-create": ("get", allow(200, ANY_MANAGER)),
     "library:topic-detail": ("get", allow(200, MEMBER_VIEWERS)),

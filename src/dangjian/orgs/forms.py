@@ -6,11 +6,31 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.models import Role
 from dangjian.edge.forms import DateInput
+from dangjian.edge.widgets import SearchSelect
 from dangjian.orgs.models import Organisation, OrgKind, Position
 
 
 def org_label(org: Organisation) -> str:
     return "　" * org.depth + org.name
+
+
+def org_choice_label(org: Organisation) -> tuple[str, str]:
+    """An organisation in a picker: its name, and the one above it with its kind to tell like names apart."""
+    hint = [org.parent.name] if org.parent_id and org.parent else []
+    hint.append(str(org.get_kind_display()))
+    return org.name, " · ".join(hint)
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    """An organisation found by typing. `queryset` (the page's selector) is what it accepts; the options
+    URL (`orgs:org-options` by default: the organisations the actor may see) must offer no more."""
+
+    def __init__(self, queryset=None, *, url: str = "orgs:org-options", **kwargs):
+        kwargs.setdefault("empty_label", "—")
+        super().__init__(queryset, widget=SearchSelect(url), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return org_label(obj)
 
 
 class OrgForm(forms.Form):

@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.org_tree, name="org-tree"),
     path("new/", views.org_create, name="org-create"),
+    path("options/", views.org_options, name="org-options"),
     path("<int:pk>/", views.org_detail, name="org-detail"),
     path("<int:pk>/edit/", views.org_edit, name="org-edit"),
     path("<int:pk>/officers/new/", views.officer_appoint, name="officer-appoint"),

@@ -15,6 +15,7 @@ from dangjian.accounts.permissions import Perm, Scope, access_role_grant, scope_
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
+from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.orgs import selectors, services
 from dangjian.orgs.forms import (
     OfficerAppointForm,
@@ -23,6 +24,7 @@ from dangjian.orgs.forms import (
     OrgEditForm,
     RoleEndForm,
     RoleGrantForm,
+    org_choice_label,
 )
 from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.orgs.permissions import access_officer_term, access_org, can_manage_org
@@ -222,3 +224,13 @@ def role_end(request: AuthedRequest, pk: int) -> HttpResponse:
         "orgs/role_end.html",
         {"form": form, "grant": grant, "can_end": _may_end(scope_for(request.user), grant)},
     )
+
+
+@options_view
+def org_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The organisation picker's options: organisations the actor may see whose name contains `q`, in tree order."""
+    orgs = selectors.org_list(actor=request.user)
+    if query.q:
+        orgs = orgs.filter(name__contains=query.q)
+    for org in orgs[: query.limit + 1]:
+        yield Option(org.pk, *org_choice_label(org))
