@@ -16,29 +16,33 @@
     const url = select.dataset.picker;
     const follow = select.dataset.pickerFollow ? select.form && select.form.elements[select.dataset.pickerFollow] : null;
     let more = false;
+    let latest = 0; // answers to earlier searches arriving late are dropped
     const plugins = select.multiple ? ["remove_button"] : [];
     const box = new window.TomSelect(select, {
       plugins: plugins,
       valueField: "value",
       labelField: "text",
       searchField: [],
-      allowEmptyOption: true,
+      // "None" is no option in the box: Backspace (or the × of a chosen material) takes a choice away.
+      allowEmptyOption: false,
       preload: "focus",
       loadThrottle: 250,
       maxOptions: null,
       closeAfterSelect: !select.multiple,
       placeholder: select.dataset.pickerPlaceholder || "",
-      hidePlaceholder: false,
-      // Keep the server's order and every answer: it has matched on what the box cannot see.
+      hidePlaceholder: !select.multiple,
+      // Keep the server's order and every answer: it has matched on what the box cannot see
+      // (pinyin initials, numbers).
       score: function () {
-        return function () {
-          return 1;
+        return function (item) {
+          return item.value === "" ? 0 : 1;
         };
       },
       shouldLoad: function () {
         return true;
       },
       load: function (query, callback) {
+        const ticket = ++latest;
         const params = new URLSearchParams({ q: query });
         if (follow && follow.value) params.set(follow.name, follow.value);
         fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + params, {
@@ -49,6 +53,7 @@
             return response.ok ? response.json() : { results: [], more: false };
           })
           .then(function (data) {
+            if (ticket !== latest) return callback();
             more = !!data.more;
             box.clearOptions(); // keeps the chosen ones; drops the answers to earlier searches
             callback(data.results);
