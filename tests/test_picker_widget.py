@@ -103,3 +103,31 @@ def test_material_options_are_published_materials_the_actor_may_see(client, coll
     assert [r["text"] for r in client.get(url, {"q": "章程"}).json()["results"]] == ["中国共产党章程"]
     assert client.get(url, {"q": "章程"}).json()["results"][0]["hint"].endswith("哲学与社会发展学院党委")
     assert client.get(url, {"q": "x" * 65}).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [
+        ("study:activity-create", "speaker"),
+        ("study:activity-create", "materials"),
+        ("members:member-list", "org"),
+        ("library:topic-create", "materials"),
+        ("study:readinglist-create", "required_materials"),
+        ("care:talk-create", "member"),
+    ],
+)
+def test_pages_with_a_large_choice_draw_the_picker_and_load_its_script(client, college, url_name, field):
+    client.force_login(college.user("committee"))
+    body = client.get(reverse(url_name)).content.decode()
+    select = re.search(rf'<select name="{field}"[^>]*>', body)
+    assert select, f"no select {field}"
+    assert "data-picker=" in select.group(0)
+    assert body.count("edge/picker.js") == 1
+    assert body.count("tom-select.bootstrap5.min.css") == 1
+
+
+@pytest.mark.django_db
+def test_pages_without_a_picker_do_not_load_it(client, college):
+    client.force_login(college.user("committee"))
+    assert "picker.js" not in client.get(reverse("web:home")).content.decode()
