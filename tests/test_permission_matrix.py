@@ -77,6 +77,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "orgs:org-detail": ("get", allow(200, ORG_VIEWERS)),
     "orgs:org-edit": ("get", allow(200, ORG_MANAGERS)),
     "orgs:officer-appoint": ("get", allow(200, ORG_MANAGERS)),
+    "orgs:officer-candidates": ("get", allow(200, ORG_MANAGERS, anon=401)),  # the appointment's member picker
     "orgs:officer-end": ("get", allow(200, ORG_MANAGERS)),
     "members:member-list": ("get", allow(200, LOGGED_IN)),
     "members:member-create": ("get", allow(200, ANY_MANAGER)),

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.edge.forms import DateInput
 from dangjian.edge.widgets import SearchSelect, SearchSelectMultiple
 from dangjian.members.models import Category, Education, Gender, SituationKind, Status
-from dangjian.members.selectors import DEFAULT_SORT, MemberFilters, member_choice_label
+from dangjian.members.selectors import DEFAULT_SORT, MemberFilters
 from dangjian.orgs.forms import OrgChoiceField, org_label
+from dangjian.orgs.selectors import member_choice_label
 
 TRANSFER_OUT = "out"
 

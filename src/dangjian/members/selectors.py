@@ -6,15 +6,14 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from dangjian.accounts import selectors as account_selectors
 from dangjian.accounts.models import RoleGrant, User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.members.models import Member, Membership, SpecialSituation, Status
 from dangjian.members.services import MEMBER_ORGS
-from dangjian.orgs.models import Organisation, OrgKind
-from dangjian.orgs.selectors import org_list
+from dangjian.orgs.models import Organisation
+from dangjian.orgs.selectors import home_branch, member_search, org_list
 
 SORTS = {
     "name": ("name_initials", "name", "pk"),
@@ -67,21 +66,6 @@ def member_list(
     return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 
-def member_search(term: str) -> Q:
-    """Name, pinyin initials ("zs" finds 张三) or the start of the staff/student number."""
-    search = Q(name__contains=term) | Q(number__istartswith=term)
-    if term.isascii() and term.isalpha():
-        search |= Q(name_initials__startswith=term.lower())
-    return search
-
-
-def home_branch(org: Organisation | None) -> Organisation | None:
-    """The branch an organisation counts as for "own branch first": a group's parent, else itself."""
-    if org is not None and org.kind == OrgKind.GROUP and org.parent_id:
-        return org.parent
-    return org
-
-
 def near_first(qs: QuerySet[Member], near: Organisation | None) -> QuerySet[Member]:
     """Members of `near` and below it first, then the rest; by organisation and name within each."""
     if near is None:
@@ -98,18 +82,6 @@ def member_options(*, actor: User, q: str = "", near: Organisation | None = None
         own = actor_member(actor)
         near = home_branch(own.org if own else None)
     return near_first(qs, near)
-
-
-def member_choice_label(member: Member) -> tuple[str, str]:
-    """What tells namesakes apart in a picker: "name · branch" and a hint "group · category · number ending"."""
-    org = member.org
-    branch = home_branch(org)
-    text = f"{member.name} · {branch.name}" if branch else member.name
-    hint = [org.name] if org is not None and branch is not org else []
-    hint.append(member.get_category_display())
-    if member.number:
-        hint.append(_("number ending %(tail)s") % {"tail": member.number[-4:]})
-    return text, " · ".join(str(h) for h in hint if h)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from dangjian.accounts.models import Role
 from dangjian.edge.forms import DateInput
 from dangjian.edge.widgets import SearchSelect
 from dangjian.orgs.models import Organisation, OrgKind, Position
+from dangjian.orgs.selectors import member_choice_label
 
 
 def org_label(org: Organisation) -> str:
@@ -86,7 +88,7 @@ class OrgEditForm(OrgForm):
 
 
 class OfficerAppointForm(forms.Form):
-    member = forms.ChoiceField(label=_("Member"))
+    member = forms.ModelChoiceField(label=_("Member"), queryset=None, empty_label="—")
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
     since = forms.DateField(label=_("Since"), widget=DateInput(), initial=timezone.localdate)
     until = forms.DateField(
@@ -96,11 +98,13 @@ class OfficerAppointForm(forms.Form):
         help_text=_("Leave empty while the term is open."),
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, org: Organisation, members, **kwargs):
+        """`members` is `officer_candidates` for `org`: what the member picker lists and the form accepts."""
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", "—")] + [
-            (str(m.pk), f"{m.name} · {m.number or '—'} · {m.org.name}") for m in members
-        ]
+        field = self.fields["member"]
+        field.queryset = members
+        field.label_from_instance = lambda m: " · ".join(part for part in member_choice_label(m) if part)
+        field.widget = SearchSelect(reverse("orgs:officer-candidates", args=[org.pk]))
 
 
 class OfficerEndForm(forms.Form):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.org_detail, name="org-detail"),
     path("<int:pk>/edit/", views.org_edit, name="org-edit"),
     path("<int:pk>/officers/new/", views.officer_appoint, name="officer-appoint"),
+    path("<int:pk>/officers/candidates/", views.officer_candidate_options, name="officer-candidates"),
     path("officers/<int:pk>/end/", views.officer_end, name="officer-end"),
 ]
 

@@ -110,13 +110,11 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def officer_appoint(request: AuthedRequest, pk: int) -> HttpResponse:
     org = access_org(request.user, pk, Perm.MANAGE_ORG)
-    members = {m.pk: m for m in selectors.officer_candidates(actor=request.user, org=org)}
-    form = OfficerAppointForm(request.POST or None, members=members.values())
+    members = selectors.officer_candidates(actor=request.user, org=org)
+    form = OfficerAppointForm(request.POST or None, org=org, members=members)
 
     def appoint(data: dict) -> OfficerTerm:
-        data = dict(data)
-        member = members[int(data.pop("member"))]
-        return services.officer_appoint(actor=request.user, org=org, member=member, **data)
+        return services.officer_appoint(actor=request.user, org=org, **data)
 
     if submit(
         request,
@@ -234,3 +232,12 @@ def org_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]
         orgs = orgs.filter(name__contains=query.q)
     for org in orgs[: query.limit + 1]:
         yield Option(org.pk, *org_choice_label(org))
+
+
+@options_view(perm=Perm.MANAGE_ORG)
+def officer_candidate_options(request: AuthedRequest, query: OptionsQuery, pk: int) -> Iterator[Option]:
+    """The appointment form's member picker: `officer_candidates` of the organisation, matching `q`."""
+    org = access_org(request.user, pk, Perm.MANAGE_ORG)
+    members = selectors.officer_candidates(actor=request.user, org=org, q=query.q)
+    for member in members[: query.limit + 1]:
+        yield Option(member.pk, *selectors.member_choice_label(member))

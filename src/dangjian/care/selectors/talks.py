@@ -19,8 +19,9 @@ from dangjian.care.models import Talk, TalkTodo, TalkTodoQuerySet
 from dangjian.care.selectors.common import branch_officer_ids, is_branch_secretary
 from dangjian.core.errors import NotFound
 from dangjian.members.models import Member
-from dangjian.members.selectors import actor_member, home_branch, member_search, near_first
+from dangjian.members.selectors import actor_member, near_first
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
+from dangjian.orgs.selectors import home_branch, member_search
 
 
 def last_talk_dates(member_ids: Iterable[int]) -> dict[int, datetime.date]:

@@ -5,12 +5,12 @@ from collections.abc import Iterator
 from dangjian.accounts.http import AuthedRequest
 from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.members import selectors
-from dangjian.orgs.selectors import org_list
+from dangjian.orgs.selectors import member_choice_label, org_list
 
 
 def member_option_list(members) -> Iterator[Option]:
     for member in members:
-        yield Option(member.pk, *selectors.member_choice_label(member))
+        yield Option(member.pk, *member_choice_label(member))
 
 
 @options_view

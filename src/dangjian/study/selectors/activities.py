@@ -17,10 +17,10 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.members.audience import in_audience
 from dangjian.members.models import Member
-from dangjian.members.selectors import actor_member, member_search, near_first
+from dangjian.members.selectors import actor_member, near_first
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.orgs.rules import ancestor_paths
-from dangjian.orgs.selectors import org_list
+from dangjian.orgs.selectors import member_search, org_list
 from dangjian.study.models import (
     Activity,
     ActivityStatus,
