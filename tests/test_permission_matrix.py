@@ -70,6 +70,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:audit-list": ("get", allow(200, [ADMIN, AUDITOR])),
     "accounts:role-list": ("get", allow(200, ANY_MANAGER)),
     "accounts:role-grant": ("get", allow(200, ANY_MANAGER)),
+    "accounts:role-grant-orgs": ("get", allow(200, ANY_MANAGER, anon=401)),  # the grant's org picker
     "accounts:role-end": ("get", allow(200, ACCOUNT_MANAGERS)),
     "orgs:org-tree": ("get", allow(200, ANY_VIEWER)),
     "orgs:org-create": ("get", allow(200, ORG_MANAGERS)),

@@ -115,6 +115,7 @@ def test_material_options_are_published_materials_the_actor_may_see(client, coll
         ("library:topic-create", "materials"),
         ("study:readinglist-create", "required_materials"),
         ("care:talk-create", "member"),
+        ("accounts:role-grant", "org"),
     ],
 )
 def test_pages_with_a_large_choice_draw_the_picker_and_load_its_script(client, college, url_name, field):
@@ -131,3 +132,14 @@ def test_pages_with_a_large_choice_draw_the_picker_and_load_its_script(client, c
 def test_pages_without_a_picker_do_not_load_it(client, college):
     client.force_login(college.user("committee"))
     assert "picker.js" not in client.get(reverse("web:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_role_grant_organisations_are_where_the_actor_may_grant(client, college):
+    url = reverse("accounts:role-grant-orgs")
+    client.force_login(college.user("branch"))
+    assert [r["text"] for r in client.get(url).json()["results"]] == ["哲学系教工党支部", "第一党小组"]
+    client.force_login(college.user("other_branch"))
+    assert [r["text"] for r in client.get(url, {"q": "哲学"}).json()["results"]] == []
+    client.force_login(college.user("member"))
+    assert client.get(url).status_code == 404

@@ -120,6 +120,7 @@ class RoleGrantForm(forms.Form):
     org = forms.ChoiceField(
         label=_("Organisation"),
         required=False,
+        widget=SearchSelect("accounts:role-grant-orgs"),
         help_text=_("The role holds here and in everything below. Leave empty for a system administrator."),
     )
     since = forms.DateField(label=_("Since"), widget=DateInput(), initial=timezone.localdate)

@@ -19,5 +19,6 @@ urlpatterns = [
 role_urlpatterns = [
     path("roles/", views.role_list, name="role-list"),
     path("roles/grant/", views.role_grant, name="role-grant"),
+    path("roles/grant/orgs/", views.role_grant_org_options, name="role-grant-orgs"),
     path("roles/<int:pk>/end/", views.role_end, name="role-end"),
 ]

@@ -241,3 +241,13 @@ def officer_candidate_options(request: AuthedRequest, query: OptionsQuery, pk: i
     members = selectors.officer_candidates(actor=request.user, org=org, q=query.q)
     for member in members[: query.limit + 1]:
         yield Option(member.pk, *selectors.member_choice_label(member))
+
+
+@options_view(perm=Perm.MANAGE_ACCOUNTS)
+def role_grant_org_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The role-grant form's organisation picker: `role_grant_orgs` (what the form and the API accept) by name."""
+    orgs = selectors.role_grant_orgs(actor=request.user)
+    if query.q:
+        orgs = orgs.filter(name__contains=query.q)
+    for org in orgs[: query.limit + 1]:
+        yield Option(org.pk, *org_choice_label(org))
