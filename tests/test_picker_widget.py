@@ -116,6 +116,7 @@ def test_material_options_are_published_materials_the_actor_may_see(client, coll
         ("study:readinglist-create", "required_materials"),
         ("care:talk-create", "member"),
         ("accounts:role-grant", "org"),
+        ("evaluation:recognition-create", "member"),
     ],
 )
 def test_pages_with_a_large_choice_draw_the_picker_and_load_its_script(client, college, url_name, field):
