@@ -12,7 +12,8 @@ from dangjian.library.models import Material
 from dangjian.members.models import Member
 from dangjian.members.tests.factories import MemberFactory
 from dangjian.study.models import Activity
-from tests.browser.conftest import log_in
+from tests.browser.conftest import DESKTOP, log_in
+from tests.browser.crawl import AXE, AXE_RUN
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +77,24 @@ def test_the_speaker_picker_works_on_a_phone(phone_page: Page, college):
     _start(phone_page, college)
     _fill_and_save(phone_page, college)
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_picker_passes_axe_and_filters_the_member_list(new_context, college):
+    """The boxes Tom Select draws keep their labels (axe: no serious or critical violation), and choosing an
+    organisation in the member list's filter reloads the list for it."""
+    page = new_context(**DESKTOP, bypass_csp=True).new_page()  # axe is injected as an inline script
+    log_in(page, college.user("admin"))
+    page.goto(f"/study/activities/new/?org={college.branch.pk}")
+    expect(page.locator("#id_speaker-ts-control")).to_be_visible()
+    page.add_script_tag(path=AXE)
+    assert page.evaluate(AXE_RUN) == []
+
+    page.goto("/members/")
+    expect(page.locator("#member-results")).to_contain_text("张三")
+    picker = page.locator("#id_org-ts-control")
+    picker.click()
+    picker.press_sequentially("本科", delay=50)
+    page.locator(".ts-dropdown .option", has_text="本科生第一党支部").click()
+    expect(page.locator("#member-results")).not_to_contain_text("张三")
+    expect(page.locator("#member-results")).to_contain_text("赵学生")
+    expect(page).to_have_url(re.compile(rf"org={college.other_branch.pk}"))

@@ -91,6 +91,9 @@
         }
       },
     });
+    // The label now names the box's input; the original select only carries the value for the form.
+    select.setAttribute("aria-hidden", "true");
+    select.tabIndex = -1;
     // The box's own typing is not the form's input: a form that searches as it is typed into
     // (hx-trigger="input") should react to the choice (the select's change), not to each key.
     box.control_input.addEventListener("input", function (event) {
