@@ -83,6 +83,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "members:member-list": ("get", allow(200, LOGGED_IN)),
     "members:member-create": ("get", allow(200, ANY_MANAGER)),
     "members:member-options": ("get", allow(200, LOGGED_IN, anon=401)),  # scoped as the roster
+    "members:member-org-options": ("get", allow(200, LOGGED_IN, anon=401)),  # empty without MANAGE_MEMBERS
     "members:member-export": ("get", allow(200, ANY_VIEWER)),
     "members:member-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "members:member-edit": ("get", allow(200, MEMBER_MANAGERS)),

@@ -117,6 +117,7 @@ def test_material_options_are_published_materials_the_actor_may_see(client, coll
         ("care:talk-create", "member"),
         ("accounts:role-grant", "org"),
         ("evaluation:recognition-create", "member"),
+        ("members:member-create", "org"),
     ],
 )
 def test_pages_with_a_large_choice_draw_the_picker_and_load_its_script(client, college, url_name, field):
@@ -144,3 +145,13 @@ def test_role_grant_organisations_are_where_the_actor_may_grant(client, college)
     assert [r["text"] for r in client.get(url, {"q": "哲学"}).json()["results"]] == []
     client.force_login(college.user("member"))
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_new_member_organisations_are_where_the_actor_may_add_members(client, college):
+    url = reverse("members:member-org-options")
+    client.force_login(college.user("branch"))
+    assert [r["text"] for r in client.get(url).json()["results"]] == ["哲学系教工党支部", "第一党小组"]
+    client.force_login(college.user("committee"))
+    assert [r["text"] for r in client.get(url, {"q": "本科"}).json()["results"]] == ["本科生第一党支部"]
+    assert "哲学与社会发展学院党委" not in [r["text"] for r in client.get(url).json()["results"]]  # not a committee

@@ -115,7 +115,9 @@ class MemberForm(forms.Form):
 
 
 class MemberCreateForm(MemberForm):
-    org = forms.TypedChoiceField(label=_("Branch or party group"), coerce=int)
+    org = forms.TypedChoiceField(
+        label=_("Branch or party group"), coerce=int, widget=SearchSelect("members:member-org-options")
+    )
     since = _date(_("Member of the organisation since"), initial=timezone.localdate)
     field_order = ["org", "since"]
 

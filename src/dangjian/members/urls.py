@@ -7,6 +7,7 @@ urlpatterns = [
     path("", roster.member_list, name="member-list"),
     path("new/", roster.member_create, name="member-create"),
     path("options/", options.member_options, name="member-options"),
+    path("options/orgs/", options.member_org_options, name="member-org-options"),
     path("export/", imports.member_export, name="member-export"),
     path("<int:pk>/", roster.member_detail, name="member-detail"),
     path("<int:pk>/edit/", roster.member_edit, name="member-edit"),

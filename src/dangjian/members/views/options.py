@@ -5,12 +5,24 @@ from collections.abc import Iterator
 from dangjian.accounts.http import AuthedRequest
 from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.members import selectors
+from dangjian.orgs.forms import org_choice_label
 from dangjian.orgs.selectors import member_choice_label, org_list
 
 
 def member_option_list(members) -> Iterator[Option]:
     for member in members:
         yield Option(member.pk, *member_choice_label(member))
+
+
+@options_view
+def member_org_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The new-member form's organisation picker: `member_orgs` (branches and groups where the actor may add
+    members; what the form accepts) whose name contains `q`."""
+    orgs = selectors.member_orgs(actor=request.user)
+    if query.q:
+        orgs = orgs.filter(name__contains=query.q)
+    for org in orgs[: query.limit + 1]:
+        yield Option(org.pk, *org_choice_label(org))
 
 
 @options_view
