@@ -89,7 +89,7 @@ class AssignForm(forms.Form):
 
 class TalkForm(forms.Form):
     member = MemberChoiceField(label=_("Member"), url="care:talk-member-options")
-    officer = forms.ModelChoiceField(label=_("Held by"), queryset=None)
+    officer = MemberChoiceField(label=_("Held by"), url="care:talk-officer-options")
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=TalkKind.choices)
     summary = forms.CharField(

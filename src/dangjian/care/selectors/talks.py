@@ -102,14 +102,17 @@ def talk_member_choices(actor: User, q: str = "") -> QuerySet[Member]:
     return near_first(members, home_branch(own.org if own else None))
 
 
-def talk_officer_choices(actor: User) -> QuerySet[Member]:
-    """Who may be named as having held a talk: the actor, and officers holding an office in their scope."""
+def talk_officer_choices(actor: User, q: str = "") -> QuerySet[Member]:
+    """Who may be named as having held a talk: the actor, and officers holding an office in their scope,
+    matching `q` (name, pinyin initials or number), by name. The talk form's officer picker lists and accepts these."""
     scope = scope_for(actor)
     terms = OfficerTerm.objects.current().filter(scope.org_filter(Perm.MANAGE_CARE)).values("member_id")
     query = Q(pk__in=terms)
     if scope.member_id is not None:
         query |= Q(pk=scope.member_id)
-    return Member.objects.filter(query).order_by("name", "pk")
+    if term := q.strip():
+        query &= member_search(term)
+    return Member.objects.filter(query).for_list().order_by("name_initials", "name", "pk")
 
 
 # ---------------------------------------------------------------------------------------------

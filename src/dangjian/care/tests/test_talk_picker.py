@@ -38,3 +38,11 @@ def test_the_form_refuses_a_member_outside_the_scope(client, college):
     assert response.status_code == 400
     assert "选择一个有效的选项" in response.context["form"].errors["member"][0]
     assert not Talk.objects.exists()
+
+
+def test_the_officer_options_are_the_actor_and_the_officers_in_scope(client, college):
+    client.force_login(college.user("branch"))
+    url = reverse("care:talk-officer-options")
+    names = [r["text"].split(" · ")[0] for r in client.get(url).json()["results"]]
+    assert set(names) == {"李书记", "王组长"}  # the actor and the group's leader; not 张三, not 钱书记
+    assert [r["text"].split(" · ")[0] for r in client.get(url, {"q": "wzz"}).json()["results"]] == ["王组长"]

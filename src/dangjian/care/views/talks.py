@@ -168,8 +168,15 @@ def talk_member_options(request: AuthedRequest, query: OptionsQuery) -> Iterator
     return member_option_list(selectors.talk_member_choices(request.user, query.q)[: query.limit + 1])
 
 
+@options_view(perm=Perm.MANAGE_CARE)
+def talk_officer_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The talk form's officer picker: the actor and the officers in their care scope."""
+    return member_option_list(selectors.talk_officer_choices(request.user, query.q)[: query.limit + 1])
+
+
 urlpatterns = [
     path("talks/", talk_list, name="talk-list"),
+    path("talks/officers/", talk_officer_options, name="talk-officer-options"),
     path("talks/members/", talk_member_options, name="talk-member-options"),
     path("talks/new/", talk_create, name="talk-create"),
     path("talks/<int:pk>/", talk_detail, name="talk-detail"),
