@@ -122,6 +122,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "study:activity-list": ("get", allow(200, LOGGED_IN)),
     "study:activity-create": ("get", allow(200, ANY_MANAGER)),
     "study:activity-speakers": ("get", allow(200, STUDY_MANAGERS, anon=401)),  # the speaker picker's options
+    "study:activity-orgs": ("get", allow(200, ANY_MANAGER, anon=401)),  # the organiser picker's options
     "study:activity-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "study:activity-edit": ("get", allow(200, STUDY_MANAGERS)),
     "study:activity-publish": ("post", allow(302, STUDY_MANAGERS)),

@@ -89,6 +89,15 @@ def test_the_picker_passes_axe_and_filters_the_member_list(new_context, college)
     page.add_script_tag(path=AXE)
     assert page.evaluate(AXE_RUN) == []
 
+    # Another organiser, chosen by typing: the speaker picker now puts that branch's members first.
+    page.locator(".ts-control:has(#id_org-ts-control)").click()  # the box: its input is tiny beside a choice
+    page.keyboard.type("本科", delay=50)
+    page.locator(".ts-dropdown .option", has_text="本科生第一党支部").click()
+    expect(page.locator("select[name=org]")).to_have_value(str(college.other_branch.pk))
+    page.locator("#id_speaker-ts-control").click()
+    expect(page.locator("#id_speaker-ts-dropdown .option").first).to_contain_text("本科生第一党支部")
+    page.keyboard.press("Escape")
+
     page.goto("/members/")
     expect(page.locator("#member-results")).to_contain_text("张三")
     picker = page.locator("#id_org-ts-control")

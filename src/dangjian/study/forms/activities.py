@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.edge.widgets import SearchSelectMultiple
+from dangjian.edge.widgets import SearchSelect, SearchSelectMultiple
 from dangjian.members.audience import Audience
 from dangjian.members.forms import MemberChoiceField
 from dangjian.members.models import Member
@@ -28,7 +28,7 @@ def _org_label(org: Organisation) -> str:
 
 
 class ActivityForm(forms.Form):
-    org = forms.ChoiceField(label=_("Organiser"))
+    org = forms.ChoiceField(label=_("Organiser"), widget=SearchSelect("study:activity-orgs"))
     form = forms.ChoiceField(label=_("Form"), choices=Form.choices)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices, initial=Audience.ALL)

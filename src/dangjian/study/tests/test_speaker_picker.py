@@ -110,3 +110,13 @@ def test_speaker_options_put_the_organiser_first_and_search(college):
     assert {m.org for m in candidates[:2]} == {college.other_branch}
     assert [m.name for m in speaker_options(college.branch, "lsj")] == ["吕书记", "李书记"]  # lǚ and lǐ
     assert list(speaker_options(college.branch, "李书")) == [college.secretary]
+
+
+def test_the_organiser_options_are_where_the_actor_runs_study(client, college):
+    url = reverse("study:activity-orgs")
+    client.force_login(college.user("other_branch"))
+    assert [r["text"] for r in client.get(url).json()["results"]] == ["本科生第一党支部"]
+    client.force_login(college.user("committee"))
+    assert [r["text"] for r in client.get(url, {"q": "小组"}).json()["results"]] == ["第一党小组"]
+    body = client.get(reverse("study:activity-create")).content.decode()
+    assert 'data-picker="/study/activities/organisers/"' in select_html(body, "org")

@@ -5,6 +5,7 @@ make-up and "我的学习" (a member's own study, on a phone first)."""
 import datetime
 import mimetypes
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 import segno
@@ -28,6 +29,7 @@ from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.library.selectors.topics import material_choices
 from dangjian.members.permissions import access_member
 from dangjian.members.views.options import member_option_list
+from dangjian.orgs.forms import org_choice_label
 from dangjian.orgs.permissions import access_org
 from dangjian.study import tokens
 from dangjian.study.forms.activities import (
@@ -160,6 +162,14 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if submit(request, form, update, success=_("The activity has been saved.")):
         return redirect("study:activity-detail", pk=activity.pk)
     return render(request, "study/activities_form.html", {"form": form, "activity": activity})
+
+
+@options_view(perm=Perm.MANAGE_STUDY)
+def activity_orgs(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The activity form's organiser picker: `orgs_run` (what the form accepts) whose name contains `q`."""
+    matching = (org for org in selectors.orgs_run(request.user) if query.q in org.name)
+    for org in islice(matching, query.limit + 1):
+        yield Option(org.pk, *org_choice_label(org))
 
 
 @options_view(perm=Perm.MANAGE_STUDY)
@@ -554,6 +564,7 @@ urlpatterns = [
     path("activities/", activity_list, name="activity-list"),
     path("activities/new/", activity_create, name="activity-create"),
     path("activities/speakers/", activity_speakers, name="activity-speakers"),
+    path("activities/organisers/", activity_orgs, name="activity-orgs"),
     path("activities/<int:pk>/photos/", activity_photo_add, name="activity-photo-add"),
     path("activities/<int:pk>/photos/<int:photo_id>/", activity_photo, name="activity-photo"),
     path("activities/<int:pk>/photos/<int:photo_id>/remove/", activity_photo_remove, name="activity-photo-remove"),
