@@ -74,6 +74,9 @@ def test_a_model_choice_reads_two_small_pages_not_the_table(college, django_asse
     assert len(options(html)) == 22  # blank, twenty, the chosen one
     assert f'<option value="{last.pk}" selected>' in html
     assert not OrgForm({"org": 999_999}).is_valid()
+    forged = OrgForm({"org": "abc"})
+    assert not forged.is_valid()
+    assert options(str(forged["org"]))[0] == ""  # drawn again without the forged value, no error
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from functools import wraps
 from itertools import islice
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -91,13 +92,16 @@ def _first_page(choices, chosen: set[str], size: int) -> Iterable:
         head = list(queryset[:size])
         seen = {str(getattr(obj, key)) for obj in head}
         missing = [v for v in chosen if v not in seen]
-        rest = list(queryset.filter(**{f"{key}__in": missing})) if missing else []
+        try:  # a value sent that is no key at all ("abc" for a number) is simply not drawn
+            rest = list(queryset.filter(**{f"{key}__in": missing})) if missing else []
+        except (ValueError, TypeError, ValidationError):
+            rest = []
         for obj in (*head, *rest):
             yield choices.choice(obj)
         return
     count = 0
     for option_value, label in choices:
-        if isinstance(label, (list, tuple)):  # an option group: flatten it
+        if isinstance(label, (list, tuple)):  # an option group: the group with what it keeps
             kept = [(v, text) for v, text in label if (count := count + 1) <= size or str(v) in chosen]
             if kept:
                 yield (option_value, kept)
