@@ -158,3 +158,15 @@ def test_new_member_organisations_are_where_the_actor_may_add_members(client, co
     client.force_login(college.user("committee"))
     assert [r["text"] for r in client.get(url, {"q": "本科"}).json()["results"]] == ["本科生第一党支部"]
     assert "哲学与社会发展学院党委" not in [r["text"] for r in client.get(url).json()["results"]]  # not a committee
+
+
+@pytest.mark.django_db
+def test_a_transfer_offers_out_of_the_college_whatever_the_first_page(client, college):
+    for n in range(30):
+        OrganisationFactory(parent=college.other_branch, kind="group", name=f"第{n}党小组", code=f"G8{n:02d}")
+    client.force_login(college.user("admin"))
+    body = client.get(reverse("members:member-transfer", args=[college.member.pk])).content.decode()
+    select = re.search(r'<select name="to_org".*?</select>', body, re.S).group(0)
+    assert 'data-picker-keep="out"' in select
+    assert options(select)[-1] == "out"
+    assert len(options(select)) == 22  # the blank, twenty organisations and "out"

@@ -44,13 +44,15 @@ class _SearchMixin:
     first_page = FIRST_PAGE
     placeholder = gettext_lazy("Type to search")
 
-    def __init__(self, url: str, *, follow: str = "", attrs=None, **kwargs):
+    def __init__(self, url: str, *, follow: str = "", keep: tuple[str, ...] = (), attrs=None, **kwargs):
         """`url` is a URL name (reversed when drawn) or a path; `follow` names another field of the
         same form whose value goes with every search as a parameter of the same name (the organiser
-        of an activity, say), and whose change clears this one."""
+        of an activity, say), and whose change clears this one; `keep` are values of choices offered
+        whatever is typed (a transfer's "out of the college")."""
         super().__init__(attrs=attrs, **kwargs)  # type: ignore[call-arg]
         self.url = url
         self.follow = follow
+        self.keep = tuple(str(v) for v in keep)
 
     @property
     def media(self) -> forms.Media:
@@ -68,11 +70,13 @@ class _SearchMixin:
         }
         if self.follow:
             extra["data-picker-follow"] = self.follow
+        if self.keep:
+            extra["data-picker-keep"] = " ".join(self.keep)
         context["widget"]["attrs"] = {**context["widget"]["attrs"], **extra}
         return context
 
     def optgroups(self, name, value, attrs=None):
-        chosen = {str(v) for v in value if v not in (None, "")}
+        chosen = {str(v) for v in value if v not in (None, "")} | set(self.keep)
         full = self.choices  # type: ignore[has-type]
         self.choices = list(_first_page(full, chosen, self.first_page))
         try:

@@ -145,7 +145,9 @@ class MemberEditForm(MemberForm):
 
 
 class TransferForm(forms.Form):
-    to_org = forms.ChoiceField(label=_("Move to"))
+    to_org = forms.ChoiceField(
+        label=_("Move to"), widget=SearchSelect("members:member-org-options", keep=(TRANSFER_OUT,))
+    )
     on = _date(_("On"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 

@@ -17,6 +17,7 @@
     const follow = select.dataset.pickerFollow ? select.form && select.form.elements[select.dataset.pickerFollow] : null;
     let more = false;
     let latest = 0; // answers to earlier searches arriving late are dropped
+    const keep = (select.dataset.pickerKeep || "").split(" ").filter(Boolean); // offered whatever is typed
     const plugins = select.multiple ? ["remove_button"] : [];
     const box = new window.TomSelect(select, {
       plugins: plugins,
@@ -55,7 +56,10 @@
           .then(function (data) {
             if (ticket !== latest) return callback();
             more = !!data.more;
-            box.clearOptions(); // keeps the chosen ones; drops the answers to earlier searches
+            // Keeps the chosen ones and those to keep; drops the answers to earlier searches.
+            box.clearOptions(function (option, value) {
+              return box.items.indexOf(value) >= 0 || keep.indexOf(value) >= 0;
+            });
             callback(data.results);
           })
           .catch(function () {
