@@ -102,6 +102,8 @@ PAGES = {
     "care:settings": ("get", allow(200, OVER_BRANCH)),
     "care:talk-list": ("get", allow(200, CARE)),
     "care:talk-create": ("get", allow(200, CARE)),
+    "care:talk-member-options": ("get", allow(200, CARE, anon=401)),  # the talk form's member picker
+    "care:talk-officer-options": ("get", allow(200, CARE, anon=401)),  # and its officer picker
     # 张三 sees that the talk took place on his own list, not the officers' page.
     "care:talk-detail": ("get", allow(200, OVER_BRANCH)),
     "care:coverage": ("get", allow(200, CARE)),

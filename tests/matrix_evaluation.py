@@ -147,6 +147,7 @@ PAGES = {
     "evaluation:plan-close": ("get", allow(200, MANAGERS)),
     "evaluation:recognition-list": ("get", allow(200, ANY_MANAGER)),
     "evaluation:recognition-create": ("get", allow(200, ANY_MANAGER)),
+    "evaluation:recognition-members": ("get", allow(200, ANY_MANAGER, anon=401)),  # the form's member picker
     "evaluation:recognition-evidence": ("get", allow(200, MEMBER_VIEWERS)),
 }
 KWARGS = {

@@ -71,15 +71,20 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:audit-export": ("get", allow(200, [ADMIN, AUDITOR])),
     "accounts:role-list": ("get", allow(200, ANY_MANAGER)),
     "accounts:role-grant": ("get", allow(200, ANY_MANAGER)),
+    "accounts:role-grant-orgs": ("get", allow(200, ANY_MANAGER, anon=401)),  # the grant's org picker
     "accounts:role-end": ("get", allow(200, ACCOUNT_MANAGERS)),
     "orgs:org-tree": ("get", allow(200, ANY_VIEWER)),
     "orgs:org-create": ("get", allow(200, ORG_MANAGERS)),
+    "orgs:org-options": ("get", allow(200, LOGGED_IN, anon=401)),  # scoped: empty for a plain member
     "orgs:org-detail": ("get", allow(200, ORG_VIEWERS)),
     "orgs:org-edit": ("get", allow(200, ORG_MANAGERS)),
     "orgs:officer-appoint": ("get", allow(200, ORG_MANAGERS)),
+    "orgs:officer-candidates": ("get", allow(200, ORG_MANAGERS, anon=401)),  # the appointment's member picker
     "orgs:officer-end": ("get", allow(200, ORG_MANAGERS)),
     "members:member-list": ("get", allow(200, LOGGED_IN)),
     "members:member-create": ("get", allow(200, ANY_MANAGER)),
+    "members:member-options": ("get", allow(200, LOGGED_IN, anon=401)),  # scoped as the roster
+    "members:member-org-options": ("get", allow(200, LOGGED_IN, anon=401)),  # empty without MANAGE_MEMBERS
     "members:member-export": ("get", allow(200, ANY_VIEWER)),
     "members:member-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "members:member-edit": ("get", allow(200, MEMBER_MANAGERS)),
@@ -118,7 +123,8 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "study:activity-list": ("get", allow(200, LOGGED_IN)),
     "study:activity-export": ("get", allow(200, LOGGED_IN)),
     "study:activity-create": ("get", allow(200, ANY_MANAGER)),
-    "study:activity-speakers": ("get", allow(200, STUDY_MANAGERS)),
+    "study:activity-speakers": ("get", allow(200, STUDY_MANAGERS, anon=401)),  # the speaker picker's options
+    "study:activity-orgs": ("get", allow(200, ANY_MANAGER, anon=401)),  # the organiser picker's options
     "study:activity-detail": ("get", allow(200, MEMBER_VIEWERS)),
     "study:activity-edit": ("get", allow(200, STUDY_MANAGERS)),
     "study:activity-publish": ("post", allow(302, STUDY_MANAGERS)),
@@ -163,6 +169,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "library:read-font": ("post", allow(302, MEMBER_VIEWERS)),
     "library:download": ("get", allow(200, MEMBER_VIEWERS)),
     # Library: a study topic of the faculty branch for all members, with its published material.
+    "library:material-options": ("get", allow(200, LOGGED_IN, anon=401)),  # the material picker's options
     "library:topic-list": ("get", allow(200, LOGGED_IN)),
     "library:topic-create": ("get", allow(200, ANY_MANAGER)),
     "library:topic-detail": ("get", allow(200, MEMBER_VIEWERS)),

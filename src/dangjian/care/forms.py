@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.care import files, rules
 from dangjian.care.models import NeedCategory, NeedVisibility, TalkKind
+from dangjian.members.forms import MemberChoiceField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -87,8 +88,8 @@ class AssignForm(forms.Form):
 
 
 class TalkForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Member"), queryset=None)
-    officer = forms.ModelChoiceField(label=_("Held by"), queryset=None)
+    member = MemberChoiceField(label=_("Member"), url="care:talk-member-options")
+    officer = MemberChoiceField(label=_("Held by"), url="care:talk-officer-options")
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=TalkKind.choices)
     summary = forms.CharField(

@@ -7,11 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.edge.forms import DateInput
+from dangjian.edge.widgets import SearchSelect
 from dangjian.evaluation import rules
 from dangjian.evaluation.models import Participant
 from dangjian.evaluation.rules import Grade, RecognitionKind
 from dangjian.evaluation.services import BallotRating
 from dangjian.orgs.forms import org_label
+from dangjian.orgs.selectors import member_choice_label
 
 SCORE_CHOICES = [("", "—")] + [
     (value, f"{value} {label}") for value, label in sorted(rules.SCALE_LABELS.items(), reverse=True)
@@ -395,7 +397,9 @@ class PlanCloseForm(forms.Form):
 
 
 class RecognitionForm(forms.Form):
-    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    member = forms.TypedChoiceField(
+        label=_("Member"), coerce=int, widget=SearchSelect("evaluation:recognition-members")
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=RecognitionKind.choices)
     title = forms.CharField(
         label=_("Title"), max_length=200, help_text=_("E.g. the award, the project or the achievement.")
@@ -414,8 +418,8 @@ class RecognitionForm(forms.Form):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.members = {member.pk: member for member in members}
-        self.fields["member"].choices = [
-            (m.pk, f"{m.name} · {m.org.name if m.org_id else ''}") for m in self.members.values()
+        self.fields["member"].choices = [("", "—")] + [
+            (m.pk, " · ".join(part for part in member_choice_label(m) if part)) for m in self.members.values()
         ]
         if not self.is_bound:
             self.initial.setdefault("awarded_on", timezone.localdate())

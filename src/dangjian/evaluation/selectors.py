@@ -36,7 +36,9 @@ from dangjian.evaluation.models import (
 from dangjian.evaluation.rules import Grade, Phase
 from dangjian.members.models import Member
 from dangjian.members.permissions import can as can_on_member
+from dangjian.members.selectors import actor_member, near_first
 from dangjian.orgs.models import Organisation, OrgKind
+from dangjian.orgs.selectors import home_branch, member_search
 
 PERM = Perm.MANAGE_EVALUATION
 
@@ -475,7 +477,12 @@ def manageable_branches(actor: User) -> QuerySet[Organisation]:
     return Organisation.objects.active().filter(scope.org_filter(PERM, "path"), kind=OrgKind.BRANCH).order_by("path")
 
 
-def members_for_recognition(actor: User) -> QuerySet[Member]:
-    """The current members an actor may record recognition for."""
+def members_for_recognition(actor: User, q: str = "") -> QuerySet[Member]:
+    """The current members an actor may record recognition for, matching `q` (name, pinyin initials or
+    number), the actor's own branch first: what the form's picker lists and the form and API accept."""
     scope = scope_for(actor)
-    return Member.objects.current().filter(scope.org_filter(PERM)).select_related("org").order_by("name", "pk")
+    members = Member.objects.current().filter(scope.org_filter(PERM)).for_list()
+    if term := q.strip():
+        members = members.filter(member_search(term))
+    own = actor_member(actor)
+    return near_first(members, home_branch(own.org if own else None))

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.edge.widgets import SearchSelectMultiple
 from dangjian.library.models import Material, MaterialStatus
 from dangjian.members.audience import Audience
 from dangjian.orgs.forms import org_label
@@ -40,8 +41,8 @@ class TopicForm(forms.Form):
         label=_("Materials"),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Published materials you may see, by title. Hold Ctrl (or ⌘) to choose several."),
+        widget=SearchSelectMultiple("library:material-options"),
+        help_text=_("Published materials you may see: type part of a title to find one."),
     )
     order = forms.CharField(
         label=_("Order"),

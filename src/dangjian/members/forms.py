@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.edge.forms import DateInput
+from dangjian.edge.widgets import SearchSelect, SearchSelectMultiple
 from dangjian.members.models import Category, Education, Gender, SituationKind, Status
 from dangjian.members.selectors import DEFAULT_SORT, MemberFilters
-from dangjian.orgs.forms import org_label
+from dangjian.orgs.forms import OrgChoiceField, org_label
+from dangjian.orgs.selectors import member_choice_label
 
 TRANSFER_OUT = "out"
 
@@ -16,13 +18,38 @@ def _date(label, **kwargs) -> forms.DateField:
     return forms.DateField(label=label, widget=DateInput(), **kwargs)
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """A member, found by typing (name, pinyin initials or number) and told apart from namesakes by
+    branch, group, category and number. Give it the page's selector as `queryset` — what it accepts —
+    and the URL of options limited by the same selector (the roster's `members:member-options` by default)."""
+
+    def __init__(self, queryset=None, *, url: str = "members:member-options", follow: str = "", **kwargs):
+        kwargs.setdefault("empty_label", "—")
+        super().__init__(queryset, widget=SearchSelect(url, follow=follow), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return " · ".join(part for part in member_choice_label(obj) if part)
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several members, as `MemberChoiceField`."""
+
+    def __init__(self, queryset=None, *, url: str = "members:member-options", follow: str = "", **kwargs):
+        super().__init__(queryset, widget=SearchSelectMultiple(url, follow=follow), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return " · ".join(part for part in member_choice_label(obj) if part)
+
+
 class MemberFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, pinyin initials or number")}),
     )
-    org = forms.TypedChoiceField(label=_("Organisation"), required=False, coerce=int, empty_value=None)
+    org = OrgChoiceField(
+        queryset=None, label=_("Organisation"), required=False, empty_label=_("All visible organisations")
+    )
     category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All"))] + Category.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + Status.choices)
     sort = forms.ChoiceField(
@@ -42,14 +69,14 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [("", _("All visible organisations"))] + [(o.pk, org_label(o)) for o in orgs]
+        self.fields["org"].queryset = orgs
 
     def filters(self) -> MemberFilters:
         self.is_valid()  # an invalid field is left out; the others still filter
         data = self.cleaned_data
         return MemberFilters(
             q=(data.get("q") or "").strip()[:64],
-            org_id=data.get("org"),
+            org_id=data["org"].pk if data.get("org") else None,
             category=data.get("category") or "",
             status=data.get("status") or "",
             sort=data.get("sort") or DEFAULT_SORT,
@@ -88,7 +115,9 @@ class MemberForm(forms.Form):
 
 
 class MemberCreateForm(MemberForm):
-    org = forms.TypedChoiceField(label=_("Branch or party group"), coerce=int)
+    org = forms.TypedChoiceField(
+        label=_("Branch or party group"), coerce=int, widget=SearchSelect("members:member-org-options")
+    )
     since = _date(_("Member of the organisation since"), initial=timezone.localdate)
     field_order = ["org", "since"]
 
@@ -116,7 +145,9 @@ class MemberEditForm(MemberForm):
 
 
 class TransferForm(forms.Form):
-    to_org = forms.ChoiceField(label=_("Move to"))
+    to_org = forms.ChoiceField(
+        label=_("Move to"), widget=SearchSelect("members:member-org-options", keep=(TRANSFER_OUT,))
+    )
     on = _date(_("On"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from dangjian.accounts import selectors as account_selectors
@@ -13,7 +13,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.members.models import Member, Membership, SpecialSituation, Status
 from dangjian.members.services import MEMBER_ORGS
 from dangjian.orgs.models import Organisation
-from dangjian.orgs.selectors import org_list
+from dangjian.orgs.selectors import home_branch, member_search, org_list
 
 SORTS = {
     "name": ("name_initials", "name", "pk"),
@@ -62,12 +62,26 @@ def member_list(
     if filters.status in Status.values:
         qs = qs.with_status(filters.status, today)
     if term := filters.q.strip():
-        # Name, pinyin initials ("zs" finds 张三) or staff/student number.
-        search = Q(name__contains=term) | Q(number__istartswith=term)
-        if term.isascii() and term.isalpha():
-            search |= Q(name_initials__startswith=term.lower())
-        qs = qs.filter(search)
+        qs = qs.filter(member_search(term))
     return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def near_first(qs: QuerySet[Member], near: Organisation | None) -> QuerySet[Member]:
+    """Members of `near` and below it first, then the rest; by organisation and name within each."""
+    if near is None:
+        return qs.order_by("org__path", "name_initials", "name", "pk")
+    far = Case(When(org__path__startswith=near.path, then=Value(0)), default=Value(1))
+    return qs.alias(far=far).order_by("far", "org__path", "name_initials", "name", "pk")
+
+
+def member_options(*, actor: User, q: str = "", near: Organisation | None = None) -> QuerySet[Member]:
+    """The members a picker offers the actor: current members they may see (as on the roster), matching
+    `q`, those of `near` (by default the actor's own branch) first."""
+    qs = member_list(actor=actor, filters=MemberFilters(q=q))
+    if near is None:
+        own = actor_member(actor)
+        near = home_branch(own.org if own else None)
+    return near_first(qs, near)
 
 
 @dataclass

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from dangjian.members.views import imports, roster
+from dangjian.members.views import imports, options, roster
 
 app_name = "members"
 urlpatterns = [
     path("", roster.member_list, name="member-list"),
     path("new/", roster.member_create, name="member-create"),
+    path("options/", options.member_options, name="member-options"),
+    path("options/orgs/", options.member_org_options, name="member-org-options"),
     path("export/", imports.member_export, name="member-export"),
     path("<int:pk>/", roster.member_detail, name="member-detail"),
     path("<int:pk>/edit/", roster.member_edit, name="member-edit"),

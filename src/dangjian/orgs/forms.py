@@ -1,16 +1,38 @@
 import datetime
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.models import Role
 from dangjian.edge.forms import DateInput
+from dangjian.edge.widgets import SearchSelect
 from dangjian.orgs.models import Organisation, OrgKind, Position
+from dangjian.orgs.selectors import member_choice_label
 
 
 def org_label(org: Organisation) -> str:
     return "　" * org.depth + org.name
+
+
+def org_choice_label(org: Organisation) -> tuple[str, str]:
+    """An organisation in a picker: its name, and the one above it with its kind to tell like names apart."""
+    hint = [org.parent.name] if org.parent_id and org.parent else []
+    hint.append(str(org.get_kind_display()))
+    return org.name, " · ".join(hint)
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    """An organisation found by typing. `queryset` (the page's selector) is what it accepts; the options
+    URL (`orgs:org-options` by default: the organisations the actor may see) must offer no more."""
+
+    def __init__(self, queryset=None, *, url: str = "orgs:org-options", **kwargs):
+        kwargs.setdefault("empty_label", "—")
+        super().__init__(queryset, widget=SearchSelect(url), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return org_label(obj)
 
 
 class OrgForm(forms.Form):
@@ -66,7 +88,7 @@ class OrgEditForm(OrgForm):
 
 
 class OfficerAppointForm(forms.Form):
-    member = forms.ChoiceField(label=_("Member"))
+    member = forms.ModelChoiceField(label=_("Member"), queryset=None, empty_label="—")
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
     since = forms.DateField(label=_("Since"), widget=DateInput(), initial=timezone.localdate)
     until = forms.DateField(
@@ -76,11 +98,13 @@ class OfficerAppointForm(forms.Form):
         help_text=_("Leave empty while the term is open."),
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, org: Organisation, members, **kwargs):
+        """`members` is `officer_candidates` for `org`: what the member picker lists and the form accepts."""
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", "—")] + [
-            (str(m.pk), f"{m.name} · {m.number or '—'} · {m.org.name}") for m in members
-        ]
+        field = self.fields["member"]
+        field.queryset = members
+        field.label_from_instance = lambda m: " · ".join(part for part in member_choice_label(m) if part)
+        field.widget = SearchSelect(reverse("orgs:officer-candidates", args=[org.pk]))
 
 
 class OfficerEndForm(forms.Form):
@@ -96,6 +120,7 @@ class RoleGrantForm(forms.Form):
     org = forms.ChoiceField(
         label=_("Organisation"),
         required=False,
+        widget=SearchSelect("accounts:role-grant-orgs"),
         help_text=_("The role holds here and in everything below. Leave empty for a system administrator."),
     )
     since = forms.DateField(label=_("Since"), widget=DateInput(), initial=timezone.localdate)

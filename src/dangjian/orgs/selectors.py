@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
@@ -28,9 +29,10 @@ def _members() -> Any:
     return OfficerTerm._meta.get_field("member").related_model._default_manager
 
 
-def officer_candidates(*, actor: User, org: Organisation) -> QuerySet:
+def officer_candidates(*, actor: User, org: Organisation, q: str = "") -> QuerySet:
     """Who may be appointed to an office of `org`: current members of it and everything under it that the
-    actor may see, by organisation and name."""
+    actor may see, matching `q` (name, pinyin initials or number), by organisation and name. The appointment
+    form's picker lists these and the form accepts only these."""
     scope = scope_for(actor)
     visible = scope.org_filter(Perm.VIEW_MEMBERS)
     if scope.member_id and "" not in scope.paths(Perm.VIEW_MEMBERS):
@@ -40,6 +42,7 @@ def officer_candidates(*, actor: User, org: Organisation) -> QuerySet:
         _members()
         .current()
         .filter(visible, org__path__startswith=org.path)
+        .filter(member_search(q.strip()) if q.strip() else Q())
         .for_list()
         .order_by("org__path", "name_initials", "pk")
     )
@@ -195,3 +198,34 @@ def branch_overview(
             )
         )
     return result
+
+
+# --- a member in a picker ----------------------------------------------------------------------
+
+
+def home_branch(org: Organisation | None) -> Organisation | None:
+    """The branch an organisation counts as for "own branch first": a group's parent, else itself."""
+    if org is not None and org.kind == OrgKind.GROUP and org.parent_id:
+        return org.parent
+    return org
+
+
+def member_search(term: str) -> Q:
+    """Name, pinyin initials ("zs" finds 张三) or the start of the staff/student number."""
+    search = Q(name__contains=term) | Q(number__istartswith=term)
+    if term.isascii() and term.isalpha():
+        search |= Q(name_initials__startswith=term.lower())
+    return search
+
+
+def member_choice_label(member: Any) -> tuple[str, str]:
+    """A member in a picker (the roster's and every member choice's), telling namesakes apart:
+    "name · branch" and a hint "group · category · number ending"."""
+    org = member.org
+    branch = home_branch(org)
+    text = f"{member.name} · {branch.name}" if branch else member.name
+    hint = [org.name] if org is not None and branch is not org else []
+    hint.append(member.get_category_display())
+    if member.number:
+        hint.append(_("number ending %(tail)s") % {"tail": member.number[-4:]})
+    return text, " · ".join(str(h) for h in hint if h)

@@ -15,6 +15,7 @@ from dangjian.accounts.permissions import Perm, Scope, access_role_grant, scope_
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
+from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.orgs import selectors, services
 from dangjian.orgs.forms import (
     OfficerAppointForm,
@@ -23,6 +24,7 @@ from dangjian.orgs.forms import (
     OrgEditForm,
     RoleEndForm,
     RoleGrantForm,
+    org_choice_label,
 )
 from dangjian.orgs.models import OfficerTerm, Organisation
 from dangjian.orgs.permissions import access_officer_term, access_org, can_manage_org
@@ -108,13 +110,11 @@ def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def officer_appoint(request: AuthedRequest, pk: int) -> HttpResponse:
     org = access_org(request.user, pk, Perm.MANAGE_ORG)
-    members = {m.pk: m for m in selectors.officer_candidates(actor=request.user, org=org)}
-    form = OfficerAppointForm(request.POST or None, members=members.values())
+    members = selectors.officer_candidates(actor=request.user, org=org)
+    form = OfficerAppointForm(request.POST or None, org=org, members=members)
 
     def appoint(data: dict) -> OfficerTerm:
-        data = dict(data)
-        member = members[int(data.pop("member"))]
-        return services.officer_appoint(actor=request.user, org=org, member=member, **data)
+        return services.officer_appoint(actor=request.user, org=org, **data)
 
     if submit(
         request,
@@ -222,3 +222,32 @@ def role_end(request: AuthedRequest, pk: int) -> HttpResponse:
         "orgs/role_end.html",
         {"form": form, "grant": grant, "can_end": _may_end(scope_for(request.user), grant)},
     )
+
+
+@options_view
+def org_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The organisation picker's options: organisations the actor may see whose name contains `q`, in tree order."""
+    orgs = selectors.org_list(actor=request.user)
+    if query.q:
+        orgs = orgs.filter(name__contains=query.q)
+    for org in orgs[: query.limit + 1]:
+        yield Option(org.pk, *org_choice_label(org))
+
+
+@options_view(perm=Perm.MANAGE_ORG)
+def officer_candidate_options(request: AuthedRequest, query: OptionsQuery, pk: int) -> Iterator[Option]:
+    """The appointment form's member picker: `officer_candidates` of the organisation, matching `q`."""
+    org = access_org(request.user, pk, Perm.MANAGE_ORG)
+    members = selectors.officer_candidates(actor=request.user, org=org, q=query.q)
+    for member in members[: query.limit + 1]:
+        yield Option(member.pk, *selectors.member_choice_label(member))
+
+
+@options_view(perm=Perm.MANAGE_ACCOUNTS)
+def role_grant_org_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The role-grant form's organisation picker: `role_grant_orgs` (what the form and the API accept) by name."""
+    orgs = selectors.role_grant_orgs(actor=request.user)
+    if query.q:
+        orgs = orgs.filter(name__contains=query.q)
+    for org in orgs[: query.limit + 1]:
+        yield Option(org.pk, *org_choice_label(org))

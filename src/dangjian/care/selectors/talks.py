@@ -19,7 +19,9 @@ from dangjian.care.models import Talk, TalkTodo, TalkTodoQuerySet
 from dangjian.care.selectors.common import branch_officer_ids, is_branch_secretary
 from dangjian.core.errors import NotFound
 from dangjian.members.models import Member
+from dangjian.members.selectors import actor_member, near_first
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
+from dangjian.orgs.selectors import home_branch, member_search
 
 
 def last_talk_dates(member_ids: Iterable[int]) -> dict[int, datetime.date]:
@@ -87,23 +89,30 @@ def my_talks(actor: User) -> QuerySet[Talk]:
     return Talk.objects.select_related("officer", "org", "member").filter(member_id=member_id)
 
 
-def talk_member_choices(actor: User) -> QuerySet[Member]:
-    """Members the actor may record a talk with: current members in their care scope."""
+def talk_member_choices(actor: User, q: str = "") -> QuerySet[Member]:
+    """Members the actor may record a talk with: current members in their care scope, matching `q` (name,
+    pinyin initials or number), the actor's own branch first. The talk form's picker lists and accepts these."""
     scope = scope_for(actor)
-    members = Member.objects.current().filter(scope.org_filter(Perm.MANAGE_CARE)).select_related("org")
+    members = Member.objects.current().filter(scope.org_filter(Perm.MANAGE_CARE)).for_list()
     if scope.member_id is not None:
         members = members.exclude(pk=scope.member_id)
-    return members.order_by("name", "pk")
+    if term := q.strip():
+        members = members.filter(member_search(term))
+    own = actor_member(actor)
+    return near_first(members, home_branch(own.org if own else None))
 
 
-def talk_officer_choices(actor: User) -> QuerySet[Member]:
-    """Who may be named as having held a talk: the actor, and officers holding an office in their scope."""
+def talk_officer_choices(actor: User, q: str = "") -> QuerySet[Member]:
+    """Who may be named as having held a talk: the actor, and officers holding an office in their scope,
+    matching `q` (name, pinyin initials or number), by name. The talk form's officer picker lists and accepts these."""
     scope = scope_for(actor)
     terms = OfficerTerm.objects.current().filter(scope.org_filter(Perm.MANAGE_CARE)).values("member_id")
     query = Q(pk__in=terms)
     if scope.member_id is not None:
         query |= Q(pk=scope.member_id)
-    return Member.objects.filter(query).order_by("name", "pk")
+    if term := q.strip():
+        query &= member_search(term)
+    return Member.objects.filter(query).for_list().order_by("name_initials", "name", "pk")
 
 
 # ---------------------------------------------------------------------------------------------

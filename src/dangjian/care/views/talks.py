@@ -1,6 +1,8 @@
 """Pages for heart-to-heart talks: recording, the list, coverage against the yearly rule,
 the required-talk to-dos, and the member's own list of talks held with them."""
 
+from collections.abc import Iterator
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,7 +20,9 @@ from dangjian.core.errors import NotFound
 from dangjian.core.years import YEAR_MIN
 from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
+from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.members.selectors import actor_member
+from dangjian.members.views.options import member_option_list
 from dangjian.orgs.models import Organisation, OrgKind
 from dangjian.orgs.permissions import access_org
 
@@ -172,8 +176,22 @@ def todo_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "care/todo_cancel.html", {"form": form, "todo": todo}, status=status)
 
 
+@options_view(perm=Perm.MANAGE_CARE)
+def talk_member_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The talk form's member picker: members in the actor's care scope, their own branch first."""
+    return member_option_list(selectors.talk_member_choices(request.user, query.q)[: query.limit + 1])
+
+
+@options_view(perm=Perm.MANAGE_CARE)
+def talk_officer_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The talk form's officer picker: the actor and the officers in their care scope."""
+    return member_option_list(selectors.talk_officer_choices(request.user, query.q)[: query.limit + 1])
+
+
 urlpatterns = [
     path("talks/", talk_list, name="talk-list"),
+    path("talks/officers/", talk_officer_options, name="talk-officer-options"),
+    path("talks/members/", talk_member_options, name="talk-member-options"),
     path("talks/new/", talk_create, name="talk-create"),
     path("talks/<int:pk>/", talk_detail, name="talk-detail"),
     path("talks/coverage/", coverage, name="coverage"),

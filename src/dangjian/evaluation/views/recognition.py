@@ -1,6 +1,7 @@
 """Recognition: the officers' list and form, and the evidence file for those who may see it."""
 
 import mimetypes
+from collections.abc import Iterator
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,9 +13,11 @@ from dangjian.accounts.http import AuthedRequest
 from dangjian.core.errors import DomainError
 from dangjian.edge.http import form_status, page, submit
 from dangjian.edge.paging import paginate
+from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.evaluation import selectors, services
 from dangjian.evaluation.forms import RecognitionForm
 from dangjian.evaluation.models import Recognition
+from dangjian.members.views.options import member_option_list
 
 
 @page(perm=selectors.PERM)
@@ -69,8 +72,15 @@ def recognition_evidence(request: AuthedRequest, pk: int) -> HttpResponse:
     return response
 
 
+@options_view(perm=selectors.PERM)
+def recognition_member_options(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The recognition form's member picker: `members_for_recognition`, own branch first."""
+    return member_option_list(selectors.members_for_recognition(request.user, query.q)[: query.limit + 1])
+
+
 urlpatterns = [
     path("recognition/", recognition_list, name="recognition-list"),
+    path("recognition/members/", recognition_member_options, name="recognition-members"),
     path("recognition/new/", recognition_create, name="recognition-create"),
     path("recognition/<int:pk>/evidence/", recognition_evidence, name="recognition-evidence"),
 ]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
@@ -121,14 +122,27 @@ def _openable_ids(actor: User, material_ids: Iterable[int]) -> set[int]:
     )
 
 
-def material_choices(actor: User, *, keep: Iterable[int | None] = ()) -> list[Material]:
-    """What an officer may put in a topic or a reading list: the published materials they may see, by
-    title, and the materials with ids in `keep` (already chosen: one withdrawn since may stay)."""
+def material_options(actor: User, *, q: str = "", keep: Iterable[int | None] = ()) -> QuerySet[Material]:
+    """What an officer may put in a topic, a reading list or an activity: the published materials they
+    may see whose title contains `q`, by title, and the materials with ids in `keep` (already chosen: one
+    withdrawn since may stay). The material picker's options and what its forms accept."""
     condition = Q(pk__in=visible_materials(actor).filter(status=MaterialStatus.PUBLISHED).values("pk"))
+    if term := q.strip():
+        condition &= Q(title__contains=term)
     keep = [pk for pk in keep if pk is not None]
     if keep:
         condition |= Q(pk__in=keep)
-    return list(Material.objects.filter(condition).select_related("org").order_by("title", "pk"))
+    return Material.objects.filter(condition).select_related("org").order_by("title", "pk")
+
+
+def material_choices(actor: User, *, keep: Iterable[int | None] = ()) -> list[Material]:
+    """`material_options` without a search, as a list."""
+    return list(material_options(actor, keep=keep))
+
+
+def material_choice_label(material: Material) -> tuple[str, str]:
+    """A material in a picker: its title, and its number (which a topic's order is typed by) and publisher."""
+    return material.title, " · ".join((_("No. %(pk)s") % {"pk": material.pk}, material.org.name))
 
 
 # --- Lists -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.edge.http import page, submit
+from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.library.forms_topics import TopicForm
 from dangjian.library.models import Topic
 from dangjian.library.selectors import topics as selectors
@@ -86,7 +87,15 @@ def topic_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@options_view
+def material_options(request: AuthedRequest, query: OptionsQuery):
+    """The material picker's options: published materials the actor may see, by title."""
+    for material in selectors.material_options(request.user, q=query.q)[: query.limit + 1]:
+        yield Option(material.pk, *selectors.material_choice_label(material))
+
+
 urlpatterns = [
+    path("materials/options/", material_options, name="material-options"),
     path("topics/", topic_list, name="topic-list"),
     path("topics/new/", topic_create, name="topic-create"),
     path("topics/<int:pk>/", topic_detail, name="topic-detail"),

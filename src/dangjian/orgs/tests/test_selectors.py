@@ -253,4 +253,10 @@ def test_officer_candidates_are_what_the_appointment_page_offers(client, college
 
     client.force_login(committee)
     form = client.get(reverse("orgs:officer-appoint", args=[college.branch.pk])).context["form"]
-    assert [value for value, _ in form.fields["member"].choices] == [""] + [str(m.pk) for m in candidates]
+    assert [str(value) for value, _ in form.fields["member"].choices] == [""] + [str(m.pk) for m in candidates]
+    assert [m.name for m in officer_candidates(actor=committee, org=college.branch, q="zs")] == ["张三"]
+    answer = client.get(reverse("orgs:officer-candidates", args=[college.branch.pk]), {"q": "T10000"}).json()
+    assert [r["text"].split(" · ")[0] for r in answer["results"]] == [m.name for m in candidates]
+    assert client.get(reverse("orgs:officer-candidates", args=[college.other_branch.pk]), {"q": "zxs"}).json()[
+        "results"
+    ] == [{"value": str(college.other_member.pk), "text": "赵学生 · 本科生第一党支部", "hint": "本科生 · 尾号 0001"}]

@@ -157,7 +157,7 @@ def test_org_edit_is_404_without_manage_org(client, college):
 def test_officer_appoint_and_end(client, college):
     client.force_login(college.user("committee"))
     url = reverse("orgs:officer-appoint", args=[college.branch.pk])
-    choices = dict(client.get(url).context["form"].fields["member"].choices)
+    choices = {str(value): label for value, label in client.get(url).context["form"].fields["member"].choices}
     assert str(college.member.pk) in choices
     assert str(college.other_member.pk) not in choices  # not in the branch
     response = client.post(url, {"member": college.member.pk, "position": "propaganda", "since": "2025-01-01"})

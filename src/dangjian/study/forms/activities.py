@@ -1,9 +1,14 @@
+from urllib.parse import urlencode
+
 from django import forms
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.edge.widgets import SearchSelect, SearchSelectMultiple
 from dangjian.members.audience import Audience
+from dangjian.members.forms import MemberChoiceField
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 from dangjian.study.models import Form
@@ -23,17 +28,21 @@ def _org_label(org: Organisation) -> str:
 
 
 class ActivityForm(forms.Form):
-    org = forms.ChoiceField(label=_("Organiser"))
+    org = forms.ChoiceField(label=_("Organiser"), widget=SearchSelect("study:activity-orgs"))
     form = forms.ChoiceField(label=_("Form"), choices=Form.choices)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices, initial=Audience.ALL)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    speaker = forms.ChoiceField(
+    speaker = MemberChoiceField(
         label=_("Speaker"),
         required=False,
-        help_text=_("Who gives the lecture or report: a member of the college…"),
+        url="study:activity-speakers",
+        follow="org",
+        help_text=_(
+            "Who gives the lecture or report: a member of the college (type a name, pinyin initials or number)…"
+        ),
     )
     speaker_name = forms.CharField(
         label=_("Speaker from elsewhere"),
@@ -44,6 +53,7 @@ class ActivityForm(forms.Form):
     materials = forms.MultipleChoiceField(
         label=_("Materials to study"),
         required=False,
+        widget=SearchSelectMultiple("library:material-options"),
         help_text=_("Published materials of the library, for the activity and for make-up study afterwards."),
     )
     late_grace_minutes = forms.IntegerField(
@@ -65,30 +75,24 @@ class ActivityForm(forms.Form):
         *args,
         orgs: list[Organisation] | None = None,
         audience_fixed: bool = False,
-        speakers: tuple[list[Member], list[Member]] = ([], []),
+        speakers: QuerySet[Member] | None = None,
+        speakers_org: Organisation | None = None,
         materials: list = (),
         **kwargs,
     ):
+        """`speakers` is the organiser's `speaker_options`: what the speaker picker offers and accepts."""
         super().__init__(*args, **kwargs)
         self.material_objects = {str(m.pk): m for m in materials}
         self.fields["materials"].choices = [(str(m.pk), m.title) for m in materials]
-        self.fields["materials"].widget.attrs["size"] = min(max(len(materials), 2), 8)
-        own, others = speakers
-        self.speakers = {str(m.pk): m for m in (*own, *others)}
-        self.fields["speaker"].choices = speaker_choices(own, others)
-        if orgs is None:  # editing: the organiser does not change
+        self.fields["speaker"].queryset = speakers if speakers is not None else Member.objects.none()
+        if orgs is None:  # editing: the organiser does not change, the picker asks for its college
             del self.fields["org"]
+            if speakers_org is not None:
+                widget = self.fields["speaker"].widget
+                widget.url = reverse(widget.url) + "?" + urlencode({"org": speakers_org.pk})
         else:
+            # Another organiser, another college's members: the picker sends the organiser along.
             self.fields["org"].choices = [(str(o.pk), _org_label(o)) for o in orgs]
-            # Another organiser, another college's members to choose the speaker from.
-            self.fields["org"].widget.attrs.update(
-                {
-                    "hx-get": reverse("study:activity-speakers"),
-                    "hx-trigger": "change",
-                    "hx-target": "#id_speaker",
-                    "hx-swap": "outerHTML",
-                }
-            )
         if audience_fixed:
             self.fields["audience"].disabled = True
             self.fields["audience"].help_text = _("Fixed once published: the expected attendees were drawn from it.")
@@ -103,27 +107,9 @@ class ActivityForm(forms.Form):
     def clean_materials(self):
         return [self.material_objects[pk] for pk in self.cleaned_data.get("materials") or []]
 
-    def clean_speaker(self):
-        value = self.cleaned_data.get("speaker")
-        return self.speakers.get(value) if value else None
-
     def activity_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "org"}
         return data
-
-
-def speaker_choices(own: list[Member], others: list[Member]) -> list:
-    """A blank choice, then the organiser's own members, then the rest of the college, in groups."""
-
-    def label(member: Member) -> str:
-        return f"{member.name}（{member.org.name}）"
-
-    choices: list = [("", "—")]
-    if own:
-        choices.append((_("This organisation"), [(str(m.pk), label(m)) for m in own]))
-    if others:
-        choices.append((_("Elsewhere in the college"), [(str(m.pk), label(m)) for m in others]))
-    return choices
 
 
 class CancelForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.edge.forms import DateInput
+from dangjian.edge.widgets import SearchSelectMultiple
 from dangjian.library.models import MaterialStatus
 from dangjian.members.audience import Audience
 from dangjian.orgs.forms import org_label
@@ -91,14 +92,14 @@ class ReadingListForm(forms.Form):
         label=_("Required materials from the library"),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchSelectMultiple("library:material-options"),
         help_text=_("Published materials you may see, by title; members open them in the reader."),
     )
     optional_materials = forms.TypedMultipleChoiceField(
         label=_("Optional materials from the library"),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchSelectMultiple("library:material-options"),
     )
 
     def __init__(self, *args, orgs=(), materials=(), **kwargs):

@@ -17,10 +17,10 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import NotFound
 from dangjian.members.audience import in_audience
 from dangjian.members.models import Member
-from dangjian.members.selectors import actor_member
+from dangjian.members.selectors import actor_member, near_first
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.orgs.rules import ancestor_paths
-from dangjian.orgs.selectors import org_list
+from dangjian.orgs.selectors import member_search, org_list
 from dangjian.study.models import (
     Activity,
     ActivityStatus,
@@ -163,18 +163,15 @@ def speaker_root(org: Organisation) -> Organisation:
     return committees.order_by("-path").first() or org
 
 
-def speaker_candidates(org: Organisation) -> tuple[list[Member], list[Member]]:
-    """Members who may give a lecture or report at `org`'s activity: those of `org` itself first,
-    then the rest of its college (a committee secretary lecturing at a branch)."""
+def speaker_options(org: Organisation, q: str = "") -> QuerySet[Member]:
+    """Members who may give a lecture or report at `org`'s activity, matching `q` (name, pinyin initials
+    or number): those of `org` itself first, then the rest of its college (a committee secretary
+    lecturing at a branch). The speaker picker's options and what the form accepts."""
     root = speaker_root(org)
-    members = list(
-        Member.objects.current()
-        .filter(org__path__startswith=root.path)
-        .select_related("org")
-        .order_by("org__path", "name")
-    )
-    own = [m for m in members if m.org.path.startswith(org.path)]
-    return own, [m for m in members if not m.org.path.startswith(org.path)]
+    qs = Member.objects.current().filter(org__path__startswith=root.path).for_list()
+    if term := q.strip():
+        qs = qs.filter(member_search(term))
+    return near_first(qs, org)
 
 
 def activity_list(

@@ -4,6 +4,8 @@ make-up and "我的学习" (a member's own study, on a phone first)."""
 
 import datetime
 import mimetypes
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 import segno
@@ -25,8 +27,11 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
+from dangjian.edge.widgets import Option, OptionsQuery, options_view
 from dangjian.library.selectors.topics import material_choices
 from dangjian.members.permissions import access_member
+from dangjian.members.views.options import member_option_list
+from dangjian.orgs.forms import org_choice_label
 from dangjian.orgs.permissions import access_org
 from dangjian.study import tokens
 from dangjian.study.exporting.activities_xlsx import XLSX_CONTENT_TYPE, activities_workbook
@@ -120,7 +125,7 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
     orgs = selectors.orgs_run(request.user)
     chosen = str(request.POST.get("org") or initial["org"])
     speakers_org = next((o for o in orgs if str(o.pk) == chosen), orgs[0] if orgs else None)
-    speakers = selectors.speaker_candidates(speakers_org) if speakers_org else ([], [])
+    speakers = selectors.speaker_options(speakers_org) if speakers_org else None
     form = ActivityForm(
         request.POST or None, initial=initial, orgs=orgs, speakers=speakers, materials=material_choices(request.user)
     )
@@ -160,7 +165,8 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial=initial,
         audience_fixed=published,
-        speakers=selectors.speaker_candidates(activity.org),
+        speakers=selectors.speaker_options(activity.org),
+        speakers_org=activity.org,
         materials=material_choices(request.user, keep=chosen),
     )
 
@@ -176,12 +182,20 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "study/activities_form.html", {"form": form, "activity": activity})
 
 
-@page(perm=Perm.MANAGE_STUDY)
-def activity_speakers(request: AuthedRequest) -> HttpResponse:
-    """The speaker field for another organiser (HTMX, when the organiser changes on the form)."""
+@options_view(perm=Perm.MANAGE_STUDY)
+def activity_orgs(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The activity form's organiser picker: `orgs_run` (what the form accepts) whose name contains `q`."""
+    matching = (org for org in selectors.orgs_run(request.user) if query.q in org.name)
+    for org in islice(matching, query.limit + 1):
+        yield Option(org.pk, *org_choice_label(org))
+
+
+@options_view(perm=Perm.MANAGE_STUDY)
+def activity_speakers(request: AuthedRequest, query: OptionsQuery) -> Iterator[Option]:
+    """The speaker picker's options for an organiser (`org`, one the actor runs study for): members of its
+    college matching `q`, the organiser's own first — the same selector the form accepts from."""
     org = access_org(request.user, request.GET.get("org"), Perm.MANAGE_STUDY)
-    form = ActivityForm(speakers=selectors.speaker_candidates(org))
-    return HttpResponse(str(form["speaker"]))
+    return member_option_list(selectors.speaker_options(org, query.q)[: query.limit + 1])
 
 
 # --- detail and actions -----------------------------------------------------------------------
@@ -598,6 +612,7 @@ urlpatterns = [
     path("activities/export/", activity_export, name="activity-export"),
     path("activities/new/", activity_create, name="activity-create"),
     path("activities/speakers/", activity_speakers, name="activity-speakers"),
+    path("activities/organisers/", activity_orgs, name="activity-orgs"),
     path("activities/<int:pk>/photos/", activity_photo_add, name="activity-photo-add"),
     path("activities/<int:pk>/photos/<int:photo_id>/", activity_photo, name="activity-photo"),
     path("activities/<int:pk>/photos/<int:photo_id>/remove/", activity_photo_remove, name="activity-photo-remove"),
