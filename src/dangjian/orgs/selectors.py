@@ -226,6 +226,11 @@ def member_choice_label(member: Any) -> tuple[str, str]:
     text = f"{member.name} · {branch.name}" if branch else member.name
     hint = [org.name] if org is not None and branch is not org else []
     hint.append(member.get_category_display())
-    if member.number:
-        hint.append(_("number ending %(tail)s") % {"tail": member.number[-4:]})
+    if member.number:  # staff and student numbers end in digits; another kind of number is shown whole
+        tail = member.number[-4:]
+        hint.append(
+            _("number ending %(tail)s") % {"tail": tail}
+            if tail.isdigit()
+            else _("number %(number)s") % {"number": member.number}
+        )
     return text, " · ".join(str(h) for h in hint if h)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from dangjian.members import selectors
 from dangjian.members.tests.factories import MemberFactory
@@ -88,3 +89,13 @@ def test_member_options_selector_searches_within_scope(college):
     found = list(selectors.member_options(actor=college.user("branch"), q="zx"))
     assert found == []  # 赵学生 matches "zx" but is outside the faculty branch
     assert list(selectors.member_options(actor=college.user("committee"), q="zx")) == [college.other_member]
+
+
+def test_a_number_not_ending_in_digits_is_shown_whole(college):
+    from dangjian.orgs.selectors import member_choice_label
+
+    with translation.override("zh-hans"):
+        _, staff = member_choice_label(MemberFactory(org=college.branch, number="T100123"))
+        _, other = member_choice_label(MemberFactory(org=college.branch, number="demo-branch"))
+    assert staff.endswith("尾号 0123")
+    assert other.endswith("学工号 demo-branch")
