@@ -79,12 +79,15 @@ def page_limit(role: str, size: str) -> int:
     return OFFICER_PHONE_PAGES if size == "phone" and role in ("committee", "branch") else MAX_PAGES
 
 
+# Dark mode follows the system: a member's phone is crawled once more in it (the other roles share its pages' kit).
+DARK_PHONE = {**SIZES["phone"], "color_scheme": "dark"}
 CASES = [(role, size) for role in ROLES for size in SIZES if not (role == "admin" and size == "phone")]
+CASES.append(("member", "phone-dark"))
 
 
 @pytest.mark.parametrize(("role", "size"), CASES, ids=[f"{role}-{size}" for role, size in CASES])
 def test_every_page_passes_the_checks(browser, demo_site, role, size):
-    context = browser.new_context(**SIZES[size])
+    context = browser.new_context(**(DARK_PHONE if size == "phone-dark" else SIZES[size]))
     try:
         page = context.new_page()
         page.set_default_timeout(15_000)
