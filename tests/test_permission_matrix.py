@@ -145,6 +145,10 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "study:make-up-review": ("get", allow(200, STUDY_MANAGERS)),
     "study:review-list": ("get", allow(200, ANY_MANAGER)),
     "study:my-study": ("get", allow(200, LOGGED_IN)),
+    "study:calendar-subscription": ("get", allow(200, LOGGED_IN)),
+    "study:calendar-link-revoke": ("post", allow(302, [MEMBER])),  # someone else's link looks missing
+    # The feed is opened by a calendar app without a login: its key is the credential, whoever sends it.
+    "study:calendar-feed": ("get", dict.fromkeys(ROLES, 200)),
     # Study: 张三's self-study, the faculty branch's reading list, reflections and the ledger.
     "study:selfstudy-list": ("get", allow(200, LOGGED_IN)),
     "study:selfstudy-edit": ("get", allow(200, [MEMBER])),
@@ -208,6 +212,14 @@ class Study:
     def __init__(self, college: College):
         self.college = college
         self._parts: dict = {}
+
+    @cached_property
+    def calendar(self):
+        """张三's calendar feed link: (the token, its key)."""
+        from dangjian.accounts.models import TokenPurpose
+        from dangjian.accounts.services import token_issue
+
+        return token_issue(actor=self.college.member.user, purpose=TokenPurpose.CALENDAR, days=30)
 
     def part(self, module):
         """The objects of one per-app part of the matrix, built on first use like the rest."""
@@ -400,6 +412,8 @@ def assert_statuses(what: str, responses: dict[str, HttpResponse], expected: dic
 # URL name → its URL arguments, for the study pages.
 STUDY_KWARGS: dict[str, Callable[[Study], dict]] = {
     "study:semester-edit": lambda s: {"pk": s.semester.pk},
+    "study:calendar-feed": lambda s: {"key": s.calendar[1]},
+    "study:calendar-link-revoke": lambda s: {"pk": s.calendar[0].pk},
     "study:calendar-day-remove": lambda s: {"day": "2026-10-01"},
     "study:directive-detail": lambda s: {"pk": s.directive.pk},
     "study:directive-edit": lambda s: {"pk": s.directive.pk},
@@ -560,6 +574,8 @@ OPERATIONS: dict[str, dict[str, int]] = {
     "activity_create": allow(201, STUDY_MANAGERS, anon=API_ANON) | {AUDITOR: 403},
     # A draft is not shown to members until it is announced: only the auditor sees it without the right to publish.
     "activity_publish": allow(200, STUDY_MANAGERS, anon=API_ANON) | {AUDITOR: 403},
+    # Anyone with a member record makes a feed of their own activities; accounts without one are told why.
+    "calendar_link_create": allow(201, WITH_MEMBER_RECORD, anon=API_ANON, other=400),
     "attendance_check_in": allow(200, EXPECTED, anon=API_ANON) | {ADMIN: 400, AUDITOR: 400},
     "attendance_mark": allow(200, STUDY_MANAGERS, anon=API_ANON) | {LEADER: 403, MEMBER: 403, AUDITOR: 403},
     "leave_request_create": allow(201, EXPECTED, anon=API_ANON) | {ADMIN: 400, AUDITOR: 400},
@@ -657,6 +673,7 @@ STUDY_REQUESTS: dict[str, Callable[[Study], tuple[dict, dict, dict | None]]] = {
         },
     ),  # fmt: skip
     "activity_publish": lambda s: ({"activity_id": s.draft.pk}, {}, None),
+    "calendar_link_create": lambda s: ({}, {}, None),
     "attendance_check_in": lambda s: ({"activity_id": s.activity.pk}, {}, {"token": s.check_in_token()}),
     "attendance_mark": lambda s: (
         {"activity_id": s.activity.pk},

@@ -61,7 +61,7 @@ SKIPPED = re.compile(r"^/(static|media|api|admin)/|logout|^/study/check-in/")
 # (a room "A307", the reader's "A+") and data (user names, file names, codes with digits) do not count.
 ALLOWED_WORDS = frozenset({
     "API", "CSV", "Ctrl", "DOCX", "Excel", "GB", "htmx", "ID", "IP", "KB", "MB", "PDF", "PPT", "PPTX", "PowerPoint", "TXT",
-    "URL", "Word", "XLSX",
+    "URL", "Word", "XLSX", "iPhone", "Android", "Google",
 })  # fmt: skip
 _NOT_LATIN = r"(?<![A-Za-z0-9_.-])"  # where a piece of data starts: Chinese text, a space, punctuation
 DATA_PATTERNS = [

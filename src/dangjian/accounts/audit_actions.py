@@ -69,5 +69,7 @@ register(
         "role.end": _("Role ended"),
         "role.withdraw": _("Role withdrawn"),
         "audit_log.export": _("Audit log exported"),
+        "token.calendar.create": _("Calendar feed link made"),
+        "token.calendar.revoke": _("Calendar feed link revoked"),
     }
 )

@@ -117,6 +117,7 @@ class TokenPurpose(models.TextChoices):
     """What a token opens. Each purpose is accepted only where it belongs: an API token is no calendar key."""
 
     API = "api", _("API access")
+    CALENDAR = "calendar", _("Calendar feed")
 
 
 class ApiToken(models.Model):

@@ -237,6 +237,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # API bearer tokens live this many days.
 DANGJIAN_API_TOKEN_DAYS = env_int("DANGJIAN_API_TOKEN_DAYS", 30)
+# A member's calendar feed link (revocable) lives this many days; a new one can be made at any time.
+DANGJIAN_CALENDAR_FEED_DAYS = env_int("DANGJIAN_CALENDAR_FEED_DAYS", 365)
 
 LOGGING = {
     "version": 1,

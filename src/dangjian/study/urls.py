@@ -1,5 +1,11 @@
-from dangjian.study.views import activities, plans, schedule, selfstudy
+from dangjian.study.views import activities, calendar, plans, schedule, selfstudy
 
 app_name = "study"
 # Each area's view module owns its routes.
-urlpatterns = [*plans.urlpatterns, *activities.urlpatterns, *selfstudy.urlpatterns, *schedule.urlpatterns]
+urlpatterns = [
+    *plans.urlpatterns,
+    *activities.urlpatterns,
+    *selfstudy.urlpatterns,
+    *schedule.urlpatterns,
+    *calendar.urlpatterns,
+]

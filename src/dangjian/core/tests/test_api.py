@@ -64,6 +64,7 @@ OPERATIONS = {
     "activity_get",
     "activity_create",
     "activity_publish",
+    "calendar_link_create",
     "attendance_check_in",
     "attendance_mark",
     "leave_request_create",

@@ -3,6 +3,7 @@
 import datetime
 from typing import Literal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -19,6 +20,7 @@ from dangjian.orgs.schemas import OrgRefOut
 from dangjian.study.models import ActivityStatus, Form, PlanItem
 from dangjian.study.selectors import activities as selectors
 from dangjian.study.services import activities as services
+from dangjian.study.services import calendar as calendar_services
 
 router = Router(tags=["activities"])
 
@@ -275,6 +277,30 @@ def activity_create(request, payload: ActivityCreateIn):
         **payload.model_dump(exclude={"org", "plan_item", "joint_orgs", "speaker", "materials"}),
     )
     return Status(201, activity)
+
+
+class CalendarLinkOut(Schema):
+    url: str = Field(description="The feed (iCalendar) for the caller's own activities; shown only this once.")
+    webcal_url: str = Field(description="The same address as a webcal:// link, which phones open in their calendar.")
+    token_id: int = Field(description="Revoke it with `auth_token_revoke`; `auth_token_list` shows it as `calendar`.")
+    expires_at: datetime.datetime
+
+
+@router.post(
+    "/me/calendar-link",
+    operation_id="calendar_link_create",
+    response=responses({201: CalendarLinkOut}),
+    summary="Make a calendar feed link for my activities",
+    description=(
+        "A private, revocable address that a calendar app reads without a login: the caller's own activities "
+        "(two months back, half a year ahead; cancelled ones marked so). 400 for an account without a member record."
+    ),
+)
+def calendar_link_create(request):
+    token, key = calendar_services.calendar_link_create(actor=request.auth)
+    url = request.build_absolute_uri(reverse("study:calendar-feed", args=[key]))
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return Status(201, CalendarLinkOut(url=url, webcal_url=webcal, token_id=token.pk, expires_at=token.expires_at))
 
 
 @router.post(

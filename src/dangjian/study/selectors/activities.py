@@ -348,6 +348,33 @@ class MyStudy:
 
 
 UPCOMING_DAYS = 60
+CALENDAR_PAST_DAYS = 60  # a calendar feed keeps the last two months, so past meetings stay in the phone's calendar
+CALENDAR_AHEAD_DAYS = 180
+
+
+def calendar_activities(*, actor: User, now: datetime.datetime | None = None) -> list[Activity]:
+    """The member's activities for their calendar feed: those of their organisations (joint ones too)
+    that they are expected at or in the audience of, two months back and half a year ahead; cancelled
+    ones stay in, so that a calendar drops them."""
+    now = now or timezone.now()
+    member = actor_member(actor)
+    if member is None:
+        return []
+    org_ids = own_org_ids(member)
+    today = timezone.localdate(now)
+    is_officer = OfficerTerm.objects.current(today).filter(member=member).exists()
+    activities = (
+        Activity.objects.filter(Q(org_id__in=org_ids) | _joint_of(org_ids))
+        .filter(status__in=[ActivityStatus.PUBLISHED, ActivityStatus.CANCELLED])
+        .filter(
+            ends_at__gte=now - datetime.timedelta(days=CALENDAR_PAST_DAYS),
+            starts_at__lt=now + datetime.timedelta(days=CALENDAR_AHEAD_DAYS),
+        )
+        .select_related("org")
+        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.filter(member=member), to_attr="mine"))
+        .order_by("starts_at", "pk")
+    )
+    return [a for a in activities if a.mine or in_audience(a.audience, member.category, is_officer)]
 
 
 def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
