@@ -83,6 +83,7 @@ class ReportingPeriod:
     def is_closed(self, today: datetime.date) -> bool:
         return today > self.ends_on
 
+    # The neighbours are calendar periods, also for a semester built from a committee's own dates.
     def next(self) -> "ReportingPeriod":
         return period_of(self.kind, self.ends_on + datetime.timedelta(days=1))
 
@@ -330,6 +331,10 @@ class CheckResult:
             lines.append(gettext("Excused: %(reason)s") % {"reason": self.excuse.reason})
         elif self.status == Status.DUE:
             lines.append(gettext("The period closes on %(date)s.") % numbers)
+            if self.requirement.usual_quarter:
+                lines.append(
+                    gettext("It is normally held in quarter %(quarter)d.") % {"quarter": self.requirement.usual_quarter}
+                )
         else:
             lines.append(gettext("The period closed on %(date)s.") % numbers)
         return tuple(lines)

@@ -82,8 +82,23 @@ def test_periods_tile_whole_months(day, kind):
 
 
 def test_period_labels_are_readable():
-    assert period_of("quarter", D(2026, 5, 1)).label
-    assert period_of("semester", D(2026, 9, 1)).label != period_of("semester", D(2026, 3, 1)).label
+    assert period_of("month", D(2026, 5, 1)).label == "2026年5月"
+    assert period_of("quarter", D(2026, 5, 1)).label == "2026年第2季度"
+    assert period_of("semester", D(2027, 1, 9)).label == "2026年秋季学期"
+    assert period_of("semester", D(2026, 3, 1)).label == "2026年春季学期"
+    assert period_of("year", D(2026, 3, 1)).label == "2026年"
+    own = rules.requirements.semester_period(D(2026, 2, 23), D(2026, 7, 12))
+    assert own.label == "学期（2026-02-23 至 2026-07-12）"
+
+
+def test_a_committees_own_semester_is_checked_as_a_period():
+    university = requirement_set(variant=Variant.UNIVERSITY).get("lecture")
+    own = rules.requirements.semester_period(D(2026, 2, 23), D(2026, 7, 12))
+    lectures = [held(D(2026, 2, 20), form="lecture"), held(D(2026, 3, 2), form="lecture")]
+    result = check(university, BRANCH, own, lectures, D(2026, 7, 13))
+    assert result.status == Status.OVERDUE
+    assert result.closes_on == D(2026, 7, 12)
+    assert result.missing_text == "还差 1 次党课"
 
 
 # --- Applicability -------------------------------------------------------------------------------
@@ -147,6 +162,17 @@ def test_missing_reads_as_a_user_reads_it():
     req = REGULATIONS_2018.get("committee_meeting")
     result = check(req, BRANCH, period_of("month", D(2026, 3, 1)), [], D(2026, 4, 1))
     assert result.missing_text == "还差 1 次支委会"
+    assert result.reasons == ("2026年3月已开展0次，应开展1次。", "还差 1 次支委会", "本周期已于2026-03-31截止。")
+
+
+def test_the_life_meeting_is_due_in_the_year_and_normally_held_in_the_fourth_quarter():
+    req = REGULATIONS_2018.get("life_meeting")
+    year = period_of("year", D(2026, 1, 1))
+    due = check(req, BRANCH, year, [], D(2026, 11, 1))
+    assert due.status == Status.DUE
+    assert "一般在第4季度召开。" in due.reasons
+    held_in_march = [held(D(2026, 3, 1), form="life_meeting")]
+    assert check(req, BRANCH, year, held_in_march, D(2026, 3, 1)).status == Status.MET
 
 
 def test_only_held_activities_of_the_right_form_in_the_period_count():

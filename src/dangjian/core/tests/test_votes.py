@@ -30,7 +30,10 @@ def test_the_denominator_is_those_entitled_not_those_present():
     assert result.quorum
     assert not result.passed
     assert result.needed == 6
-    assert "6" in result.explanation
+    assert result.explanation == (
+        "应到会有表决权的党员10人，实到6人，超过半数。赞成5票，反对1票，弃权0票。"
+        "未通过：赞成票须超过应到会有表决权党员10人的半数（至少6票），而非实到人数的半数。"
+    )
     assert votes.tally(entitled=10, present=6, yes=6).passed
 
 
@@ -46,6 +49,8 @@ def test_written_opinions_count_for_admission_and_confirmation():
     admitted = votes.tally(entitled=10, present=6, yes=5, no=1, written_yes=1, matter=Matter.ADMIT)
     assert admitted.passed
     assert admitted.yes_total == 6
+    assert "书面意见1份已统计在票数内" in admitted.explanation
+    assert admitted.explanation.endswith("通过。")
     confirmed = votes.tally(entitled=10, present=6, yes=5, no=1, written_yes=1, matter=Matter.CONFIRM)
     assert confirmed.passed
     # Written opinions do not make attendance: 5 present of 10 is no quorum.
