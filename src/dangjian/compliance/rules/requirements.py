@@ -20,6 +20,7 @@ members' study hours (study).
 
 import calendar
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -129,6 +130,16 @@ def period_of(kind: str, day: datetime.date) -> ReportingPeriod:
     starts_on = _first_of(day.year, first_month)
     ends_on = _last_of(starts_on.year, starts_on.month + PeriodKind.MONTHS[kind] - 1)
     return ReportingPeriod(starts_on=starts_on, ends_on=ends_on, kind=kind)
+
+
+def periods_between(kind: str, first: datetime.date, last: datetime.date) -> tuple[ReportingPeriod, ...]:
+    """Every period of this kind that shares a day with `first`..`last` (inclusive), in order."""
+    if last < first:
+        return ()
+    found = [period_of(kind, first)]
+    while found[-1].ends_on < last:
+        found.append(found[-1].next())
+    return tuple(found)
 
 
 def semester_period(starts_on: datetime.date, ends_on: datetime.date) -> ReportingPeriod:
@@ -344,7 +355,7 @@ def check(
     requirement: Requirement,
     org: OrganisationFacts,
     period: ReportingPeriod,
-    activities: tuple[HeldActivity, ...] | list[HeldActivity],
+    activities: Iterable[HeldActivity],
     today: datetime.date,
     excuse: Excuse | None = None,
 ) -> CheckResult:
@@ -378,6 +389,25 @@ def check(
     return CheckResult(
         requirement, period, status, counted=counted, excuse=excuse if status == Status.EXCUSED else None
     )
+
+
+def check_all(
+    requirements: "RequirementSet",
+    org: OrganisationFacts,
+    day: datetime.date,
+    activities: Iterable[HeldActivity],
+    today: datetime.date,
+    excuse_for: Callable[[Requirement, ReportingPeriod], Excuse | None] | None = None,
+) -> tuple[CheckResult, ...]:
+    """Every requirement of the set, each checked in the period of its own kind that contains `day`
+    (the month, quarter, semester or year), the not applicable ones included, in the set's order."""
+    held = tuple(activities)
+    results = []
+    for requirement in requirements.requirements:
+        period = period_of(requirement.period, day)
+        excuse = excuse_for(requirement, period) if excuse_for is not None else None
+        results.append(check(requirement, org, period, held, today, excuse))
+    return tuple(results)
 
 
 # --- Versions ------------------------------------------------------------------------------------

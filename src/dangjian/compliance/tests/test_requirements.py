@@ -16,7 +16,9 @@ from dangjian.compliance.rules.requirements import (
     Status,
     Variant,
     check,
+    check_all,
     period_of,
+    periods_between,
     requirement_set,
 )
 
@@ -311,3 +313,46 @@ def test_the_early_warning_names_are_still_exported():
     assert rules.evaluate is rules.warning.evaluate
     assert rules.WarningRules is rules.warning.WarningRules
     assert rules.Period is rules.warning.Period
+
+
+# --- Several periods and requirements at once ----------------------------------------------------
+
+
+@given(dates, dates, kinds)
+def test_periods_between_cover_the_range_without_gaps(a, b, kind):
+    first, last = min(a, b), max(a, b)
+    periods = periods_between(kind, first, last)
+    assert periods[0].contains(first)
+    assert periods[-1].contains(last)
+    for before, after in zip(periods, periods[1:], strict=False):
+        assert before.next() == after
+
+
+def test_periods_between_a_year_are_its_twelve_months():
+    months = periods_between("month", D(2026, 1, 1), D(2026, 12, 31))
+    assert len(months) == 12
+    assert periods_between("month", D(2026, 2, 1), D(2026, 1, 1)) == ()
+
+
+def test_check_all_checks_each_requirement_in_its_own_period():
+    activities = [
+        held(D(2026, 5, 8), form="committee_meeting"),
+        held(D(2026, 4, 20), form="general_meeting"),
+        held(D(2026, 5, 9), form="theme_day"),
+    ]
+
+    def summer(requirement, period):
+        return Excuse("暑假") if requirement.key == "lecture" else None
+
+    results = {
+        r.requirement.key: r
+        for r in check_all(REGULATIONS_2018, BRANCH, D(2026, 5, 15), activities, D(2026, 7, 1), summer)
+    }
+    assert set(results) == set(REGULATIONS_2018.keys())
+    assert results["committee_meeting"].status == Status.MET
+    assert results["general_meeting"].status == Status.MET
+    assert results["general_meeting"].period == period_of("quarter", D(2026, 4, 1))
+    assert results["theme_day"].status == Status.MET
+    assert results["lecture"].status == Status.EXCUSED
+    assert results["life_meeting"].status == Status.DUE
+    assert results["group_meeting"].status == Status.NOT_APPLICABLE
