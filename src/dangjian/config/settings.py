@@ -226,7 +226,7 @@ DANGJIAN_LIBRARY_MAX_BYTES = env_int("DANGJIAN_LIBRARY_MAX_BYTES", 50 * 1024 * 1
 DANGJIAN_READING_DAILY_CAP_MINUTES = env_int("DANGJIAN_READING_DAILY_CAP_MINUTES", 60)
 
 # Member care: working days the organisation above has to answer an appeal (local practice; see rights/rules.py),
-# and the early warning's thresholds, as JSON overriding compliance/rules.py's defaults, e.g.
+# and the early warning's thresholds, as JSON overriding compliance/rules/warning.py's defaults, e.g.
 # {"absence_threshold": 4, "life_warning_days": 60}.
 DANGJIAN_APPEAL_ANSWER_WORKING_DAYS = env_int("DANGJIAN_APPEAL_ANSWER_WORKING_DAYS", 20)
 DANGJIAN_EARLY_WARNING = json.loads(env_str("DANGJIAN_EARLY_WARNING", "{}"))

@@ -17,6 +17,8 @@ from fractions import Fraction
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.rules import votes
+
 # --- Phases -----------------------------------------------------------------------------------
 
 
@@ -212,8 +214,9 @@ def format_code(code: str) -> str:
 
 
 def meeting_quorum(attended: int, entitled: int) -> bool:
-    """支部条例 Art.11: the meeting may vote only when more than half of the members with the vote attend."""
-    return entitled > 0 and 0 <= attended <= entitled and attended * 2 > entitled
+    """支部条例 Art.11: the meeting may vote only when more than half of the members with the vote attend
+    (the platform's one vote rule, `core.rules.votes`)."""
+    return votes.quorum(attended, entitled)
 
 
 # 教育管理条例 Art.30–31: 限期改正 for at most one year.
