@@ -171,7 +171,6 @@ def _query(period: req.ReportingPeriod) -> str:
 
 @page(perm=LIFE_PERM)
 @require_GET
-@vary_on_headers("HX-Request")
 def life(request: AuthedRequest) -> HttpResponse:
     """Branches × requirements for the chosen period; a branch officer sees their own branch only."""
     branches = selectors.life_branches(request.user)
@@ -244,10 +243,7 @@ def life_excuse(request: AuthedRequest, org_id: int) -> HttpResponse:
     """Excuse one requirement of the branch (or of one of its groups) for one period."""
     branch = selectors.access_life_branch(request.user, org_id)
     form = ExcuseForm(request.POST)
-    period = selectors.life_period(request.POST.get("period") or "quarter", _day(request.POST.get("starts_on")))
-    shown = selectors.life_period(
-        request.GET.get("period") or period.kind, _day(request.GET.get("date")) or period.starts_on
-    )
+    shown = _shown(request.GET.get("period"), request.GET.get("date"), selectors.life_period())
 
     def excuse(data: dict) -> object:
         org = selectors.access_life_org(request.user, branch, data["org"])
@@ -261,6 +257,10 @@ def life_excuse(request: AuthedRequest, org_id: int) -> HttpResponse:
 
     if submit(request, form, excuse, success=_("The period has been excused.")):
         return redirect(f"{reverse('compliance:life-branch', args=[branch.pk])}?{_query(shown)}")
+    # A refusal about the hidden fields (the organisation, requirement or period) has no field to show under.
+    hidden = [str(error) for name, errors in form.errors.items() if name != "reason" for error in errors]
+    if hidden:
+        messages.error(request, hidden[0])
     return _life_branch(request, branch, shown, bound=form, status=400)
 
 
@@ -271,8 +271,8 @@ def life_excuse_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     branch = excuse.org.branch
     services.requirement_excuse_withdraw(actor=request.user, excuse=excuse)
     messages.success(request, _("The excuse has been withdrawn."))
-    period = selectors.life_period(
-        request.POST.get("period") or excuse.period_kind, _day(request.POST.get("date")) or excuse.period_starts_on
+    period = _shown(
+        request.POST.get("period"), request.POST.get("date"), req.period_of(excuse.period_kind, excuse.period_starts_on)
     )
     return redirect(f"{reverse('compliance:life-branch', args=[branch.pk])}?{_query(period)}")
 
@@ -282,6 +282,12 @@ def _day(raw: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+
+
+def _shown(kind: str | None, day: str | None, default: req.ReportingPeriod) -> req.ReportingPeriod:
+    """The period to show after a post: the one asked for, or `default` for a missing or bad one."""
+    kind = kind if kind in req.PeriodKind.ALL else default.kind
+    return req.period_of(kind, _day(day) or default.starts_on)
 
 
 def _same(form: ExcuseForm, initial: dict) -> bool:

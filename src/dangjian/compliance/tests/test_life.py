@@ -346,3 +346,26 @@ def test_officers_have_the_nav_item(college):
     assert "组织生活" in page.text
     home = client_for(college.user("member")).get(reverse("web:home"))
     assert reverse("compliance:life") not in home.text
+
+
+def test_a_tampered_period_in_an_excuse_post_is_refused_not_a_crash(college):
+    period = last_quarter()
+    url = reverse("compliance:life-excuse", args=[college.branch.pk])
+    data = {
+        "org": college.branch.pk,
+        "requirement": "general_meeting",
+        "period": "week",
+        "starts_on": period.starts_on.isoformat(),
+        "reason": "理由",
+    }
+    client = client_for(college.user("branch"))
+    assert client.post(f"{url}?period=week&date=bad", data).status_code == 400
+    refused = client.post(url, {**data, "period": "month"})  # a quarterly requirement
+    assert refused.status_code == 400
+    assert "按季度统计" in refused.text
+    assert not RequirementExcuse.objects.exists()
+    excuse = services.requirement_excuse(
+        actor=college.user("branch"), org=college.branch, requirement="general_meeting", period=period, reason="理由"
+    )
+    withdraw = reverse("compliance:life-excuse-withdraw", args=[excuse.pk])
+    assert client.post(withdraw, {"period": "week", "date": "bad"}).status_code == 302
