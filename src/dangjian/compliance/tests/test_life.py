@@ -343,7 +343,10 @@ def test_an_excuse_for_a_group_outside_the_branch_is_refused(college):
 
 def test_officers_have_the_nav_item(college):
     page = client_for(college.user("branch")).get(reverse("compliance:life"))
-    assert "组织生活" in page.text
+    life = reverse("compliance:life")
+    warnings = reverse("compliance:warning-overview")
+    assert f'href="{life}" class="nav-link active" aria-current="page"' in page.text
+    assert f'href="{warnings}" class="nav-link active"' not in page.text  # the early warning is not lit too
     home = client_for(college.user("member")).get(reverse("web:home"))
     assert reverse("compliance:life") not in home.text
 
