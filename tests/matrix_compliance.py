@@ -13,6 +13,15 @@ from tests.matrix_roles import ADMIN, API_ANON, BRANCH, COMMITTEE, OTHER, allow
 
 CARE_HERE = [ADMIN, COMMITTEE, BRANCH]  # look after the faculty branch's members
 CARE_ANYWHERE = [ADMIN, COMMITTEE, BRANCH, OTHER]
+# Organisational life: officers who run activities (study rights) over the faculty branch, or anywhere.
+LIFE_HERE = [ADMIN, COMMITTEE, BRANCH]
+LIFE_ANYWHERE = [ADMIN, COMMITTEE, BRANCH, OTHER]
+
+
+def _last_quarter():
+    from dangjian.compliance.rules import requirements as req
+
+    return req.period_of("quarter", timezone.localdate()).previous()
 
 
 class Objects:
@@ -33,6 +42,20 @@ class Objects:
         warnings_refresh_for(actor=system_actor(), org=self.college.branch)
         return WarningEntry.objects.get(member=zhang, status="open")
 
+    @cached_property
+    def excuse(self):
+        from dangjian.accounts.system import system_actor
+        from dangjian.compliance.rules import requirements as req
+        from dangjian.compliance.services import requirement_excuse
+
+        return requirement_excuse(
+            actor=system_actor(),
+            org=self.college.branch,
+            requirement="theme_day",
+            period=req.period_of("month", _last_quarter().starts_on),
+            reason="暑期学生离校",
+        )
+
     def close_form(self) -> dict:
         self.entry  # noqa: B018
         return {
@@ -51,6 +74,10 @@ PAGES = {
     "compliance:warning-refresh": ("post", allow(302, CARE_HERE)),
     "compliance:warning-detail": ("get", allow(200, CARE_HERE)),
     "compliance:warning-close": ("post", allow(302, CARE_HERE)),
+    "compliance:life": ("get", allow(200, LIFE_ANYWHERE)),
+    "compliance:life-branch": ("get", allow(200, LIFE_HERE)),
+    "compliance:life-excuse": ("post", allow(302, LIFE_HERE)),
+    "compliance:life-excuse-withdraw": ("post", allow(302, LIFE_HERE)),
 }
 KWARGS = {
     "compliance:warning-list": lambda o: {"org_id": o.college.branch.pk},
@@ -58,10 +85,20 @@ KWARGS = {
     "compliance:warning-refresh": lambda o: {"org_id": o.college.branch.pk},
     "compliance:warning-detail": lambda o: {"pk": o.entry.pk},
     "compliance:warning-close": lambda o: {"pk": o.entry.pk},
+    "compliance:life-branch": lambda o: {"org_id": o.college.branch.pk},
+    "compliance:life-excuse": lambda o: {"org_id": o.college.branch.pk},
+    "compliance:life-excuse-withdraw": lambda o: {"pk": o.excuse.pk},
 }
 QUERY: dict = {}
 POST_DATA = {
     "compliance:warning-close": lambda o: o.close_form(),
+    "compliance:life-excuse": lambda o: {
+        "org": o.college.branch.pk,
+        "requirement": "general_meeting",
+        "period": "quarter",
+        "starts_on": _last_quarter().starts_on.isoformat(),
+        "reason": "支部年中新成立",
+    },
 }
 OPERATIONS = {
     "warning_branch_list": allow(200, CARE_ANYWHERE, anon=API_ANON),
@@ -69,6 +106,9 @@ OPERATIONS = {
     "warning_get": allow(200, CARE_HERE, anon=API_ANON),
     "warning_close": allow(200, CARE_HERE, anon=API_ANON),
     "warning_refresh": allow(200, CARE_HERE, anon=API_ANON),
+    "life_matrix": allow(200, LIFE_ANYWHERE, anon=API_ANON),
+    "life_branch": allow(200, LIFE_HERE, anon=API_ANON),
+    "life_excuse_create": allow(201, LIFE_HERE, anon=API_ANON),
 }
 REQUESTS = {
     "warning_branch_list": lambda o: ({}, {}, None),
@@ -80,4 +120,17 @@ REQUESTS = {
         {"resolution": "visit", "on": timezone.localdate().isoformat(), "note": "上门了解情况"},
     ),
     "warning_refresh": lambda o: ({"org_id": o.college.branch.pk}, {}, None),
+    "life_matrix": lambda o: ({}, {}, None),
+    "life_branch": lambda o: ({"org_id": o.college.branch.pk}, {}, None),
+    "life_excuse_create": lambda o: (
+        {"org_id": o.college.branch.pk},
+        {},
+        {
+            "org": o.college.branch.pk,
+            "requirement": "general_meeting",
+            "period": "quarter",
+            "date": _last_quarter().starts_on.isoformat(),
+            "reason": "支部年中新成立",
+        },
+    ),
 }

@@ -1,11 +1,18 @@
-"""The early-warning API, scoped like the pages: officers who look after members (`Perm.MANAGE_CARE`) only."""
+"""The early-warning API, scoped like the pages: officers who look after members (`Perm.MANAGE_CARE`) only; and
+the organisational-life API for officers who run activities (`Perm.MANAGE_STUDY`)."""
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from dangjian.compliance import selectors, services
+from dangjian.compliance.rules import requirements as req
 from dangjian.compliance.schemas import (
     BranchCountOut,
+    ExcuseCreatedOut,
+    ExcuseIn,
+    LifeBranchOut,
+    LifeIn,
+    LifeMatrixOut,
     WarningCloseIn,
     WarningListIn,
     WarningListOut,
@@ -120,3 +127,95 @@ def warning_close(request, entry_id: int, payload: WarningCloseIn):
 def warning_refresh(request, org_id: int):
     branch = selectors.access_branch(request.auth, org_id)
     return services.warnings_refresh_for(actor=request.auth, org=branch)
+
+
+# --- Organisational life ----------------------------------------------------------------------------
+
+LIFE_SCOPE = (
+    "Only for officers who run activities (study rights): a committee officer sees the committee's branches, a "
+    "branch officer their own; everyone else gets 404."
+)
+
+
+def _life_period(kind: str, day) -> req.ReportingPeriod:
+    try:
+        return selectors.life_period(kind, day)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="period") from exc
+
+
+@router.get(
+    "/life",
+    operation_id="life_matrix",
+    response=responses({200: LifeMatrixOut}),
+    summary="Organisational life: branches × requirements",
+    description=(
+        "For the period of `period` kind containing `date` (default: this quarter), each branch of the caller's "
+        "scope with each requirement's status: met, due, overdue, not_applicable or excused (a cell made of "
+        "several periods or Party groups shows the worst). Only activities recorded as held count: published, "
+        f"ended, with attendance taken; a closed democratic evaluation counts on its meeting day. {LIFE_SCOPE}"
+    ),
+)
+def life_matrix(request, filters: Query[LifeIn]):
+    branches = selectors.life_branches(request.auth)
+    if not branches.exists():
+        raise NotFound()
+    period = _life_period(filters.period, filters.date)
+    page = filters.page(branches)
+    return {
+        **page,
+        "period": period,
+        "requirements": selectors.life_columns(),
+        "items": selectors.life_matrix(page["items"], period),
+    }
+
+
+@router.get(
+    "/life/{org_id}",
+    operation_id="life_branch",
+    response=responses({200: LifeBranchOut}),
+    summary="Organisational life of one branch",
+    description=(
+        "Each requirement of the branch in the chosen period with every check that makes it up (each month of a "
+        "quarter, each Party group), its reasons, the activities that counted and the excuse if any. "
+        f"{LIFE_SCOPE}"
+    ),
+)
+def life_branch(request, org_id: int, filters: Query[LifeIn]):
+    branch = selectors.access_life_branch(request.auth, org_id)
+    period = _life_period(filters.period, filters.date)
+    row = selectors.life_branch(branch, period)
+    return {
+        "org": branch,
+        "period": period,
+        "requirements": selectors.life_columns(),
+        "cells": row.cells if row else [],
+    }
+
+
+@router.post(
+    "/life/{org_id}/excuses",
+    operation_id="life_excuse_create",
+    response=responses({201: ExcuseCreatedOut}),
+    summary="Excuse a requirement for a period",
+    description=(
+        "Records why the branch (or one of its Party groups, for 党小组会) did not meet a requirement in one of "
+        "its periods; the check then shows the period as excused (a period met stays met). 400 without a "
+        "reason, for a requirement that does not apply, for the wrong kind of period, or when the period is "
+        f"already excused; nothing changes then. Audited. {LIFE_SCOPE}"
+    ),
+)
+def life_excuse_create(request, org_id: int, payload: ExcuseIn):
+    branch = selectors.access_life_branch(request.auth, org_id)
+    try:
+        org = selectors.access_life_org(request.auth, branch, payload.org)
+    except NotFound as exc:
+        raise NotFound(field="org") from exc
+    excuse = services.requirement_excuse(
+        actor=request.auth,
+        org=org,
+        requirement=payload.requirement,
+        period=_life_period(payload.period, payload.date),
+        reason=payload.reason,
+    )
+    return Status(201, excuse)

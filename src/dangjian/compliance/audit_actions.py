@@ -11,5 +11,8 @@ register(
         "warning.update": _("Warning changed"),
         "warning.close": _("Warning closed"),
         "warning.clear": _("Warning cleared"),
+        "requirement.": _("Excused requirements (all)"),
+        "requirement.excuse": _("Requirement excused for a period"),
+        "requirement.withdraw": _("Excuse of a requirement withdrawn"),
     }
 )

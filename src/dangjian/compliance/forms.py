@@ -1,5 +1,7 @@
 """The three ways to close an early-warning entry: with a talk, with another action, with a reason."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,3 +80,40 @@ class ReasonCloseForm(CloseForm):
 
 
 CLOSE_FORMS = {form.mode: form for form in (TalkCloseForm, ActionCloseForm, ReasonCloseForm)}
+
+
+# --- Organisational life --------------------------------------------------------------------------
+
+PERIOD_CHOICES = [
+    ("month", _("Month")),
+    ("quarter", _("Quarter")),
+    ("semester", _("Semester")),
+    ("year", _("Year")),
+]
+
+
+class LifeFilterForm(forms.Form):
+    """The period to check: its kind and a day inside it (default: this quarter)."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    date = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
+
+    def chosen(self) -> tuple[str, datetime.date]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("period") or "quarter", data.get("date") or timezone.localdate()
+
+
+class ExcuseForm(forms.Form):
+    """Excuse one requirement of one organisation (the branch or a group) for one period, with a reason."""
+
+    org = forms.IntegerField(widget=forms.HiddenInput)
+    requirement = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    period = forms.ChoiceField(widget=forms.HiddenInput, choices=PERIOD_CHOICES)
+    starts_on = forms.DateField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": _("Give the reason in writing.")},
+        help_text=_("E.g. a student branch over the summer holidays, or a branch founded in the middle of the year."),
+    )

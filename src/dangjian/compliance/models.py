@@ -141,3 +141,48 @@ class WarningEntry(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status == EntryStatus.OPEN
+
+
+class RequirementExcuse(TimeStampedModel):
+    """An officer's written reason why an organisation did not meet one requirement of organisational
+    life in one period (a student branch over the summer, a branch founded mid-year). The check shows
+    the period as excused; a period met anyway stays met."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="requirement_excuses",
+    )
+    requirement = models.CharField(_("requirement"), max_length=32)
+    period_kind = models.CharField(_("kind of period"), max_length=16)
+    period_starts_on = models.DateField(_("period starts on"))
+    period_ends_on = models.DateField(_("period ends on"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("excused by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("excused requirement")
+        verbose_name_plural = _("excused requirements")
+        ordering = ["org", "requirement", "-period_starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "requirement", "period_kind", "period_starts_on"],
+                name="compliance_excuse_once_per_period",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="compliance_excuse_has_reason"),
+            models.CheckConstraint(
+                condition=Q(period_ends_on__gte=models.F("period_starts_on")), name="compliance_excuse_period_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["org", "period_starts_on"], name="compliance_excuse_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.org} · {self.requirement} · {self.period_starts_on}"

@@ -1,4 +1,4 @@
-"""Schemas of the early-warning API."""
+"""Schemas of the early-warning and organisational-life API."""
 
 import datetime
 from typing import Literal
@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from dangjian.care.models import TalkKind
 from dangjian.compliance import selectors
 from dangjian.compliance.models import EntryStatus, Resolution
+from dangjian.compliance.rules import requirements as req
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.members.schemas import MemberRefOut
 from dangjian.orgs.schemas import OrgRefOut
@@ -110,3 +111,130 @@ class WarningRefreshOut(Schema):
     updated: int
     cleared: int
     todos: int = Field(description="Required-talk to-dos opened in the care app.")
+
+
+# --- Organisational life ----------------------------------------------------------------------------
+
+PeriodKindValue = Literal["month", "quarter", "semester", "year"]
+
+
+class PeriodOut(Schema):
+    kind: str = Field(description="month, quarter, semester or year.")
+    starts_on: datetime.date
+    ends_on: datetime.date = Field(description="The last day that counts: the period closes after it.")
+    label: str
+
+
+class RequirementOut(Schema):
+    key: str = Field(description="general_meeting, committee_meeting, group_meeting, lecture, secretary_lecture, …")
+    name: str
+    cadence: str = Field(description="How often, as a user reads it: 每月1次 …")
+    period: str = Field(description="The kind of period it is counted by.")
+    times: int
+    citation: str = Field(description="The regulation and article it rests on.")
+
+
+class LifeIn(PageIn):
+    period: PeriodKindValue = Field("quarter", description="The kind of period to check.")
+    date: Date | None = Field(None, description="A day inside the period (default: today).")
+
+
+class HeldOut(Schema):
+    id: int = Field(description="The study activity's id, or the evaluation campaign's for form `evaluation`.")
+    form: str
+    held_on: datetime.date
+    title: str
+    by_secretary: bool
+
+
+class ExcuseOut(Schema):
+    id: int
+    reason: str
+    granted_by: str
+    granted_at: datetime.datetime
+
+    @staticmethod
+    def resolve_granted_by(obj) -> str:
+        return str(obj.granted_by or "")
+
+    @staticmethod
+    def resolve_granted_at(obj) -> datetime.datetime:
+        return obj.created_at
+
+
+class CheckOut(Schema):
+    """One requirement for one organisation (the branch, or a Party group for 党小组会) in one period."""
+
+    org: OrgRefOut
+    period: PeriodOut
+    status: str = Field(description="met, due, overdue, not_applicable or excused.")
+    reasons: list[str] = Field(description="Why, in the words a user reads: what was held, what is missing, when.")
+    counted: list[HeldOut] = Field(description="The held activities that counted.")
+    missing: int
+    excuse: ExcuseOut | None
+
+    @staticmethod
+    def resolve_period(obj) -> req.ReportingPeriod:
+        return obj.result.period
+
+    @staticmethod
+    def resolve_reasons(obj) -> list[str]:
+        return [reason for reason in obj.result.reasons if reason]
+
+    @staticmethod
+    def resolve_counted(obj) -> tuple:
+        return obj.result.counted
+
+    @staticmethod
+    def resolve_missing(obj) -> int:
+        return obj.result.missing
+
+
+class CellOut(Schema):
+    requirement: str = Field(description="The requirement's key.")
+    status: str = Field(description="The worst of its checks: overdue, due, excused, met, not_applicable.")
+    note: str
+
+    @staticmethod
+    def resolve_requirement(obj) -> str:
+        return obj.requirement.key
+
+
+class CellDetailOut(CellOut):
+    checks: list[CheckOut] = Field(description="Each organisation and period that makes up the cell.")
+
+
+class LifeRowOut(Schema):
+    org: OrgRefOut
+    cells: list[CellOut]
+
+
+class LifeMatrixOut(PageOut):
+    period: PeriodOut
+    requirements: list[RequirementOut]
+    items: list[LifeRowOut]
+
+
+class LifeBranchOut(Schema):
+    org: OrgRefOut
+    period: PeriodOut
+    requirements: list[RequirementOut]
+    cells: list[CellDetailOut]
+
+
+class ExcuseIn(BodyIn):
+    org: int = Field(description="The branch, or one of its Party groups (for 党小组会).")
+    requirement: str = Field(description="The requirement's key.")
+    period: PeriodKindValue = Field(description="The requirement's own kind of period.")
+    date: Date = Field(description="A day inside the period to excuse.")
+    reason: str = Field(description="Why it was not held, in writing (required).")
+
+
+class ExcuseCreatedOut(ExcuseOut):
+    org: OrgRefOut
+    requirement: str
+    period: PeriodOut
+
+    @staticmethod
+    def resolve_period(obj) -> req.ReportingPeriod:
+        return req.period_of(obj.period_kind, obj.period_starts_on)

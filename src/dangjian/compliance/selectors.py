@@ -9,23 +9,28 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care.models import Talk
 from dangjian.care.selectors.talks import last_talk_dates
 from dangjian.compliance import rules
-from dangjian.compliance.models import EntryStatus, Level, WarningEntry, WarningEntryQuerySet
-from dangjian.core.errors import NotFound
+from dangjian.compliance.models import EntryStatus, Level, RequirementExcuse, WarningEntry, WarningEntryQuerySet
+from dangjian.compliance.rules import requirements as req
+from dangjian.core.errors import DomainError, NotFound
+from dangjian.evaluation.models import Campaign
+from dangjian.evaluation.rules import Phase
 from dangjian.library.models import ReadingSession
 from dangjian.library.rules import reading_rule_for
 from dangjian.members.models import Member, Membership, SituationKind, SpecialSituation
-from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
+from dangjian.members.models import Status as MemberStatus
+from dangjian.orgs.models import OfficerTerm, Organisation, OrganisationQuerySet, OrgKind, Position
 from dangjian.orgs.permissions import access_org
-from dangjian.study.models import ActivityStatus, Attendance, AttendanceStatus, MakeUpStatus, SelfStudy
+from dangjian.study.models import Activity, ActivityStatus, Attendance, AttendanceStatus, MakeUpStatus, SelfStudy
 
 PERM = Perm.MANAGE_CARE
 
@@ -404,3 +409,288 @@ def open_days(entry: WarningEntry, today: datetime.date | None = None) -> int:
     """How long the entry has been open (or was, until it closed)."""
     end = entry.closed_on or today or timezone.localdate()
     return (end - entry.opened_on).days
+
+
+# --- Organisational life: the requirements checked against what was held -------------------------
+#
+# Officers who run activities (`Perm.MANAGE_STUDY`) see their branches: a committee officer every
+# branch of the committee, a branch officer their own; members and group leaders see nothing.
+
+LIFE_PERM = Perm.MANAGE_STUDY
+
+# A cell made of several checks (each month of a quarter, each group of a branch) shows the worst.
+_SEVERITY = {
+    req.Status.OVERDUE: 0,
+    req.Status.DUE: 1,
+    req.Status.EXCUSED: 2,
+    req.Status.MET: 3,
+    req.Status.NOT_APPLICABLE: 4,
+}
+# What each status reads as, and the tone of its badge (see `{% badge %}`).
+STATUS_LABELS = {
+    req.Status.MET: pgettext_lazy("requirement status", "Met"),
+    req.Status.DUE: pgettext_lazy("requirement status", "Due"),
+    req.Status.OVERDUE: pgettext_lazy("requirement status", "Overdue"),
+    req.Status.NOT_APPLICABLE: pgettext_lazy("requirement status", "Not applicable"),
+    req.Status.EXCUSED: pgettext_lazy("requirement status", "Excused"),
+}
+STATUS_TONES = {
+    req.Status.MET: "ok",
+    req.Status.DUE: "info",
+    req.Status.OVERDUE: "problem",
+    req.Status.NOT_APPLICABLE: "",
+    req.Status.EXCUSED: "warning",
+}
+# The kinds of organisation a branch's row covers: the branch and its Party groups.
+_ROW_KINDS = frozenset({OrgKind.BRANCH, OrgKind.GROUP})
+
+
+def life_requirements() -> req.RequirementSet:
+    """The requirements in force (the current version; committees' own variants come later)."""
+    return req.requirement_set()
+
+
+def life_columns(requirements: req.RequirementSet | None = None) -> tuple[req.Requirement, ...]:
+    """The requirements a branch's row shows: those of branches and of their Party groups."""
+    requirements = requirements or life_requirements()
+    return tuple(r for r in requirements.requirements if r.applies_to & _ROW_KINDS)
+
+
+def life_branches(actor: User) -> OrganisationQuerySet:
+    """Active branches whose organisational life the actor follows, in tree order."""
+    scope = scope_for(actor)
+    return Organisation.objects.active().branches().filter(scope.org_filter(LIFE_PERM, prefix="path")).order_by("path")
+
+
+def access_life_branch(actor: User, org_id: int | str) -> Organisation:
+    """A branch whose organisational life the actor follows; 404 for missing, forbidden or not a branch."""
+    org = access_org(actor, org_id, LIFE_PERM)
+    if org.kind != OrgKind.BRANCH or org.dissolved_on is not None:
+        raise NotFound()
+    return org
+
+
+def life_period(kind: str | None = None, day: datetime.date | None = None) -> req.ReportingPeriod:
+    """The period of `kind` (default: quarter) containing `day` (default: today)."""
+    kind = kind or req.PeriodKind.QUARTER
+    if kind not in req.PeriodKind.ALL:
+        raise DomainError(_("Choose a month, a quarter, a semester or a year."), field="period")
+    return req.period_of(kind, day or timezone.localdate())
+
+
+@dataclass
+class LifeCheck:
+    """One requirement checked for one organisation (the branch or one of its groups) in one period."""
+
+    org: Organisation
+    result: req.CheckResult
+    excuse: RequirementExcuse | None = None
+
+    @property
+    def status(self) -> str:
+        return self.result.status
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def tone(self) -> str:
+        return STATUS_TONES[self.status]
+
+    @property
+    def may_excuse(self) -> bool:
+        return self.result.status in (req.Status.DUE, req.Status.OVERDUE)
+
+
+@dataclass
+class LifeCell:
+    """One requirement for one branch across the chosen period: every check that makes it up."""
+
+    requirement: req.Requirement
+    checks: list[LifeCheck] = field(default_factory=list)
+    note: str = ""  # why there is nothing to check, e.g. a branch without Party groups
+
+    @property
+    def status(self) -> str:
+        if not self.checks:
+            return req.Status.NOT_APPLICABLE
+        return min((c.status for c in self.checks), key=_SEVERITY.__getitem__)
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def tone(self) -> str:
+        return STATUS_TONES[self.status]
+
+
+@dataclass
+class LifeRow:
+    org: Organisation
+    cells: list[LifeCell]
+
+    def count(self, status: str) -> int:
+        return sum(1 for cell in self.cells if cell.status == status)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(req.Status.OVERDUE)
+
+
+def _span(columns: tuple[req.Requirement, ...], period: req.ReportingPeriod) -> tuple[datetime.date, datetime.date]:
+    """The days every checked period covers: a yearly requirement seen in a quarter reads the whole year."""
+    first = min(req.period_of(r.period, period.starts_on).starts_on for r in columns)
+    last = max(req.period_of(r.period, period.ends_on).ends_on for r in columns)
+    return first, last
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def held_activities(
+    org_ids: list[int], first: datetime.date, last: datetime.date, now: datetime.datetime | None = None
+) -> dict[int, list[req.HeldActivity]]:
+    """The activities each organisation held from `first` to `last`, by organisation, in one query each for
+    the activities, the secretaries and the evaluation campaigns.
+
+    An activity counts as held when it was published (not a draft, not cancelled), has ended, and its
+    attendance was taken (at least one attendee marked, as closing the activity does). Whether the speaker
+    was the organisation's secretary on that day is read from the terms of office. A closed democratic
+    evaluation counts as held on the day of its general meeting (the pseudo-form "evaluation")."""
+    now = now or timezone.now()
+    taken = Attendance.objects.filter(activity=OuterRef("pk")).exclude(status=AttendanceStatus.EXPECTED)
+    rows = list(
+        Activity.objects.filter(
+            org_id__in=org_ids,
+            status=ActivityStatus.PUBLISHED,
+            starts_at__gte=_aware(first),
+            starts_at__lt=_aware(last + datetime.timedelta(days=1)),
+            ends_at__lte=now,
+        )
+        .filter(Exists(taken))
+        .values_list("pk", "org_id", "form", "starts_at", "theme", "speaker_id")
+        .order_by("starts_at", "pk")
+    )
+    secretaries: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = defaultdict(list)
+    for org_id, member_id, since, until in OfficerTerm.objects.filter(
+        org_id__in=org_ids, position=Position.SECRETARY
+    ).values_list("org_id", "member_id", "since", "until"):
+        secretaries[org_id].append((member_id, since, until))
+
+    def by_secretary(org_id: int, speaker_id: int | None, day: datetime.date) -> bool:
+        return speaker_id is not None and any(
+            member_id == speaker_id and since <= day and (until is None or day <= until)
+            for member_id, since, until in secretaries[org_id]
+        )
+
+    held: dict[int, list[req.HeldActivity]] = defaultdict(list)
+    for pk, org_id, form, starts_at, theme, speaker_id in rows:
+        day = timezone.localdate(starts_at)
+        held[org_id].append(req.HeldActivity(pk, form, day, by_secretary(org_id, speaker_id, day), theme))
+    campaigns = Campaign.objects.filter(
+        org_id__in=org_ids, phase=Phase.CLOSED, meeting_on__gte=first, meeting_on__lte=last
+    ).values_list("pk", "org_id", "meeting_on", "year")
+    for pk, org_id, meeting_on, year in campaigns:
+        if meeting_on is None:  # filtered out above; for the type checker
+            continue
+        title = _("%(year)s democratic evaluation of members") % {"year": year}
+        held[org_id].append(req.HeldActivity(pk, req.Form.EVALUATION, meeting_on, title=title))
+    return held
+
+
+def full_member_counts(org_ids: list[int], on: datetime.date) -> dict[int, int]:
+    """How many full members each organisation has on `on` (its current members only), in one query."""
+    rows = (
+        Member.objects.current()
+        .with_status(MemberStatus.FULL, on=on)
+        .filter(org_id__in=org_ids)
+        .values("org_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["org_id"]: row["n"] for row in rows}
+
+
+def life_matrix(
+    branches: list[Organisation],
+    period: req.ReportingPeriod,
+    *,
+    today: datetime.date | None = None,
+    requirements: req.RequirementSet | None = None,
+) -> list[LifeRow]:
+    """Each branch with each requirement checked across `period`, in a fixed number of queries.
+
+    A requirement counted by a shorter period than the one chosen is checked in each of them (a month's
+    支委会 in each month of a quarter); a longer one in the period containing it (the year of a quarter).
+    党小组会 is checked for each Party group of the branch. A branch's full members include its groups'.
+    Callers pass branches already limited to the actor's scope (`life_branches`, `access_life_branch`)."""
+    today = today or timezone.localdate()
+    columns = life_columns(requirements)
+    if not branches or not columns:
+        return []
+    first, last = _span(columns, period)
+    branch_ids = [b.pk for b in branches]
+    groups: dict[int, list[Organisation]] = defaultdict(list)
+    for group in Organisation.objects.active().filter(parent_id__in=branch_ids, kind=OrgKind.GROUP).order_by("path"):
+        groups[group.parent_id].append(group)
+    org_ids = branch_ids + [g.pk for gs in groups.values() for g in gs]
+    members = full_member_counts(org_ids, min(period.ends_on, today))
+    held = held_activities(org_ids, first, last)
+    excuses = {
+        (e.org_id, e.requirement, e.period_kind, e.period_starts_on): e
+        for e in RequirementExcuse.objects.filter(
+            org_id__in=org_ids, period_starts_on__gte=first, period_starts_on__lte=last
+        ).select_related("granted_by")
+    }
+
+    def facts(org: Organisation, full: int) -> req.OrganisationFacts:
+        return req.OrganisationFacts(kind=org.kind, full_members=full, founded_on=org.founded_on)
+
+    rows = []
+    for branch in branches:
+        own = groups[branch.pk]
+        branch_full = members.get(branch.pk, 0) + sum(members.get(g.pk, 0) for g in own)
+        cells = []
+        for requirement in columns:
+            targets = (
+                [(branch, branch_full)]
+                if OrgKind.BRANCH in requirement.applies_to
+                else [(g, members.get(g.pk, 0)) for g in own]
+            )
+            cell = LifeCell(requirement)
+            if not targets:
+                cell.note = _("The branch has no Party groups.")
+            for org, full in targets:
+                for sub in req.periods_between(requirement.period, period.starts_on, period.ends_on):
+                    excuse = excuses.get((org.pk, requirement.key, sub.kind, sub.starts_on))
+                    granted = (
+                        req.Excuse(excuse.reason, excuse.created_at.date(), str(excuse.granted_by or ""))
+                        if excuse
+                        else None
+                    )
+                    result = req.check(requirement, facts(org, full), sub, held[org.pk], today, granted)
+                    cell.checks.append(LifeCheck(org, result, excuse if result.status == req.Status.EXCUSED else None))
+            cells.append(cell)
+        rows.append(LifeRow(branch, cells))
+    return rows
+
+
+def life_branch(
+    branch: Organisation, period: req.ReportingPeriod, *, today: datetime.date | None = None
+) -> LifeRow | None:
+    """One branch's row, with every check and its reasons (the detail page)."""
+    rows = life_matrix([branch], period, today=today)
+    return rows[0] if rows else None
+
+
+def access_life_org(actor: User, branch: Organisation, org_id: int | str) -> Organisation:
+    """The branch itself or one of its active Party groups, for an excuse; 404 otherwise."""
+    if str(org_id) == str(branch.pk):
+        return branch
+    org = access_org(actor, org_id, LIFE_PERM)
+    if org.kind != OrgKind.GROUP or org.parent_id != branch.pk or org.dissolved_on is not None:
+        raise NotFound()
+    return org

@@ -20,9 +20,10 @@ from dangjian.care.models import TalkKind
 from dangjian.care.services import talk_record, talk_todo_open
 from dangjian.compliance import rules
 from dangjian.compliance import selectors as sel
-from dangjian.compliance.models import EntryStatus, Resolution, WarningEntry
+from dangjian.compliance.models import EntryStatus, RequirementExcuse, Resolution, WarningEntry
+from dangjian.compliance.rules import requirements as req
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, Forbidden, raise_for_errors
+from dangjian.core.errors import DomainError, Forbidden, NotFound, raise_for_errors
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
@@ -326,3 +327,90 @@ def warning_close(
         changes={"status": [EntryStatus.OPEN, EntryStatus.CLOSED], "resolution": resolution, "on": on, "talk": talk},
     )
     return entry
+
+
+# --- Excusing a requirement of organisational life for a period -----------------------------------
+
+MAX_EXCUSE = 1000
+
+
+def _check_excuser(actor: User, org: Organisation) -> None:
+    """Officers who run activities over the organisation (its committee or its branch) excuse; 404 otherwise."""
+    if not scope_for(actor).allows(sel.LIFE_PERM, org.path):
+        raise NotFound()
+
+
+@transaction.atomic
+def requirement_excuse(
+    *, actor: User, org: Organisation, requirement: str, period: req.ReportingPeriod, reason: str
+) -> RequirementExcuse:
+    """Excuse one requirement for one organisation (a branch, or a Party group for 党小组会) in one period,
+    with a written reason. Audited. The check then shows the period as excused unless it was met."""
+    _check_excuser(actor, org)
+    try:
+        requirement_ = sel.life_requirements().get(requirement)
+    except KeyError:
+        raise DomainError(_("Unknown requirement: %(key)s.") % {"key": requirement}, field="requirement") from None
+    if org.kind not in requirement_.applies_to:
+        raise DomainError(_("This requirement does not apply to this organisation."), field="requirement")
+    if period.kind != requirement_.period or req.period_of(period.kind, period.starts_on) != period:
+        raise DomainError(
+            _("%(name)s is counted %(kind)s; choose one of its periods.")
+            % {"name": requirement_.name, "kind": _(req.PeriodKind.COUNTED[requirement_.period])},
+            field="period",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise_for_errors({"reason": _("Give the reason in writing.")})
+    if len(reason) > MAX_EXCUSE:
+        raise_for_errors({"reason": _("Keep the reason under %(count)d characters.") % {"count": MAX_EXCUSE}})
+    if RequirementExcuse.objects.filter(
+        org=org, requirement=requirement, period_kind=period.kind, period_starts_on=period.starts_on
+    ).exists():
+        raise DomainError(_("This period has already been excused."), field="reason")
+    excuse = RequirementExcuse.objects.create(
+        org=org,
+        requirement=requirement,
+        period_kind=period.kind,
+        period_starts_on=period.starts_on,
+        period_ends_on=period.ends_on,
+        reason=reason,
+        granted_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="requirement.excuse",
+        obj=excuse,
+        org_path=org.path,
+        changes={"requirement": requirement, "period": period.starts_on.isoformat(), "kind": period.kind},
+    )
+    return excuse
+
+
+def access_excuse(actor: User, excuse_id: int | str) -> RequirementExcuse:
+    """An excuse the actor may withdraw; 404 for missing and forbidden alike."""
+    try:
+        excuse = RequirementExcuse.objects.select_related("org", "granted_by").get(pk=excuse_id)
+    except (RequirementExcuse.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    _check_excuser(actor, excuse.org)
+    return excuse
+
+
+@transaction.atomic
+def requirement_excuse_withdraw(*, actor: User, excuse: RequirementExcuse) -> None:
+    """Take an excuse back: the period is checked as it stands again. Audited, with the reason withdrawn."""
+    _check_excuser(actor, excuse.org)
+    audit.record(
+        actor=actor,
+        action="requirement.withdraw",
+        obj=excuse,
+        org_path=excuse.org.path,
+        changes={
+            "requirement": excuse.requirement,
+            "period": excuse.period_starts_on.isoformat(),
+            "kind": excuse.period_kind,
+            "reason": excuse.reason,
+        },
+    )
+    excuse.delete()

@@ -10,4 +10,8 @@ urlpatterns = [
     path("branches/<int:org_id>/warnings/refresh/", views.warning_refresh, name="warning-refresh"),
     path("warnings/<int:pk>/", views.warning_detail, name="warning-detail"),
     path("warnings/<int:pk>/close/", views.warning_close, name="warning-close"),
+    path("life/", views.life, name="life"),
+    path("life/<int:org_id>/", views.life_branch, name="life-branch"),
+    path("life/<int:org_id>/excuses/", views.life_excuse, name="life-excuse"),
+    path("life/excuses/<int:pk>/withdraw/", views.life_excuse_withdraw, name="life-excuse-withdraw"),
 ]

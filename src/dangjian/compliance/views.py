@@ -1,8 +1,14 @@
-"""Early-warning pages, for officers who look after members (`Perm.MANAGE_CARE`) only."""
+"""Early-warning pages, for officers who look after members (`Perm.MANAGE_CARE`) only; and the pages of
+organisational life (requirements met, due, overdue or excused per branch and period) for officers who
+run activities (`Perm.MANAGE_STUDY`)."""
+
+import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,8 +17,16 @@ from django.views.decorators.vary import vary_on_headers
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.compliance import selectors, services
-from dangjian.compliance.forms import CLOSE_FORMS, ActionCloseForm, ReasonCloseForm, TalkCloseForm
+from dangjian.compliance.forms import (
+    CLOSE_FORMS,
+    ActionCloseForm,
+    ExcuseForm,
+    LifeFilterForm,
+    ReasonCloseForm,
+    TalkCloseForm,
+)
 from dangjian.compliance.models import EntryStatus, WarningEntry
+from dangjian.compliance.rules import requirements as req
 from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
 
@@ -138,3 +152,144 @@ def warning_close(request: AuthedRequest, pk: int) -> HttpResponse:
     ):
         return redirect("compliance:warning-list", org_id=entry.org_id)
     return _detail(request, entry, forms, status=400)
+
+
+# --- Organisational life ----------------------------------------------------------------------------
+
+LIFE_PERM = Perm.MANAGE_STUDY
+
+
+def _period(request: AuthedRequest) -> tuple[LifeFilterForm, req.ReportingPeriod]:
+    form = LifeFilterForm(request.GET or None)
+    kind, day = form.chosen() if form.is_bound else ("quarter", timezone.localdate())
+    return form, selectors.life_period(kind, day)
+
+
+def _query(period: req.ReportingPeriod) -> str:
+    return urlencode({"period": period.kind, "date": period.starts_on.isoformat()})
+
+
+@page(perm=LIFE_PERM)
+@require_GET
+def life(request: AuthedRequest) -> HttpResponse:
+    """Branches × requirements for the chosen period; a branch officer sees their own branch only."""
+    branches = selectors.life_branches(request.user)
+    form, period = _period(request)
+    page_obj = paginate(request, branches)
+    rows = selectors.life_matrix(list(page_obj.object_list), period)
+    context = {
+        "form": form,
+        "period": period,
+        "query": _query(period),
+        "previous_query": _query(period.previous()),
+        "next_query": _query(period.next()),
+        "columns": selectors.life_columns(),
+        "rows": rows,
+        "page_obj": page_obj,
+        "overdue": sum(row.overdue for row in rows),
+    }
+    return render(request, "compliance/life.html", context)
+
+
+def _life_branch(
+    request: AuthedRequest, branch, period: req.ReportingPeriod, bound: ExcuseForm | None = None, status: int = 200
+) -> HttpResponse:
+    row = selectors.life_branch(branch, period)
+    cells = []
+    for cell in row.cells if row else []:
+        checks = []
+        for check in cell.checks:
+            form = None
+            if check.may_excuse:
+                start = check.result.period.starts_on
+                initial = {
+                    "org": check.org.pk,
+                    "requirement": cell.requirement.key,
+                    "period": check.result.period.kind,
+                    "starts_on": start,
+                }
+                auto_id = f"excuse-{check.org.pk}-{cell.requirement.key}-{start:%Y%m%d}-%s"
+                if bound is not None and _same(bound, initial):
+                    form = bound
+                    form.auto_id = auto_id
+                else:
+                    form = ExcuseForm(initial=initial, auto_id=auto_id)
+            checks.append({"check": check, "form": form})
+        cells.append({"cell": cell, "checks": checks})
+    context = {
+        "branch": branch,
+        "period": period,
+        "query": _query(period),
+        "previous_query": _query(period.previous()),
+        "next_query": _query(period.next()),
+        "cells": cells,
+        "several_branches": selectors.life_branches(request.user).count() > 1,
+    }
+    return render(request, "compliance/life_branch.html", context, status=status)
+
+
+@page(perm=LIFE_PERM)
+@require_GET
+def life_branch(request: AuthedRequest, org_id: int) -> HttpResponse:
+    """One branch in one period: each requirement, why, and the excuse form for what is not met."""
+    branch = selectors.access_life_branch(request.user, org_id)
+    _form, period = _period(request)
+    return _life_branch(request, branch, period)
+
+
+@page(perm=LIFE_PERM)
+@require_POST
+def life_excuse(request: AuthedRequest, org_id: int) -> HttpResponse:
+    """Excuse one requirement of the branch (or of one of its groups) for one period."""
+    branch = selectors.access_life_branch(request.user, org_id)
+    form = ExcuseForm(request.POST)
+    shown = _shown(request.GET.get("period"), request.GET.get("date"), selectors.life_period())
+
+    def excuse(data: dict) -> object:
+        org = selectors.access_life_org(request.user, branch, data["org"])
+        return services.requirement_excuse(
+            actor=request.user,
+            org=org,
+            requirement=data["requirement"],
+            period=selectors.life_period(data["period"], data["starts_on"]),
+            reason=data["reason"],
+        )
+
+    if submit(request, form, excuse, success=_("The period has been excused.")):
+        return redirect(f"{reverse('compliance:life-branch', args=[branch.pk])}?{_query(shown)}")
+    # A refusal about the hidden fields (the organisation, requirement or period) has no field to show under.
+    hidden = [str(error) for name, errors in form.errors.items() if name != "reason" for error in errors]
+    if hidden:
+        messages.error(request, hidden[0])
+    return _life_branch(request, branch, shown, bound=form, status=400)
+
+
+@page(perm=LIFE_PERM)
+@require_POST
+def life_excuse_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    excuse = services.access_excuse(request.user, pk)
+    branch = excuse.org.branch
+    services.requirement_excuse_withdraw(actor=request.user, excuse=excuse)
+    messages.success(request, _("The excuse has been withdrawn."))
+    period = _shown(
+        request.POST.get("period"), request.POST.get("date"), req.period_of(excuse.period_kind, excuse.period_starts_on)
+    )
+    return redirect(f"{reverse('compliance:life-branch', args=[branch.pk])}?{_query(period)}")
+
+
+def _day(raw: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _shown(kind: str | None, day: str | None, default: req.ReportingPeriod) -> req.ReportingPeriod:
+    """The period to show after a post: the one asked for, or `default` for a missing or bad one."""
+    kind = kind if kind in req.PeriodKind.ALL else default.kind
+    return req.period_of(kind, _day(day) or default.starts_on)
+
+
+def _same(form: ExcuseForm, initial: dict) -> bool:
+    """Whether a posted excuse form is the one of this check (to show it again with its errors)."""
+    return all(str(form.data.get(key, "")) == str(value) for key, value in initial.items())

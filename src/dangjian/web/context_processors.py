@@ -82,11 +82,21 @@ def _items(request) -> list[NavItem]:
         )
         items.append(
             NavItem(
-                "compliance:",
+                "compliance:warning",
                 reverse("compliance:warning-overview"),
                 _("Early warning"),
                 _("Warning"),
                 "alert-triangle",
+            )
+        )
+    if scope.has_anywhere(Perm.MANAGE_STUDY):
+        items.append(
+            NavItem(
+                "compliance:life",
+                reverse("compliance:life"),
+                _("Organisational life"),
+                _("Life"),
+                "calendar-check",
             )
         )
     items.append(
