@@ -95,8 +95,8 @@ PERIOD_CHOICES = [
 class LifeFilterForm(forms.Form):
     """The period to check: its kind and a day inside it (default: this quarter)."""
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
-    date = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False, initial="quarter")
+    date = forms.DateField(label=_("Date"), widget=DateInput(), required=False, initial=timezone.localdate)
 
     def chosen(self) -> tuple[str, datetime.date]:
         data = self.cleaned_data if self.is_valid() else {}

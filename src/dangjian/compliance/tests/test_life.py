@@ -372,3 +372,9 @@ def test_a_tampered_period_in_an_excuse_post_is_refused_not_a_crash(college):
     )
     withdraw = reverse("compliance:life-excuse-withdraw", args=[excuse.pk])
     assert client.post(withdraw, {"period": "week", "date": "bad"}).status_code == 302
+
+
+def test_the_unfiltered_page_shows_the_quarter_it_checks(client, college):
+    client.force_login(college.user("committee"))
+    html = client.get(reverse("compliance:life")).content.decode()
+    assert '<option value="quarter" selected>' in html
