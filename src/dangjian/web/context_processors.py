@@ -131,7 +131,7 @@ def _items(request) -> list[NavItem]:
 
 
 # The bottom bar of a phone has room for four items and "More": an officer's daily tools, a member's own.
-PHONE_ITEMS_OFFICER = ["web:", "study:activity", "notices:inbox", "notices:"]
+PHONE_ITEMS_OFFICER = ["web:", "members:", "notices:inbox", "notices:"]
 PHONE_ITEMS_MEMBER = ["web:", "study:my-study", "notices:inbox", "notices:"]
 
 

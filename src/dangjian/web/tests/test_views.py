@@ -149,7 +149,7 @@ def test_anonymous_htmx_request_reloads_to_login(client, college):
     [
         # 待办 (the to-do inbox) is always one tap away.
         ("member", ["/", "/study/my/", "/notices/todo/", "/notices/"]),
-        ("branch", ["/", "/study/activities/", "/notices/todo/", "/notices/"]),
+        ("branch", ["/", "/members/", "/notices/todo/", "/notices/"]),
     ],
 )
 def test_the_phone_bar_keeps_four_items_and_the_menu_lists_them_all(client, college, role, phone_urls):

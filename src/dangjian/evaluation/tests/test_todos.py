@@ -1,0 +1,36 @@
+"""Evaluation's to-do in the inbox: a mutual-evaluation ballot the member has not cast yet."""
+
+from django.utils import timezone
+
+from dangjian.accounts.permissions import scope_for
+from dangjian.evaluation import todos
+from dangjian.evaluation.rules import Phase
+from dangjian.evaluation.tests.factories import make_campaign, vote
+from dangjian.notices.inbox import inbox_for
+
+
+def ballots(user):
+    return [item for item in inbox_for(user, timezone.localdate()) if item.kind == "evaluation.ballot"]
+
+
+def test_a_ballot_waits_until_it_is_cast(college):
+    campaign = make_campaign(college, phase=Phase.MUTUAL)
+    [item] = ballots(college.user("member"))
+    assert item.url == f"/evaluation/campaigns/{campaign.pk}/ballot/"
+    assert "民主评议" in item.title
+    assert ballots(college.user("other_branch")) == []  # another branch's campaign
+    vote(college.user("member"), campaign)
+    assert ballots(college.user("member")) == []
+
+
+def test_no_ballot_waits_outside_the_mutual_phase(college):
+    make_campaign(college, phase=Phase.STUDY)
+    assert ballots(college.user("member")) == []
+
+
+def test_the_ballot_source_reads_one_query(college, django_assert_max_num_queries):
+    make_campaign(college, phase=Phase.MUTUAL)
+    user = college.user("member")
+    scope_for(user)
+    with django_assert_max_num_queries(1):
+        todos.ballot_todos(user, timezone.localdate())

@@ -1,0 +1,88 @@
+"""Study's to-dos in the inbox: leave to decide and make-ups to review (officers), make-ups to hand in."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from dangjian.accounts.permissions import scope_for
+from dangjian.notices.inbox import inbox_for
+from dangjian.study import todos
+from dangjian.study.models import MakeUp
+from dangjian.study.services import activities as services
+from dangjian.study.tests.factories_activities import ActivityFactory
+
+START = datetime.datetime(2026, 5, 8, 6, 0, tzinfo=datetime.UTC)
+END = START + datetime.timedelta(hours=2)
+MIN = datetime.timedelta(minutes=1)
+BEFORE = datetime.date(2026, 5, 6)
+
+
+@pytest.fixture
+def activity(college):
+    return ActivityFactory(org=college.branch, starts_at=START, ends_at=END, publish=True)
+
+
+@pytest.fixture
+def leave(college, activity):
+    return services.leave_request_create(
+        actor=college.user("member"), activity=activity, reason="出差", now=START - MIN
+    )
+
+
+def kinds(user, today=BEFORE, kind=None):
+    return [item for item in inbox_for(user, today) if kind is None or item.kind == kind]
+
+
+def test_the_branch_secretary_decides_the_leave_and_it_leaves_the_inbox(college, leave):
+    [item] = kinds(college.user("branch"), kind="study.leave_decide")
+    assert item.title == "张三的请假申请"
+    assert item.url == f"/study/leave/{leave.pk}/decide/"
+    assert item.due == timezone.localdate(START)
+    assert not item.overdue
+    services.leave_request_decide(actor=college.user("branch"), leave=leave, approve=True)
+    assert kinds(college.user("branch"), kind="study.leave_decide") == []
+
+
+def test_another_branchs_leave_is_not_in_my_inbox(college, leave):
+    assert kinds(college.user("other_branch"), kind="study.leave_decide") == []
+    assert kinds(college.user("member"), kind="study.leave_decide") == []
+
+
+def test_a_leave_not_decided_by_the_activity_day_is_overdue(college, leave):
+    [item] = kinds(college.user("branch"), today=datetime.date(2026, 5, 9), kind="study.leave_decide")
+    assert item.overdue
+    assert inbox_for(college.user("branch"), datetime.date(2026, 5, 9))[0] == item
+
+
+def test_make_ups_to_hand_in_then_to_review(college, activity, leave):
+    services.leave_request_decide(actor=college.user("branch"), leave=leave, approve=True)
+    services.activity_close(actor=college.user("branch"), activity=activity, now=END + datetime.timedelta(hours=1))
+    make_up = MakeUp.objects.get(attendance__member=college.member)
+    [mine] = kinds(college.user("member"), kind="study.make_up_submit")
+    assert (mine.due, mine.url) == (make_up.due_on, f"/study/make-ups/{make_up.pk}/")
+    assert kinds(
+        college.user("member"), today=make_up.due_on + datetime.timedelta(days=1), kind="study.make_up_submit"
+    )[0].overdue
+    # Another member's make-up is not in my inbox.
+    assert all(i.url != mine.url for i in kinds(college.user("group_leader"), kind="study.make_up_submit"))
+
+    services.make_up_submit(
+        actor=college.user("member"), make_up=make_up, reflection="学习了党章第一章，体会很深。" * 3
+    )
+    assert kinds(college.user("member"), kind="study.make_up_submit") == []
+    [review] = kinds(college.user("branch"), kind="study.make_up_review")
+    assert review.title == "张三的补学"
+    assert kinds(college.user("other_branch"), kind="study.make_up_review") == []
+    services.make_up_review(actor=college.user("branch"), make_up=make_up, accept=True)
+    assert kinds(college.user("branch"), kind="study.make_up_review") == []
+
+
+def test_each_study_source_reads_two_queries_at_most(college, activity, leave, django_assert_max_num_queries):
+    for role in ("branch", "member", "committee"):
+        user = college.user(role)
+        scope_for(user)
+        with django_assert_max_num_queries(2):
+            todos.officer_todos(user, BEFORE)
+        with django_assert_max_num_queries(1):
+            todos.member_todos(user, BEFORE)
