@@ -1,4 +1,5 @@
-"""Evaluation's part of the to-do inbox: a mutual evaluation (民主评议) ballot the member has not cast."""
+"""Evaluation's part of the to-do inbox: a self-assessment to write and a mutual evaluation (民主评议)
+ballot to cast, while their phase is open."""
 
 import datetime
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
-from dangjian.evaluation.selectors import campaigns_awaiting_my_vote
+from dangjian.evaluation.selectors import campaigns_awaiting_my_self_assessment, campaigns_awaiting_my_vote
 from dangjian.notices.inbox import ToDo, register_todo_source
 
 APP = gettext_lazy("Democratic evaluation")
@@ -39,5 +40,23 @@ def ballot_todos(actor: User, today: datetime.date) -> list[ToDo]:
     return items
 
 
+def self_assessment_todos(actor: User, today: datetime.date) -> list[ToDo]:
+    """Campaigns open for self-assessment (自我评价) where the actor has not handed theirs in."""
+    return [
+        ToDo(
+            kind="evaluation.self_assessment",
+            title=_("Self-assessment for %(org)s %(year)s") % {"org": campaign.org.name, "year": campaign.year},
+            url=reverse("evaluation:self-assessment", args=[campaign.pk]),
+            due=None,
+            overdue=False,
+            app=APP,
+            icon="notebook",
+            action=_("Write"),
+        )
+        for campaign in campaigns_awaiting_my_self_assessment(actor=actor)
+    ]
+
+
 def register() -> None:
     register_todo_source("evaluation.ballots", ballot_todos)
+    register_todo_source("evaluation.self_assessments", self_assessment_todos)

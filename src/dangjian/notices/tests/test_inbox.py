@@ -64,6 +64,7 @@ def test_apps_register_their_sources():
         "care.talks",
         "rights.appeals",
         "evaluation.ballots",
+        "evaluation.self_assessments",
         "compliance.warnings",
     } <= set(todo_sources())
 
