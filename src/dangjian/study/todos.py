@@ -1,5 +1,5 @@
 """Study's part of the to-do inbox: leave to decide and make-ups to review (officers), make-ups to
-hand in (the member)."""
+hand in (the member), study plans still in draft (officers)."""
 
 import datetime
 
@@ -11,6 +11,7 @@ from dangjian.accounts.models import User
 from dangjian.notices.inbox import ToDo, register_todo_source
 from dangjian.study.rules import attendance as rules
 from dangjian.study.selectors.activities import make_ups_to_hand_in, review_queue
+from dangjian.study.selectors.plans import plans_to_publish
 
 APP = gettext_lazy("Study")
 
@@ -68,6 +69,25 @@ def member_todos(actor: User, today: datetime.date) -> list[ToDo]:
     ]
 
 
+def plan_todos(actor: User, today: datetime.date) -> list[ToDo]:
+    """Draft study plans the actor's organisations should publish, by the first day of their semester."""
+    return [
+        ToDo(
+            kind="study.plan_publish",
+            title=_("Publish the study plan: %(title)s") % {"title": plan.title},
+            url=reverse("study:plan-detail", args=[plan.pk]),
+            due=plan.semester.starts_on,
+            overdue=today > plan.semester.starts_on,
+            app=APP,
+            icon="list-check",
+            where=plan.org.name,
+            action=_("Publish"),
+        )
+        for plan in plans_to_publish(actor=actor, today=today)
+    ]
+
+
 def register() -> None:
     register_todo_source("study.review", officer_todos)
     register_todo_source("study.make_ups", member_todos)
+    register_todo_source("study.plans", plan_todos)

@@ -86,3 +86,28 @@ def test_each_study_source_reads_two_queries_at_most(college, activity, leave, d
             todos.officer_todos(user, BEFORE)
         with django_assert_max_num_queries(1):
             todos.member_todos(user, BEFORE)
+
+
+def test_a_draft_plan_waits_to_be_published_by_the_semester_start(college):
+    from dangjian.study.services import plans as plan_services
+    from dangjian.study.tests.factories_plans import make_item, make_plan, make_semester
+
+    semester = make_semester(college.committee)
+    plan = make_plan(college.branch, semester)
+    make_item(plan)
+    before = semester.starts_on - datetime.timedelta(days=10)
+    [item] = [i for i in inbox_for(college.user("branch"), before) if i.kind == "study.plan_publish"]
+    assert (item.url, item.due, item.overdue) == (f"/study/plans/{plan.pk}/", semester.starts_on, False)
+    late = semester.starts_on + datetime.timedelta(days=1)
+    assert [i for i in inbox_for(college.user("branch"), late) if i.kind == "study.plan_publish"][0].overdue
+    assert [i for i in inbox_for(college.user("other_branch"), before) if i.kind == "study.plan_publish"] == []
+    assert [i for i in inbox_for(college.user("member"), before) if i.kind == "study.plan_publish"] == []
+    plan_services.study_plan_publish(actor=college.user("branch"), plan=plan)
+    assert [i for i in inbox_for(college.user("branch"), before) if i.kind == "study.plan_publish"] == []
+
+
+def test_the_plan_source_reads_one_query(college, django_assert_max_num_queries):
+    user = college.user("branch")
+    scope_for(user)
+    with django_assert_max_num_queries(1):
+        todos.plan_todos(user, BEFORE)
