@@ -4,6 +4,7 @@ hand in (the member), study plans still in draft (officers)."""
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,7 @@ def officer_todos(actor: User, today: datetime.date) -> list[ToDo]:
     queue = review_queue(actor=actor)
     items = []
     for leave in queue.leave_requests:
-        day = leave.activity.starts_at.date()
+        day = timezone.localdate(leave.activity.starts_at)  # the day it starts where the branch is
         items.append(
             ToDo(
                 kind="study.leave_decide",

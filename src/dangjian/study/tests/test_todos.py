@@ -111,3 +111,14 @@ def test_the_plan_source_reads_one_query(college, django_assert_max_num_queries)
     scope_for(user)
     with django_assert_max_num_queries(1):
         todos.plan_todos(user, BEFORE)
+
+
+def test_a_leave_is_due_on_the_local_day_the_activity_starts(college):
+    # 20:00 UTC is 04:00 the next morning in China: the leave is due that next day, not the UTC one.
+    late = datetime.datetime(2026, 5, 8, 20, 0, tzinfo=datetime.UTC)
+    activity = ActivityFactory(
+        org=college.branch, starts_at=late, ends_at=late + datetime.timedelta(hours=2), publish=True
+    )
+    services.leave_request_create(actor=college.user("member"), activity=activity, reason="出差", now=late - MIN)
+    [item] = kinds(college.user("branch"), kind="study.leave_decide")
+    assert item.due == datetime.date(2026, 5, 9)
