@@ -25,17 +25,20 @@ def todo(title, due=None, overdue=False):
 
 
 @pytest.fixture
-def fake_source():
-    """A fake source that gives the same three to-dos to whoever asks, registered for the test only."""
+def fake_source(monkeypatch):
+    """A fake source that gives the same four to-dos to whoever asks, registered for the test only (the
+    registry is swapped for a copy, so nothing a test registers outlives it)."""
+    from dangjian.notices import inbox
+
     items = [
         todo("无期限"),
         todo("后天到期", due=TODAY + datetime.timedelta(days=2)),
         todo("下周到期", due=TODAY + datetime.timedelta(days=7)),
         todo("已逾期", due=TODAY - datetime.timedelta(days=1), overdue=True),
     ]
+    monkeypatch.setattr(inbox, "_SOURCES", dict(inbox._SOURCES))
     register_todo_source("test.fake", lambda actor, today: list(items))
-    yield items
-    unregister_todo_source("test.fake")
+    return items
 
 
 def _only_fake(monkeypatch):
