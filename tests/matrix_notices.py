@@ -21,6 +21,8 @@ PAGES = {
     # Someone else's notice looks missing.
     "notices:read": ("post", allow(302, [MEMBER])),
     "notices:read-all": ("post", allow(302, LOGGED_IN)),
+    # Everyone has a to-do inbox, limited to what waits for them.
+    "notices:inbox": ("get", allow(200, LOGGED_IN)),
 }
 KWARGS = {"notices:read": lambda o: {"pk": o.notice.pk}}
 QUERY: dict = {}
@@ -29,9 +31,11 @@ OPERATIONS = {
     "notice_list": allow(200, LOGGED_IN, anon=API_ANON),
     "notice_read": allow(200, [MEMBER], anon=API_ANON),
     "notice_read_all": allow(200, LOGGED_IN, anon=API_ANON),
+    "inbox": allow(200, LOGGED_IN, anon=API_ANON),
 }
 REQUESTS = {
     "notice_list": lambda o: ({}, {}, None),
     "notice_read": lambda o: ({"notice_id": o.notice.pk}, {}, None),
     "notice_read_all": lambda o: ({}, {}, None),
+    "inbox": lambda o: ({}, {}, None),
 }

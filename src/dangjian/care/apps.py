@@ -6,3 +6,9 @@ class CareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dangjian.care"
     verbose_name = _("Member care")
+
+    def ready(self) -> None:
+        # Needs to accept, answer or confirm and required talks: in the to-do inbox.
+        from dangjian.care import todos
+
+        todos.register()

@@ -20,6 +20,10 @@ class EvaluationConfig(AppConfig):
                 name="recognitions", template="evaluation/_member_recognitions.html", context=_recognitions_panel
             )
         )
+        # A ballot still to cast: in the to-do inbox.
+        from dangjian.evaluation import todos
+
+        todos.register()
 
 
 def _recognitions_panel(*, actor, member) -> dict:

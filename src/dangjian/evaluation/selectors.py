@@ -87,6 +87,19 @@ def campaigns_awaiting_my_vote(*, actor: User) -> QuerySet[Campaign]:
     )
 
 
+def campaigns_awaiting_my_self_assessment(*, actor: User) -> QuerySet[Campaign]:
+    """Campaigns open for self-assessment where the actor takes part and has not handed one in yet."""
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        return Campaign.objects.none()
+    return (
+        Campaign.objects.filter(phase__in=rules.SELF_ASSESSMENT_PHASES, participants__member_id=member_id)
+        .exclude(self_assessments__member_id=member_id)
+        .for_list()
+        .order_by("-year")
+    )
+
+
 def access_campaign(actor: User, campaign_id: int | str, *, manage: bool = False) -> Campaign:
     """The campaign if the actor runs it (or, unless `manage`, takes part in it); 404 for missing and forbidden."""
     try:

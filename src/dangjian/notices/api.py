@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from dangjian.edge.schemas import PageIn, PageOut, responses
 from dangjian.notices import selectors, services
+from dangjian.notices.inbox import inbox_for
 
 router = Router(tags=["notices"])
 
@@ -62,3 +64,37 @@ def notice_read(request, notice_id: int):
 )
 def notice_read_all(request):
     return {"marked": services.notice_mark_read(actor=request.auth)}
+
+
+inbox_router = Router(tags=["notices"])
+
+
+class ToDoOut(Schema):
+    kind: str = Field(description='What waits, "<app>.<what>", e.g. "study.leave_decide".')
+    title: str = Field(description="Names the object, in the language of the request.")
+    url: str = Field(description="Where it is done, relative to the site.")
+    due: datetime.date | None = Field(description="The last day, or null when nothing dates it.")
+    overdue: bool
+
+
+class InboxOut(Schema):
+    count: int
+    items: list[ToDoOut]
+
+
+@inbox_router.get(
+    "/me/inbox",
+    operation_id="inbox",
+    response=responses({200: InboxOut}),
+    summary="The caller's to-dos (待办) across the platform, the most urgent first",
+    description="Computed, not stored: a to-do that has been done is no longer listed. Overdue first, "
+    "then by due date, undated last.",
+)
+def inbox(request):
+    items = inbox_for(request.auth, timezone.localdate())
+    return {
+        "count": len(items),
+        "items": [
+            {"kind": i.kind, "title": str(i.title), "url": i.url, "due": i.due, "overdue": i.overdue} for i in items
+        ],
+    }

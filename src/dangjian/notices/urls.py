@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.notice_list, name="list"),
     path("<int:pk>/read/", views.notice_read, name="read"),
     path("read-all/", views.notice_read_all, name="read-all"),
+    path("todo/", views.inbox, name="inbox"),
 ]

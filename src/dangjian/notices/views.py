@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -9,6 +10,7 @@ from dangjian.accounts.http import AuthedRequest
 from dangjian.edge.http import page
 from dangjian.edge.paging import paginate
 from dangjian.notices import selectors, services
+from dangjian.notices.inbox import inbox_for_request, inbox_rows
 
 
 @page
@@ -35,3 +37,11 @@ def notice_read(request: AuthedRequest, pk: int) -> HttpResponse:
 def notice_read_all(request: AuthedRequest) -> HttpResponse:
     services.notice_mark_read(actor=request.user)
     return redirect("notices:list")
+
+
+@page
+@require_GET
+def inbox(request: AuthedRequest) -> HttpResponse:
+    """待办: all that waits for the user across the platform, the most urgent first."""
+    rows = inbox_rows(inbox_for_request(request), timezone.localdate())
+    return render(request, "notices/inbox.html", {"rows": rows})

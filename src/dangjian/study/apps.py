@@ -12,3 +12,8 @@ class StudyConfig(AppConfig):
 
         # A self-study entry about a library material counts as having studied it.
         register_study_record(SelfStudy)
+
+        # Leave to decide, make-ups to review or to hand in: in the to-do inbox.
+        from dangjian.study import todos
+
+        todos.register()

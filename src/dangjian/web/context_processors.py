@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.notices import selectors as notice_selectors
+from dangjian.notices.inbox import inbox_for_request
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,16 @@ def _items(request) -> list[NavItem]:
             NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "notebook")
         )
     items.append(NavItem("library:", reverse("library:index"), _("Study materials"), _("Library"), "books"))
+    items.append(
+        NavItem(
+            "notices:inbox",
+            reverse("notices:inbox"),
+            _("To-do"),
+            _("To-do"),
+            "checks",
+            badge=len(inbox_for_request(request)),
+        )
+    )
     items.append(
         NavItem(
             "notices:",
@@ -130,8 +141,8 @@ def _items(request) -> list[NavItem]:
 
 
 # The bottom bar of a phone has room for four items and "More": an officer's daily tools, a member's own.
-PHONE_ITEMS_OFFICER = ["web:", "members:", "study:activity", "notices:"]
-PHONE_ITEMS_MEMBER = ["web:", "study:my-study", "library:", "notices:"]
+PHONE_ITEMS_OFFICER = ["web:", "members:", "notices:inbox", "notices:"]
+PHONE_ITEMS_MEMBER = ["web:", "study:my-study", "notices:inbox", "notices:"]
 
 
 def _mark_phone(items: list[NavItem], scope) -> list[NavItem]:

@@ -1,10 +1,12 @@
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import scope_for
 from dangjian.edge.http import page
 from dangjian.evaluation.selectors import campaigns_awaiting_my_vote
+from dangjian.notices.inbox import inbox_for_request, inbox_rows
 from dangjian.web import charts, selectors
 
 HOME_TEMPLATES = {
@@ -12,6 +14,9 @@ HOME_TEMPLATES = {
     selectors.BRANCH: "web/home_branch.html",
     selectors.MEMBER: "web/home_member.html",
 }
+
+
+HOME_INBOX_ITEMS = 5  # the top of the to-do inbox on the home page
 
 
 @page
@@ -23,6 +28,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         "care": selectors.care_summary(actor=request.user),
         "to_vote": list(campaigns_awaiting_my_vote(actor=request.user)),
     }
+    todos = inbox_for_request(request)
+    context["inbox_count"] = len(todos)
+    context["inbox_top"] = inbox_rows(todos[:HOME_INBOX_ITEMS], timezone.localdate())
     if isinstance(data, selectors.CommitteeHome):
         context["charts"] = [
             charts.attendance_chart(data.attendance),

@@ -8,6 +8,7 @@ from dangjian.accounts.system import system_actor
 from dangjian.care import services
 from dangjian.care.models import Need, NeedState, Talk, TalkTodo
 from dangjian.care.tests.factories import fresh, pdf, raise_need
+from dangjian.notices.tests.test_inbox import INBOX_QUERIES
 
 
 def _client(user) -> Client:
@@ -100,10 +101,10 @@ def test_lists_pin_their_queries(college, django_assert_max_num_queries):
         raise_need(college.member, title=f"诉求{i}")
     client = _client(college.user("branch"))
     client.get(reverse("care:need-list"))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(15 + INBOX_QUERIES):
         client.get(reverse("care:need-list"))
     member = _client(college.member.user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + INBOX_QUERIES):
         member.get(reverse("care:my-needs"))
 
 

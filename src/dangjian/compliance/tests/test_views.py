@@ -10,6 +10,7 @@ from dangjian.care.models import Talk
 from dangjian.compliance.models import EntryStatus, WarningEntry
 from dangjian.compliance.services import warning_close, warnings_refresh_for
 from dangjian.compliance.tests.factories import backdate, held
+from dangjian.notices.tests.test_inbox import INBOX_QUERIES
 
 
 def client_for(user) -> Client:
@@ -34,7 +35,7 @@ def test_the_branch_list_shows_reasons_with_dates_and_the_suggested_action(
 ):
     client = client_for(college.user("branch"))
     url = reverse("compliance:warning-list", args=[college.branch.pk])
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(15 + INBOX_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
     text = response.content.decode()

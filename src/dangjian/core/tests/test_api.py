@@ -13,6 +13,7 @@ OPERATIONS = {
     "notice_list",
     "notice_read",
     "notice_read_all",
+    "inbox",
     "topic_list",
     "topic_get",
     "topic_create",

@@ -4,6 +4,7 @@ from dangjian.core.tests.apiclient import ApiClient
 from dangjian.notices.models import Notice
 from dangjian.notices.selectors import notice_list, unread_count
 from dangjian.notices.services import notice_mark_read, notice_send
+from dangjian.notices.tests.test_inbox import INBOX_QUERIES
 
 
 def test_send_leaves_one_notice_per_active_account(college):
@@ -51,7 +52,7 @@ def test_the_list_and_the_navigation_show_unread_notices(client, college, django
     for number in range(3):
         notice_send(recipients=[college.member.user], title=f"通知{number}")
     client.force_login(college.member.user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + INBOX_QUERIES):
         response = client.get(reverse("notices:list"))
     content = response.content.decode()
     assert "通知2" in content

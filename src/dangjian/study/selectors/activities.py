@@ -486,3 +486,15 @@ def review_queue(*, actor: User) -> ReviewQueue:
             make_ups.select_related("attendance__activity", "attendance__member").order_by("submitted_at", "pk")
         ),
     )
+
+
+def make_ups_to_hand_in(*, actor: User) -> list[MakeUp]:
+    """The actor's own make-ups still to be handed in (assigned or returned), the soonest due first."""
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        return []
+    return list(
+        MakeUp.objects.filter(attendance__member_id=member_id, status__in=rules.MAKE_UP_OPEN_STATUSES)
+        .select_related("attendance__activity")
+        .order_by("due_on", "pk")
+    )

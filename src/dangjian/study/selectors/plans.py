@@ -24,6 +24,7 @@ from dangjian.study.models import (
     DirectiveItem,
     Organiser,
     PlanItem,
+    PlanStatus,
     Semester,
     StudyPlan,
 )
@@ -291,3 +292,16 @@ def study_plan_detail(*, plan: StudyPlan, now: datetime.datetime | None = None) 
         for row in pushed:
             row.branch_count, row.branches_done = tally.get(row.item.pk, [0, 0])
     return PlanDetail(plan=plan, rows=rows)
+
+
+def plans_to_publish(*, actor: User, today: datetime.date) -> QuerySet[StudyPlan]:
+    """Draft plans of organisations where the actor runs study, for semesters not yet over, soonest first."""
+    return (
+        StudyPlan.objects.filter(
+            scope_for(actor).org_filter(Perm.MANAGE_STUDY, "org__path"),
+            status=PlanStatus.DRAFT,
+            semester__ends_on__gte=today,
+        )
+        .select_related("org", "semester")
+        .order_by("semester__starts_on", "org__path", "pk")
+    )

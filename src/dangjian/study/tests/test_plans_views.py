@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dangjian.accounts.system import system_actor
 from dangjian.core.models import AuditEvent, CalendarDay
+from dangjian.notices.tests.test_inbox import INBOX_QUERIES
 from dangjian.study.models import Directive, PlanItem, Semester, StudyPlan
 from dangjian.study.services import plans as services
 from dangjian.study.tests.factories_plans import make_item, make_plan, make_semester
@@ -218,7 +219,7 @@ def test_plan_list_is_scoped_and_pins_its_queries(client, college, semester, dja
         make_item(committee_plan, theme=f"第{n}项", organiser="every_branch")
     services.study_plan_publish(actor=system_actor(), plan=committee_plan)
     _login(client, college, "branch")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + INBOX_QUERIES):
         response = client.get(reverse("study:plan-list"))
     assert {p.org.name for p in response.context["page_obj"]} == {"哲学与社会发展学院党委", "哲学系教工党支部"}
     partial = client.get(
@@ -233,7 +234,7 @@ def test_plan_detail_pins_its_queries(client, college, semester, django_assert_m
         make_item(plan, theme=f"第{n}项", organiser="every_branch" if n % 2 else "self")
     services.study_plan_publish(actor=system_actor(), plan=plan)
     _login(client, college, "committee")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + INBOX_QUERIES):
         assert client.get(reverse("study:plan-detail", args=[plan.pk])).status_code == 200
 
 

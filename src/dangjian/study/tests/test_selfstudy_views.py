@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from python_calamine import CalamineWorkbook
 
 from dangjian.core.models import AuditEvent
+from dangjian.notices.tests.test_inbox import INBOX_QUERIES
 from dangjian.study.models import ReadingList, SelfStudy
 from dangjian.study.tests.factories_selfstudy import (
     COPIED,
@@ -167,7 +168,7 @@ def ledger_data(college):
 
 def test_ledger_page_shows_gaps_for_the_scope(client, college, ledger_data, django_assert_max_num_queries):
     client.force_login(college.user("branch"))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(20 + INBOX_QUERIES):
         response = client.get(reverse("study:ledger"), {"year": YEAR})
     rows = {row.member.name: row for row in response.context["ledger"].rows}
     assert set(rows) == {"李书记", "王组长", "张三", "吕书记"}

@@ -147,8 +147,9 @@ def test_anonymous_htmx_request_reloads_to_login(client, college):
 @pytest.mark.parametrize(
     ("role", "phone_urls"),
     [
-        ("member", ["/", "/study/my/", "/library/", "/notices/"]),
-        ("branch", ["/", "/members/", "/study/activities/", "/notices/"]),
+        # 待办 (the to-do inbox) is always one tap away.
+        ("member", ["/", "/study/my/", "/notices/todo/", "/notices/"]),
+        ("branch", ["/", "/members/", "/notices/todo/", "/notices/"]),
     ],
 )
 def test_the_phone_bar_keeps_four_items_and_the_menu_lists_them_all(client, college, role, phone_urls):
