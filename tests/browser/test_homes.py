@@ -29,7 +29,7 @@ def test_member_home_on_a_phone_leads_with_the_open_check_in(phone_page: Page, c
     assert link.bounding_box()["height"] >= 44  # a thumb's target
     expect(phone_page.locator("#next-activities")).to_contain_text("党课：学习党章")
     expect(phone_page.locator("#my-hours progress")).to_be_visible()
-    expect(phone_page.locator("#open-matters")).to_be_visible()
+    expect(phone_page.locator("#home-inbox")).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the home scrolls sideways: {width} px"
     assert phone_page.evaluate("typeof window.echarts") == "undefined"  # no chart library on a member's page

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
-from dangjian.care.models import OPEN_STATES, Need, NeedState
+from dangjian.care.models import OPEN_STATES
 from dangjian.care.selectors.needs import my_needs, officer_need_counts
 from dangjian.care.selectors.talks import todo_list
 from dangjian.compliance.selectors import warning_list
@@ -24,8 +24,6 @@ from dangjian.study.models import (
     ActivityStatus,
     Attendance,
     Form,
-    LeaveRequest,
-    RequestStatus,
     Semester,
 )
 from dangjian.study.rules.attendance import check_in_window
@@ -33,7 +31,6 @@ from dangjian.study.selectors.activities import (
     ATTENDED,
     ActivityFilters,
     MyActivity,
-    MyMakeUp,
     MyStudy,
     ReviewQueue,
     activity_list,
@@ -249,7 +246,6 @@ class MemberHome:
     officers: list[OfficerTerm] = field(default_factory=list)
     study: MyStudy | None = None
     hours: LedgerRow | None = None
-    needs_to_confirm: list[Need] = field(default_factory=list)  # answered, waiting for the member's word
     open_needs: int = 0
     now: datetime.datetime | None = None
     kind: str = MEMBER
@@ -267,19 +263,6 @@ class MemberHome:
         now = self.now or timezone.now()
         ahead = [i for i in self.study.today if not i.check_in_open and i.activity.ends_at > now]
         return [*ahead, *self.study.upcoming][:NEXT_ACTIVITIES]
-
-    @property
-    def make_ups_due(self) -> list[MyMakeUp]:
-        """Make-ups still to be handed in, each knowing whether it is overdue (as on 我的学习)."""
-        return [item for item in self.study.make_ups if item.open] if self.study else []
-
-    @property
-    def leave_pending(self) -> list[LeaveRequest]:
-        return [r for r in self.study.leave_requests if r.status == RequestStatus.PENDING] if self.study else []
-
-    @property
-    def open_matters(self) -> int:
-        return len(self.make_ups_due) + len(self.leave_pending) + len(self.needs_to_confirm)
 
 
 @dataclass(frozen=True)
@@ -399,7 +382,6 @@ def member_home(*, actor: User, today: datetime.date | None = None, now: datetim
         officers=officers,
         study=my_study(actor=actor, now=now),
         hours=ledger_for_member(member, today.year),
-        needs_to_confirm=list(needs.filter(state=NeedState.ANSWERED)),
         open_needs=needs.filter(state__in=OPEN_STATES).count(),
         now=now,
     )

@@ -13,7 +13,7 @@ from dangjian.care.models import NeedState
 from dangjian.care.services import needs as care_services
 from dangjian.care.tests.factories import raise_need
 from dangjian.study import tokens
-from dangjian.study.models import AttendanceStatus, MakeUpStatus
+from dangjian.study.models import AttendanceStatus, MakeUp, MakeUpStatus
 from dangjian.study.rules.hours import annual_requirement
 from dangjian.study.services import activities as study_services
 from dangjian.study.tests.factories_activities import ActivityFactory
@@ -85,36 +85,34 @@ def test_member_home_hours_follow_the_yearly_rule(college):
     assert 0 < home.hours.percent < 100
 
 
-def test_member_home_lists_open_matters_each_with_its_action(client, college):
+def test_member_home_lists_what_waits_from_the_inbox(client, college):
+    """The home's list of what waits is the inbox's (one source with the 待办 page and its count)."""
     now = timezone.now()
     missed = publish(college, now - 48 * HOUR)
     close(college, missed)
-    ahead = publish(college, now + 48 * HOUR)
-    leave = study_services.leave_request_create(actor=college.user("member"), activity=ahead, reason="出差")
     need = raise_need(college.member, title="宿舍维修")
     need = care_services.need_accept(actor=college.user("branch"), need=need)
     need = care_services.need_answer(actor=college.user("branch"), need=need, answer="已安排维修")
     assert need.state == NeedState.ANSWERED
-
-    home = selectors.member_home(actor=college.user("member"), now=now)
-    assert [m.make_up.attendance.activity for m in home.make_ups_due] == [missed]
-    assert home.make_ups_due[0].make_up.status == MakeUpStatus.ASSIGNED
-    assert home.leave_pending == [leave]
-    assert [n.pk for n in home.needs_to_confirm] == [need.pk]
-    assert home.open_matters == 3
+    make_up = MakeUp.objects.get(attendance__activity=missed, attendance__member=college.member)
+    assert make_up.status == MakeUpStatus.ASSIGNED
 
     client.force_login(college.user("member"))
-    content = client.get(reverse("web:home")).content.decode()
-    assert reverse("study:make-up-submit", args=[home.make_ups_due[0].make_up.pk]) in content
-    assert reverse("care:need-detail", args=[need.pk]) in content
-    assert "宿舍维修" in content
+    response = client.get(reverse("web:home"))
+    content = response.content.decode()
+    card = content.split('id="home-inbox"')[1].split("</section>")[0]
+    assert reverse("study:make-up-submit", args=[make_up.pk]) in card
+    assert reverse("care:need-detail", args=[need.pk]) in card
+    assert "宿舍维修" in card
+    assert f'<span class="badge bg-primary text-primary-fg ms-1">{response.context["inbox_count"]}</span>' in card
 
 
 def test_member_home_says_when_nothing_waits(client, college):
     client.force_login(college.user("member"))
     content = client.get(reverse("web:home")).content.decode()
-    assert 'id="open-matters"' in content
-    assert "没有" in content
+    assert 'id="home-inbox"' in content
+    assert "没有待办" in content
+    assert 'id="open-matters"' not in content  # one list of what waits: the inbox's
 
 
 def test_member_home_queries_do_not_grow_with_activities(college):
