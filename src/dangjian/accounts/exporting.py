@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from dangjian.accounts import audit_actions
 from dangjian.core.models import AuditEvent
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from dangjian.edge.xlsx import write_headers
 
 # One export holds at most this many events: a bigger log is narrowed by date or action first.
 MAX_EVENTS = 20_000
@@ -35,10 +34,7 @@ def audit_workbook(events: Iterable[AuditEvent]) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     sheet = book.add_worksheet("审计日志")
-    header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    for col, (title, width) in enumerate(HEADERS):
-        sheet.write(0, col, title, header)
-        sheet.set_column(col, col, width)
+    write_headers(book, sheet, HEADERS)
     for row, event in enumerate(events, start=1):
         sheet.write_string(row, 0, timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"))
         sheet.write_string(row, 1, event.actor_name)

@@ -7,20 +7,19 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts import audit_actions, selectors, services
 from dangjian.accounts import selectors as account_selectors
-from dangjian.accounts.exporting import XLSX_CONTENT_TYPE
 from dangjian.accounts.forms import AuditFilterForm, LoginForm, PasswordChangeForm
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, access_token
 from dangjian.core.errors import DomainError
 from dangjian.edge.http import HtmxHttpRequest, page, submit
 from dangjian.edge.paging import paginate
+from dangjian.edge.xlsx import xlsx_response
 
 login_view = LoginView.as_view(
     template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
@@ -95,6 +94,4 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
             raise
         messages.error(request, exc.message)
         return redirect(reverse("accounts:audit-list") + (f"?{request.GET.urlencode()}" if request.GET else ""))
-    response = HttpResponse(export.content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
-    return response
+    return xlsx_response(export.content, export.filename)

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.edge.http import page
+from dangjian.edge.xlsx import xlsx_response
 from dangjian.members import exporting, importing
 from dangjian.members.forms import MemberFilterForm
 from dangjian.orgs.selectors import org_list
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "roster_imports"  # token → {"user": account id, "filename": name, "result": counts once imported}
 KEEP_UPLOADS = datetime.timedelta(days=1)
 KEEP_PER_SESSION = 10
@@ -79,12 +78,6 @@ def _pending(request: AuthedRequest, token: str) -> dict:
     return entry
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
-
-
 @page(perm=Perm.MANAGE_MEMBERS)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: AuthedRequest) -> HttpResponse:
@@ -105,7 +98,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
 @page(perm=Perm.MANAGE_MEMBERS)
 @require_GET
 def import_template(request: AuthedRequest) -> HttpResponse:
-    return _xlsx_response(importing.roster_template(actor=request.user), "党员名册模板.xlsx")
+    return xlsx_response(importing.roster_template(actor=request.user), "党员名册模板.xlsx")
 
 
 @page(perm=Perm.MANAGE_MEMBERS)
@@ -170,4 +163,4 @@ def import_confirm(request: AuthedRequest, token: str) -> HttpResponse:
 def member_export(request: AuthedRequest) -> HttpResponse:
     filters = MemberFilterForm(request.GET, orgs=org_list(actor=request.user)).filters()
     export = exporting.roster_export(actor=request.user, filters=filters)
-    return _xlsx_response(export.content, f"党员名册-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(export.content, f"党员名册-{timezone.localdate():%Y%m%d}.xlsx")

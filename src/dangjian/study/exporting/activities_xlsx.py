@@ -10,9 +10,8 @@ from collections.abc import Iterable
 import xlsxwriter
 from django.utils import timezone
 
+from dangjian.edge.xlsx import write_headers
 from dangjian.study.models import Activity
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEADERS = [
     ("开始时间", 18),
@@ -31,10 +30,7 @@ def activities_workbook(activities: Iterable[Activity]) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("学习活动")
-    header = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    for col, (title, width) in enumerate(HEADERS):
-        sheet.write(0, col, title, header)
-        sheet.set_column(col, col, width)
+    write_headers(book, sheet, HEADERS)
     for row, activity in enumerate(activities, start=1):
         sheet.write_string(row, 0, timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"))
         sheet.write_string(row, 1, activity.theme)

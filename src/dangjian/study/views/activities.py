@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,13 +27,14 @@ from dangjian.core.errors import DomainError, NotFound
 from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
 from dangjian.edge.widgets import Option, OptionsQuery, options_view
+from dangjian.edge.xlsx import xlsx_response
 from dangjian.library.selectors.topics import material_choices
 from dangjian.members.permissions import access_member
 from dangjian.members.views.options import member_option_list
 from dangjian.orgs.forms import org_choice_label
 from dangjian.orgs.permissions import access_org
 from dangjian.study import tokens
-from dangjian.study.exporting.activities_xlsx import XLSX_CONTENT_TYPE, activities_workbook
+from dangjian.study.exporting.activities_xlsx import activities_workbook
 from dangjian.study.forms.activities import (
     ActivityForm,
     CancelForm,
@@ -95,10 +95,7 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
 def activity_export(request: AuthedRequest) -> HttpResponse:
     """Every activity the list shows under the same filters, as .xlsx (the list shows one page)."""
     content = activities_workbook(selectors.activity_list(actor=request.user, filters=_activity_filters(request)))
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = _("Study activities") + ".xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    return xlsx_response(content, _("Study activities") + ".xlsx")
 
 
 def _plan_item(actor, item_id) -> PlanItem | None:

@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -17,6 +16,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
+from dangjian.edge.xlsx import xlsx_response
 from dangjian.library.selectors.materials import access_material
 from dangjian.library.selectors.topics import material_choices
 from dangjian.members.selectors import actor_member
@@ -27,7 +27,6 @@ from dangjian.study.models import ReadingList
 from dangjian.study.selectors import selfstudy as selectors
 from dangjian.study.services import selfstudy as services
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEDGER_PER_PAGE = 50
 
 
@@ -258,9 +257,7 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET, orgs=org_list(actor=request.user), years=selectors.ledger_years())
     org_id, year = form.values()
     export = services.ledger_export(actor=request.user, year=year, org=org_id)
-    response = HttpResponse(export.content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
-    return response
+    return xlsx_response(export.content, export.filename)
 
 
 urlpatterns = [
