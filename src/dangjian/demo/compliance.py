@@ -26,11 +26,13 @@ from dangjian.accounts.system import system_actor
 from dangjian.care.models import Talk
 from dangjian.care.services import talk_record
 from dangjian.compliance import rules
-from dangjian.compliance.models import WarningEntry
+from dangjian.compliance.models import RequirementExcuse, WarningEntry
+from dangjian.compliance.rules import requirements as req
 from dangjian.compliance.selectors import warning_rules
-from dangjian.compliance.services import warnings_refresh_for
+from dangjian.compliance.services import requirement_excuse, warnings_refresh_for
 from dangjian.demo import clock
 from dangjian.demo.plan import DEMO_COMMITTEE_CODE
+from dangjian.demo.study import SUMMER_EXCUSE_SECRETARY, summer_months
 from dangjian.members.models import Category, Member, SituationKind, SpecialSituation
 from dangjian.members.services import situation_add
 from dangjian.orgs.models import OfficerTerm, Organisation, Position
@@ -43,6 +45,7 @@ VISIT_SUMMARY = "走访慰问老党员，了解身体和生活情况，送去学
 OLD_VISIT_SUMMARY = "走访慰问老党员，了解身体情况，介绍学院党建工作和本年度学习安排。"
 SECRETARY_SUMMARY = "与支部书记谈心，听取离退休党支部工作情况和老同志的意见建议。"
 FRAIL_NOTE = "脑梗后行动不便，长期卧床"
+SUMMER_REASON = "暑假期间学生党员离校，本月不集中开展主题党日，改为线上自学，开学后补充交流。经支部委员会研究。"
 
 
 @dataclass
@@ -52,6 +55,7 @@ class ComplianceDemoResult:
     entries: int = 0
     alarms: int = 0
     signals: dict[str, int] = field(default_factory=dict)
+    excused: int = 0  # summer months excused for the student branch
 
 
 def compliance_demo_ensure(*, today: datetime.date | None = None) -> ComplianceDemoResult:
@@ -63,6 +67,7 @@ def compliance_demo_ensure(*, today: datetime.date | None = None) -> ComplianceD
     built = False
     if not WarningEntry.objects.filter(org__path__startswith=committee.path).exists():
         built = _build(committee, today)
+    excused = _excuse_summer(committee, today)
     mark = clock.notice_mark()
     refreshed = warnings_refresh_for(actor=system_actor(), org=committee, today=today)
     clock.date_notices(mark, clock.moment(today, 2, 30))  # what the nightly refresh sent
@@ -77,7 +82,35 @@ def compliance_demo_ensure(*, today: datetime.date | None = None) -> ComplianceD
         entries=len(entries),
         alarms=sum(1 for e in entries if e.level == rules.Level.ALARM),
         signals=signals,
+        excused=excused,
     )
+
+
+def _excuse_summer(committee: Organisation, today: datetime.date) -> int:
+    """The student branch held no 主题党日 in the summer vacation: its secretary excuses each month in
+    writing, as the compliance view asks. Idempotent; how many months are excused."""
+    secretary = User.objects.filter(username=SUMMER_EXCUSE_SECRETARY).first()
+    term = (
+        OfficerTerm.objects.current(today)
+        .filter(member__user=secretary, position=Position.SECRETARY, org__path__startswith=committee.path)
+        .select_related("org")
+        .first()
+        if secretary
+        else None
+    )
+    if term is None:
+        return 0
+    excused = 0
+    for month in summer_months(today):
+        period = req.period_of(req.PeriodKind.MONTH, month)
+        if not RequirementExcuse.objects.filter(
+            org=term.org, requirement="theme_day", period_kind=period.kind, period_starts_on=period.starts_on
+        ).exists():
+            requirement_excuse(
+                actor=secretary, org=term.org, requirement="theme_day", period=period, reason=SUMMER_REASON
+            )
+        excused += 1
+    return excused
 
 
 def compliance_demo_summary(result: ComplianceDemoResult) -> str:

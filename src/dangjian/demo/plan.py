@@ -537,6 +537,11 @@ class _Builder:
                 positions.insert(0, "deputy_secretary")
             for position in positions:
                 if person := self._pick(rng, branch.people, taken, since):
+                    # Re-elected: on the committee in the previous term too, from when they joined the branch.
+                    previous = max(add_years(since, -3), person.since, person.full_member_on or since)
+                    if previous < since:
+                        until = since - datetime.timedelta(days=1)
+                        self.plan.officers.append(OfficerPlan(branch.code, person.number, position, previous, until))
                     self.plan.officers.append(OfficerPlan(branch.code, person.number, position, since))
         for group in branch.groups:
             members = [p for p in branch.people if p.org == group]

@@ -18,6 +18,7 @@ import datetime
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import transaction
 from django.db.models import Q
@@ -185,14 +186,17 @@ def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
 
 
 def _theme_day(month: int, year: int) -> tuple[str, str] | None:
-    """(form, theme) of a branch's monthly 主题党日; None in the winter and summer holidays."""
+    """(form, theme) of a branch's monthly 主题党日, every month (the holidays' held online or before the break)."""
     anniversary = year - 1921
     return {
         9: (Form.THEME_DAY, "开学第一课：学习习近平总书记关于教育的重要论述"),
         10: (Form.THEME_DAY, "缅怀革命先烈 传承红色基因——烈士纪念日主题党日"),
         11: (Form.THEME_DAY, "学习贯彻党的二十届四中全会精神"),
         12: (Form.THEME_DAY, "学习宪法 弘扬宪法精神——国家宪法日主题党日"),
-        1: (Form.LIFE_MEETING, "召开年度组织生活会，开展民主评议党员"),
+        1: (Form.THEME_DAY, "寒假前主题党日：学习党的纪律规定，安排假期自学"),
+        2: (Form.THEME_DAY, "新学期主题党日：学习全国教育大会精神"),
+        7: (Form.THEME_DAY, "暑期前主题党日：学习党纪学习教育读本"),
+        8: (Form.THEME_DAY, "线上主题党日：交流暑期社会实践和学习体会"),
         3: (Form.THEME_DAY, "学习贯彻全国两会精神"),
         4: (Form.THEME_DAY, "军事生活日：重温入党誓词，锤炼党性作风"),
         5: (Form.THEME_DAY, "弘扬五四精神 青春建功新时代"),
@@ -223,7 +227,39 @@ GROUP_MEETING_THEMES = [
     "党小组会：讨论支部工作意见建议",
 ]
 FILM_MONTHS = {10: "收看党员教育专题片《榜样》", 5: "收看党员教育专题片《红色气质》"}
-LECTURE_MONTHS = {11: "支部书记讲党课：坚定理想信念，做新时代合格党员", 5: "支部书记讲党课：以党的创新理论凝心铸魂"}
+LECTURE_MONTHS = {
+    3: "党课：学习《中国共产党章程》",
+    5: "支部书记讲党课：以党的创新理论凝心铸魂",
+    9: "党课：弘扬教育家精神，做新时代大先生",
+    11: "支部书记讲党课：坚定理想信念，做新时代合格党员",
+}
+# The yearly 组织生活会 (with 民主评议党员), held in January for the year before.
+LIFE_MEETING = (Form.LIFE_MEETING, "召开年度组织生活会，开展民主评议党员")
+# The months without term: what is held then is held late in the month, when the break is over.
+HOLIDAY_MONTHS = (2, 8)
+
+# Organisational life as the committee sees it: most branches keep the rhythm; the branch of this
+# demo secretary holds no theme day in the summer and excuses it (demo/compliance.py writes the
+# excuses), and one faculty branch with a committee missed its 支委会 in the two months before this one.
+SUMMER_EXCUSE_SECRETARY = "demo-student-branch"
+SUMMER_MONTHS = (7, 8)
+MISSED_COMMITTEE_MEETINGS = 2
+
+
+def missed_months(today: datetime.date) -> tuple[datetime.date, ...]:
+    """The first days of the months in which the short branch held no 支委会."""
+    month = month_start(today)
+    found = []
+    for _i in range(MISSED_COMMITTEE_MEETINGS):
+        month = month_start(month - datetime.timedelta(days=1))
+        found.append(month)
+    return tuple(reversed(found))
+
+
+def summer_months(today: datetime.date) -> tuple[datetime.date, ...]:
+    """The first days of the summer months (begun by today) within the demo's year of activities."""
+    start = today - datetime.timedelta(days=365)
+    return tuple(m for m in _months(start, today) if m.month in SUMMER_MONTHS and m <= today)
 
 
 def _committee_items(semester: Semester, first: bool, calendar: WorkingCalendar) -> list[dict]:
@@ -273,6 +309,9 @@ def _every_branch_items(semester: Semester) -> list[dict]:
                     "planned_minutes": 120,
                 }
             )
+        if month.month == 1:
+            form, text = LIFE_MEETING
+            items.append({"month": month, "theme": text, "form": form, "planned_minutes": 150})
         if month.month in GENERAL_MEETING_THEMES:
             items.append(
                 {
@@ -541,6 +580,25 @@ class _Builder:
     def has_committee(self, branch: Organisation) -> bool:
         return any(t.org_id == branch.pk and t.until is None and t.position != "secretary" for t in self.terms)
 
+    @cached_property
+    def short_branch(self) -> Organisation | None:
+        """The faculty branch that missed two 支委会: the first with a committee and no demo account."""
+        demo = {p.number for p in self.people.values() if p.number.startswith("demo-")}
+        for branch in self.branches:
+            people = {p.number for p in self.people.values() if (p.path_on(self.today) or "").startswith(branch.path)}
+            if self.style(branch) == STAFF and self.has_committee(branch) and not people & demo:
+                return branch
+        return None
+
+    def committee_meeting_missed(self, branch: Organisation, month: datetime.date) -> bool:
+        return branch == self.short_branch and month in missed_months(self.today)
+
+    def theme_day_excused(self, branch: Organisation, month: datetime.date) -> bool:
+        if month.month not in SUMMER_MONTHS:
+            return False
+        secretary = self.secretary_of(branch)
+        return secretary is not None and secretary.number == SUMMER_EXCUSE_SECRETARY
+
     def style(self, branch: Organisation) -> str:
         counts = Counter(
             p.category for p in self.people.values() if (p.path_on(self.today) or "").startswith(branch.path)
@@ -691,9 +749,14 @@ class _Builder:
             committee = self.has_committee(branch)
             for month in _months(start, end):
                 m = month.month
-                if theme := _theme_day(m, month.year):
-                    # The April theme day is a 军事生活日 held just before May Day.
-                    day = _nth_weekday(month, 4 if m == 4 else week, weekday, self.calendar)
+                late = m in HOLIDAY_MONTHS
+                if m == 1:
+                    day = _nth_weekday(month, 3, weekday, self.calendar)
+                    planned.append(self._entry(branch, day, slot, *LIFE_MEETING, Audience.ALL, 150))
+                if (theme := _theme_day(m, month.year)) and not self.theme_day_excused(branch, month):
+                    # The April theme day is a 军事生活日 held just before May Day; July's before the break.
+                    nth = 4 if m == 4 or late else 1 if m in (1, 7) else week
+                    day = _nth_weekday(month, nth, weekday, self.calendar)
                     planned.append(self._entry(branch, day, slot, *theme, Audience.ALL, 120))
                 if m in GENERAL_MEETING_THEMES:
                     day = _nth_weekday(month, 4, weekday, self.calendar)
@@ -708,19 +771,18 @@ class _Builder:
                 if m in LECTURE_MONTHS:
                     day = _nth_weekday(month, 4 if m not in GENERAL_MEETING_THEMES else 3, weekday, self.calendar)
                     entry = self._entry(branch, day, slot, Form.LECTURE, LECTURE_MONTHS[m], Audience.ALL, 90)
-                    entry["speaker"] = self.secretary_of(branch, day)
+                    if LECTURE_MONTHS[m].startswith("支部书记"):
+                        entry["speaker"] = self.secretary_of(branch, day)
                     planned.append(entry)
-                if m in (2, 8):
-                    continue
-                if committee:
-                    day = _nth_weekday(month, 1, 0, self.calendar)
+                if committee and not self.committee_meeting_missed(branch, month):
+                    day = _nth_weekday(month, 4 if late else 1, 0, self.calendar)
                     hours = ("12:10", "13:00") if style != STUDENTS else ("18:00", "18:50")
                     theme = COMMITTEE_MEETING_THEMES[(month.month + i) % len(COMMITTEE_MEETING_THEMES)]
                     planned.append(
                         self._entry(branch, day, hours, Form.COMMITTEE_MEETING, theme, Audience.OFFICERS, 50)
                     )
                 for g, group in enumerate(self.groups.get(branch.pk, [])):
-                    day = _nth_weekday(month, 3, (1 + g) % 5, self.calendar)
+                    day = _nth_weekday(month, 4 if late else 3, (1 + g) % 5, self.calendar)
                     theme = GROUP_MEETING_THEMES[(month.month + g) % len(GROUP_MEETING_THEMES)]
                     entry = self._entry(group, day, ("16:00", "17:00"), Form.GROUP_MEETING, theme, Audience.ALL, 60)
                     entry["plan_org"] = branch

@@ -6,11 +6,13 @@ import pytest
 from dangjian.accounts.models import User
 from dangjian.care.models import TalkTodo
 from dangjian.compliance.models import WarningEntry
-from dangjian.compliance.selectors import warning_list
+from dangjian.compliance.rules import requirements as req
+from dangjian.compliance.selectors import life_branches, life_matrix, warning_list
 from dangjian.core.models import AuditEvent
 from dangjian.demo import generator, study
 from dangjian.demo.compliance import compliance_demo_ensure, compliance_demo_summary
 from dangjian.members.models import SpecialSituation
+from dangjian.orgs.models import OfficerTerm
 from dangjian.study.models import Attendance
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -54,6 +56,33 @@ def test_a_few_demo_members_show_up_on_the_early_warning_for_different_reasons()
     assert list(warning_list(actor=User.objects.get(username="demo-member"))) == []
 
     assert str(result.entries) in compliance_demo_summary(result)
+
+    # Organisational life this year: every branch keeps the rhythm but two. One faculty branch missed
+    # its 支委会 in the two months before this one; the student branch excused its summer theme days.
+    branches = list(life_branches(User.objects.get(username="demo-committee")))
+    rows = life_matrix(branches, req.period_of(req.PeriodKind.YEAR, TODAY), today=TODAY)
+    found = {"overdue": set(), "excused": set()}
+    for row in rows:
+        for cell in row.cells:
+            for check in cell.checks:
+                if check.status in found:
+                    found[check.status].add((check.org.name, cell.requirement.key, check.result.period.starts_on))
+    by_branch: dict[str, list[datetime.date]] = {}
+    for name, key, month in found["overdue"]:
+        assert key == "committee_meeting"
+        by_branch.setdefault(name, []).append(month)
+    # Besides, the faculty branch that has never elected the 支委会 it needs misses it in every closed month.
+    elected = set(OfficerTerm.objects.current(TODAY).exclude(position="secretary").values_list("org__name", flat=True))
+    without = {name for name in by_branch if name not in elected}
+    assert len(without) == 1
+    assert len(by_branch[next(iter(without))]) == TODAY.month - 1
+    short = {name: sorted(months) for name, months in by_branch.items() if name not in without}
+    assert list(short.values()) == [[datetime.date(2026, 9, 1), datetime.date(2026, 10, 1)]]
+    assert found["excused"] == {
+        ("硕士研究生第一党支部", "theme_day", datetime.date(2026, 7, 1)),
+        ("硕士研究生第一党支部", "theme_day", datetime.date(2026, 8, 1)),
+    }
+    assert result.excused == 2
 
     # Running again changes nothing.
     events = AuditEvent.objects.count()
