@@ -1,5 +1,5 @@
 """Study's part of the to-do inbox: leave to decide and make-ups to review (officers), make-ups to
-hand in (the member), study plans still in draft (officers)."""
+hand in and reading lists to study by their due day (the member), study plans still in draft (officers)."""
 
 import datetime
 
@@ -13,6 +13,7 @@ from dangjian.notices.inbox import ToDo, register_todo_source
 from dangjian.study.rules import attendance as rules
 from dangjian.study.selectors.activities import make_ups_to_hand_in, review_queue
 from dangjian.study.selectors.plans import plans_to_publish
+from dangjian.study.selectors.selfstudy import reading_lists_due
 
 APP = gettext_lazy("Study")
 
@@ -88,7 +89,27 @@ def plan_todos(actor: User, today: datetime.date) -> list[ToDo]:
     ]
 
 
+def reading_todos(actor: User, today: datetime.date) -> list[ToDo]:
+    """Reading lists assigned to the member with required items still to study, by their due day."""
+    return [
+        ToDo(
+            kind="study.reading_list",
+            title=_("Reading list: %(title)s (%(left)d required left)")
+            % {"title": progress.reading_list.title, "left": progress.required_left},
+            url=reverse("study:readinglist-list"),
+            due=progress.reading_list.due_on,
+            overdue=progress.reading_list.due_on is not None and today > progress.reading_list.due_on,
+            app=APP,
+            icon="book",
+            where=progress.reading_list.org.name,
+            action=_("Study"),
+        )
+        for progress in reading_lists_due(actor=actor, today=today)
+    ]
+
+
 def register() -> None:
     register_todo_source("study.review", officer_todos)
     register_todo_source("study.make_ups", member_todos)
     register_todo_source("study.plans", plan_todos)
+    register_todo_source("study.reading", reading_todos)

@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 MINUTES_PER_DAY = 24 * 60
 TITLE_MAX_LENGTH = 200
 REFLECTION_MAX_LENGTH = 10_000
+# A reading list with a due date waits in the member's to-do inbox while required items are left,
+# until this many days after it was due: by then its time has passed, and the member's page still
+# shows what is left (a house rule, not a regulation: the inbox is for what can still be done on time).
+READING_TODO_DAYS_AFTER_DUE = 30
 
 
 def entry_problems(

@@ -29,6 +29,7 @@ from dangjian.orgs.models import OfficerTerm, Organisation, Position
 from dangjian.orgs.rules import ancestor_paths
 from dangjian.study.models import ActivityStatus, Attendance, AttendanceStatus, ReadingItem, ReadingList, SelfStudy
 from dangjian.study.rules import hours as hour_rules
+from dangjian.study.rules import selfstudy as selfstudy_rules
 
 # Attendance that earns the activity's credit.
 CREDITED_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.MADE_UP)
@@ -327,6 +328,27 @@ def reading_lists_for_member(*, member: Member, today: datetime.date | None = No
             ],
         )
         for rl in lists
+    ]
+
+
+def reading_lists_due(*, actor: User, today: datetime.date) -> list[ReadingListProgress]:
+    """The actor's assigned reading lists that have a due date and required items left, from the day
+    they are assigned until `READING_TODO_DAYS_AFTER_DUE` days after they were due. Two queries when
+    none is dated (the usual case), the progress's few more otherwise."""
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        return []
+    member = Member.objects.select_related("org").filter(pk=member_id).first()
+    if member is None or member.org is None:
+        return []
+    since = today - datetime.timedelta(days=selfstudy_rules.READING_TODO_DAYS_AFTER_DUE)
+    dated = ReadingList.objects.filter(org__path__in=ancestor_paths(member.org.path), due_on__gte=since)
+    if not dated.exists():
+        return []
+    return [
+        progress
+        for progress in reading_lists_for_member(member=member, today=today)
+        if progress.reading_list.due_on is not None and progress.reading_list.due_on >= since and progress.required_left
     ]
 
 

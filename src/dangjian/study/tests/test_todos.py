@@ -122,3 +122,59 @@ def test_a_leave_is_due_on_the_local_day_the_activity_starts(college):
     services.leave_request_create(actor=college.user("member"), activity=activity, reason="出差", now=late - MIN)
     [item] = kinds(college.user("branch"), kind="study.leave_decide")
     assert item.due == datetime.date(2026, 5, 9)
+
+
+# --- Reading lists -------------------------------------------------------------------------------
+
+DUE = datetime.date(2026, 5, 20)
+
+
+def reading(college, *, due_on=DUE, titles=("党章", "准则")):
+    from dangjian.study.services.selfstudy import ItemIn, reading_list_create
+
+    return reading_list_create(
+        actor=college.user("branch"),
+        org=college.branch,
+        title="五月必读",
+        items=[ItemIn(title=title) for title in titles],
+        due_on=due_on,
+        today=BEFORE,
+    )
+
+
+def test_a_dated_reading_list_waits_until_its_required_items_are_studied(college):
+    from dangjian.study.services.selfstudy import self_study_log
+
+    reading_list = reading(college)
+    [item] = kinds(college.user("member"), kind="study.reading_list")
+    assert item.title == "阅读清单：五月必读（还有 2 项必学）"
+    assert item.url == "/study/reading-lists/"
+    assert item.due == DUE
+    assert not item.overdue
+    assert kinds(college.user("other_branch"), kind="study.reading_list") == []
+
+    member = college.user("member")
+    for entry in reading_list.items.all():
+        self_study_log(
+            actor=member,
+            studied_on=BEFORE,
+            minutes=30,
+            title=entry.title,
+            reading_item=entry,
+            today=BEFORE,
+        )
+    assert kinds(member, kind="study.reading_list") == []
+
+
+def test_a_reading_list_is_overdue_after_its_day_and_leaves_the_inbox_a_month_later(college):
+    reading(college)
+    [item] = kinds(college.user("member"), today=DUE + datetime.timedelta(days=1), kind="study.reading_list")
+    assert item.overdue
+    last = DUE + datetime.timedelta(days=30)
+    assert kinds(college.user("member"), today=last, kind="study.reading_list")
+    assert kinds(college.user("member"), today=last + datetime.timedelta(days=1), kind="study.reading_list") == []
+
+
+def test_an_undated_reading_list_is_not_a_to_do(college):
+    reading(college, due_on=None)
+    assert kinds(college.user("member"), kind="study.reading_list") == []
