@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.compliance import rules
+from dangjian.compliance.rules import requirements
 from dangjian.core.models import TimeStampedModel
 
 
@@ -185,4 +186,13 @@ class RequirementExcuse(TimeStampedModel):
         indexes = [models.Index(fields=["org", "period_starts_on"], name="compliance_excuse_org_idx")]
 
     def __str__(self) -> str:
-        return f"{self.org} · {self.requirement} · {self.period_starts_on}"
+        """The organisation, the requirement's name and the period, as the audit log names the excuse."""
+        try:
+            name = requirements.requirement_set().get(self.requirement).name
+        except KeyError:  # a requirement of an older version
+            name = self.requirement
+        try:
+            period = requirements.ReportingPeriod(self.period_starts_on, self.period_ends_on, self.period_kind).label
+        except ValueError:
+            period = f"{self.period_starts_on}—{self.period_ends_on}"
+        return f"{self.org} · {name} · {period}"
