@@ -1,6 +1,6 @@
 """The homes' charts, built from the same selector objects as the tables beside them."""
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from django.utils.translation import gettext as _
 
@@ -60,6 +60,28 @@ def hours_chart(rows: list[tuple[OrgSummary, int | None]], *, key: str = "hours"
 
 # --- The dashboards' charts ---------------------------------------------------------------------------
 
+# A horizontal bar of 100% carries its label past the bar's end: leave room for "100%".
+ROOM_FOR_PERCENT = {"grid": {"left": 8, "right": 48, "top": 24, "bottom": 8}}
+
+
+class ScreenChart(Chart):
+    """The same chart with text large enough to read across the committee's office (the big screen)."""
+
+    def option(self) -> dict:
+        option = super().option()
+        for axis in ("xAxis", "yAxis"):
+            if axis in option:
+                option[axis] = {**option[axis], "axisLabel": {**option[axis].get("axisLabel", {}), "fontSize": 16}}
+        for series in option["series"]:
+            series["label"] = {**series.get("label", {}), "fontSize": 18}
+        if "grid" in option:
+            option["grid"] = {**option["grid"], "right": max(option["grid"].get("right", 0), 64)}
+        return option
+
+
+def for_screen(chart: Chart) -> Chart:
+    return ScreenChart(**{f.name: getattr(chart, f.name) for f in fields(chart)})
+
 
 def requirements_chart(counts, *, key: str = "requirements", extra: dict | None = None) -> Chart:
     """Per requirement, the share of the branches it applies to that met it (or were excused)."""
@@ -73,7 +95,7 @@ def requirements_chart(counts, *, key: str = "requirements", extra: dict | None 
         summary=_("For each requirement, the share of the branches it applies to that met it or were excused."),
         unit="%",
         max_value=100,
-        extra=extra or {},
+        extra=ROOM_FOR_PERCENT | (extra or {}),
     )
 
 
@@ -88,7 +110,7 @@ def hours_bands_chart(bands, *, key: str = "hours-bands", extra: dict | None = N
     return Chart(
         key=key,
         title=_("Study hours: members by progress"),
-        kind="bar",
+        kind="hbar",  # the bands' names are long: side by side they would overlap
         categories=[str(b.band.label) for b in bands],
         series=[Series(_("Members"), [b.count for b in bands])],
         summary=_("%(total)s members by their progress toward this year's required study hours.") % {"total": total},
@@ -101,7 +123,7 @@ def needs_chart(needs, *, key: str = "needs", extra: dict | None = None) -> Char
     return Chart(
         key=key,
         title=_("Needs answered on time"),
-        kind="pie",
+        kind="hbar",  # a pie's labels are cut short on a phone
         categories=[_("Answered on time"), _("Answered late"), _("Open, in time"), _("Open, overdue")],
         series=[
             Series(_("Needs"), [needs.answered_on_time, needs.answered_late, needs.open_in_time, needs.open_overdue])
@@ -124,5 +146,5 @@ def coverage_chart(coverage, *, key: str = "coverage", extra: dict | None = None
         summary=_("Each branch's share of officer–member pairs who have talked this year."),
         unit="%",
         max_value=100,
-        extra=extra or {},
+        extra=ROOM_FOR_PERCENT | (extra or {}),
     )

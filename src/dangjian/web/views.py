@@ -60,8 +60,6 @@ def menu(request: AuthedRequest) -> HttpResponse:
 
 # The big screen reloads itself (a meta refresh: no script under the CSP) this often, in seconds.
 SCREEN_REFRESH_SECONDS = 300
-# Larger text for the office's screen, read from across the room.
-SCREEN_TEXT = {"textStyle": {"fontSize": 18}}
 
 
 def _life_period(request: AuthedRequest) -> tuple[LifeFilterForm, req.ReportingPeriod]:
@@ -75,15 +73,15 @@ def _query(period: req.ReportingPeriod) -> str:
     return urlencode({"period": period.kind, "date": period.starts_on.isoformat()})
 
 
-def officer_charts(data: dashboards.OfficerDashboard, *, extra: dict | None = None) -> dict:
+def officer_charts(data: dashboards.OfficerDashboard, *, screen: bool = False) -> dict:
     found = {
-        "requirements": charts.requirements_chart(data.requirement_counts, extra=extra),
-        "attendance": charts.year_attendance_chart(data.attendance, extra=extra),
-        "hours": charts.hours_bands_chart(data.hours, extra=extra) if data.hours_known else None,
-        "needs": charts.needs_chart(data.needs, extra=extra) if data.needs is not None else None,
-        "coverage": charts.coverage_chart(data.coverage, extra=extra) if data.needs is not None else None,
+        "requirements": charts.requirements_chart(data.requirement_counts),
+        "attendance": charts.year_attendance_chart(data.attendance),
+        "hours": charts.hours_bands_chart(data.hours) if data.hours_known else None,
+        "needs": charts.needs_chart(data.needs) if data.needs is not None else None,
+        "coverage": charts.coverage_chart(data.coverage) if data.needs is not None else None,
     }
-    return {key: chart for key, chart in found.items() if chart is not None}
+    return {key: charts.for_screen(c) if screen else c for key, c in found.items() if c is not None}
 
 
 DASHBOARD_ROWS = 20  # branches per page of the matrix on the dashboard
@@ -127,7 +125,7 @@ def dashboard_screen(request: AuthedRequest) -> HttpResponse:
     context = {
         "dash": data,
         "period": data.period,
-        "charts": officer_charts(data, extra=SCREEN_TEXT),
+        "charts": officer_charts(data, screen=True),
         "refresh": SCREEN_REFRESH_SECONDS,
         "now": timezone.localtime(),
     }
