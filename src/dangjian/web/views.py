@@ -58,7 +58,7 @@ def menu(request: AuthedRequest) -> HttpResponse:
 
 # --- Dashboards (看板) -------------------------------------------------------------------------------
 
-# The big screen reloads itself (a meta refresh: no script under the CSP) this often, in seconds.
+# The big screen fetches its figures again this often, in seconds (htmx polling: no inline script under the CSP).
 SCREEN_REFRESH_SECONDS = 300
 
 

@@ -259,7 +259,8 @@ def test_the_big_screen_is_the_committees_and_refreshes_itself(client, college):
     response = login(client, college, "committee").get(reverse("web:dashboard-screen"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<meta http-equiv="refresh" content="{SCREEN_REFRESH_SECONDS}">' in html
+    assert f'hx-trigger="every {SCREEN_REFRESH_SECONDS}s"' in html
+    assert 'hx-select="#screen-body"' in html
     assert 'data-bs-theme="dark"' in html
     assert "<script>" not in html  # the CSP: no inline script
     client.force_login(college.user("branch"))
