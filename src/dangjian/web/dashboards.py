@@ -295,12 +295,11 @@ def my_attendance_by_month(member: Member, period: Period, now: datetime.datetim
         .annotate(expected_n=Count("pk"), attended_n=Count("pk", filter=Q(status__in=ATTENDED)))
         .order_by()
     }
-    return [
-        MonthAttendance(
-            month, found[month]["expected_n"] if month in found else 0, found.get(month, {}).get("attended_n", 0)
-        )
-        for month in period.months
-    ]
+    result = []
+    for month in period.months:
+        row = found.get(month)
+        result.append(MonthAttendance(month, row["expected_n"] if row else 0, row["attended_n"] if row else 0))
+    return result
 
 
 def member_dashboard(
