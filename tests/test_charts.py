@@ -82,9 +82,14 @@ def test_chart_assets_load_the_vendored_echarts_deferred():
         assert (VENDOR / name).exists()
 
 
-def test_only_the_officers_homes_load_echarts():
+def test_only_the_officers_pages_load_echarts():
     users = sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html") if "chart_assets" in p.read_text())
-    assert users == ["web/templates/web/home_branch.html", "web/templates/web/home_committee.html"]
+    assert users == [
+        "web/templates/web/dashboard.html",  # officers only: a member gets dashboard_member.html
+        "web/templates/web/dashboard_screen.html",
+        "web/templates/web/home_branch.html",
+        "web/templates/web/home_committee.html",
+    ]
 
 
 def test_a_rate_of_nought_is_drawn_but_a_pie_of_noughts_is_empty():

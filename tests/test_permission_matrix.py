@@ -29,6 +29,7 @@ from tests import (
     matrix_notices,
     matrix_ops,
     matrix_rights,
+    matrix_web,
 )
 from tests.matrix_roles import (
     ACCOUNT_MANAGERS,
@@ -58,7 +59,16 @@ from tests.matrix_roles import (
 # Apps whose rows live in a module of their own (`tests/matrix_<app>.py`): each has PAGES, KWARGS, QUERY,
 # POST_DATA, OPERATIONS and REQUESTS shaped like the ones here, and an `Objects(college)` class whose cached
 # properties build what its rows reach; KWARGS, QUERY, POST_DATA and REQUESTS values take that object.
-PARTS = [matrix_accounts, matrix_notices, matrix_care, matrix_rights, matrix_evaluation, matrix_compliance, matrix_ops]
+PARTS = [
+    matrix_accounts,
+    matrix_notices,
+    matrix_care,
+    matrix_rights,
+    matrix_evaluation,
+    matrix_compliance,
+    matrix_ops,
+    matrix_web,
+]
 
 # URL name → (method, expected status per role)
 PAGES: dict[str, tuple[str, dict[str, int]]] = {

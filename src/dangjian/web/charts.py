@@ -1,5 +1,7 @@
 """The homes' charts, built from the same selector objects as the tables beside them."""
 
+from dataclasses import fields, replace
+
 from django.utils.translation import gettext as _
 
 from dangjian.edge.charts import Chart, Series
@@ -53,4 +55,96 @@ def hours_chart(rows: list[tuple[OrgSummary, int | None]], *, key: str = "hours"
         summary=_("Each branch's members' average progress toward this year's study hours."),
         unit="%",
         max_value=100,
+    )
+
+
+# --- The dashboards' charts ---------------------------------------------------------------------------
+
+# A horizontal bar of 100% carries its label past the bar's end: leave room for "100%".
+ROOM_FOR_PERCENT = {"grid": {"left": 8, "right": 48, "top": 24, "bottom": 8}}
+
+
+class ScreenChart(Chart):
+    """The same chart with text large enough to read across the committee's office (the big screen)."""
+
+    def option(self) -> dict:
+        option = super().option()
+        for axis in ("xAxis", "yAxis"):
+            if axis in option:
+                option[axis] = {**option[axis], "axisLabel": {**option[axis].get("axisLabel", {}), "fontSize": 16}}
+        for series in option["series"]:
+            series["label"] = {**series.get("label", {}), "fontSize": 18}
+        if "grid" in option:
+            option["grid"] = {**option["grid"], "right": max(option["grid"].get("right", 0), 64)}
+        return option
+
+
+def for_screen(chart: Chart) -> Chart:
+    return ScreenChart(**{f.name: getattr(chart, f.name) for f in fields(chart)})
+
+
+def requirements_chart(counts, *, key: str = "requirements", extra: dict | None = None) -> Chart:
+    """Per requirement, the share of the branches it applies to that met it (or were excused)."""
+    known = [c for c in counts if c.met_rate is not None]
+    return Chart(
+        key=key,
+        title=_("Branches meeting each requirement"),
+        kind="hbar",
+        categories=[str(c.requirement.name) for c in known],
+        series=[Series(_("Met or excused"), [c.met_rate for c in known])],
+        summary=_("For each requirement, the share of the branches it applies to that met it or were excused."),
+        unit="%",
+        max_value=100,
+        extra=ROOM_FOR_PERCENT | (extra or {}),
+    )
+
+
+def year_attendance_chart(attendance: list[MonthAttendance], *, key: str = "attendance", extra=None) -> Chart:
+    chart = attendance_chart(attendance, key=key)
+    return replace(chart, title=_("Attendance by month this year"), extra=extra or {})
+
+
+def hours_bands_chart(bands, *, key: str = "hours-bands", extra: dict | None = None) -> Chart:
+    """How many members stand in each band of progress toward this year's study hours: no names."""
+    total = sum(b.count for b in bands)
+    return Chart(
+        key=key,
+        title=_("Study hours: members by progress"),
+        kind="hbar",  # the bands' names are long: side by side they would overlap
+        categories=[str(b.band.label) for b in bands],
+        series=[Series(_("Members"), [b.count for b in bands])],
+        summary=_("%(total)s members by their progress toward this year's required study hours.") % {"total": total},
+        extra=extra or {},
+    )
+
+
+def needs_chart(needs, *, key: str = "needs", extra: dict | None = None) -> Chart:
+    """Needs submitted this year: answered on time, answered late, open in time, open overdue."""
+    return Chart(
+        key=key,
+        title=_("Needs answered on time"),
+        kind="hbar",  # a pie's labels are cut short on a phone
+        categories=[_("Answered on time"), _("Answered late"), _("Open, in time"), _("Open, overdue")],
+        series=[
+            Series(_("Needs"), [needs.answered_on_time, needs.answered_late, needs.open_in_time, needs.open_overdue])
+        ],
+        summary=_("%(total)s needs submitted this year; %(on_time)s answered on time, %(late)s late.")
+        % {"total": needs.total, "on_time": needs.answered_on_time, "late": needs.answered_late},
+        extra=extra or {},
+    )
+
+
+def coverage_chart(coverage, *, key: str = "coverage", extra: dict | None = None) -> Chart:
+    """Each branch's share of officer–member pairs who have talked this year (支部条例 Art.19)."""
+    known = [c for c in coverage if c.percent is not None]
+    return Chart(
+        key=key,
+        title=_("Heart-to-heart talk coverage"),
+        kind="hbar",
+        categories=[c.org.name for c in known],
+        series=[Series(_("Pairs who have talked"), [c.percent for c in known])],
+        summary=_("Each branch's share of officer–member pairs who have talked this year."),
+        unit="%",
+        max_value=100,
+        extra=ROOM_FOR_PERCENT | (extra or {}),
     )

@@ -26,6 +26,8 @@ class NavItem:
 def _items(request) -> list[NavItem]:
     scope = scope_for(request.user)
     items = [NavItem("web:", reverse("web:home"), _("Home"), _("Home"), "home")]
+    if scope.has_anywhere(Perm.MANAGE_STUDY):
+        items.append(NavItem("web:dashboard", reverse("web:dashboard"), _("Dashboard"), _("Dashboard"), "chart-pie"))
     if scope.has_anywhere(Perm.VIEW_ORG):
         items.append(NavItem("orgs:", reverse("orgs:org-tree"), _("Organisations"), _("Orgs"), "sitemap"))
     if scope.has_anywhere(Perm.VIEW_MEMBERS):

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.models import Role, User
@@ -217,3 +217,51 @@ def need_stats(
         )
     result.sort(key=lambda row: row.org.path)
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Answered on time: counts only, for the dashboards.
+
+
+@dataclass(frozen=True)
+class NeedTimeliness:
+    """Needs submitted in a year, by whether their answer came by its deadline (`answer_due`)."""
+
+    answered_on_time: int
+    answered_late: int
+    open_in_time: int
+    open_overdue: int
+
+    @property
+    def answered(self) -> int:
+        return self.answered_on_time + self.answered_late
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.open_in_time + self.open_overdue
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Percent of the answered needs answered by their deadline (None before any answer)."""
+        return round(self.answered_on_time * 100 / self.answered) if self.answered else None
+
+
+def need_timeliness(
+    actor: User, *, year: int, today: datetime.date | None = None, org: Organisation | None = None
+) -> NeedTimeliness:
+    """Needs submitted in `year` over the actor's care scope (under `org` if given), in one query."""
+    today = today or timezone.localdate()
+    needs = Need.objects.filter(scope_for(actor).org_filter(Perm.MANAGE_CARE), submitted_on__year=year)
+    if org is not None:
+        needs = needs.filter(org__path__startswith=org.path)
+    answered = Q(answered_on__isnull=False)
+    overdue = Q(state=NeedState.SUBMITTED, accept_due__lt=today) | Q(
+        state__in=[NeedState.ACCEPTED, NeedState.IN_PROGRESS], answer_due__lt=today
+    )
+    counts = needs.aggregate(
+        on_time=Count("pk", filter=answered & Q(answered_on__lte=F("answer_due"))),
+        late=Count("pk", filter=answered & Q(answered_on__gt=F("answer_due"))),
+        open_overdue=Count("pk", filter=~answered & overdue),
+        open_in_time=Count("pk", filter=~answered & ~overdue),
+    )
+    return NeedTimeliness(counts["on_time"], counts["late"], counts["open_in_time"], counts["open_overdue"])

@@ -22,6 +22,12 @@
   }
 
   function drawAll(root) {
+    // Charts swapped out by htmx (a page that refreshes its figures) are let go.
+    charts = charts.filter(function (c) {
+      if (c.el.isConnected) return true;
+      c.chart.dispose();
+      return false;
+    });
     root.querySelectorAll("[data-chart]:not([data-drawn])").forEach(draw);
   }
 
