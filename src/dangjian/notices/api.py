@@ -4,10 +4,9 @@ the to-do inbox, and announcements (通知公告)."""
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from dangjian.core.errors import DomainError, NotFound
+from dangjian.core.errors import NotFound
 from dangjian.edge.schemas import PageIn, PageOut, responses
 from dangjian.notices import selectors, services
 from dangjian.notices.inbox import inbox_for
@@ -193,14 +192,12 @@ def announcement_create(request, payload: AnnouncementCreateIn):
     operation_id="announcement_update",
     response=responses({200: AnnouncementDetailOut}),
     summary="Change an announcement",
-    description=f"Only the fields sent are changed. 400 once withdrawn. {NOT_VISIBLE} Only its publishers may.",
+    description=f"Only the fields sent are changed (null only for `expires_on`: shown for good). 400 once withdrawn, "
+    f"or for a last day in the past. {NOT_VISIBLE} Only its publishers may.",
 )
 def announcement_update(request, announcement_id: int, payload: AnnouncementUpdateIn):
     announcement = selectors.access_announcement(request.auth, announcement_id, manage=True)
     fields = payload.model_dump(exclude_unset=True)
-    for name in ("title", "body", "audience", "pinned", "requires_confirmation"):
-        if name in fields and fields[name] is None:
-            raise DomainError(_("This field cannot be empty."), field=name)
     services.announcement_update(actor=request.auth, announcement=announcement, **fields)
     return _detail(request, selectors.access_announcement(request.auth, announcement_id))
 

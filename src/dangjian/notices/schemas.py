@@ -16,7 +16,7 @@ class AnnouncementListIn(PageIn):
     unread: bool = Field(False, description="Only announcements addressed to the caller and not yet read.")
 
 
-class AttachmentOut(Schema):
+class AnnouncementAttachmentOut(Schema):
     id: int
     name: str
     size: int
@@ -69,7 +69,7 @@ class AnnouncementListOut(PageOut):
 
 class AnnouncementDetailOut(AnnouncementOut):
     body: str
-    attachments: list[AttachmentOut]
+    attachments: list[AnnouncementAttachmentOut]
     manageable: bool = Field(description="Whether the caller may change or withdraw it and see its read counts.")
 
 
