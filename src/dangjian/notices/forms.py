@@ -34,7 +34,7 @@ class AnnouncementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=rules.MAX_TITLE)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
     audience = forms.ChoiceField(
-        label=_("Audience"),
+        label=_("Addressed to"),
         choices=Audience.choices,
         initial=Audience.ALL,
         help_text=_("The members of the organisation and of every organisation under it who are in this audience."),
