@@ -144,8 +144,9 @@ def _discard_files(names: Iterable[str], storage) -> None:
             storage.delete(name)
 
 
-def _check_fields(fields: dict, today: datetime.date) -> dict:
-    """The fields cleaned, or a DomainError naming every problem."""
+def _check_fields(fields: dict, today: datetime.date, *, kept_expiry: datetime.date | None = None) -> dict:
+    """The fields cleaned, or a DomainError naming every problem. A last day equal to `kept_expiry` (the
+    one already set, perhaps passed by now) is not checked again: an expired announcement stays editable."""
     errors: dict[str, str] = {}
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()
@@ -161,7 +162,7 @@ def _check_fields(fields: dict, today: datetime.date) -> dict:
             errors["body"] = _("At most %(count)s characters.") % {"count": rules.MAX_BODY}
     if "audience" in fields and fields["audience"] not in Audience.values:
         errors["audience"] = _("Choose who the announcement is for.")
-    if "expires_on" in fields:
+    if "expires_on" in fields and fields["expires_on"] != kept_expiry:
         problem = rules.expiry_error(fields["expires_on"], today)
         if problem == "past":
             errors["expires_on"] = _("The last day cannot be in the past.")
@@ -273,6 +274,7 @@ def announcement_update(
             expires_on=expires_on,
         ),
         today,
+        kept_expiry=announcement.expires_on,
     )
     before = audit.snapshot(announcement, FIELDS)
     body_changed = "body" in fields and fields["body"] != announcement.body

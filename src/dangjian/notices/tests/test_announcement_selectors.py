@@ -171,3 +171,26 @@ def test_the_home_shows_pinned_and_unread_ones_newest_first(college):
     announcement_mark_read(actor=college.member.user, announcement=read)
     announcement_mark_read(actor=college.member.user, announcement=pinned)
     assert [a.title for a in home_announcements(actor=college.member.user)] == ["置顶通知", "未读通知"]
+
+
+def test_read_counts_take_the_same_few_queries_however_many_branches(college, django_assert_max_num_queries):
+    from dangjian.members.tests.factories import MemberFactory
+    from dangjian.orgs.tests.factories import OrganisationFactory
+
+    for n in range(5):
+        branch = OrganisationFactory(parent=college.committee, name=f"第{n}党支部", code=f"X{n}")
+        MemberFactory(org=branch, name=f"党员{n}", number=f"X{n}00")
+    announcement = announce(college.committee, "学院通知")
+    officer = college.user("committee")
+    scope_for(officer)
+    with django_assert_max_num_queries(4):
+        counts = read_counts(actor=officer, announcement=announcement)
+    assert len(counts.rows) == 7
+
+
+def test_an_administrator_sees_every_announcement_but_is_addressed_by_none(college):
+    announce(college.branch, "支部通知")
+    announce(college.other_branch, "另一支部通知")
+    rows = list(announcement_list(actor=college.user("admin")))
+    assert {a.title for a in rows} == {"支部通知", "另一支部通知"}
+    assert not any(a.is_addressed for a in rows)

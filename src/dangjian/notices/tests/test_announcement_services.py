@@ -149,3 +149,18 @@ def test_confirming_is_refused_where_it_makes_no_sense(college):
     with pytest.raises(DomainError):
         announcement_confirm(actor=college.member.user, announcement=withdrawn)
     assert not AnnouncementRead.objects.filter(confirmed_at__isnull=False).exists()
+
+
+def test_an_expired_announcement_can_be_edited_without_moving_its_last_day(college):
+    announcement = announce(college.branch, expires_on=timezone.localdate())
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    Announcement.objects.filter(pk=announcement.pk).update(expires_on=past)
+    announcement.refresh_from_db()
+    changed = announcement_update(
+        actor=college.user("branch"), announcement=announcement, title="更正", expires_on=past
+    )
+    assert changed.title == "更正"
+    with pytest.raises(DomainError):
+        announcement_update(
+            actor=college.user("branch"), announcement=changed, expires_on=past - datetime.timedelta(days=1)
+        )
