@@ -1,13 +1,25 @@
-"""API of the caller's notices: list them, mark one or all as read. Nobody reads another's notices."""
+"""API of the caller's notices (list them, mark one or all as read; nobody reads another's notices),
+the to-do inbox, and announcements (通知公告)."""
 
 import datetime
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
+from dangjian.core.errors import NotFound
 from dangjian.edge.schemas import PageIn, PageOut, responses
 from dangjian.notices import selectors, services
 from dangjian.notices.inbox import inbox_for
+from dangjian.notices.schemas import (
+    AnnouncementCreateIn,
+    AnnouncementDetailOut,
+    AnnouncementListIn,
+    AnnouncementListOut,
+    AnnouncementUpdateIn,
+    ConfirmationOut,
+    ReadCountsOut,
+)
+from dangjian.orgs.permissions import access_org
 
 router = Router(tags=["notices"])
 
@@ -98,3 +110,120 @@ def inbox(request):
             {"kind": i.kind, "title": str(i.title), "url": i.url, "due": i.due, "overdue": i.overdue} for i in items
         ],
     }
+
+
+# --- Announcements (通知公告) ------------------------------------------------------------------------
+
+announcement_router = Router(tags=["announcements"])
+
+NOT_VISIBLE = "404 when the announcement does not exist or the caller may not see it (the two look the same)."
+
+
+def _detail(request, announcement):
+    """The announcement as `AnnouncementDetailOut` reads it."""
+    announcement.manageable = selectors.can_manage(request.auth, announcement)
+    return announcement
+
+
+@announcement_router.get(
+    "",
+    operation_id="announcement_list",
+    response=responses({200: AnnouncementListOut}),
+    summary="Announcements the caller may see, pinned first, newest first",
+    description="Those addressed to the caller (their organisation or one above, their audience) while live, and, "
+    "for officers, every announcement of the organisations they publish for (withdrawn and expired ones too).",
+)
+def announcement_list(request, filters: Query[AnnouncementListIn]):
+    announcements = selectors.announcement_list(actor=request.auth)
+    if filters.unread:
+        announcements = announcements.filter(is_addressed=True, is_read=False)
+    return filters.page(announcements)
+
+
+@announcement_router.get(
+    "/{announcement_id}",
+    operation_id="announcement_get",
+    response=responses({200: AnnouncementDetailOut}),
+    summary="One announcement; reading it marks it read for the caller",
+    description=f"Marks it read when it is addressed to the caller (nobody else sees who has read it). {NOT_VISIBLE}",
+)
+def announcement_get(request, announcement_id: int):
+    announcement = selectors.access_announcement(request.auth, announcement_id)
+    if announcement.is_addressed:
+        services.announcement_mark_read(actor=request.auth, announcement=announcement)
+        announcement = selectors.access_announcement(request.auth, announcement_id)
+    return _detail(request, announcement)
+
+
+@announcement_router.post(
+    "/{announcement_id}/confirm",
+    operation_id="announcement_confirm",
+    response=responses({200: ConfirmationOut}),
+    summary="Confirm receipt (确认收到) of an announcement that asks for it",
+    description="400 when it does not ask for confirmation, is not addressed to the caller, or is withdrawn or "
+    f"expired. Confirming twice changes nothing. {NOT_VISIBLE}",
+)
+def announcement_confirm(request, announcement_id: int):
+    announcement = selectors.access_announcement(request.auth, announcement_id)
+    return services.announcement_confirm(actor=request.auth, announcement=announcement)
+
+
+@announcement_router.post(
+    "",
+    operation_id="announcement_create",
+    response=responses({201: AnnouncementDetailOut}),
+    summary="Publish an announcement",
+    description="For an organisation where the caller runs study (committee and branch officers): it reaches the "
+    "organisation's whole subtree, for the audience chosen. 404 (with `field`: `org`) for an organisation outside "
+    "that scope; 400 for a group, an empty title or text, or a last day in the past or more than a year ahead. "
+    "Attachments are added on the page.",
+)
+def announcement_create(request, payload: AnnouncementCreateIn):
+    try:
+        org = access_org(request.auth, payload.org, selectors.PUBLISH_PERM)
+    except NotFound as exc:
+        raise NotFound(field="org") from exc
+    announcement = services.announcement_create(actor=request.auth, **payload.model_dump(exclude={"org"}), org=org)
+    return Status(201, _detail(request, selectors.access_announcement(request.auth, announcement.pk)))
+
+
+@announcement_router.patch(
+    "/{announcement_id}",
+    operation_id="announcement_update",
+    response=responses({200: AnnouncementDetailOut}),
+    summary="Change an announcement",
+    description=f"Only the fields sent are changed (null only for `expires_on`: shown for good). 400 once withdrawn, "
+    f"or for a last day in the past. {NOT_VISIBLE} Only its publishers may.",
+)
+def announcement_update(request, announcement_id: int, payload: AnnouncementUpdateIn):
+    announcement = selectors.access_announcement(request.auth, announcement_id, manage=True)
+    fields = payload.model_dump(exclude_unset=True)
+    services.announcement_update(actor=request.auth, announcement=announcement, **fields)
+    return _detail(request, selectors.access_announcement(request.auth, announcement_id))
+
+
+@announcement_router.post(
+    "/{announcement_id}/withdraw",
+    operation_id="announcement_withdraw",
+    response=responses({200: AnnouncementDetailOut}),
+    summary="Withdraw an announcement",
+    description=f"Members no longer see it; its publishers still do. 400 when already withdrawn. {NOT_VISIBLE}",
+)
+def announcement_withdraw(request, announcement_id: int):
+    announcement = selectors.access_announcement(request.auth, announcement_id, manage=True)
+    services.announcement_withdraw(actor=request.auth, announcement=announcement)
+    return _detail(request, selectors.access_announcement(request.auth, announcement_id))
+
+
+@announcement_router.get(
+    "/{announcement_id}/reads",
+    operation_id="announcement_reads",
+    response=responses({200: ReadCountsOut}),
+    summary="Read counts per branch",
+    description="For officers who publish over the announcement's organisation, or over a branch under it (that "
+    "branch's figures only). Counts only; for an announcement asking for confirmation, the names of those who have "
+    f"not confirmed yet. {NOT_VISIBLE}",
+)
+def announcement_reads(request, announcement_id: int):
+    announcement = selectors.access_read_counts(request.auth, announcement_id)
+    return selectors.read_counts(actor=request.auth, announcement=announcement)

@@ -6,3 +6,9 @@ class NoticesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dangjian.notices"
     verbose_name = _("Notices")
+
+    def ready(self) -> None:
+        # Announcements not yet read (or confirmed): in their readers' to-do inbox.
+        from dangjian.notices import todos
+
+        todos.register()

@@ -1,16 +1,23 @@
-"""The member's messages (我的消息): notices left by the platform, newest first."""
+"""The member's messages (我的消息): notices left by the platform, newest first; and announcements
+(通知公告): the list, one announcement, the officers' form, withdrawal and read counts."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.accounts.http import AuthedRequest
-from dangjian.edge.http import page
+from dangjian.accounts.permissions import scope_for
+from dangjian.core.errors import DomainError
+from dangjian.edge.http import form_status, page, submit
 from dangjian.edge.paging import paginate
 from dangjian.notices import selectors, services
+from dangjian.notices.forms import AnnouncementForm
 from dangjian.notices.inbox import inbox_for_request, inbox_rows
+from dangjian.notices.models import Announcement
 
 
 @page
@@ -45,3 +52,139 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     """待办: all that waits for the user across the platform, the most urgent first."""
     rows = inbox_rows(inbox_for_request(request), timezone.localdate())
     return render(request, "notices/inbox.html", {"rows": rows})
+
+
+# --- Announcements (通知公告) ------------------------------------------------------------------------
+
+
+@page
+@require_GET
+def announcement_list(request: AuthedRequest) -> HttpResponse:
+    """Announcements addressed to the user, and those of the organisations they publish for."""
+    announcements = paginate(request, selectors.announcement_list(actor=request.user), per_page=20)
+    context = {
+        "page_obj": announcements,
+        "can_publish": scope_for(request.user).has_anywhere(selectors.PUBLISH_PERM),
+        "today": timezone.localdate(),
+    }
+    return render(request, "notices/announcement_list.html", context)
+
+
+@page
+@require_GET
+def announcement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One announcement; opening it is reading it (for those it addresses)."""
+    announcement = selectors.access_announcement(request.user, pk)
+    today = timezone.localdate()
+    read = (
+        services.announcement_mark_read(actor=request.user, announcement=announcement)
+        if (announcement.is_addressed)
+        else None
+    )
+    context = {
+        "announcement": announcement,
+        "attachments": list(announcement.attachments.all()),
+        "can_manage": selectors.can_manage(request.user, announcement),
+        "read": read,
+        "may_confirm": read is not None
+        and announcement.requires_confirmation
+        and read.confirmed_at is None
+        and announcement.is_live(today),
+        "today": today,
+    }
+    return render(request, "notices/announcement_detail.html", context)
+
+
+def _form_page(request: AuthedRequest, form: AnnouncementForm, announcement: Announcement | None) -> HttpResponse:
+    context = {"form": form, "announcement": announcement}
+    return render(request, "notices/announcement_form.html", context, status=form_status(form))
+
+
+@page(perm=selectors.PUBLISH_PERM)
+@require_http_methods(["GET", "POST"])
+def announcement_create(request: AuthedRequest) -> HttpResponse:
+    form = AnnouncementForm(request.POST or None, request.FILES or None, actor=request.user)
+    if done := submit(
+        request,
+        form,
+        lambda data: services.announcement_create(actor=request.user, **form.service_data()),
+        success=_("The announcement has been published."),
+    ):
+        return redirect("notices:announcement-detail", pk=done.result.pk)
+    return _form_page(request, form, None)
+
+
+@page(perm=selectors.PUBLISH_PERM)
+@require_http_methods(["GET", "POST"])
+def announcement_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    announcement = selectors.access_announcement(request.user, pk, manage=True)
+    initial = {
+        "title": announcement.title,
+        "body": announcement.body,
+        "audience": announcement.audience,
+        "pinned": announcement.pinned,
+        "requires_confirmation": announcement.requires_confirmation,
+        "expires_on": announcement.expires_on,
+    }
+    form = AnnouncementForm(
+        request.POST or None, request.FILES or None, actor=request.user, announcement=announcement, initial=initial
+    )
+    if done := submit(
+        request,
+        form,
+        lambda data: services.announcement_update(actor=request.user, announcement=announcement, **form.service_data()),
+        success=_("The announcement has been changed."),
+    ):
+        return redirect("notices:announcement-detail", pk=done.result.pk)
+    return _form_page(request, form, announcement)
+
+
+@page(perm=selectors.PUBLISH_PERM)
+@require_POST
+def announcement_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    announcement = selectors.access_announcement(request.user, pk, manage=True)
+    try:
+        services.announcement_withdraw(actor=request.user, announcement=announcement)
+    except DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The announcement has been withdrawn. Members no longer see it."))
+    return redirect("notices:announcement-detail", pk=announcement.pk)
+
+
+@page
+@require_POST
+def announcement_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    """确认收到: the member confirms an announcement that asks for it."""
+    announcement = selectors.access_announcement(request.user, pk)
+    try:
+        services.announcement_confirm(actor=request.user, announcement=announcement)
+    except DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: your confirmation has been recorded."))
+    return redirect("notices:announcement-detail", pk=announcement.pk)
+
+
+@page(perm=selectors.PUBLISH_PERM)
+@require_GET
+def announcement_reads(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Read counts per branch; who has not confirmed, only for an announcement asking for confirmation."""
+    announcement = selectors.access_read_counts(request.user, pk)
+    counts = selectors.read_counts(actor=request.user, announcement=announcement)
+    return render(request, "notices/announcement_reads.html", {"announcement": announcement, "counts": counts})
+
+
+@page
+@require_GET
+def announcement_attachment(request: AuthedRequest, pk: int, attachment_id: int) -> HttpResponse:
+    attachment = selectors.access_attachment(request.user, pk, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

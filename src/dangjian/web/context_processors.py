@@ -67,6 +67,15 @@ def _items(request) -> list[NavItem]:
     )
     items.append(
         NavItem(
+            "notices:announcement",
+            reverse("notices:announcement-list"),
+            _("Announcements"),
+            _("Announcements"),
+            "speakerphone",
+        )
+    )
+    items.append(
+        NavItem(
             "notices:",
             reverse("notices:list"),
             _("My notices"),

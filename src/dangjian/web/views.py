@@ -15,6 +15,7 @@ from dangjian.edge.http import page
 from dangjian.edge.paging import paginate
 from dangjian.evaluation.selectors import campaigns_awaiting_my_vote
 from dangjian.notices.inbox import inbox_for_request, inbox_rows
+from dangjian.notices.selectors import home_announcements
 from dangjian.web import charts, dashboards, selectors
 
 HOME_TEMPLATES = {
@@ -47,6 +48,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         ]
     elif isinstance(data, selectors.BranchHome):
         context["charts"] = [charts.attendance_chart(data.attendance)]
+    else:
+        context["announcements"] = home_announcements(actor=request.user)
     return render(request, HOME_TEMPLATES[data.kind], context)
 
 

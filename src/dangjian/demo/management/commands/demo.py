@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import User
+from dangjian.demo import announcements as demo_announcements
 from dangjian.demo import care as demo_care
 from dangjian.demo import compliance as demo_compliance
 from dangjian.demo import evaluation as demo_evaluation
@@ -108,12 +109,14 @@ class Command(BaseCommand):
 
     @staticmethod
     def _member_care() -> list[str]:
-        """Needs and talks, then rights, evaluation and the early warning, which read them: a line each built."""
+        """Needs and talks, then rights, evaluation and the early warning, which read them, and the
+        announcements: a line each built."""
         lines = [
             demo_care.care_demo_summary(demo_care.care_demo_ensure()),
             demo_evaluation.evaluation_demo_summary(demo_evaluation.evaluation_demo_ensure()),
             demo_rights.rights_demo_summary(demo_rights.rights_demo_ensure()),  # appeals a grade of the evaluation
             demo_compliance.compliance_demo_summary(demo_compliance.compliance_demo_ensure()),
+            demo_announcements.announcements_demo_summary(demo_announcements.announcements_demo_ensure()),
         ]
         return [line for line in lines if line]
 
