@@ -14,5 +14,6 @@ register(
         "requirement.": _("Excused requirements (all)"),
         "requirement.excuse": _("Requirement excused for a period"),
         "requirement.withdraw": _("Excuse of a requirement withdrawn"),
+        "life_settings.update": _("Organisational-life settings changed"),
     }
 )

@@ -20,12 +20,14 @@ from dangjian.care.models import TalkKind
 from dangjian.care.services import talk_record, talk_todo_open
 from dangjian.compliance import rules
 from dangjian.compliance import selectors as sel
-from dangjian.compliance.models import EntryStatus, RequirementExcuse, Resolution, WarningEntry
+from dangjian.compliance.models import EntryStatus, LifeSettings, RequirementExcuse, Resolution, WarningEntry
+from dangjian.compliance.rules import reminders as reminder_rules
 from dangjian.compliance.rules import requirements as req
 from dangjian.core import audit
 from dangjian.core.errors import DomainError, Forbidden, NotFound, raise_for_errors
 from dangjian.members.models import Member
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.models import Organisation, OrgKind
+from dangjian.study.models import Form as StudyForm
 
 MAX_NOTE = 5000
 
@@ -348,7 +350,7 @@ def requirement_excuse(
     with a written reason. Audited. The check then shows the period as excused unless it was met."""
     _check_excuser(actor, org)
     try:
-        requirement_ = sel.life_requirements().get(requirement)
+        requirement_ = sel.life_requirements(org).get(requirement)
     except KeyError:
         raise DomainError(_("Unknown requirement: %(key)s.") % {"key": requirement}, field="requirement") from None
     if org.kind not in requirement_.applies_to:
@@ -414,3 +416,42 @@ def requirement_excuse_withdraw(*, actor: User, excuse: RequirementExcuse) -> No
         },
     )
     excuse.delete()
+
+
+# --- A committee's settings of organisational life ------------------------------------------------
+
+LIFE_SETTINGS_FIELDS = ["variant", "overrides", "reminder_working_days"]
+
+
+def _known_forms() -> frozenset[str]:
+    return frozenset(StudyForm.values) | reminder_rules.ALL_FORMS
+
+
+@transaction.atomic
+def life_settings_update(
+    *, actor: User, org: Organisation, variant: str, overrides: dict, reminder_working_days: int
+) -> LifeSettings:
+    """Set a committee's variant of the requirements, its overrides and the reminder lead time; its branches
+    follow them. Validated as a whole (a bad override is refused and nothing is stored). Audited."""
+    if org.kind != OrgKind.COMMITTEE or not scope_for(actor).allows(sel.LIFE_PERM, org.path):
+        raise NotFound()
+    raise_for_errors(reminder_rules.settings_errors(variant, overrides, reminder_working_days, _known_forms()))
+    # Store the overrides as the rules read them back: forms as a sorted list, numbers as numbers.
+    stored = {
+        key: {
+            name: sorted(value) if name == "forms" else int(value) if name in ("times", "min_full_members") else value
+            for name, value in values.items()
+        }
+        for key, values in overrides.items()
+        if values
+    }
+    settings = LifeSettings.objects.select_for_update().filter(org=org).first() or LifeSettings(org=org)
+    before = audit.snapshot(settings, LIFE_SETTINGS_FIELDS)
+    settings.variant = variant
+    settings.overrides = stored
+    settings.reminder_working_days = reminder_working_days
+    settings.save()
+    changes = audit.diff(before, audit.snapshot(settings, LIFE_SETTINGS_FIELDS))
+    if changes:
+        audit.record(actor=actor, action="life_settings.update", obj=settings, org_path=org.path, changes=changes)
+    return settings
