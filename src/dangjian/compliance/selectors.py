@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.accounts.models import User
+from dangjian.accounts.models import Role, RoleGrant, User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care.models import Talk
 from dangjian.care.selectors.talks import last_talk_dates
@@ -39,7 +39,16 @@ from dangjian.members.models import Status as MemberStatus
 from dangjian.orgs.models import OfficerTerm, Organisation, OrganisationQuerySet, OrgKind, Position
 from dangjian.orgs.permissions import access_org
 from dangjian.orgs.rules import ancestor_paths
-from dangjian.study.models import Activity, ActivityStatus, Attendance, AttendanceStatus, MakeUpStatus, SelfStudy
+from dangjian.study.models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    AttendanceStatus,
+    LeaveRequest,
+    MakeUpStatus,
+    RequestStatus,
+    SelfStudy,
+)
 
 PERM = Perm.MANAGE_CARE
 
@@ -799,3 +808,81 @@ def access_life_org(actor: User, branch: Organisation, org_id: int | str) -> Org
     if org.kind != OrgKind.GROUP or org.parent_id != branch.pk or org.dissolved_on is not None:
         raise NotFound()
     return org
+
+
+# --- Reminders -------------------------------------------------------------------------------------
+
+# Who hears that a requirement is still due: the organisation's secretary and deputy (a Party group's
+# leader); without any in office, the accounts holding the officer's role over it.
+_REMINDED_POSITIONS = (Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.GROUP_LEADER)
+_REMINDED_ROLES = (Role.BRANCH_OFFICER, Role.GROUP_LEADER)
+
+
+def life_officers(orgs: list[Organisation], today: datetime.date) -> dict[int, list[User]]:
+    """For each organisation, the active accounts of its officers who run its organisational life, in two
+    queries whatever the number of organisations: its secretary and deputy secretary (a Party group's
+    leader) today; where none is in office, the holders of a branch-officer or group-leader role bound to it."""
+    ids = [org.pk for org in orgs]
+    found: dict[int, list[User]] = defaultdict(list)
+    terms = (
+        OfficerTerm.objects.current(today)
+        .filter(org_id__in=ids, position__in=_REMINDED_POSITIONS, member__user__is_active=True)
+        .select_related("member__user")
+        .by_rank()
+    )
+    for term in terms:
+        found[term.org_id].append(term.member.user)
+    grants = (
+        RoleGrant.objects.current(today)
+        .filter(org_id__in=[pk for pk in ids if pk not in found], role__in=_REMINDED_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for grant in grants:
+        found[grant.org_id].append(grant.user)
+    return {pk: found.get(pk, []) for pk in ids}
+
+
+@dataclass(frozen=True)
+class ActivityReminder:
+    """An activity about to start, and the accounts of the expected attendees who have not asked for leave."""
+
+    activity: Activity
+    recipients: list[User]
+
+
+def activities_to_remind(
+    today: datetime.date, last_day: datetime.date, now: datetime.datetime | None = None
+) -> list[ActivityReminder]:
+    """Published activities that have not started and start on a day from `today` to `last_day`, each with the
+    accounts of the attendees still expected (not marked, no leave asked for or granted), in two queries."""
+    now = now or timezone.now()
+    activities = list(
+        Activity.objects.filter(
+            status=ActivityStatus.PUBLISHED,
+            starts_at__gte=max(_aware(today), now),
+            starts_at__lt=_aware(last_day + datetime.timedelta(days=1)),
+        )
+        .select_related("org")
+        .order_by("starts_at", "pk")
+    )
+    asked = LeaveRequest.objects.filter(
+        activity=OuterRef("activity_id"),
+        member=OuterRef("member_id"),
+        status__in=(RequestStatus.PENDING, RequestStatus.APPROVED),
+    )
+    rows = (
+        Attendance.objects.filter(
+            activity_id__in=[a.pk for a in activities],
+            expected=True,
+            status=AttendanceStatus.EXPECTED,
+            member__user__is_active=True,
+        )
+        .exclude(Exists(asked))
+        .select_related("member__user")
+        .order_by("pk")
+    )
+    recipients: dict[int, list[User]] = defaultdict(list)
+    for row in rows:
+        recipients[row.activity_id].append(row.member.user)
+    return [ActivityReminder(a, recipients[a.pk]) for a in activities if recipients[a.pk]]

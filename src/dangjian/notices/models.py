@@ -23,6 +23,9 @@ class Notice(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # What the notice is about, for a reminder sent once only ("life:12:lecture:quarter:2026-10-01"):
+    # a second notice with the same key to the same person is not sent. Empty (null) for other notices.
+    key = models.CharField(_("dedupe key"), max_length=120, null=True, blank=True, editable=False)
 
     objects = NoticeQuerySet.as_manager()
 
@@ -31,6 +34,11 @@ class Notice(models.Model):
         verbose_name_plural = _("notices")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=models.Q(key__isnull=False), name="notice_once_per_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

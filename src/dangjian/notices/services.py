@@ -9,19 +9,31 @@ from dangjian.core.errors import NotFound
 from dangjian.notices.models import Notice
 
 
-def notice_send(*, recipients: Iterable[User | None], title: str, body: str = "", url: str = "") -> list[Notice]:
+def notice_send(
+    *, recipients: Iterable[User | None], title: str, body: str = "", url: str = "", key: str = ""
+) -> list[Notice]:
     """Leave one notice per distinct account (accounts that are None or inactive are skipped).
+
+    With a `key` (what the notice is about, e.g. a reminder's object and period), an account that already
+    has a notice with that key gets none: a job that runs twice sends nothing new. Returns the notices sent.
 
     Runs in the caller's transaction: the notice exists exactly when the action that sent it does.
     It is not audited by itself; the action that sends it is.
     """
     seen: set[int] = set()
-    notices = []
+    users = []
     for user in recipients:
         if user is None or not user.is_active or user.pk in seen:
             continue
         seen.add(user.pk)
-        notices.append(Notice(recipient=user, title=str(title)[:200], body=str(body), url=url[:300]))
+        users.append(user)
+    key = key[:120]
+    if key and users:
+        already = set(Notice.objects.filter(key=key, recipient__in=users).values_list("recipient_id", flat=True))
+        users = [user for user in users if user.pk not in already]
+    notices = [
+        Notice(recipient=user, title=str(title)[:200], body=str(body), url=url[:300], key=key or None) for user in users
+    ]
     return Notice.objects.bulk_create(notices)
 
 
