@@ -23,19 +23,25 @@ PAGES = {
     "notices:read-all": ("post", allow(302, LOGGED_IN)),
     # Everyone has a to-do inbox, limited to what waits for them.
     "notices:inbox": ("get", allow(200, LOGGED_IN)),
+    # Everyone sets their own daily e-mail digest.
+    "notices:digest": ("post", allow(302, LOGGED_IN)),
 }
 KWARGS = {"notices:read": lambda o: {"pk": o.notice.pk}}
 QUERY: dict = {}
-POST_DATA: dict = {}
+POST_DATA = {"notices:digest": lambda o: {"enabled": "on", "email": "someone@example.edu.cn"}}
 OPERATIONS = {
     "notice_list": allow(200, LOGGED_IN, anon=API_ANON),
     "notice_read": allow(200, [MEMBER], anon=API_ANON),
     "notice_read_all": allow(200, LOGGED_IN, anon=API_ANON),
     "inbox": allow(200, LOGGED_IN, anon=API_ANON),
+    "digest_preference_get": allow(200, LOGGED_IN, anon=API_ANON),
+    "digest_preference_update": allow(200, LOGGED_IN, anon=API_ANON),
 }
 REQUESTS = {
     "notice_list": lambda o: ({}, {}, None),
     "notice_read": lambda o: ({"notice_id": o.notice.pk}, {}, None),
     "notice_read_all": lambda o: ({}, {}, None),
     "inbox": lambda o: ({}, {}, None),
+    "digest_preference_get": lambda o: ({}, {}, None),
+    "digest_preference_update": lambda o: ({}, {}, {"enabled": True, "email": "someone@example.edu.cn"}),
 }

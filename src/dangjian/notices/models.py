@@ -42,3 +42,29 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DigestPreference(models.Model):
+    """A person's choice of the daily e-mail digest (their open to-dos and unread notices): off unless they
+    turn it on, sent to the address they give here."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    enabled = models.BooleanField(_("daily e-mail digest"), default=False)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    # The day the last digest went out: the daily job sends at most one a day.
+    last_sent_on = models.DateField(_("last sent on"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("digest preference")
+        verbose_name_plural = _("digest preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(enabled=False) | ~models.Q(email=""), name="notice_digest_needs_an_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -14,6 +14,8 @@ OPERATIONS = {
     "notice_read",
     "notice_read_all",
     "inbox",
+    "digest_preference_get",
+    "digest_preference_update",
     "topic_list",
     "topic_get",
     "topic_create",
