@@ -16,6 +16,7 @@ CARE_ANYWHERE = [ADMIN, COMMITTEE, BRANCH, OTHER]
 # Organisational life: officers who run activities (study rights) over the faculty branch, or anywhere.
 LIFE_HERE = [ADMIN, COMMITTEE, BRANCH]
 LIFE_ANYWHERE = [ADMIN, COMMITTEE, BRANCH, OTHER]
+LIFE_COMMITTEE = [ADMIN, COMMITTEE]  # run activities over the committee itself
 
 
 def _last_quarter():
@@ -78,6 +79,8 @@ PAGES = {
     "compliance:life-branch": ("get", allow(200, LIFE_HERE)),
     "compliance:life-excuse": ("post", allow(302, LIFE_HERE)),
     "compliance:life-excuse-withdraw": ("post", allow(302, LIFE_HERE)),
+    # A committee's settings: its officers only (a branch officer runs activities below it, not over it).
+    "compliance:life-settings": ("get", allow(200, LIFE_COMMITTEE)),
 }
 KWARGS = {
     "compliance:warning-list": lambda o: {"org_id": o.college.branch.pk},
@@ -88,6 +91,7 @@ KWARGS = {
     "compliance:life-branch": lambda o: {"org_id": o.college.branch.pk},
     "compliance:life-excuse": lambda o: {"org_id": o.college.branch.pk},
     "compliance:life-excuse-withdraw": lambda o: {"pk": o.excuse.pk},
+    "compliance:life-settings": lambda o: {"org_id": o.college.committee.pk},
 }
 QUERY: dict = {}
 POST_DATA = {
@@ -109,6 +113,8 @@ OPERATIONS = {
     "life_matrix": allow(200, LIFE_ANYWHERE, anon=API_ANON),
     "life_branch": allow(200, LIFE_HERE, anon=API_ANON),
     "life_excuse_create": allow(201, LIFE_HERE, anon=API_ANON),
+    "life_settings_get": allow(200, LIFE_COMMITTEE, anon=API_ANON),
+    "life_settings_update": allow(200, LIFE_COMMITTEE, anon=API_ANON),
 }
 REQUESTS = {
     "warning_branch_list": lambda o: ({}, {}, None),
@@ -132,5 +138,11 @@ REQUESTS = {
             "date": _last_quarter().starts_on.isoformat(),
             "reason": "支部年中新成立",
         },
+    ),
+    "life_settings_get": lambda o: ({"org_id": o.college.committee.pk}, {}, None),
+    "life_settings_update": lambda o: (
+        {"org_id": o.college.committee.pk},
+        {},
+        {"variant": "university", "overrides": {"committee_meeting": {"times": 2}}, "reminder_working_days": 3},
     ),
 }

@@ -54,6 +54,8 @@ PAGES = {
     "notices:announcement-confirm": ("post", allow(302, READERS)),
     "notices:announcement-reads": ("get", allow(200, PUBLISHERS)),
     "notices:announcement-attachment": ("get", allow(200, READERS)),
+    # Everyone sets their own daily e-mail digest.
+    "notices:digest": ("post", allow(302, LOGGED_IN)),
 }
 KWARGS = {
     "notices:read": lambda o: {"pk": o.notice.pk},
@@ -65,7 +67,7 @@ KWARGS = {
     "notices:announcement-attachment": lambda o: {"pk": o.announcement.pk, "attachment_id": o.attachment.pk},
 }
 QUERY: dict = {}
-POST_DATA: dict = {}
+POST_DATA = {"notices:digest": lambda o: {"enabled": "on", "email": "someone@example.edu.cn"}}
 OPERATIONS = {
     "notice_list": allow(200, LOGGED_IN, anon=API_ANON),
     "notice_read": allow(200, [MEMBER], anon=API_ANON),
@@ -78,6 +80,8 @@ OPERATIONS = {
     "announcement_update": allow(200, PUBLISHERS, anon=API_ANON),
     "announcement_withdraw": allow(200, PUBLISHERS, anon=API_ANON),
     "announcement_reads": allow(200, PUBLISHERS, anon=API_ANON),
+    "digest_preference_get": allow(200, LOGGED_IN, anon=API_ANON),
+    "digest_preference_update": allow(200, LOGGED_IN, anon=API_ANON),
 }
 REQUESTS = {
     "notice_list": lambda o: ({}, {}, None),
@@ -95,4 +99,6 @@ REQUESTS = {
     "announcement_update": lambda o: ({"announcement_id": o.announcement.pk}, {}, {"pinned": True}),
     "announcement_withdraw": lambda o: ({"announcement_id": o.announcement.pk}, {}, None),
     "announcement_reads": lambda o: ({"announcement_id": o.announcement.pk}, {}, None),
+    "digest_preference_get": lambda o: ({}, {}, None),
+    "digest_preference_update": lambda o: ({}, {}, {"enabled": True, "email": "someone@example.edu.cn"}),
 }

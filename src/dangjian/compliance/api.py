@@ -13,6 +13,8 @@ from dangjian.compliance.schemas import (
     LifeBranchOut,
     LifeIn,
     LifeMatrixOut,
+    LifeSettingsIn,
+    LifeSettingsOut,
     WarningCloseIn,
     WarningListIn,
     WarningListOut,
@@ -162,10 +164,11 @@ def life_matrix(request, filters: Query[LifeIn]):
         raise NotFound()
     period = _life_period(filters.period, filters.date)
     page = filters.page(branches)
+    in_force = selectors.common_in_force(selectors.life_settings_for(list(page["items"])))
     return {
         **page,
         "period": period,
-        "requirements": selectors.life_columns(),
+        "requirements": selectors.life_columns(in_force.requirements),
         "items": selectors.life_matrix(page["items"], period),
     }
 
@@ -188,7 +191,7 @@ def life_branch(request, org_id: int, filters: Query[LifeIn]):
     return {
         "org": branch,
         "period": period,
-        "requirements": selectors.life_columns(),
+        "requirements": selectors.life_columns(selectors.life_requirements(branch)),
         "cells": row.cells if row else [],
     }
 
@@ -219,3 +222,56 @@ def life_excuse_create(request, org_id: int, payload: ExcuseIn):
         reason=payload.reason,
     )
     return Status(201, excuse)
+
+
+SETTINGS_SCOPE = (
+    "Only for officers who run activities (study rights) over the committee; everyone else, and any organisation "
+    "that is not a committee, gets 404."
+)
+
+
+def _settings_out(committee) -> dict:
+    own = selectors.life_settings_own(committee)
+    return {
+        "org": committee,
+        "variant": own.variant,
+        "overrides": own.overrides,
+        "reminder_working_days": own.reminder_working_days,
+        "requirements": selectors.life_requirements(committee).requirements,
+    }
+
+
+@router.get(
+    "/life/settings/{org_id}",
+    operation_id="life_settings_get",
+    response=responses({200: LifeSettingsOut}),
+    summary="A committee's settings of organisational life",
+    description=(
+        "The committee's variant of the requirements, its overrides and the reminder lead time in working days, "
+        f"with the requirements its branches are checked against. {SETTINGS_SCOPE}"
+    ),
+)
+def life_settings_get(request, org_id: int):
+    return _settings_out(selectors.access_life_committee(request.auth, org_id))
+
+
+@router.put(
+    "/life/settings/{org_id}",
+    operation_id="life_settings_update",
+    response=responses({200: LifeSettingsOut}),
+    summary="Change a committee's settings of organisational life",
+    description=(
+        "Replaces the variant, the overrides and the reminder lead time; the committee's branches follow them. "
+        f"400 for an unknown requirement, field or value, with nothing stored. Audited. {SETTINGS_SCOPE}"
+    ),
+)
+def life_settings_update(request, org_id: int, payload: LifeSettingsIn):
+    committee = selectors.access_life_committee(request.auth, org_id)
+    services.life_settings_update(
+        actor=request.auth,
+        org=committee,
+        variant=payload.variant,
+        overrides=payload.overrides,
+        reminder_working_days=payload.reminder_working_days,
+    )
+    return _settings_out(committee)

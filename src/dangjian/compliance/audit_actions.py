@@ -14,5 +14,9 @@ register(
         "requirement.": _("Excused requirements (all)"),
         "requirement.excuse": _("Requirement excused for a period"),
         "requirement.withdraw": _("Excuse of a requirement withdrawn"),
+        "life_settings.update": _("Organisational-life settings changed"),
+        "reminder.": _("Reminders (all)"),
+        "reminder.requirement": _("Reminder of a requirement still due sent"),
+        "reminder.activity": _("Reminder of an activity sent"),
     }
 )

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.care.models import TalkKind
-from dangjian.compliance.models import Resolution
+from dangjian.compliance.models import LifeSettings, Resolution
+from dangjian.compliance.rules import reminders as reminder_rules
+from dangjian.compliance.rules import requirements as req
 from dangjian.edge.forms import DateInput
 from dangjian.members.models import Member
 
@@ -117,3 +119,83 @@ class ExcuseForm(forms.Form):
         error_messages={"required": _("Give the reason in writing.")},
         help_text=_("E.g. a student branch over the summer holidays, or a branch founded in the middle of the year."),
     )
+
+
+class LifeSettingsForm(forms.Form):
+    """A committee's variant of the requirements, per-requirement overrides (how many, counted by which
+    period, from how many full members) and the reminder lead time. A blank override follows the variant."""
+
+    variant = forms.ChoiceField(label=_("Variant of the requirements"), required=False)
+    reminder_working_days = forms.IntegerField(
+        label=_("Remind this many working days ahead"),
+        min_value=0,
+        max_value=reminder_rules.MAX_REMINDER_WORKING_DAYS,
+        help_text=_(
+            "Branch officers are reminded before a requirement's period closes while it is still due, and members "
+            "before an activity they are expected at starts."
+        ),
+    )
+
+    # The override fields each requirement gets, and the ones only some get.
+    OVERRIDES = ("times", "period", "min_full_members")
+
+    def __init__(self, *args, instance: LifeSettings, **kwargs):
+        stored = instance.overrides or {}
+        initial = {"variant": instance.variant, "reminder_working_days": instance.reminder_working_days}
+        base = req.requirement_set()
+        self.requirements = [r for r in base.requirements]
+        for r in self.requirements:
+            for name in self.OVERRIDES:
+                if name in stored.get(r.key, {}):
+                    initial[self.field_name(r.key, name)] = stored[r.key][name]
+        super().__init__(*args, initial=initial, **kwargs)
+        self.stored = stored
+        self.fields["variant"].choices = LifeSettings._meta.get_field("variant").choices
+        self.rows = []
+        for r in self.requirements:
+            names = [self.field_name(r.key, "times"), self.field_name(r.key, "period")]
+            self.fields[names[0]] = forms.IntegerField(
+                label=_("How many"),
+                required=False,
+                min_value=1,
+                max_value=reminder_rules.MAX_TIMES,
+                widget=forms.NumberInput(attrs={"placeholder": r.times}),
+            )
+            self.fields[names[1]] = forms.ChoiceField(
+                label=_("Counted by"),
+                required=False,
+                choices=[("", _("As the variant says"))] + PERIOD_CHOICES,
+            )
+            if r.min_full_members:
+                names.append(self.field_name(r.key, "min_full_members"))
+                self.fields[names[2]] = forms.IntegerField(
+                    label=_("From this many full members"),
+                    required=False,
+                    min_value=0,
+                    max_value=reminder_rules.MAX_MIN_FULL_MEMBERS,
+                    widget=forms.NumberInput(attrs={"placeholder": r.min_full_members}),
+                )
+            self.rows.append({"requirement": r, "fields": [self[name] for name in names]})
+
+    @staticmethod
+    def field_name(key: str, name: str) -> str:
+        return f"{key}__{name}"
+
+    def settings_data(self) -> dict:
+        """What the service takes: the variant, the overrides (those of the form's fields that are filled,
+        with any others stored through the API kept) and the lead time."""
+        data = self.cleaned_data
+        overrides: dict[str, dict] = {}
+        for r in self.requirements:
+            values = {k: v for k, v in self.stored.get(r.key, {}).items() if k not in self.OVERRIDES}
+            for name in self.OVERRIDES:
+                value = data.get(self.field_name(r.key, name))
+                if value not in (None, ""):
+                    values[name] = value
+            if values:
+                overrides[r.key] = values
+        return {
+            "variant": data.get("variant") or "",
+            "overrides": overrides,
+            "reminder_working_days": data["reminder_working_days"],
+        }

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.compliance import rules
-from dangjian.compliance.rules import requirements
+from dangjian.compliance.rules import reminders, requirements
 from dangjian.core.models import TimeStampedModel
 
 
@@ -196,3 +196,44 @@ class RequirementExcuse(TimeStampedModel):
         except ValueError:
             period = f"{self.period_starts_on}—{self.period_ends_on}"
         return f"{self.org} · {name} · {period}"
+
+
+class LifeSettings(TimeStampedModel):
+    """A committee's choices for organisational life: the variant of the requirements, its overrides
+    (validated through `rules.requirements.requirement_set` before they are stored), and how many
+    working days ahead reminders go out. Its branches follow the nearest committee above them that
+    has settings; without any, the regulations' standard set and the default lead time apply."""
+
+    org = models.OneToOneField(
+        "orgs.Organisation", verbose_name=_("committee"), on_delete=models.CASCADE, related_name="life_settings"
+    )
+    variant = models.CharField(
+        _("variant"),
+        max_length=16,
+        blank=True,
+        choices=[
+            (requirements.Variant.STANDARD, _("Standard")),
+            (requirements.Variant.UNIVERSITY, _("University (Party lectures at least twice a semester)")),
+        ],
+    )
+    # Requirement key → the fields that differ, e.g. {"committee_meeting": {"times": 2}}.
+    overrides = models.JSONField(_("overrides"), default=dict, blank=True)
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("reminder lead time in working days"), default=reminders.DEFAULT_REMINDER_WORKING_DAYS
+    )
+
+    class Meta:
+        verbose_name = _("organisational-life settings")
+        verbose_name_plural = _("organisational-life settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(variant__in=requirements.Variant.ALL), name="compliance_life_settings_variant_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_working_days__lte=reminders.MAX_REMINDER_WORKING_DAYS),
+                name="compliance_life_settings_reminder_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.org)

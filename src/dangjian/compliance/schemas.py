@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from dangjian.care.models import TalkKind
 from dangjian.compliance import selectors
 from dangjian.compliance.models import EntryStatus, Resolution
+from dangjian.compliance.rules import reminders as reminder_rules
 from dangjian.compliance.rules import requirements as req
 from dangjian.edge.schemas import BodyIn, Date, PageIn, PageOut
 from dangjian.members.schemas import MemberRefOut
@@ -238,3 +239,31 @@ class ExcuseCreatedOut(ExcuseOut):
     @staticmethod
     def resolve_period(obj) -> req.ReportingPeriod:
         return req.period_of(obj.period_kind, obj.period_starts_on)
+
+
+OverrideValue = int | str | list[str]
+
+
+class LifeSettingsIn(BodyIn):
+    variant: Literal["", "university"] = Field(
+        "", description='"" for the standard requirements, "university" for Party lectures at least twice a semester.'
+    )
+    overrides: dict[str, dict[str, OverrideValue]] = Field(
+        default_factory=dict,
+        description=(
+            "Requirement key → the values that differ: `times` (1–31), `period` (month, quarter, semester, year), "
+            '`forms` (the activity forms that count), `min_full_members` (0–50), e.g. {"committee_meeting": '
+            '{"times": 2}}. Validated as a whole: a bad value is refused with 400 and nothing is stored.'
+        ),
+    )
+    reminder_working_days: int = Field(
+        reminder_rules.DEFAULT_REMINDER_WORKING_DAYS, description="How many working days ahead reminders go out (0–20)."
+    )
+
+
+class LifeSettingsOut(Schema):
+    org: OrgRefOut = Field(description="The committee.")
+    variant: str
+    overrides: dict[str, dict[str, OverrideValue]]
+    reminder_working_days: int
+    requirements: list[RequirementOut] = Field(description="The requirements in force for its branches.")

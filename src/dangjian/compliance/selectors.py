@@ -14,12 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.accounts.models import User
+from dangjian.accounts.models import Role, RoleGrant, User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.care.models import Talk
 from dangjian.care.selectors.talks import last_talk_dates
 from dangjian.compliance import rules
-from dangjian.compliance.models import EntryStatus, Level, RequirementExcuse, WarningEntry, WarningEntryQuerySet
+from dangjian.compliance.models import (
+    EntryStatus,
+    Level,
+    LifeSettings,
+    RequirementExcuse,
+    WarningEntry,
+    WarningEntryQuerySet,
+)
+from dangjian.compliance.rules import reminders as reminder_rules
 from dangjian.compliance.rules import requirements as req
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.evaluation.models import Campaign
@@ -30,7 +38,17 @@ from dangjian.members.models import Member, Membership, SituationKind, SpecialSi
 from dangjian.members.models import Status as MemberStatus
 from dangjian.orgs.models import OfficerTerm, Organisation, OrganisationQuerySet, OrgKind, Position
 from dangjian.orgs.permissions import access_org
-from dangjian.study.models import Activity, ActivityStatus, Attendance, AttendanceStatus, MakeUpStatus, SelfStudy
+from dangjian.orgs.rules import ancestor_paths
+from dangjian.study.models import (
+    Activity,
+    ActivityStatus,
+    Attendance,
+    AttendanceStatus,
+    LeaveRequest,
+    MakeUpStatus,
+    RequestStatus,
+    SelfStudy,
+)
 
 PERM = Perm.MANAGE_CARE
 
@@ -445,9 +463,98 @@ STATUS_TONES = {
 _ROW_KINDS = frozenset({OrgKind.BRANCH, OrgKind.GROUP})
 
 
-def life_requirements() -> req.RequirementSet:
-    """The requirements in force (the current version; committees' own variants come later)."""
-    return req.requirement_set()
+@dataclass(frozen=True)
+class LifeInForce:
+    """What applies to an organisation's organisational life: the requirement set (the current version with
+    its committee's variant and overrides) and the reminder lead time, and whose settings they are."""
+
+    requirements: req.RequirementSet
+    reminder_working_days: int = reminder_rules.DEFAULT_REMINDER_WORKING_DAYS
+    settings: LifeSettings | None = None  # the committee's settings that apply; None: the regulations' defaults
+
+    @property
+    def committee(self) -> Organisation | None:
+        return self.settings.org if self.settings is not None else None
+
+    @property
+    def variant_label(self) -> str:
+        if self.requirements.variant == req.Variant.UNIVERSITY:
+            return _("University variant: Party lectures at least twice a semester")
+        return _("Standard")
+
+    @property
+    def changed(self) -> list[tuple[req.Requirement, req.Requirement]]:
+        """Each requirement the variant or overrides changed, with the regulation's own."""
+        return reminder_rules.changed_requirements(self.requirements)
+
+
+_DEFAULTS_IN_FORCE = LifeInForce(req.requirement_set())
+
+
+def _in_force(row: LifeSettings) -> LifeInForce:
+    try:
+        requirements = req.requirement_set(req.CURRENT_VERSION, row.variant, row.overrides)
+    except ValueError:  # stored under an older version whose keys have gone: the regulations apply
+        requirements = req.requirement_set()
+    return LifeInForce(requirements, row.reminder_working_days, row)
+
+
+def life_settings_for(orgs: list[Organisation]) -> dict[int, LifeInForce]:
+    """For each organisation, what applies: the settings of the nearest committee above it (or of itself)
+    that has settings, else the defaults; one query whatever the number of organisations."""
+    chains = {org.pk: ancestor_paths(org.path) for org in orgs}
+    paths = {path for chain in chains.values() for path in chain}
+    rows = {row.org.path: row for row in LifeSettings.objects.filter(org__path__in=paths).select_related("org")}
+    built: dict[int, LifeInForce] = {}
+    found = {}
+    for org_id, chain in chains.items():
+        row = next((rows[path] for path in reversed(chain) if path in rows), None)
+        if row is None:
+            found[org_id] = _DEFAULTS_IN_FORCE
+        else:
+            found[org_id] = built.setdefault(row.pk, _in_force(row))
+    return found
+
+
+def life_in_force(org: Organisation) -> LifeInForce:
+    """What applies to one organisation (see `life_settings_for`)."""
+    return life_settings_for([org])[org.pk]
+
+
+def life_requirements(org: Organisation | None = None) -> req.RequirementSet:
+    """The requirements in force for an organisation: its committee's choice; without an organisation, or
+    when no committee above it chose, the regulations' standard set."""
+    return life_in_force(org).requirements if org is not None else _DEFAULTS_IN_FORCE.requirements
+
+
+def life_committees(actor: User) -> OrganisationQuerySet:
+    """Active committees whose settings of organisational life the actor may change, in tree order."""
+    scope = scope_for(actor)
+    return (
+        Organisation.objects.active()
+        .filter(kind=OrgKind.COMMITTEE)
+        .filter(scope.org_filter(LIFE_PERM, prefix="path"))
+        .order_by("path")
+    )
+
+
+def access_life_committee(actor: User, org_id: int | str) -> Organisation:
+    """A committee whose settings of organisational life the actor may change; 404 otherwise."""
+    org = access_org(actor, org_id, LIFE_PERM)
+    if org.kind != OrgKind.COMMITTEE or org.dissolved_on is not None:
+        raise NotFound()
+    return org
+
+
+def life_settings_own(org: Organisation) -> LifeSettings:
+    """The committee's own settings, or unsaved defaults."""
+    return LifeSettings.objects.filter(org=org).first() or LifeSettings(org=org)
+
+
+def common_in_force(in_force: dict[int, LifeInForce]) -> LifeInForce:
+    """What the organisations share, for a page's headings: their one set when they share it, else the defaults."""
+    distinct = {id(item): item for item in in_force.values()}
+    return next(iter(distinct.values())) if len(distinct) == 1 else _DEFAULTS_IN_FORCE
 
 
 def life_columns(requirements: req.RequirementSet | None = None) -> tuple[req.Requirement, ...]:
@@ -631,7 +738,13 @@ def life_matrix(
     columns = life_columns(requirements)
     if not branches or not columns:
         return []
-    first, last = _span(columns, period)
+    # Each branch's requirements are its committee's (the columns' keys are the same in every set).
+    if requirements is not None:
+        in_force = dict.fromkeys((b.pk for b in branches), requirements)
+    else:
+        in_force = {pk: item.requirements for pk, item in life_settings_for(branches).items()}
+    sets = {id(s): s for s in in_force.values()}.values()
+    first, last = _span(tuple(r for s in sets for r in life_columns(s)), period)
     branch_ids = [b.pk for b in branches]
     groups: dict[int, list[Organisation]] = defaultdict(list)
     for group in Organisation.objects.active().filter(parent_id__in=branch_ids, kind=OrgKind.GROUP).order_by("path"):
@@ -654,7 +767,8 @@ def life_matrix(
         own = groups[branch.pk]
         branch_full = members.get(branch.pk, 0) + sum(members.get(g.pk, 0) for g in own)
         cells = []
-        for requirement in columns:
+        for column in columns:
+            requirement = in_force[branch.pk].get(column.key)
             targets = (
                 [(branch, branch_full)]
                 if OrgKind.BRANCH in requirement.applies_to
@@ -694,3 +808,81 @@ def access_life_org(actor: User, branch: Organisation, org_id: int | str) -> Org
     if org.kind != OrgKind.GROUP or org.parent_id != branch.pk or org.dissolved_on is not None:
         raise NotFound()
     return org
+
+
+# --- Reminders -------------------------------------------------------------------------------------
+
+# Who hears that a requirement is still due: the organisation's secretary and deputy (a Party group's
+# leader); without any in office, the accounts holding the officer's role over it.
+_REMINDED_POSITIONS = (Position.SECRETARY, Position.DEPUTY_SECRETARY, Position.GROUP_LEADER)
+_REMINDED_ROLES = (Role.BRANCH_OFFICER, Role.GROUP_LEADER)
+
+
+def life_officers(orgs: list[Organisation], today: datetime.date) -> dict[int, list[User]]:
+    """For each organisation, the active accounts of its officers who run its organisational life, in two
+    queries whatever the number of organisations: its secretary and deputy secretary (a Party group's
+    leader) today; where none is in office, the holders of a branch-officer or group-leader role bound to it."""
+    ids = [org.pk for org in orgs]
+    found: dict[int, list[User]] = defaultdict(list)
+    terms = (
+        OfficerTerm.objects.current(today)
+        .filter(org_id__in=ids, position__in=_REMINDED_POSITIONS, member__user__is_active=True)
+        .select_related("member__user")
+        .by_rank()
+    )
+    for term in terms:
+        found[term.org_id].append(term.member.user)
+    grants = (
+        RoleGrant.objects.current(today)
+        .filter(org_id__in=[pk for pk in ids if pk not in found], role__in=_REMINDED_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for grant in grants:
+        found[grant.org_id].append(grant.user)
+    return {pk: found.get(pk, []) for pk in ids}
+
+
+@dataclass(frozen=True)
+class ActivityReminder:
+    """An activity about to start, and the accounts of the expected attendees who have not asked for leave."""
+
+    activity: Activity
+    recipients: list[User]
+
+
+def activities_to_remind(
+    today: datetime.date, last_day: datetime.date, now: datetime.datetime | None = None
+) -> list[ActivityReminder]:
+    """Published activities that have not started and start on a day from `today` to `last_day`, each with the
+    accounts of the attendees still expected (not marked, no leave asked for or granted), in two queries."""
+    now = now or timezone.now()
+    activities = list(
+        Activity.objects.filter(
+            status=ActivityStatus.PUBLISHED,
+            starts_at__gte=max(_aware(today), now),
+            starts_at__lt=_aware(last_day + datetime.timedelta(days=1)),
+        )
+        .select_related("org")
+        .order_by("starts_at", "pk")
+    )
+    asked = LeaveRequest.objects.filter(
+        activity=OuterRef("activity_id"),
+        member=OuterRef("member_id"),
+        status__in=(RequestStatus.PENDING, RequestStatus.APPROVED),
+    )
+    rows = (
+        Attendance.objects.filter(
+            activity_id__in=[a.pk for a in activities],
+            expected=True,
+            status=AttendanceStatus.EXPECTED,
+            member__user__is_active=True,
+        )
+        .exclude(Exists(asked))
+        .select_related("member__user")
+        .order_by("pk")
+    )
+    recipients: dict[int, list[User]] = defaultdict(list)
+    for row in rows:
+        recipients[row.activity_id].append(row.member.user)
+    return [ActivityReminder(a, recipients[a.pk]) for a in activities if recipients[a.pk]]

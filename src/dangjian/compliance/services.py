@@ -7,9 +7,11 @@ a new one opens only when a signal fires anew (`rules.evaluate` with `not_before
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +22,16 @@ from dangjian.care.models import TalkKind
 from dangjian.care.services import talk_record, talk_todo_open
 from dangjian.compliance import rules
 from dangjian.compliance import selectors as sel
-from dangjian.compliance.models import EntryStatus, RequirementExcuse, Resolution, WarningEntry
+from dangjian.compliance.models import EntryStatus, LifeSettings, RequirementExcuse, Resolution, WarningEntry
+from dangjian.compliance.rules import reminders as reminder_rules
 from dangjian.compliance.rules import requirements as req
 from dangjian.core import audit
+from dangjian.core.calendar import working_calendar
 from dangjian.core.errors import DomainError, Forbidden, NotFound, raise_for_errors
 from dangjian.members.models import Member
-from dangjian.orgs.models import Organisation
+from dangjian.notices.services import notice_send
+from dangjian.orgs.models import Organisation, OrgKind
+from dangjian.study.models import Form as StudyForm
 
 MAX_NOTE = 5000
 
@@ -348,7 +354,7 @@ def requirement_excuse(
     with a written reason. Audited. The check then shows the period as excused unless it was met."""
     _check_excuser(actor, org)
     try:
-        requirement_ = sel.life_requirements().get(requirement)
+        requirement_ = sel.life_requirements(org).get(requirement)
     except KeyError:
         raise DomainError(_("Unknown requirement: %(key)s.") % {"key": requirement}, field="requirement") from None
     if org.kind not in requirement_.applies_to:
@@ -414,3 +420,180 @@ def requirement_excuse_withdraw(*, actor: User, excuse: RequirementExcuse) -> No
         },
     )
     excuse.delete()
+
+
+# --- A committee's settings of organisational life ------------------------------------------------
+
+LIFE_SETTINGS_FIELDS = ["variant", "overrides", "reminder_working_days"]
+
+
+def _known_forms() -> frozenset[str]:
+    return frozenset(StudyForm.values) | reminder_rules.ALL_FORMS
+
+
+@transaction.atomic
+def life_settings_update(
+    *, actor: User, org: Organisation, variant: str, overrides: dict, reminder_working_days: int
+) -> LifeSettings:
+    """Set a committee's variant of the requirements, its overrides and the reminder lead time; its branches
+    follow them. Validated as a whole (a bad override is refused and nothing is stored). Audited."""
+    if org.kind != OrgKind.COMMITTEE or not scope_for(actor).allows(sel.LIFE_PERM, org.path):
+        raise NotFound()
+    raise_for_errors(reminder_rules.settings_errors(variant, overrides, reminder_working_days, _known_forms()))
+    # Store the overrides as the rules read them back: forms as a sorted list, numbers as numbers.
+    stored = {
+        key: {
+            name: sorted(value) if name == "forms" else int(value) if name in ("times", "min_full_members") else value
+            for name, value in values.items()
+        }
+        for key, values in overrides.items()
+        if values
+    }
+    settings = LifeSettings.objects.select_for_update().filter(org=org).first() or LifeSettings(org=org)
+    before = audit.snapshot(settings, LIFE_SETTINGS_FIELDS)
+    settings.variant = variant
+    settings.overrides = stored
+    settings.reminder_working_days = reminder_working_days
+    settings.save()
+    changes = audit.diff(before, audit.snapshot(settings, LIFE_SETTINGS_FIELDS))
+    if changes:
+        audit.record(actor=actor, action="life_settings.update", obj=settings, org_path=org.path, changes=changes)
+    return settings
+
+
+# --- Reminders ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    """What one run of the reminders sent: notices, and the requirements and activities they were about."""
+
+    requirements: int = 0
+    activities: int = 0
+    notices: int = 0
+
+
+def life_reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
+    """The daily job, as the system actor: remind, each committee's lead time ahead (in working days),
+    the officers of a branch (or Party group) whose requirement is still due before its period closes,
+    and the expected attendees of an activity (those who have not asked for leave) before it starts.
+
+    Idempotent: each reminder carries a notice key (the organisation, requirement and period; the activity
+    and its day), so running it twice sends nothing new, and a day the job missed is caught up the next."""
+    today = today or timezone.localdate()
+    actor = system_actor()
+    calendar = working_calendar()
+    result = ReminderResult()
+    _remind_requirements(actor=actor, today=today, calendar=calendar, result=result)
+    _remind_activities(actor=actor, today=today, calendar=calendar, result=result)
+    return result
+
+
+def _life_url(branch: Organisation, period: req.ReportingPeriod, key: str) -> str:
+    query = urlencode({"period": period.kind, "date": period.starts_on.isoformat()})
+    return f"{reverse('compliance:life-branch', args=[branch.pk])}?{query}#req-{key}"
+
+
+@transaction.atomic(durable=True)
+def _remind_requirements(*, actor: User, today: datetime.date, calendar, result: ReminderResult) -> None:
+    branches = list(Organisation.objects.active().branches().order_by("path"))
+    in_force = sel.life_settings_for(branches)
+    due: list[tuple[Organisation, sel.LifeCheck]] = []
+    # The month containing today: every requirement is checked in its own period that contains today.
+    for row in sel.life_matrix(branches, req.period_of(req.PeriodKind.MONTH, today), today=today):
+        lead = in_force[row.org.pk].reminder_working_days
+        due.extend(
+            (row.org, check)
+            for cell in row.cells
+            for check in cell.checks
+            if check.status == req.Status.DUE
+            and reminder_rules.reminder_due(today, check.result.closes_on, lead, calendar)
+        )
+    if not due:
+        return
+    reached = {org.pk: org for branch, check in due for org in (branch, check.org)}
+    officers = sel.life_officers(list(reached.values()), today)
+    for branch, check in due:
+        requirement, period = check.result.requirement, check.result.period
+        recipients = list(officers[check.org.pk])
+        if check.org.pk != branch.pk:  # a Party group's meeting: its leader, and the branch's secretary
+            recipients += officers[branch.pk]
+        where = branch.name if check.org.pk == branch.pk else f"{branch.name} · {check.org.name}"
+        numbers = {
+            "org": where,
+            "name": requirement.name,
+            "period": period.label,
+            "date": period.closes_on.isoformat(),
+            "count": len(check.result.counted),
+            "needed": requirement.times,
+        }
+        sent = notice_send(
+            recipients=recipients,
+            title=_("%(org)s: %(name)s for %(period)s is still due; the period closes on %(date)s") % numbers,
+            body=_(
+                "%(count)d of %(needed)d held so far. Hold it before %(date)s, or record on the organisational-life "
+                "page why it cannot be held."
+            )
+            % numbers,
+            url=_life_url(branch, period, requirement.key),
+            key=f"life:{check.org.pk}:{requirement.key}:{period.kind}:{period.starts_on.isoformat()}",
+        )
+        if sent:
+            result.requirements += 1
+            result.notices += len(sent)
+            audit.record(
+                actor=actor,
+                action="reminder.requirement",
+                obj=check.org,
+                org_path=check.org.path,
+                changes={
+                    "requirement": requirement.key,
+                    "period": period.starts_on.isoformat(),
+                    "kind": period.kind,
+                    "recipients": len(sent),
+                },
+            )
+
+
+@transaction.atomic(durable=True)
+def _remind_activities(*, actor: User, today: datetime.date, calendar, result: ReminderResult) -> None:
+    # No committee reminds earlier than the longest lead time allowed.
+    last_day = calendar.add_working_days(today, reminder_rules.MAX_REMINDER_WORKING_DAYS)
+    reminders = sel.activities_to_remind(today, last_day)
+    if not reminders:
+        return
+    in_force = sel.life_settings_for(list({r.activity.org_id: r.activity.org for r in reminders}.values()))
+    for reminder in reminders:
+        activity = reminder.activity
+        starts_at = timezone.localtime(activity.starts_at)
+        lead = in_force[activity.org_id].reminder_working_days
+        if not reminder_rules.reminder_due(today, starts_at.date(), lead, calendar):
+            continue
+        numbers = {
+            "theme": activity.theme,
+            "org": activity.org.name,
+            "form": activity.get_form_display(),
+            "when": starts_at.strftime("%Y-%m-%d %H:%M"),
+            "place": activity.place or "—",
+        }
+        sent = notice_send(
+            recipients=reminder.recipients,
+            title=_("Coming up: %(theme)s, %(when)s") % numbers,
+            body=_(
+                "%(org)s · %(form)s, starting %(when)s at %(place)s. If you cannot attend, ask for leave on the "
+                "activity's page."
+            )
+            % numbers,
+            url=reverse("study:activity-detail", args=[activity.pk]),
+            key=f"activity:{activity.pk}:{starts_at.date().isoformat()}",
+        )
+        if sent:
+            result.activities += 1
+            result.notices += len(sent)
+            audit.record(
+                actor=actor,
+                action="reminder.activity",
+                obj=activity,
+                org_path=activity.org.path,
+                changes={"starts_at": starts_at.isoformat(), "recipients": len(sent)},
+            )

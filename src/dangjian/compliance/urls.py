@@ -12,6 +12,7 @@ urlpatterns = [
     path("warnings/<int:pk>/close/", views.warning_close, name="warning-close"),
     path("life/", views.life, name="life"),
     path("life/<int:org_id>/", views.life_branch, name="life-branch"),
+    path("life/settings/<int:org_id>/", views.life_settings, name="life-settings"),
     path("life/<int:org_id>/excuses/", views.life_excuse, name="life-excuse"),
     path("life/excuses/<int:pk>/withdraw/", views.life_excuse_withdraw, name="life-excuse-withdraw"),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dangjian.accounts.http import AuthedRequest
@@ -22,12 +22,13 @@ from dangjian.compliance.forms import (
     ActionCloseForm,
     ExcuseForm,
     LifeFilterForm,
+    LifeSettingsForm,
     ReasonCloseForm,
     TalkCloseForm,
 )
 from dangjian.compliance.models import EntryStatus, WarningEntry
 from dangjian.compliance.rules import requirements as req
-from dangjian.edge.http import page, submit
+from dangjian.edge.http import form_status, page, submit
 from dangjian.edge.paging import paginate
 
 PERM = Perm.MANAGE_CARE
@@ -176,14 +177,18 @@ def life(request: AuthedRequest) -> HttpResponse:
     branches = selectors.life_branches(request.user)
     form, period = _period(request)
     page_obj = paginate(request, branches)
-    rows = selectors.life_matrix(list(page_obj.object_list), period)
+    shown = list(page_obj.object_list)
+    in_force = selectors.common_in_force(selectors.life_settings_for(shown))
+    rows = selectors.life_matrix(shown, period)
     context = {
         "form": form,
         "period": period,
         "query": _query(period),
         "previous_query": _query(period.previous()),
         "next_query": _query(period.next()),
-        "columns": selectors.life_columns(),
+        "columns": selectors.life_columns(in_force.requirements),
+        "in_force": in_force,
+        "committees": list(selectors.life_committees(request.user)),
         "rows": rows,
         "page_obj": page_obj,
         "overdue": sum(row.overdue for row in rows),
@@ -195,6 +200,7 @@ def _life_branch(
     request: AuthedRequest, branch, period: req.ReportingPeriod, bound: ExcuseForm | None = None, status: int = 200
 ) -> HttpResponse:
     row = selectors.life_branch(branch, period)
+    in_force = selectors.life_in_force(branch)
     cells = []
     for cell in row.cells if row else []:
         checks = []
@@ -224,6 +230,8 @@ def _life_branch(
         "next_query": _query(period.next()),
         "cells": cells,
         "several_branches": selectors.life_branches(request.user).count() > 1,
+        "in_force": in_force,
+        "settings_url": _settings_url(request, in_force),
     }
     return render(request, "compliance/life_branch.html", context, status=status)
 
@@ -275,6 +283,31 @@ def life_excuse_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST.get("period"), request.POST.get("date"), req.period_of(excuse.period_kind, excuse.period_starts_on)
     )
     return redirect(f"{reverse('compliance:life-branch', args=[branch.pk])}?{_query(period)}")
+
+
+def _settings_url(request: AuthedRequest, in_force: selectors.LifeInForce) -> str:
+    """The settings page of the committee whose settings apply, when the actor may change them."""
+    committee = in_force.committee
+    if committee is None or not selectors.life_committees(request.user).filter(pk=committee.pk).exists():
+        return ""
+    return reverse("compliance:life-settings", args=[committee.pk])
+
+
+@page(perm=LIFE_PERM)
+@require_http_methods(["GET", "POST"])
+def life_settings(request: AuthedRequest, org_id: int) -> HttpResponse:
+    """A committee's variant of the requirements, its overrides and the reminder lead time."""
+    committee = selectors.access_life_committee(request.user, org_id)
+    form = LifeSettingsForm(request.POST or None, instance=selectors.life_settings_own(committee))
+    if submit(
+        request,
+        form,
+        lambda data: services.life_settings_update(actor=request.user, org=committee, **form.settings_data()),
+        success=_("The organisational-life settings of %(org)s have been saved.") % {"org": committee.name},
+    ):
+        return redirect("compliance:life-settings", org_id=committee.pk)
+    context = {"committee": committee, "form": form, "in_force": selectors.life_in_force(committee)}
+    return render(request, "compliance/life_settings.html", context, status=form_status(form))
 
 
 def _day(raw: str | None) -> datetime.date | None:

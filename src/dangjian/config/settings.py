@@ -240,6 +240,34 @@ DANGJIAN_API_TOKEN_DAYS = env_int("DANGJIAN_API_TOKEN_DAYS", 30)
 # A member's calendar feed link (revocable) lives this many days; a new one can be made at any time.
 DANGJIAN_CALENDAR_FEED_DAYS = env_int("DANGJIAN_CALENDAR_FEED_DAYS", 365)
 
+# E-mail, for the optional daily digest of a person's to-dos and unread notices (off unless the person turns it
+# on). SMTP when DANGJIAN_EMAIL_HOST is set; otherwise e-mail is not configured, nothing is sent, and
+# Django's console backend catches anything else (set DANGJIAN_EMAIL_BACKEND=console to see the digests
+# on the console, e.g. in the demo). Links in the mail start with DANGJIAN_SITE_URL (https://dangjian.example.edu.cn).
+DANGJIAN_EMAIL_HOST = env_str("DANGJIAN_EMAIL_HOST")
+_email_backend = env_str("DANGJIAN_EMAIL_BACKEND", "smtp" if DANGJIAN_EMAIL_HOST else "")
+DANGJIAN_EMAIL_ENABLED = _email_backend in {"smtp", "console"}
+if _email_backend == "smtp":
+    _email_ssl = env_bool("DANGJIAN_EMAIL_USE_SSL")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": DANGJIAN_EMAIL_HOST or "localhost",
+                "port": env_int("DANGJIAN_EMAIL_PORT", 465 if _email_ssl else 587),
+                "username": env_str("DANGJIAN_EMAIL_USER"),
+                "password": env_str("DANGJIAN_EMAIL_PASSWORD"),
+                "use_ssl": _email_ssl,
+                "use_tls": not _email_ssl and env_bool("DANGJIAN_EMAIL_USE_TLS", True),
+                "timeout": env_int("DANGJIAN_EMAIL_TIMEOUT", 20),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DANGJIAN_EMAIL_FROM", env_str("DANGJIAN_EMAIL_USER") or "dangjian@localhost")
+DANGJIAN_SITE_URL = env_str("DANGJIAN_SITE_URL").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.core.errors import NotFound
-from dangjian.edge.schemas import PageIn, PageOut, responses
+from dangjian.edge.schemas import BodyIn, PageIn, PageOut, responses
 from dangjian.notices import selectors, services
 from dangjian.notices.inbox import inbox_for
 from dangjian.notices.schemas import (
@@ -76,6 +76,47 @@ def notice_read(request, notice_id: int):
 )
 def notice_read_all(request):
     return {"marked": services.notice_mark_read(actor=request.auth)}
+
+
+class DigestOut(Schema):
+    enabled: bool = Field(description="Whether the caller gets the daily e-mail digest (off by default).")
+    email: str = Field(description="The address it goes to (the caller's own).")
+    email_configured: bool = Field(description="Whether the platform sends e-mail at all.")
+
+
+class DigestIn(BodyIn):
+    enabled: bool
+    email: str = Field("", max_length=254, description="Required when `enabled`.")
+
+
+def _digest_out(preference) -> dict:
+    return {"enabled": preference.enabled, "email": preference.email, "email_configured": services.email_configured()}
+
+
+@router.get(
+    "/digest",
+    operation_id="digest_preference_get",
+    response=responses({200: DigestOut}),
+    summary="The caller's daily e-mail digest preference",
+)
+def digest_preference_get(request):
+    return _digest_out(selectors.digest_preference(actor=request.auth))
+
+
+@router.put(
+    "/digest",
+    operation_id="digest_preference_update",
+    response=responses({200: DigestOut}),
+    summary="Turn the caller's daily e-mail digest on or off",
+    description=(
+        "The digest lists the caller's open to-dos and unread notices, once a day, and only on a day when something "
+        "waits. 400 for a missing or invalid address when turning it on; nothing changes then. Audited (the address "
+        "masked)."
+    ),
+)
+def digest_preference_update(request, payload: DigestIn):
+    preference = services.digest_preference_set(actor=request.auth, enabled=payload.enabled, email=payload.email)
+    return _digest_out(preference)
 
 
 inbox_router = Router(tags=["notices"])

@@ -13,5 +13,7 @@ register(
         "announcement.update": _("Announcement changed"),
         "announcement.withdraw": _("Announcement withdrawn"),
         "announcement.confirm": _("Announcement confirmed"),
+        "digest.": _("E-mail digest (all)"),
+        "digest.update": _("Daily e-mail digest turned on or off"),
     }
 )

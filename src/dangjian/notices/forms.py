@@ -1,5 +1,5 @@
-"""Forms of the announcement pages. They only parse: every rule is checked by the service, which
-reports per field."""
+"""Forms of the announcement pages and of the person's own choice of the daily e-mail digest. They
+only parse: every rule is checked by the service, which reports per field."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -86,3 +86,12 @@ class AnnouncementForm(forms.Form):
         if "remove_attachments" in data:
             data["remove_attachments"] = [a.pk for a in data["remove_attachments"]]
         return data
+
+
+class DigestForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=_("E-mail me a daily digest of my to-dos and unread notices"),
+        required=False,
+        help_text=_("Off unless you turn it on; nothing is sent on a day when nothing waits for you."),
+    )
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)

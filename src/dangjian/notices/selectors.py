@@ -20,7 +20,7 @@ from dangjian.members.audience import Audience, audiences_including
 from dangjian.members.models import Member
 from dangjian.members.selectors import actor_member
 from dangjian.notices import rules
-from dangjian.notices.models import Announcement, AnnouncementAttachment, AnnouncementRead, Notice
+from dangjian.notices.models import Announcement, AnnouncementAttachment, AnnouncementRead, DigestPreference, Notice
 from dangjian.orgs.models import OfficerTerm, Organisation, OrgKind
 from dangjian.orgs.rules import ancestor_paths
 
@@ -273,3 +273,8 @@ def read_counts(*, actor: User, announcement: Announcement, today: datetime.date
             row.not_confirmed.append(name)
     ordered = sorted(rows.values(), key=lambda row: row.org.path)
     return ReadCounts(announcement=announcement, rows=ordered)
+
+
+def digest_preference(*, actor: User) -> DigestPreference:
+    """The actor's own digest preference, or an unsaved one (off) when they never set it."""
+    return DigestPreference.objects.filter(user=actor).first() or DigestPreference(user=actor)

@@ -20,4 +20,5 @@ urlpatterns = [
         views.announcement_attachment,
         name="announcement-attachment",
     ),
+    path("digest/", views.digest_preference, name="digest"),
 ]

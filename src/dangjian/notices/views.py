@@ -15,16 +15,43 @@ from dangjian.core.errors import DomainError
 from dangjian.edge.http import form_status, page, submit
 from dangjian.edge.paging import paginate
 from dangjian.notices import selectors, services
-from dangjian.notices.forms import AnnouncementForm
+from dangjian.notices.forms import AnnouncementForm, DigestForm
 from dangjian.notices.inbox import inbox_for_request, inbox_rows
 from dangjian.notices.models import Announcement
+
+
+def _notice_list(request: AuthedRequest, digest_form: DigestForm | None = None, status: int = 200) -> HttpResponse:
+    notices = paginate(request, selectors.notice_list(actor=request.user), per_page=30)
+    if digest_form is None:
+        preference = selectors.digest_preference(actor=request.user)
+        digest_form = DigestForm(initial={"enabled": preference.enabled, "email": preference.email})
+    context = {"page_obj": notices, "digest_form": digest_form, "email_configured": services.email_configured()}
+    return render(request, "notices/notice_list.html", context, status=status)
 
 
 @page
 @require_GET
 def notice_list(request: AuthedRequest) -> HttpResponse:
-    notices = paginate(request, selectors.notice_list(actor=request.user), per_page=30)
-    return render(request, "notices/notice_list.html", {"page_obj": notices})
+    return _notice_list(request)
+
+
+@page
+@require_POST
+def digest_preference(request: AuthedRequest) -> HttpResponse:
+    """Turn one's own daily e-mail digest on or off."""
+    form = DigestForm(request.POST)
+    if submit(
+        request,
+        form,
+        lambda data: services.digest_preference_set(actor=request.user, enabled=data["enabled"], email=data["email"]),
+        success=lambda preference: (
+            _("The daily digest will be sent to %(email)s.") % {"email": preference.email}
+            if preference.enabled
+            else _("The daily digest is off.")
+        ),
+    ):
+        return redirect("notices:list")
+    return _notice_list(request, form, status=400)
 
 
 @page

@@ -29,8 +29,11 @@ DAILY_JOBS: list[tuple[str, str]] = [
     ("care.talk_todos_sync", "dangjian.care.services.talk_todos_sync"),
     ("care.need_escalate_overdue", "dangjian.care.services.need_escalate_overdue"),
     ("rights.appeals_remind_overdue", "dangjian.rights.services.appeals_remind_overdue"),
+    ("compliance.life_reminders_send", "dangjian.compliance.services.life_reminders_send"),
     ("compliance.warnings_refresh", "dangjian.compliance.services.warnings_refresh"),
     ("accounts.tokens_purge", "dangjian.accounts.services.tokens_purge"),
+    # Last, so the digest lists what the jobs before it sent.
+    ("notices.digest_send", "dangjian.notices.services.digest_send"),
 ]
 
 

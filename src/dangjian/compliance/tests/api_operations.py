@@ -9,4 +9,6 @@ OPERATIONS: set[str] = {
     "life_matrix",
     "life_branch",
     "life_excuse_create",
+    "life_settings_get",
+    "life_settings_update",
 }

@@ -21,6 +21,8 @@ OPERATIONS = {
     "announcement_update",
     "announcement_withdraw",
     "announcement_reads",
+    "digest_preference_get",
+    "digest_preference_update",
     "topic_list",
     "topic_get",
     "topic_create",

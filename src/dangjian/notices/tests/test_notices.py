@@ -20,6 +20,19 @@ def test_send_leaves_one_notice_per_active_account(college):
     assert unread_count(actor=member_user) == 1
 
 
+def test_a_keyed_notice_reaches_each_person_once(college):
+    member_user, secretary_user = college.member.user, college.secretary.user
+    first = notice_send(recipients=[member_user], title="提醒", key="life:1:lecture:quarter:2026-10-01")
+    assert len(first) == 1
+    again = notice_send(recipients=[member_user, secretary_user], title="提醒", key="life:1:lecture:quarter:2026-10-01")
+    assert [n.recipient_id for n in again] == [secretary_user.pk]
+    assert Notice.objects.filter(key="life:1:lecture:quarter:2026-10-01").count() == 2
+    # Another key, or none, is another notice.
+    assert len(notice_send(recipients=[member_user], title="提醒", key="life:1:lecture:quarter:2027-01-01")) == 1
+    assert len(notice_send(recipients=[member_user], title="无键")) == 1
+    assert len(notice_send(recipients=[member_user], title="无键")) == 1
+
+
 def test_marking_read_touches_only_the_actors_notices(college):
     mine = notice_send(recipients=[college.member.user], title="一")[0]
     notice_send(recipients=[college.member.user], title="二")
