@@ -59,7 +59,7 @@ class NeedsOut(Schema):
     on_time_rate: int | None = Field(description="Percent of the answered needs answered by their deadline.")
 
 
-class CoverageOut(Schema):
+class TalkCoverageOut(Schema):
     org: OrgRefOut
     pairs: int = Field(description="Officer–member pairs of the branch (支部条例 Art.19).")
     covered: int = Field(description="Of them, pairs who have talked this year.")
@@ -94,7 +94,7 @@ class DashboardOut(Schema):
     attendance: list[MonthOut] = Field(description="Attendance by month over the year, up to today.")
     hours: HoursOut
     needs: NeedsOut | None = Field(description="Needs submitted in the year; null without care rights.")
-    coverage: list[CoverageOut] = Field(description="Talk coverage per branch; empty without care rights.")
+    coverage: list[TalkCoverageOut] = Field(description="Talk coverage per branch; empty without care rights.")
     warnings: WarningsOut | None = Field(description="Open early-warning entries; null without care rights.")
     elections: list[ElectionOut] = Field(description="换届 near (within 180 days) or overdue, soonest first.")
     deadlines: list[DeadlineOut] = Field(description="Requirements still due in the period, soonest closing first.")
@@ -104,7 +104,7 @@ class MyDashboardIn(Schema):
     year: Year | None = Field(None, description="The year (default: this year).")
 
 
-class MyHoursOut(Schema):
+class MyYearHoursOut(Schema):
     total: float
     required: float = Field(description="Prorated for a member who joined in the year; 0 when exempt.")
     gap: float
@@ -123,7 +123,7 @@ class ComingOut(Schema):
 
 class MyDashboardOut(Schema):
     year: int
-    hours: MyHoursOut
+    hours: MyYearHoursOut
     expected: int = Field(description="Activities the member was expected at in the year, up to now.")
     attended: int
     attendance_rate: int | None

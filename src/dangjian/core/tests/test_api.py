@@ -23,6 +23,8 @@ OPERATIONS = {
     "announcement_reads",
     "digest_preference_get",
     "digest_preference_update",
+    "dashboard_get",
+    "dashboard_mine",
     "topic_list",
     "topic_get",
     "topic_create",
