@@ -23,6 +23,8 @@ PAGES = {
     "notices:read-all": ("post", allow(302, LOGGED_IN)),
     # Everyone has a to-do inbox, limited to what waits for them.
     "notices:inbox": ("get", allow(200, LOGGED_IN)),
+    # The navigation's count of the caller's own to-dos, asked for after a page has loaded.
+    "notices:inbox-count": ("get", allow(200, LOGGED_IN)),
 }
 KWARGS = {"notices:read": lambda o: {"pk": o.notice.pk}}
 QUERY: dict = {}

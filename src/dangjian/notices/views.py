@@ -45,3 +45,11 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     """待办: all that waits for the user across the platform, the most urgent first."""
     rows = inbox_rows(inbox_for_request(request), timezone.localdate())
     return render(request, "notices/inbox.html", {"rows": rows})
+
+
+@page
+@require_GET
+def inbox_count(request: AuthedRequest) -> HttpResponse:
+    """The navigation's 待办 count, asked for after a page has loaded: the sidebar's badge, and the phone bar's
+    swapped in out of band."""
+    return render(request, "notices/_inbox_count.html", {"count": len(inbox_for_request(request))})

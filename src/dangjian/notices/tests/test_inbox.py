@@ -154,3 +154,42 @@ def test_the_api_refuses_an_anonymous_caller(client):
     response = client.get("/api/v1/me/inbox")
     assert response.status_code == 401
     assert "detail" in response.json()
+
+
+def test_a_page_asks_for_the_count_after_loading_without_reading_the_sources(client, college, monkeypatch):
+    calls = []
+    register_todo_source("test.count", lambda actor, today: calls.append(1) or [])
+    try:
+        client.force_login(college.user("member"))
+        response = client.get(reverse("notices:list"))
+    finally:
+        unregister_todo_source("test.count")
+    assert calls == []
+    nav = {item.key: item for item in response.context["nav_items"]}
+    assert nav["notices:inbox"].lazy_badge
+    html = response.content.decode()
+    assert f'hx-get="{reverse("notices:inbox-count")}" hx-trigger="load"' in html
+    assert 'id="nav-todo-count-phone"' in html
+
+
+def test_the_count_endpoint_answers_the_badges(client, college, fake_source, monkeypatch):
+    _only_fake(monkeypatch)
+    client.force_login(college.user("member"))
+    html = client.get(reverse("notices:inbox-count")).content.decode()
+    assert 'id="nav-todo-count"' in html
+    assert 'id="nav-todo-count-phone" class="nav-badge" hx-swap-oob="true">4<' in html
+    monkeypatch.setattr("dangjian.notices.inbox._SOURCES", {})
+    html = client.get(reverse("notices:inbox-count")).content.decode()
+    assert ">4<" not in html
+    assert 'id="nav-todo-count-phone" hx-swap-oob="true"></span>' in html
+
+
+def test_pages_that_read_the_inbox_show_the_count_at_once(client, college, fake_source, monkeypatch):
+    _only_fake(monkeypatch)
+    client.force_login(college.user("member"))
+    for name in ("web:home", "web:menu", "notices:inbox"):
+        response = client.get(reverse(name))
+        nav = {item.key: item for item in response.context["nav_items"]}
+        assert not nav["notices:inbox"].lazy_badge, name
+        assert nav["notices:inbox"].badge == 4, name
+        assert reverse("notices:inbox-count") not in response.content.decode(), name
