@@ -193,3 +193,36 @@ def test_pages_that_read_the_inbox_show_the_count_at_once(client, college, fake_
         assert not nav["notices:inbox"].lazy_badge, name
         assert nav["notices:inbox"].badge == 4, name
         assert reverse("notices:inbox-count") not in response.content.decode(), name
+
+
+def _more_pending_work(college, n: int) -> None:
+    """`n` more open needs and `n` more required talks in the branch, for its secretary's inbox."""
+    from dangjian.care.models import TalkTodo, TodoReason
+    from dangjian.care.services.needs import need_submit
+    from dangjian.members.tests.factories import MemberFactory
+
+    for _ in range(n):
+        need_submit(actor=college.user("member"), category="study", title="希望安排辅导", description="学习有困难。")
+        member = MemberFactory(org=college.branch)
+        TalkTodo.objects.create(
+            org=college.branch,
+            member=member,
+            reason=TodoReason.NEW_MEMBER,
+            source_key=f"test:{member.pk}",
+            due_on=TODAY + datetime.timedelta(days=10),
+        )
+
+
+def test_the_inbox_reads_the_same_queries_whatever_the_pending_work(college, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secretary = college.user("branch")
+    _more_pending_work(college, 1)
+    inbox_for(secretary, TODAY)  # scope cached, as once per request
+    with CaptureQueriesContext(connection) as captured:
+        few = inbox_for(secretary, TODAY)
+    _more_pending_work(college, 4)
+    with django_assert_num_queries(len(captured.captured_queries)):
+        many = inbox_for(secretary, TODAY)
+    assert len(many) >= len(few) + 8  # four more needs and four more talks, in the same queries
