@@ -56,6 +56,8 @@ PAGES = {
     "notices:announcement-attachment": ("get", allow(200, READERS)),
     # Everyone sets their own daily e-mail digest.
     "notices:digest": ("post", allow(302, LOGGED_IN)),
+    # The navigation's count of the caller's own to-dos, asked for after a page has loaded.
+    "notices:inbox-count": ("get", allow(200, LOGGED_IN)),
 }
 KWARGS = {
     "notices:read": lambda o: {"pk": o.notice.pk},

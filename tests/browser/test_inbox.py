@@ -1,5 +1,6 @@
 """Journey: on a phone, the branch secretary opens 待办, follows the leave request to its decision,
-decides it, comes back, and it is gone."""
+decides it, comes back, and it is gone; the bottom bar's count, asked for after a page has loaded,
+says 1 before and nothing after."""
 
 import re
 
@@ -21,6 +22,8 @@ def test_the_secretary_decides_a_leave_from_the_inbox_on_a_phone(phone_page: Pag
     page = log_in(phone_page, college.user("branch"))
     bar = page.locator("nav.bottom-nav")
     expect(bar.locator("a[href='/notices/todo/']")).to_contain_text("1")
+    page.goto("/notices/")  # a page that does not read the inbox: the count comes after it has loaded
+    expect(bar.locator("#nav-todo-count-phone")).to_have_text("1")
     bar.locator("a[href='/notices/todo/']").tap()
     item = page.locator(".inbox-item[data-kind='study.leave_decide']")
     expect(item).to_contain_text("张三的请假申请")
@@ -31,6 +34,8 @@ def test_the_secretary_decides_a_leave_from_the_inbox_on_a_phone(phone_page: Pag
     page.get_by_role("radio", name="批准", exact=True).check()
     page.get_by_role("button", name="保存").tap()
     expect(page).to_have_url(re.compile(r"/study/reviews/$"))
+    expect(page.locator("#nav-todo-count")).to_have_count(1)  # the sidebar's answer arrived (hidden on a phone)
+    expect(bar.locator("#nav-todo-count-phone")).to_have_text("")  # done: nothing lingers
     leave.refresh_from_db()
     assert leave.status == RequestStatus.APPROVED
 

@@ -5,8 +5,9 @@ person registers a source in its `AppConfig.ready`: a function `(actor, today) -
 reads, within the actor's scope, what is still to be done. Nothing is stored: a to-do that has been
 done is no longer returned by its source, so it leaves the inbox by itself.
 
-A source must stay cheap (one or two queries whatever the amount of data), since the count shows in
-the navigation of every page.
+A source must stay cheap (one or two queries whatever the amount of data): the home page shows the
+inbox, and the navigation of every page asks for its count (after the page has loaded, see
+`notices.views.inbox_count`).
 """
 
 import datetime
@@ -83,6 +84,12 @@ def inbox_for_request(request) -> list[ToDo]:
         cached = inbox_for(request.user, timezone.localdate())
         setattr(request, _REQUEST_ATTR, cached)
     return cached
+
+
+def inbox_if_read(request) -> list[ToDo] | None:
+    """The request's inbox if the page has read it already (the home, the inbox page), else None: the
+    navigation then asks for its count after the page has loaded instead of reading every source first."""
+    return getattr(request, _REQUEST_ATTR, None)
 
 
 @dataclass(frozen=True)

@@ -21,4 +21,5 @@ urlpatterns = [
         name="announcement-attachment",
     ),
     path("digest/", views.digest_preference, name="digest"),
+    path("todo/count/", views.inbox_count, name="inbox-count"),
 ]

@@ -215,3 +215,11 @@ def announcement_attachment(request: AuthedRequest, pk: int, attachment_id: int)
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@page
+@require_GET
+def inbox_count(request: AuthedRequest) -> HttpResponse:
+    """The navigation's 待办 count, asked for after a page has loaded: the sidebar's badge, and the phone bar's
+    swapped in out of band."""
+    return render(request, "notices/_inbox_count.html", {"count": len(inbox_for_request(request))})

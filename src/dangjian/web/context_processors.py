@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.notices import selectors as notice_selectors
-from dangjian.notices.inbox import inbox_for_request
+from dangjian.notices.inbox import inbox_if_read
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class NavItem:
     icon: str  # a name in dangjian.edge.icons.ICONS
     active: bool = False
     badge: int = 0  # a count worth the user's attention (unread notices), shown beside the label
+    lazy_badge: bool = False  # the count is asked for after the page has loaded (the to-do inbox's)
     phone: bool = False  # one of the few in the phone's bottom bar; the rest are under "More"
 
 
@@ -55,6 +56,9 @@ def _items(request) -> list[NavItem]:
             NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "notebook")
         )
     items.append(NavItem("library:", reverse("library:index"), _("Study materials"), _("Library"), "books"))
+    # Reading every to-do source costs a dozen queries: a page that has not read them for itself gets the
+    # count after it has loaded (htmx), so its own queries do not wait for them.
+    todos = inbox_if_read(request)
     items.append(
         NavItem(
             "notices:inbox",
@@ -62,7 +66,8 @@ def _items(request) -> list[NavItem]:
             _("To-do"),
             _("To-do"),
             "checks",
-            badge=len(inbox_for_request(request)),
+            badge=len(todos) if todos is not None else 0,
+            lazy_badge=todos is None,
         )
     )
     items.append(

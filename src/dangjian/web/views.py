@@ -56,6 +56,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @page
 def menu(request: AuthedRequest) -> HttpResponse:
     """Everything in the navigation, for a phone, whose bottom bar shows only a few items."""
+    inbox_for_request(request)  # the list shows the 待办 count itself (the navigation then needs no request for it)
     return render(request, "web/menu.html")
 
 

@@ -17,7 +17,7 @@ from dangjian.notices.inbox import (
 TODAY = datetime.date(2026, 5, 11)
 # At most what the to-do inbox reads (every source, one to three queries each), whatever the data: every
 # page pays it once for the count in its navigation; page tests that pin their queries add it.
-INBOX_QUERIES = 16
+INBOX_QUERIES = 30
 
 
 def todo(title, due=None, overdue=False):
@@ -154,3 +154,75 @@ def test_the_api_refuses_an_anonymous_caller(client):
     response = client.get("/api/v1/me/inbox")
     assert response.status_code == 401
     assert "detail" in response.json()
+
+
+def test_a_page_asks_for_the_count_after_loading_without_reading_the_sources(client, college, monkeypatch):
+    calls = []
+    register_todo_source("test.count", lambda actor, today: calls.append(1) or [])
+    try:
+        client.force_login(college.user("member"))
+        response = client.get(reverse("notices:list"))
+    finally:
+        unregister_todo_source("test.count")
+    assert calls == []
+    nav = {item.key: item for item in response.context["nav_items"]}
+    assert nav["notices:inbox"].lazy_badge
+    html = response.content.decode()
+    assert f'hx-get="{reverse("notices:inbox-count")}" hx-trigger="load"' in html
+    assert 'id="nav-todo-count-phone"' in html
+
+
+def test_the_count_endpoint_answers_the_badges(client, college, fake_source, monkeypatch):
+    _only_fake(monkeypatch)
+    client.force_login(college.user("member"))
+    html = client.get(reverse("notices:inbox-count")).content.decode()
+    assert 'id="nav-todo-count"' in html
+    assert 'id="nav-todo-count-phone" class="nav-badge" hx-swap-oob="true">4<' in html
+    monkeypatch.setattr("dangjian.notices.inbox._SOURCES", {})
+    html = client.get(reverse("notices:inbox-count")).content.decode()
+    assert ">4<" not in html
+    assert 'id="nav-todo-count-phone" hx-swap-oob="true"></span>' in html
+
+
+def test_pages_that_read_the_inbox_show_the_count_at_once(client, college, fake_source, monkeypatch):
+    _only_fake(monkeypatch)
+    client.force_login(college.user("member"))
+    for name in ("web:home", "web:menu", "notices:inbox"):
+        response = client.get(reverse(name))
+        nav = {item.key: item for item in response.context["nav_items"]}
+        assert not nav["notices:inbox"].lazy_badge, name
+        assert nav["notices:inbox"].badge == 4, name
+        assert reverse("notices:inbox-count") not in response.content.decode(), name
+
+
+def _more_pending_work(college, n: int) -> None:
+    """`n` more open needs and `n` more required talks in the branch, for its secretary's inbox."""
+    from dangjian.care.models import TalkTodo, TodoReason
+    from dangjian.care.services.needs import need_submit
+    from dangjian.members.tests.factories import MemberFactory
+
+    for _ in range(n):
+        need_submit(actor=college.user("member"), category="study", title="希望安排辅导", description="学习有困难。")
+        member = MemberFactory(org=college.branch)
+        TalkTodo.objects.create(
+            org=college.branch,
+            member=member,
+            reason=TodoReason.NEW_MEMBER,
+            source_key=f"test:{member.pk}",
+            due_on=TODAY + datetime.timedelta(days=10),
+        )
+
+
+def test_the_inbox_reads_the_same_queries_whatever_the_pending_work(college, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secretary = college.user("branch")
+    _more_pending_work(college, 1)
+    inbox_for(secretary, TODAY)  # scope cached, as once per request
+    with CaptureQueriesContext(connection) as captured:
+        few = inbox_for(secretary, TODAY)
+    _more_pending_work(college, 4)
+    with django_assert_num_queries(len(captured.captured_queries)):
+        many = inbox_for(secretary, TODAY)
+    assert len(many) >= len(few) + 8  # four more needs and four more talks, in the same queries

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -333,17 +333,18 @@ def reading_lists_for_member(*, member: Member, today: datetime.date | None = No
 
 def reading_lists_due(*, actor: User, today: datetime.date) -> list[ReadingListProgress]:
     """The actor's assigned reading lists that have a due date and required items left, from the day
-    they are assigned until `READING_TODO_DAYS_AFTER_DUE` days after they were due. Two queries when
+    they are assigned until `READING_TODO_DAYS_AFTER_DUE` days after they were due. One query when
     none is dated (the usual case), the progress's few more otherwise."""
     member_id = scope_for(actor).member_id
     if member_id is None:
         return []
+    since = today - datetime.timedelta(days=selfstudy_rules.READING_TODO_DAYS_AFTER_DUE)
+    # One query in the usual case: is any list dated recently, over the member's organisation?
+    over_member = Member.objects.filter(pk=member_id, org__path__startswith=OuterRef("org__path"))
+    if not ReadingList.objects.filter(due_on__gte=since).filter(Exists(over_member)).exists():
+        return []
     member = Member.objects.select_related("org").filter(pk=member_id).first()
     if member is None or member.org is None:
-        return []
-    since = today - datetime.timedelta(days=selfstudy_rules.READING_TODO_DAYS_AFTER_DUE)
-    dated = ReadingList.objects.filter(org__path__in=ancestor_paths(member.org.path), due_on__gte=since)
-    if not dated.exists():
         return []
     return [
         progress
