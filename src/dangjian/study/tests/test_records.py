@@ -134,7 +134,8 @@ def test_minutes_wait_for_the_meeting(college):
 def test_members_read_the_record_without_names(college, meeting):
     present(meeting, college.secretary)
     record = selectors.meeting_record(actor=college.user("member"), activity=meeting)
-    assert record.attendees == [] and not record.can_see_names
+    assert record.attendees == []
+    assert not record.can_see_names
     assert record.summary.attended == 1
 
 
@@ -173,7 +174,9 @@ def test_entitled_not_present_is_the_denominator(college, meeting):
     present(meeting, college.secretary, college.member)
     record = _vote(college, meeting, present=3, yes=2, no=1, adjust_reason="一人签到后补录")
     result = selectors.tallied(record).result
-    assert result.quorum and not result.passed and result.needed == 3
+    assert result.quorum
+    assert not result.passed
+    assert result.needed == 3
 
 
 def test_written_opinions_count_for_admission(college, meeting):
@@ -189,7 +192,8 @@ def test_no_quorum_no_pass(college, meeting):
     present(meeting, college.secretary, college.member)
     record = _vote(college, meeting, yes=2)
     result = selectors.tallied(record).result
-    assert not result.quorum and not result.passed  # 2 of 4 is not more than half
+    assert not result.quorum
+    assert not result.passed
 
 
 @pytest.mark.parametrize(
@@ -217,7 +221,8 @@ def test_a_changed_count_keeps_its_reason_and_the_default(college, meeting):
     )
     assert (record.entitled_default, record.present_default) == (BRANCH_FULL, 2)
     tallied = selectors.tallied(record)
-    assert tallied.adjusted and tallied.result.passed
+    assert tallied.adjusted
+    assert tallied.result.passed
 
 
 def test_only_a_general_meeting_records_votes(college, life):
