@@ -573,9 +573,14 @@ class MeetingSpeech(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"))
     speaker = models.ForeignKey(
-        "members.Member", verbose_name=_("speaker"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.Member",
+        verbose_name=_("who spoke"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    speaker_name = models.CharField(_("speaker (not a member here)"), max_length=64, blank=True)
+    speaker_name = models.CharField(_("who spoke (not a member here)"), max_length=64, blank=True)
     gist = models.TextField(_("gist"))
 
     class Meta:

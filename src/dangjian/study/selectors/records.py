@@ -111,6 +111,8 @@ class MeetingRecord:
     can_see_names: bool
     takes_votes: bool
     has_life_stages: bool
+    my_member_id: int | None = None  # the reader's member record: the owner of an item reports it done
+    overdue_ids: frozenset[int] = frozenset()  # open 整改 items past their due day
 
 
 def minutes_of(activity: Activity) -> MeetingMinutes | None:
@@ -145,6 +147,8 @@ def meeting_record(*, actor: User, activity: Activity) -> MeetingRecord:
                 reason = row.reason or leave_reasons.get(row.member_id, "")
                 absences.append(Absence(row.member.name, row.get_status_display(), reason))
     life_stages = rules.has_life_stages(activity.form)
+    items = list(rectifications_of(activity)) if life_stages else []
+    today = timezone.localdate()
     return MeetingRecord(
         activity=activity,
         minutes=minutes_of(activity),
@@ -154,11 +158,13 @@ def meeting_record(*, actor: User, activity: Activity) -> MeetingRecord:
         absences=absences,
         votes=vote_records(activity),
         life=life_meeting_of(activity) if life_stages else None,
-        rectifications=list(rectifications_of(activity)) if life_stages else [],
+        rectifications=items,
         can_manage=can_manage_activity(actor, activity),
         can_see_names=names,
         takes_votes=rules.takes_votes(activity.form),
         has_life_stages=life_stages,
+        my_member_id=scope_for(actor).member_id,
+        overdue_ids=frozenset(i.pk for i in items if rules.rectification_overdue(i.status, i.due_on, today)),
     )
 
 

@@ -326,3 +326,26 @@ def test_access_to_an_item(college, life):
         selectors.access_rectification(college.user("group_leader"), item.pk, manage=True)
     with pytest.raises(NotFound):
         selectors.access_rectification(college.user("other_branch"), item.pk)
+
+
+# --- the to-do inbox ------------------------------------------------------------------------------
+
+
+def test_owners_see_their_open_items_in_the_inbox_overdue_after_the_due_day(college, life):
+    from dangjian.notices.inbox import inbox_for, todo_sources
+
+    assert "study.rectifications" in todo_sources()
+    item = _item(college, life, due_on=timezone.localdate() + datetime.timedelta(days=2))
+    mine = [t for t in inbox_for(college.user("member"), timezone.localdate()) if t.kind == "study.rectification"]
+    assert [t.due for t in mine] == [item.due_on]
+    assert not mine[0].overdue
+    later = [
+        t
+        for t in inbox_for(college.user("member"), item.due_on + datetime.timedelta(days=1))
+        if t.kind == "study.rectification"
+    ]
+    assert later[0].overdue
+    others = inbox_for(college.user("group_leader"), timezone.localdate())
+    assert not [t for t in others if t.kind == "study.rectification"]
+    services.rectification_done(actor=college.user("member"), item=item, done_on=timezone.localdate(), note="完成")
+    assert not [t for t in inbox_for(college.user("member"), timezone.localdate()) if t.kind == "study.rectification"]
