@@ -120,3 +120,43 @@ def test_rectification_to_done_through_the_pages(client, college, life):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == RectificationStatus.DONE
+
+
+def test_the_record_and_the_list_read_in_a_fixed_number_of_queries(
+    client, college, life, django_assert_max_num_queries
+):
+    """More speeches, votes and measures do not add queries (templates never query)."""
+    due = timezone.localdate() + datetime.timedelta(days=5)
+    for n in range(6):
+        services.rectification_add(
+            actor=system_actor(), activity=life, problem=f"问题{n}", measure="措施", owner=college.member, due_on=due
+        )
+    services.minutes_save(
+        actor=system_actor(),
+        activity=life,
+        speeches=[services.Speech(gist=f"发言{n}", speaker=college.secretary) for n in range(5)],
+    )
+    client.force_login(college.user("branch"))
+    client.get(reverse("study:meeting-record", args=[life.pk]))  # warm the scope and the session
+    with django_assert_max_num_queries(30):  # of which about twenty the navigation's to-do count
+        assert client.get(reverse("study:meeting-record", args=[life.pk])).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("study:rectification-list")).status_code == 200
+
+
+def test_an_open_measure_past_its_due_day_shows_overdue(client, college, life):
+    item = services.rectification_add(
+        actor=system_actor(),
+        activity=life,
+        problem="学习不深入",
+        measure="精读原著",
+        owner=college.member,
+        due_on=timezone.localdate(),
+    )
+    client.force_login(college.user("branch"))
+    record = client.get(reverse("study:meeting-record", args=[life.pk])).context["record"]
+    assert item.pk not in record.overdue_ids  # the due day itself is still in time
+    item.due_on = timezone.localdate() - datetime.timedelta(days=1)
+    item.save()
+    record = client.get(reverse("study:meeting-record", args=[life.pk])).context["record"]
+    assert item.pk in record.overdue_ids
