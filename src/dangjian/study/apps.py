@@ -14,6 +14,8 @@ class StudyConfig(AppConfig):
         register_study_record(SelfStudy)
 
         # Leave to decide, make-ups to review or to hand in: in the to-do inbox.
-        from dangjian.study import todos
+        from dangjian.study import todos, todos_records
 
         todos.register()
+        # Open 整改 measures after an organisational life meeting, for their owners.
+        todos_records.register()

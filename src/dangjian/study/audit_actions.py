@@ -43,5 +43,11 @@ register(
         "self_study.delete": _("Self-study entry deleted"),
         "study_ledger.export": _("Study ledger exported"),
         "study_settings.update": _("Study settings changed"),
+        "meeting_minutes.save": _("Meeting minutes written"),
+        "vote_record.add": _("Vote recorded"),
+        "vote_record.remove": _("Vote record removed"),
+        "life_meeting.save": _("Organisational life meeting stages recorded"),
+        "rectification.add": _("Rectification measure added"),
+        "rectification.done": _("Rectification measure done"),
     }
 )

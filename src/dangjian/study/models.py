@@ -523,3 +523,182 @@ class ReadingItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Meeting records: minutes, votes, the organisational life meeting's stages, 整改 ----------------
+
+
+class MeetingMinutes(TimeStampedModel):
+    """The structured part of a held meeting's record (会议记录): host, recorder, agenda, guests.
+
+    Attendance is never typed here: the record shows the attendance rows of the activity. The
+    decisions stay in `Activity.decisions`, the minutes' prose in `Activity.minutes`."""
+
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="meeting_minutes"
+    )
+    host = models.ForeignKey(
+        "members.Member", verbose_name=_("host"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    host_name = models.CharField(_("host (not a member here)"), max_length=64, blank=True)
+    recorder = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("recorder"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorder_name = models.CharField(_("recorder (not a member here)"), max_length=64, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, help_text=_("One item per line."))
+    guests = models.CharField(_("attending without a vote (列席)"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting minutes")
+        verbose_name_plural = _("meeting minutes")
+
+    def __str__(self) -> str:
+        return str(self.activity)
+
+    @property
+    def agenda_items(self) -> list[str]:
+        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+
+
+class MeetingSpeech(models.Model):
+    """One contribution to the discussion (发言): who spoke, in order, and the gist."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="speeches"
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    speaker = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("who spoke"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    speaker_name = models.CharField(_("who spoke (not a member here)"), max_length=64, blank=True)
+    gist = models.TextField(_("gist"))
+
+    class Meta:
+        verbose_name = _("speech")
+        verbose_name_plural = _("speeches")
+        ordering = ["activity", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.speaker.name if self.speaker else self.speaker_name
+
+
+class VoteMatter(models.TextChoices):
+    """What a general meeting votes on (`core.rules.votes.Matter`)."""
+
+    ADMIT = "admit", _("Admitting a probationary member (接收预备党员)")
+    CONFIRM = "confirm", _("Confirming a probationary member as a full member (转正)")
+    OTHER = "other", _("Another matter (决议、表彰、处置……)")
+
+
+class VoteRecord(TimeStampedModel):
+    """A general meeting's vote on one item (表决记录). Whether it passed is computed by the platform's one
+    vote rule (`core.rules.votes.tally`) when shown, never stored."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="vote_records"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    item = models.CharField(_("item voted on"), max_length=300)
+    matter = models.CharField(_("matter"), max_length=16, choices=VoteMatter.choices, default=VoteMatter.OTHER)
+    entitled = models.PositiveIntegerField(_("members with the vote who ought to attend (应到)"))
+    present = models.PositiveIntegerField(_("members with the vote present (实到)"))
+    # What the roster and the attendance said when the vote was recorded; a different count needs a reason.
+    entitled_default = models.PositiveIntegerField(_("应到 from the roster"))
+    present_default = models.PositiveIntegerField(_("实到 from the attendance"))
+    adjust_reason = models.CharField(_("reason for changing 应到 or 实到"), max_length=300, blank=True)
+    yes = models.PositiveIntegerField(_("in favour"), default=0)
+    no = models.PositiveIntegerField(_("against"), default=0)
+    abstain = models.PositiveIntegerField(_("abstaining"), default=0)
+    written_yes = models.PositiveIntegerField(_("written opinions in favour"), default=0)
+    written_no = models.PositiveIntegerField(_("written opinions against"), default=0)
+    written_abstain = models.PositiveIntegerField(_("written opinions abstaining"), default=0)
+
+    class Meta:
+        verbose_name = _("vote record")
+        verbose_name_plural = _("vote records")
+        ordering = ["activity", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(present__lte=F("entitled")), name="study_vote_present_le_entitled"),
+            models.CheckConstraint(
+                condition=Q(yes__lte=F("present") - F("no") - F("abstain")), name="study_vote_votes_le_present"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.item
+
+
+class LifeMeeting(TimeStampedModel):
+    """The three stages of an organisational life meeting (组织生活会, 支部条例 Art.18): before it, study and
+    heart-to-heart talks; during it, the problems found and criticism and self-criticism; after it, 整改
+    (the `RectificationItem` rows)."""
+
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="life_meeting"
+    )
+    study_done = models.BooleanField(_("study and discussion done (学习研讨)"), default=False)
+    study_note = models.TextField(_("study notes"), blank=True)
+    talks_done = models.BooleanField(_("heart-to-heart talks done (谈心谈话)"), default=False)
+    talks_note = models.TextField(_("talk notes"), blank=True)
+    problems = models.TextField(_("problems found (查摆问题)"), blank=True, help_text=_("One problem per line."))
+    criticism = models.TextField(_("criticism and self-criticism (批评与自我批评)"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisational life meeting")
+        verbose_name_plural = _("organisational life meetings")
+
+    def __str__(self) -> str:
+        return str(self.activity)
+
+    @property
+    def problem_list(self) -> list[str]:
+        return [line.strip() for line in self.problems.splitlines() if line.strip()]
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class RectificationItem(TimeStampedModel):
+    """One 整改措施 after an organisational life meeting: the problem, the measure, who, by when; tracked to done."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="rectifications"
+    )
+    problem = models.CharField(_("problem"), max_length=300)
+    measure = models.TextField(_("measure"))
+    owner = models.ForeignKey(
+        "members.Member", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="rectifications"
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("rectification item")
+        verbose_name_plural = _("rectification items")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", done_on__isnull=True) | Q(status="done", done_on__isnull=False),
+                name="study_rectification_done_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "status"], name="study_rectif_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.problem

@@ -8,6 +8,7 @@ from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import API, ApiClient, api_as
 from dangjian.evaluation.tests.api_operations import OPERATIONS as EVALUATION_OPERATIONS
 from dangjian.rights.tests.api_operations import OPERATIONS as RIGHTS_OPERATIONS
+from dangjian.study.tests.api_operations_records import OPERATIONS as RECORDS_OPERATIONS
 
 OPERATIONS = {
     "notice_list",
@@ -150,7 +151,14 @@ def operations(openapi: dict):
 
 def test_openapi_lists_every_operation_once(openapi):
     ids = [operation["operationId"] for _, _, operation in operations(openapi)]
-    expected = OPERATIONS | CARE_OPERATIONS | RIGHTS_OPERATIONS | EVALUATION_OPERATIONS | COMPLIANCE_OPERATIONS
+    expected = (
+        OPERATIONS
+        | CARE_OPERATIONS
+        | RIGHTS_OPERATIONS
+        | EVALUATION_OPERATIONS
+        | COMPLIANCE_OPERATIONS
+        | RECORDS_OPERATIONS
+    )
     assert sorted(ids) == sorted(expected)
 
 

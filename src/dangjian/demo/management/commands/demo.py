@@ -19,6 +19,7 @@ from dangjian.demo import care as demo_care
 from dangjian.demo import compliance as demo_compliance
 from dangjian.demo import evaluation as demo_evaluation
 from dangjian.demo import generator
+from dangjian.demo import records as demo_records
 from dangjian.demo import rights as demo_rights
 from dangjian.demo import study as demo_study
 from dangjian.demo.library import load as library_load
@@ -117,6 +118,7 @@ class Command(BaseCommand):
             demo_rights.rights_demo_summary(demo_rights.rights_demo_ensure()),  # appeals a grade of the evaluation
             demo_compliance.compliance_demo_summary(demo_compliance.compliance_demo_ensure()),
             demo_announcements.announcements_demo_summary(demo_announcements.announcements_demo_ensure()),
+            demo_records.records_demo_summary(demo_records.records_demo_ensure()),
         ]
         return [line for line in lines if line]
 
