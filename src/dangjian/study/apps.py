@@ -17,3 +17,8 @@ class StudyConfig(AppConfig):
         from dangjian.study import todos
 
         todos.register()
+
+        # Open decisions of the 党委会 and the 党政联席会议, for their owners.
+        from dangjian.study import committee_todos
+
+        committee_todos.register()

@@ -1,4 +1,4 @@
-from dangjian.study.views import activities, calendar, plans, schedule, selfstudy
+from dangjian.study.views import activities, calendar, committee_meetings, plans, schedule, selfstudy
 
 app_name = "study"
 # Each area's view module owns its routes.
@@ -8,4 +8,5 @@ urlpatterns = [
     *selfstudy.urlpatterns,
     *schedule.urlpatterns,
     *calendar.urlpatterns,
+    *committee_meetings.urlpatterns,
 ]
