@@ -141,9 +141,15 @@ def test_the_api_answers_4xx_and_saves_nothing_half(college, meeting):
 
     assert not Decision.objects.filter(activity=meeting).exists()
     assert api_as(college.user("branch")).get(f"/study/committee-meetings/{meeting.pk}").status_code == 404
-    assert api_as(college.user("branch")).post(
-        f"/study/committee-meetings/{meeting.pk}/agenda-items", {"title": "x", "side": "party", "proposer_name": "x"}
-    ).status_code == 404
+    assert (
+        api_as(college.user("branch"))
+        .post(
+            f"/study/committee-meetings/{meeting.pk}/agenda-items",
+            {"title": "x", "side": "party", "proposer_name": "x"},
+        )
+        .status_code
+        == 404
+    )
     assert api_as(None).get("/study/decisions").status_code == 401
     assert api.get("/study/decisions/999999").status_code == 404
     assert api.get("/study/committee-meetings?form=theme_day").status_code == 422
