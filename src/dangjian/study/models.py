@@ -556,7 +556,7 @@ class CommitteeMeeting(TimeStampedModel):
 
 
 class Outcome(models.TextChoices):
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("agenda item", "Approved")
     AMENDED = "amended", _("Approved with amendments")
     DEFERRED = "deferred", _("Deferred")
     REJECTED = "rejected", _("Not approved")
@@ -575,7 +575,9 @@ class AgendaItem(TimeStampedModel):
     proposer_name = models.CharField(_("proposer"), max_length=64)
     proposer_post = models.CharField(_("proposer's post"), max_length=64, blank=True)
     materials = models.TextField(_("papers"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("agenda item", "outcome"), max_length=16, choices=Outcome.choices, blank=True
+    )
     resolution = models.TextField(_("decision of the meeting"), blank=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.members.forms import MemberChoiceField
 from dangjian.members.models import Member
@@ -64,7 +65,9 @@ class AgendaItemForm(forms.Form):
         help_text=_("The points of the report, the matter to decide and the options proposed."),
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[("", _("Not decided yet")), *Outcome.choices], required=False
+        label=pgettext_lazy("agenda item", "Outcome"),
+        choices=[("", _("Not decided yet")), *Outcome.choices],
+        required=False,
     )
     resolution = forms.CharField(
         label=_("Decision of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -105,7 +108,7 @@ class DecisionForm(forms.Form):
         required=False,
         empty_label=_("The meeting as a whole"),
     )
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=pgettext_lazy("meeting", "Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     owner_side = forms.ChoiceField(label=_("Carried out by"), choices=Side.choices, widget=forms.RadioSelect)
     owner = MemberChoiceField(
         label=_("Owner"),

@@ -51,8 +51,17 @@ def committees_run(actor: User) -> list[Organisation]:
     ]
 
 
-def can_manage_meetings(actor: User, org: Organisation) -> bool:
-    return org.kind == OrgKind.COMMITTEE and scope_for(actor).allows(Perm.MANAGE_STUDY, org.path)
+def can_see_meetings(actor: User) -> bool:
+    """Whether the actor may view a committee (and so its meetings), or attends a meeting of one."""
+    scope = scope_for(actor)
+    viewed = Organisation.objects.filter(scope.org_filter(Perm.VIEW_ORG, prefix="path"), kind=OrgKind.COMMITTEE)
+    if scope.has_anywhere(Perm.VIEW_ORG) and viewed.exists():
+        return True
+    member = actor_member(actor) if scope.member_id else None
+    return (
+        member is not None
+        and Attendance.objects.filter(member=member, expected=True, activity__form__in=rules.LEADERSHIP_FORMS).exists()
+    )
 
 
 # --- meetings -----------------------------------------------------------------------------------
@@ -163,6 +172,15 @@ class MeetingRecord:
     @property
     def attended(self) -> int:  # 实到
         return len(self.attendees)
+
+    @property
+    def present_members(self) -> list[Attendee]:
+        """Those present who take part in full (出席), as the record lists them apart from those sitting in."""
+        return [person for person in self.attendees if not person.sits_in]
+
+    @property
+    def sitting_in(self) -> list[Attendee]:
+        return [person for person in self.attendees if person.sits_in]
 
 
 def _posts(org: Organisation, member_ids: list[int], day: datetime.date) -> dict[int, str]:

@@ -381,3 +381,24 @@ def test_the_record_numbers_the_meeting_within_its_year_and_form(college, meetin
     meeting_of(college, form=rules.PARTY_COMMITTEE_MEETING, start=START + datetime.timedelta(days=7))
     assert selectors.meeting_record(activity=meeting).number_in_year == 1
     assert selectors.meeting_record(activity=second).number_in_year == 2
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("admin", True), ("committee", True), ("auditor", True), ("branch", False), ("member", False)],
+)
+def test_the_meetings_are_offered_to_those_who_view_a_committee(college, meeting, role, sees):
+    assert selectors.can_see_meetings(college.user(role)) is sees
+
+
+def test_the_record_lists_those_sitting_in_apart(college, meeting):
+    services.external_attendee_add(
+        actor=college.user("committee"), activity=meeting, name="刘主任", post="党政办主任", side="administration",
+        sits_in=True,
+    )  # fmt: skip
+    services.external_attendee_add(
+        actor=college.user("committee"), activity=meeting, name="王院长", post="院长", side="administration"
+    )
+    record = selectors.meeting_record(activity=meeting)
+    assert [p.name for p in record.present_members] == ["王院长"]
+    assert [p.name for p in record.sitting_in] == ["刘主任"]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -287,7 +288,7 @@ def decision_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
     if submit(request, form, update, success=_("The decision has been saved.")):
         return redirect("study:decision-detail", pk=decision.pk)
-    context = {"form": form, "activity": activity, "title": _("Decision")}
+    context = {"form": form, "activity": activity, "title": pgettext("meeting", "Decision")}
     return render(request, "study/committee_meetings/small_form.html", context, status=form_status(form))
 
 
@@ -305,6 +306,7 @@ def decision_list(request: AuthedRequest) -> HttpResponse:
         "page_obj": page_obj,
         "counts": selectors.decision_counts(actor=request.user, today=today),
         "today": today,
+        "can_see_meetings": selectors.can_see_meetings(request.user),
         "states": [("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done")), ("all", _("All"))],
     }
     template = "study/committee_meetings/decisions.html"
