@@ -328,7 +328,7 @@ def decision_list(
     )
     if filters.state == "done":
         return qs.order_by("-done_on", "-pk")
-    return qs.order_by("status", "due_on", "activity__starts_at", "pk")
+    return qs.order_by("-status", "due_on", "activity__starts_at", "pk")  # open ones ("open" > "done") first
 
 
 def decision_counts(*, actor: User, today: datetime.date | None = None) -> dict[str, int]:
