@@ -333,6 +333,13 @@ def activity_update(
             _("The audience cannot change after publishing: the expected attendees were fixed from it."),
             field="audience",
         )
+    if "form" in fields and meeting_rules.is_leadership_meeting(fields["form"]) != meeting_rules.is_leadership_meeting(
+        activity.form
+    ):
+        # A committee meeting keeps its agenda and decisions; an ordinary activity has none to keep.
+        raise DomainError(
+            _("A committee meeting stays a committee meeting, and another activity cannot become one."), field="form"
+        )
     before = audit.snapshot(activity, ACTIVITY_FIELDS)
     for key, value in fields.items():
         setattr(activity, key, value.strip() if isinstance(value, str) else value)

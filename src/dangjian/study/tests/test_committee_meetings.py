@@ -402,3 +402,16 @@ def test_the_record_lists_those_sitting_in_apart(college, meeting):
     record = selectors.meeting_record(activity=meeting)
     assert [p.name for p in record.present_members] == ["王院长"]
     assert [p.name for p in record.sitting_in] == ["刘主任"]
+
+
+def test_a_meeting_does_not_change_into_another_form_and_back(college, meeting):
+    actor = college.user("committee")
+    with pytest.raises(DomainError) as info:
+        activity_services.activity_update(actor=actor, activity=meeting, form="theme_day")
+    assert info.value.field == "form"
+    activity_services.activity_update(actor=actor, activity=meeting, form="party_committee_meeting")
+    ordinary = activity_services.activity_create(
+        actor=actor, org=college.committee, form="report", theme="专题报告会", starts_at=START, ends_at=END
+    )
+    with pytest.raises(DomainError):
+        activity_services.activity_update(actor=actor, activity=ordinary, form="joint_meeting")
