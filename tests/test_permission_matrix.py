@@ -24,6 +24,7 @@ from dangjian.orgs.models import OfficerTerm
 from tests import (
     matrix_accounts,
     matrix_care,
+    matrix_committee_meetings,
     matrix_compliance,
     matrix_evaluation,
     matrix_notices,
@@ -70,6 +71,7 @@ PARTS = [
     matrix_ops,
     matrix_web,
     matrix_records,
+    matrix_committee_meetings,
 ]
 
 # URL name → (method, expected status per role)

@@ -19,3 +19,8 @@ class StudyConfig(AppConfig):
         todos.register()
         # Open 整改 measures after an organisational life meeting, for their owners.
         todos_records.register()
+
+        # Open decisions of the 党委会 and the 党政联席会议, for their owners.
+        from dangjian.study import committee_todos
+
+        committee_todos.register()

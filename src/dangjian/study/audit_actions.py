@@ -51,3 +51,24 @@ register(
         "rectification.done": _("Rectification measure done"),
     }
 )
+
+# Meetings at committee level (党委会, 党政联席会议), their agenda and decisions.
+register(
+    {
+        "committee_meeting.": _("Committee meetings (all)"),
+        "committee_meeting.create": _("Committee meeting created"),
+        "committee_meeting.update": _("Committee meeting changed"),
+        "committee_meeting.attendee_add": _("Leader expected at a committee meeting"),
+        "agenda_item.": _("Agenda items (all)"),
+        "agenda_item.add": _("Agenda item added"),
+        "agenda_item.update": _("Agenda item changed"),
+        "agenda_item.remove": _("Agenda item removed"),
+        "external_attendee.add": _("External attendee recorded"),
+        "external_attendee.remove": _("External attendee removed"),
+        "decision.": _("Meeting decisions (all)"),
+        "decision.create": _("Meeting decision recorded"),
+        "decision.update": _("Meeting decision changed"),
+        "decision.complete": _("Meeting decision done"),
+        "decision.reopen": _("Meeting decision reopened"),
+    }
+)

@@ -48,6 +48,9 @@ class Form(models.TextChoices):
     COMMITTEE_MEETING = "committee_meeting", _("Branch committee meeting (支委会)")
     GROUP_MEETING = "group_meeting", _("Group meeting (党小组会)")
     LIFE_MEETING = "life_meeting", _("Organisational life meeting (组织生活会)")
+    # Meetings of a committee's leadership (rules.committee_meetings): a committee's only.
+    PARTY_COMMITTEE_MEETING = "party_committee_meeting", _("Party committee meeting (党委会)")
+    JOINT_MEETING = "joint_meeting", _("Joint Party–administration meeting (党政联席会议)")
 
 
 class Directive(TimeStampedModel):
@@ -702,3 +705,157 @@ class RectificationItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.problem
+
+
+# --- Meetings at committee level: 党委会 and 党政联席会议 (rules.committee_meetings) ------------------
+
+
+class Side(models.TextChoices):
+    """Who puts an agenda item forward, or carries a decision out: the Party committee or the administration."""
+
+    PARTY = "party", _("Party committee (党委)")
+    ADMINISTRATION = "administration", _("Administration (行政)")
+
+
+class CommitteeMeeting(TimeStampedModel):
+    """What a committee-level meeting adds to its activity: who chairs it and who keeps the record."""
+
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="committee_meeting"
+    )
+    chair_name = models.CharField(_("chair"), max_length=64, blank=True)
+    recorder_name = models.CharField(_("recorder"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("committee meeting")
+        verbose_name_plural = _("committee meetings")
+
+    def __str__(self) -> str:
+        return str(self.activity)
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", pgettext_lazy("agenda item", "Approved")
+    AMENDED = "amended", _("Approved with amendments")
+    DEFERRED = "deferred", _("Deferred")
+    REJECTED = "rejected", _("Not approved")
+    NOTED = "noted", _("Heard, no decision")
+
+
+class AgendaItem(TimeStampedModel):
+    """One item (议题) on a committee-level meeting's agenda: who proposed it, its papers, and the meeting's decision."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    side = models.CharField(_("proposed by"), max_length=16, choices=Side.choices)
+    proposer_name = models.CharField(_("proposer"), max_length=64)
+    proposer_post = models.CharField(_("proposer's post"), max_length=64, blank=True)
+    materials = models.TextField(_("papers"), blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("agenda item", "outcome"), max_length=16, choices=Outcome.choices, blank=True
+    )
+    resolution = models.TextField(_("decision of the meeting"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["activity", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExternalAttendee(TimeStampedModel):
+    """A leader at a committee-level meeting who is not a member on the platform (a dean who is not a Party
+    member here, say): recorded by name and post. Members attend through the activity's attendance."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="external_attendees"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    post = models.CharField(_("post"), max_length=64)
+    side = models.CharField(_("side"), max_length=16, choices=Side.choices)
+    sits_in = models.BooleanField(_("sits in (列席)"), default=False, help_text=_("May speak but does not vote."))
+    present = models.BooleanField(_("present"), default=True)
+    absence_reason = models.CharField(_("reason for absence"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("external attendee")
+        verbose_name_plural = _("external attendees")
+        ordering = ["activity", "side", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）"
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class Decision(TimeStampedModel):
+    """A decision (决定事项) of a committee-level meeting: who carries it out (a side and a person, on the
+    platform or by name and post), by when, which organisations it concerns, and what was done."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="meeting_decisions"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions_taken",
+    )
+    text = models.TextField(_("decision"))
+    owner_side = models.CharField(_("carried out by"), max_length=16, choices=Side.choices)
+    owner = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="committee_decisions",
+    )
+    owner_name = models.CharField(_("owner (not a member here)"), max_length=64, blank=True)
+    owner_post = models.CharField(_("owner's post"), max_length=64, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    orgs = models.ManyToManyField(
+        "orgs.Organisation", verbose_name=_("concerns"), blank=True, related_name="committee_decisions"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.OPEN)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+    done_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["activity", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", done_on__isnull=True) | Q(status="done", done_on__isnull=False),
+                name="study_decision_done_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="study_decision_status_due_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+    @property
+    def owner_display(self) -> str:
+        """The owner's name and post as the record prints them."""
+        name = self.owner.name if self.owner_id else self.owner_name
+        return f"{name}（{self.owner_post}）" if name and self.owner_post else name

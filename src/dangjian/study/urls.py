@@ -1,4 +1,4 @@
-from dangjian.study.views import activities, calendar, plans, records, schedule, selfstudy
+from dangjian.study.views import activities, calendar, committee_meetings, plans, records, schedule, selfstudy
 
 app_name = "study"
 # Each area's view module owns its routes.
@@ -9,4 +9,5 @@ urlpatterns = [
     *schedule.urlpatterns,
     *calendar.urlpatterns,
     *records.urlpatterns,
+    *committee_meetings.urlpatterns,
 ]

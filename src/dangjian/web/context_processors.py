@@ -55,6 +55,10 @@ def _items(request) -> list[NavItem]:
         items.append(
             NavItem("study:selfstudy", reverse("study:selfstudy-list"), _("Self-study"), _("Self-study"), "notebook")
         )
+    if scope.member_id or scope.has_anywhere(Perm.VIEW_ORG):
+        # 学院决定事项: decisions of the 党委会 and 党政联席会议; its page leads the leadership to the meetings.
+        label = _("The college's decisions")
+        items.append(NavItem("study:decision", reverse("study:decision-list"), label, label, "flag"))
     items.append(NavItem("library:", reverse("library:index"), _("Study materials"), _("Library"), "books"))
     # Reading every to-do source costs a dozen queries: a page that has not read them for itself gets the
     # count after it has loaded (htmx), so its own queries do not wait for them.

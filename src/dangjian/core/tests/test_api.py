@@ -8,6 +8,7 @@ from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import API, ApiClient, api_as
 from dangjian.evaluation.tests.api_operations import OPERATIONS as EVALUATION_OPERATIONS
 from dangjian.rights.tests.api_operations import OPERATIONS as RIGHTS_OPERATIONS
+from dangjian.study.tests.api_operations_committee_meetings import OPERATIONS as COMMITTEE_MEETING_OPERATIONS
 from dangjian.study.tests.api_operations_records import OPERATIONS as RECORDS_OPERATIONS
 
 OPERATIONS = {
@@ -158,6 +159,7 @@ def test_openapi_lists_every_operation_once(openapi):
         | EVALUATION_OPERATIONS
         | COMPLIANCE_OPERATIONS
         | RECORDS_OPERATIONS
+        | COMMITTEE_MEETING_OPERATIONS
     )
     assert sorted(ids) == sorted(expected)
 

@@ -2,7 +2,7 @@
 
 from ninja import Router
 
-from dangjian.study.api import activities, plans, records, schedule, selfstudy
+from dangjian.study.api import activities, committee_meetings, plans, records, schedule, selfstudy
 
 router = Router(tags=["study"])
 router.add_router("", plans.router)
@@ -10,3 +10,4 @@ router.add_router("", activities.router)
 router.add_router("", selfstudy.router)
 router.add_router("", schedule.router)
 router.add_router("", records.router)
+router.add_router("", committee_meetings.router)

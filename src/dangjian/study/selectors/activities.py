@@ -32,6 +32,7 @@ from dangjian.study.models import (
     RequestStatus,
 )
 from dangjian.study.rules import attendance as rules
+from dangjian.study.rules.committee_meetings import LEADERSHIP_FORMS
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
 
@@ -54,12 +55,24 @@ def _joint_of(org_ids: list[int]) -> Q:
     return Q(pk__in=through.objects.filter(organisation_id__in=org_ids).values("activity_id"))
 
 
+def _not_a_leaders_meeting_unless_at(member: Member) -> Q:
+    """A leaders' meeting (党委会, 党政联席会议) is not held for the committee's members: a member sees one
+    only when they are among its attendees."""
+    attending = Attendance.objects.filter(member=member).values("activity_id")
+    return ~Q(form__in=LEADERSHIP_FORMS) | Q(pk__in=attending)
+
+
 def _visible(actor: User) -> Q:
     scope = scope_for(actor)
     query = scope.org_filter(Perm.VIEW_ORG) if scope.has_anywhere(Perm.VIEW_ORG) else Q(pk__in=[])
-    org_ids = own_org_ids(actor_member(actor)) if scope.member_id else []
+    member = actor_member(actor) if scope.member_id else None
+    org_ids = own_org_ids(member)
     if org_ids:  # a member sees the activities held for them once they are announced
-        query |= (Q(org_id__in=org_ids) | _joint_of(org_ids)) & ~Q(status=ActivityStatus.DRAFT)
+        query |= (
+            (Q(org_id__in=org_ids) | _joint_of(org_ids))
+            & ~Q(status=ActivityStatus.DRAFT)
+            & _not_a_leaders_meeting_unless_at(member)
+        )
     return query
 
 
@@ -70,6 +83,8 @@ def can_view_activity(actor: User, activity: Activity) -> bool:
     member = actor_member(actor)
     if member is None or member.org is None or activity.status == ActivityStatus.DRAFT:
         return False
+    if activity.form in LEADERSHIP_FORMS:
+        return activity.attendances.filter(member=member).exists()
     member_path = member.org.path
     paths = [activity.org.path, *(o.path for o in activity.joint_orgs.all())]
     return any(member_path.startswith(path) for path in paths)
@@ -374,7 +389,11 @@ def calendar_activities(*, actor: User, now: datetime.datetime | None = None) ->
         .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.filter(member=member), to_attr="mine"))
         .order_by("starts_at", "pk")
     )
-    return [a for a in activities if a.mine or in_audience(a.audience, member.category, is_officer)]
+    return [
+        a
+        for a in activities
+        if a.mine or (a.form not in LEADERSHIP_FORMS and in_audience(a.audience, member.category, is_officer))
+    ]
 
 
 def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
@@ -400,7 +419,9 @@ def my_study(*, actor: User, now: datetime.datetime | None = None) -> MyStudy:
     result = MyStudy(member=member)
     for activity in activities:
         attendance = cast(Attendance | None, activity.mine[0] if activity.mine else None)
-        if attendance is None and not in_audience(activity.audience, member.category, is_officer):
+        if attendance is None and (
+            activity.form in LEADERSHIP_FORMS or not in_audience(activity.audience, member.category, is_officer)
+        ):
             continue
         leave = cast(LeaveRequest | None, activity.my_leaves[0] if activity.my_leaves else None)
         item = MyActivity(

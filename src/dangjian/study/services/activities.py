@@ -46,6 +46,7 @@ from dangjian.study.models import (
     RequestStatus,
 )
 from dangjian.study.rules import attendance as rules
+from dangjian.study.rules import committee_meetings as meeting_rules
 from dangjian.study.rules import selfstudy as selfstudy_rules
 from dangjian.study.selectors.activities import check_in_window_of, speaker_root
 from dangjian.study.selectors.schedule import effective_settings
@@ -222,6 +223,8 @@ def _validate_choices(activity: Activity) -> None:
         raise DomainError(_("Give the activity a theme."), field="theme")
     if activity.form not in Form.values:
         raise DomainError(_("Choose a form."), field="form")
+    if not meeting_rules.form_fits_org_kind(activity.form, activity.org.kind):
+        raise DomainError(_("Only a Party committee holds this form of meeting."), field="form")
     if activity.audience not in Audience.values:
         raise DomainError(_("Choose an audience."), field="audience")
 
@@ -330,6 +333,13 @@ def activity_update(
             _("The audience cannot change after publishing: the expected attendees were fixed from it."),
             field="audience",
         )
+    if "form" in fields and meeting_rules.is_leadership_meeting(fields["form"]) != meeting_rules.is_leadership_meeting(
+        activity.form
+    ):
+        # A committee meeting keeps its agenda and decisions; an ordinary activity has none to keep.
+        raise DomainError(
+            _("A committee meeting stays a committee meeting, and another activity cannot become one."), field="form"
+        )
     before = audit.snapshot(activity, ACTIVITY_FIELDS)
     for key, value in fields.items():
         setattr(activity, key, value.strip() if isinstance(value, str) else value)
@@ -358,7 +368,12 @@ def activity_update(
 
 
 def expected_member_ids(activity: Activity, day: datetime.date) -> list[int]:
-    """Members of the organisers' subtrees in the activity's audience, leaving out those exempt on `day`."""
+    """Members of the organisers' subtrees in the activity's audience, leaving out those exempt on `day`;
+    for a leadership meeting (党委会, 党政联席会议), the organiser's own officers on `day`."""
+    if meeting_rules.is_leadership_meeting(activity.form):
+        return list(
+            OfficerTerm.objects.current(day).filter(org=activity.org).values_list("member_id", flat=True).distinct()
+        )
     query = Q()
     for path in organiser_paths(activity):
         query |= Q(org__path__startswith=path)
@@ -468,8 +483,10 @@ def activity_close(*, actor: User, activity: Activity, now: datetime.datetime | 
     absent = activity.attendances.filter(status=AttendanceStatus.EXPECTED).update(
         status=AttendanceStatus.ABSENT, updated_at=timezone.now()
     )
-    rows = list(activity.attendances.filter(status__in=rules.MAKE_UP_STATUSES, make_up__isnull=True))
-    created = _create_make_ups(activity, rows, working_calendar())
+    created = 0
+    if not meeting_rules.is_leadership_meeting(activity.form):  # a leaders' meeting is not study to make up
+        rows = list(activity.attendances.filter(status__in=rules.MAKE_UP_STATUSES, make_up__isnull=True))
+        created = _create_make_ups(activity, rows, working_calendar())
     audit.record(
         actor=actor,
         action="activity.close",
@@ -543,8 +560,8 @@ def attendance_check_in(
         raise CheckInNotOpen(_("Check-in opens at %(time)s.") % {"time": opens})
     if timing == rules.CheckInTiming.CLOSED:
         raise CheckInClosed()
-    if not _may_check_in(member, activity):
-        raise NotForYou()
+    if not _may_check_in(member, activity) or (row is None and meeting_rules.is_leadership_meeting(activity.form)):
+        raise NotForYou()  # a leaders' meeting takes its expected attendees only
     status = AttendanceStatus.LATE if timing == rules.CheckInTiming.LATE else AttendanceStatus.PRESENT
     values = {
         "status": status,
@@ -608,6 +625,7 @@ def attendance_mark(
     row.save()
     if (
         status in rules.MAKE_UP_STATUSES
+        and not meeting_rules.is_leadership_meeting(activity.form)
         and now > check_in_window_of(activity).closes_at
         and not MakeUp.objects.filter(attendance=row).exists()
     ):

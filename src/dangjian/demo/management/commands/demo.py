@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dangjian.accounts.models import User
 from dangjian.demo import announcements as demo_announcements
 from dangjian.demo import care as demo_care
+from dangjian.demo import committee_meetings as demo_committee_meetings
 from dangjian.demo import compliance as demo_compliance
 from dangjian.demo import evaluation as demo_evaluation
 from dangjian.demo import generator
@@ -119,6 +120,9 @@ class Command(BaseCommand):
             demo_compliance.compliance_demo_summary(demo_compliance.compliance_demo_ensure()),
             demo_announcements.announcements_demo_summary(demo_announcements.announcements_demo_ensure()),
             demo_records.records_demo_summary(demo_records.records_demo_ensure()),
+            demo_committee_meetings.committee_meetings_demo_summary(
+                demo_committee_meetings.committee_meetings_demo_ensure()
+            ),
         ]
         return [line for line in lines if line]
 
