@@ -2,10 +2,11 @@
 
 from ninja import Router
 
-from dangjian.study.api import activities, plans, schedule, selfstudy
+from dangjian.study.api import activities, plans, records, schedule, selfstudy
 
 router = Router(tags=["study"])
 router.add_router("", plans.router)
+router.add_router("", records.router)
 router.add_router("", activities.router)
 router.add_router("", selfstudy.router)
 router.add_router("", schedule.router)

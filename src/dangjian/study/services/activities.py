@@ -67,6 +67,10 @@ ACTIVITY_FIELDS = [
 ]
 EDITABLE_FIELDS = {"form", "theme", "audience", "starts_at", "ends_at", "place", "speaker", "speaker_name"}
 RECORD_FIELDS = ["minutes", "decisions", "summary"]
+# A past meeting imported afterwards keeps its numbers present and expected as counts, not attendance rows.
+RECORDED_AFTERWARDS = gettext_lazy(
+    "This meeting was recorded afterwards: its attendance was entered as numbers with the record."
+)
 MARKABLE_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEAVE, AttendanceStatus.ABSENT)
 
 
@@ -463,6 +467,8 @@ def activity_close(*, actor: User, activity: Activity, now: datetime.datetime | 
     _check_manage(actor, activity)
     if activity.status != ActivityStatus.PUBLISHED:
         raise DomainError(_("Only a published activity can be closed."))
+    if activity.recorded_afterwards:
+        raise DomainError(RECORDED_AFTERWARDS)
     if _now(now) <= check_in_window_of(activity).closes_at:
         raise DomainError(_("The activity can be closed once check-in has closed."))
     absent = activity.attendances.filter(status=AttendanceStatus.EXPECTED).update(
@@ -584,6 +590,8 @@ def attendance_mark(
     _check_manage(actor, activity)
     if activity.status != ActivityStatus.PUBLISHED:
         raise DomainError(_("Attendance is recorded for a published activity."))
+    if activity.recorded_afterwards:
+        raise DomainError(RECORDED_AFTERWARDS)
     if status not in MARKABLE_STATUSES:
         raise DomainError(_("Choose present, late, on leave or absent."), field="status")
     reason = (reason or "").strip()
