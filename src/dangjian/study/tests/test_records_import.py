@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import api_as
+from dangjian.members.importing.cells import read_sheet
 from dangjian.study.models import Activity, ActivityStatus
 from dangjian.study.rules import records as rules
 from dangjian.study.services import activities as activity_services
@@ -124,7 +126,9 @@ def test_cells_read_as_times_and_counts():
 
 def test_a_clean_file_previews_every_meeting_and_writes_nothing(college):
     before = Activity.objects.count()
-    result = preview(college.user("branch"), [row(), row(form="党小组会", org="G01 第一党小组", day=ago(300))])
+    times_as_cells = row(form="党小组会", org="G01 第一党小组", day=ago(300), start=datetime.time(14, 30))
+    times_as_cells[5] = datetime.time(15, 30)
+    result = preview(college.user("branch"), [row(), times_as_cells])
     assert result.ok, result.errors
     assert [(r.org, r.form) for r in result.records] == [
         (college.branch, "general_meeting"),
@@ -133,6 +137,7 @@ def test_a_clean_file_previews_every_meeting_and_writes_nothing(college):
     assert result.records[0].starts_at == timezone.make_aware(
         datetime.datetime.combine(ago(400), datetime.time(14, 30))
     )
+    assert timezone.localtime(result.records[1].ends_at).time() == datetime.time(15, 30)
     assert Activity.objects.count() == before
 
 
@@ -190,6 +195,14 @@ def test_the_row_count_is_bounded(college, monkeypatch):
     result = preview(college.user("branch"), [row(day=ago(n + 10)) for n in range(3)])
     assert result.unreadable
     assert "3" in result.errors[0]
+
+
+def test_the_template_reads_back_as_an_empty_sheet_with_every_column(college):
+    content = services.past_record_template(actor=college.user("branch"))
+    cells = read_sheet(content)
+    assert [cell for cell in cells[0] if cell] == HEADER
+    result = services.past_record_import_preview(actor=college.user("branch"), data=content, filename="模板.xlsx")
+    assert result.errors == [str(_("The sheet has a header but no meetings below it."))]
 
 
 def test_only_those_who_run_study_may_import(college):
