@@ -94,8 +94,8 @@ def record_import(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "max_size": size_text(settings.DANGJIAN_IMPORT_MAX_BYTES),
         "max_rows": rules.MAX_IMPORT_ROWS,
-        "columns": services.COLUMNS,
-        "forms": [words[0] for words in services.FORM_WORDS.values()],
+        "column_list": "、".join(column.header + ("*" if column.required else "") for column in services.COLUMNS),
+        "form_list": "、".join(words[0] for words in services.FORM_WORDS.values()),
         "steps": STEPS,
     }
     return render(request, "study/records_import.html", context, status=400 if form.errors else 200)
