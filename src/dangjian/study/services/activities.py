@@ -342,6 +342,11 @@ def activity_update(
     _validate_choices(activity)
     _check_speaker(activity)
     _apply_times(activity, late_grace_minutes, credit_minutes)
+    if activity.recorded_afterwards:
+        # A past meeting stays past, and without an attendance list it credits nobody.
+        if activity.ends_at > timezone.now():
+            raise DomainError(_("A meeting recorded afterwards must have ended."), field="ends_at")
+        activity.credit_minutes, activity.credit_overridden = 0, True
     activity.save()
     changes = audit.diff(before, audit.snapshot(activity, ACTIVITY_FIELDS))
     if joint_orgs is not None:

@@ -255,6 +255,20 @@ def test_a_recorded_meeting_takes_no_attendance_marks(college):
         activity_services.activity_close(actor=college.user("branch"), activity=meeting)
 
 
+def test_editing_a_recorded_meeting_keeps_it_past_and_without_credit(college):
+    actor = college.user("branch")
+    result = services.past_record_import_apply(actor=actor, data=workbook([row()]), filename="a.xlsx")
+    meeting = Activity.objects.get(pk=result.activity_ids[0])
+    activity_services.activity_update(actor=actor, activity=meeting, credit_derived=True, theme="学习新党章")
+    meeting.refresh_from_db()
+    assert (meeting.theme, meeting.credit_minutes) == ("学习新党章", 0)
+    later = timezone.now() + datetime.timedelta(days=1)
+    with pytest.raises(DomainError):
+        activity_services.activity_update(
+            actor=actor, activity=meeting, starts_at=later, ends_at=later + datetime.timedelta(hours=1)
+        )
+
+
 # --- Pages ------------------------------------------------------------------------------------------
 
 
