@@ -255,6 +255,15 @@ def test_a_recorded_meeting_takes_no_attendance_marks(college):
         activity_services.activity_close(actor=college.user("branch"), activity=meeting)
 
 
+def test_the_activity_list_counts_a_recorded_meeting_from_its_record(college):
+    from dangjian.study.selectors.activities import ActivityFilters, activity_list
+
+    actor = college.user("branch")
+    result = services.past_record_import_apply(actor=actor, data=workbook([row()]), filename="a.xlsx")
+    listed = activity_list(actor=actor, filters=ActivityFilters(when="past")).get(pk=result.activity_ids[0])
+    assert (listed.n_expected, listed.n_attended) == (12, 10)
+
+
 def test_editing_a_recorded_meeting_keeps_it_past_and_without_credit(college):
     actor = college.user("branch")
     result = services.past_record_import_apply(actor=actor, data=workbook([row()]), filename="a.xlsx")
