@@ -8,7 +8,7 @@ from dangjian.compliance import selectors
 from dangjian.compliance.rules import requirements as req
 from dangjian.compliance.tests.factories import days_ago, held
 from dangjian.study.models import Activity
-from dangjian.study.services.records import past_record_import_apply
+from dangjian.study.services.past_records import past_record_import_apply
 from dangjian.study.tests.test_records_import import row, workbook
 
 

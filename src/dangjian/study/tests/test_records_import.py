@@ -16,9 +16,9 @@ from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import api_as
 from dangjian.members.importing.cells import read_sheet
 from dangjian.study.models import Activity, ActivityStatus
-from dangjian.study.rules import records as rules
+from dangjian.study.rules import past_records as rules
 from dangjian.study.services import activities as activity_services
-from dangjian.study.services import records as services
+from dangjian.study.services import past_records as services
 
 HEADER = [
     "组织",

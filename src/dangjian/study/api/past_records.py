@@ -8,7 +8,7 @@ from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core.errors import DomainError, Forbidden
 from dangjian.edge.schemas import responses
 from dangjian.members.importing.cells import size_problem
-from dangjian.study.services import records as services
+from dangjian.study.services import past_records as services
 
 router = Router(tags=["activities"])
 

@@ -41,7 +41,7 @@ from dangjian.members.importing.cells import (
 )
 from dangjian.orgs.models import Organisation
 from dangjian.study.models import Activity, ActivityStatus, Form
-from dangjian.study.rules import records as rules
+from dangjian.study.rules import past_records as rules
 from dangjian.study.selectors.activities import orgs_run
 
 

@@ -24,8 +24,8 @@ from dangjian.accounts.permissions import Perm
 from dangjian.edge.http import page
 from dangjian.edge.xlsx import xlsx_response
 from dangjian.members.importing.cells import file_problem, size_problem, size_text
-from dangjian.study.rules import records as rules
-from dangjian.study.services import records as services
+from dangjian.study.rules import past_records as rules
+from dangjian.study.services import past_records as services
 
 SESSION_KEY = "past_record_imports"  # token → {"user": account id, "filename": name, "result": once imported}
 PREFIX = "records-"
