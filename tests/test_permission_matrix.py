@@ -146,6 +146,11 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "study:activity-close": ("post", allow(302, STUDY_MANAGERS)),
     "study:activity-record": ("get", allow(200, STUDY_MANAGERS)),
     "study:activity-photo-add": ("post", allow(400, STUDY_MANAGERS)),  # no file sent: the form is shown again
+    # Past meetings imported afterwards: an upload waits in its uploader's session, so any other token is 404.
+    "study:record-import": ("get", allow(200, ANY_MANAGER)),
+    "study:record-import-template": ("get", allow(200, ANY_MANAGER)),
+    "study:record-import-preview": ("get", allow(404, [])),
+    "study:record-import-confirm": ("post", allow(404, [])),
     "study:activity-photo": ("get", allow(200, MEMBER_VIEWERS)),
     "study:activity-photo-remove": ("post", allow(302, STUDY_MANAGERS)),
     "study:attendance-mark": ("post", allow(302, STUDY_MANAGERS)),
@@ -447,6 +452,8 @@ STUDY_KWARGS: dict[str, Callable[[Study], dict]] = {
     "study:activity-close": lambda s: {"pk": s.activity.pk},
     "study:activity-record": lambda s: {"pk": s.activity.pk},
     "study:activity-photo-add": lambda s: {"pk": s.activity.pk},
+    "study:record-import-preview": lambda s: {"token": "no-such-upload"},
+    "study:record-import-confirm": lambda s: {"token": "no-such-upload"},
     "study:activity-photo": lambda s: {"pk": s.activity.pk, "photo_id": s.photo.pk},
     "study:activity-photo-remove": lambda s: {"pk": s.activity.pk, "photo_id": s.photo.pk},
     "study:attendance-mark": lambda s: {"pk": s.activity.pk, "member_id": s.college.member.pk},
@@ -587,6 +594,9 @@ OPERATIONS: dict[str, dict[str, int]] = {
     "activity_list": allow(200, LOGGED_IN, anon=API_ANON),
     "activity_get": allow(200, MEMBER_VIEWERS, anon=API_ANON),
     "activity_create": allow(201, STUDY_MANAGERS, anon=API_ANON) | {AUDITOR: 403},
+    # A text file instead of a workbook: 400 for whoever runs study somewhere, 403 for the others.
+    "past_record_import_preview": allow(400, ANY_MANAGER, anon=API_ANON, other=403),
+    "past_record_import": allow(400, ANY_MANAGER, anon=API_ANON, other=403),
     # A draft is not shown to members until it is announced: only the auditor sees it without the right to publish.
     "activity_publish": allow(200, STUDY_MANAGERS, anon=API_ANON) | {AUDITOR: 403},
     # Anyone with a member record makes a feed of their own activities; accounts without one are told why.
@@ -675,6 +685,8 @@ STUDY_REQUESTS: dict[str, Callable[[Study], tuple[dict, dict, dict | None]]] = {
     "plan_item_schedule": lambda s: ({"item_id": s.regular_item.pk}, {}, None),
     "activity_list": lambda s: ({}, {}, None),
     "activity_get": lambda s: ({"activity_id": s.activity.pk}, {}, None),
+    "past_record_import_preview": lambda s: ({}, {}, "upload"),
+    "past_record_import": lambda s: ({}, {}, "upload"),
     "activity_create": lambda s: (
         {},
         {},

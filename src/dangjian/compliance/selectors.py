@@ -668,8 +668,9 @@ def held_activities(
     """The activities each organisation held from `first` to `last`, by organisation in order of the day, in
     one query each for the activities, the secretaries and the evaluation campaigns.
 
-    An activity counts as held when it was published (not a draft, not cancelled), has ended, and its
-    attendance was taken (at least one attendee marked, as closing the activity does). Whether the speaker
+    An activity counts as held when it was published (not a draft, not cancelled), has ended, and either its
+    attendance was taken (at least one attendee marked, as closing the activity does) or it is the record of
+    a past meeting brought in afterwards with its content (minutes not empty). Whether the speaker
     was the organisation's secretary on that day is read from the terms of office. A closed democratic
     evaluation counts as held on the day of its general meeting (the pseudo-form "evaluation")."""
     now = now or timezone.now()
@@ -682,7 +683,7 @@ def held_activities(
             starts_at__lt=_aware(last + datetime.timedelta(days=1)),
             ends_at__lte=now,
         )
-        .filter(Exists(taken))
+        .filter(Exists(taken) | (Q(recorded_afterwards=True) & ~Q(minutes="")))
         # The start as the database's text (UTC), read below: Django's per-row conversion to an aware
         # datetime cost more than the query itself for a university's year.
         .annotate(starts_text=Cast("starts_at", CharField()))

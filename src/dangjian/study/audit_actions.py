@@ -13,6 +13,7 @@ register(
         "activity.cancel": _("Activity cancelled"),
         "activity.close": _("Check-in closed"),
         "activity.record": _("Activity minutes recorded"),
+        "activity.import_record": _("Past meeting imported"),
         "activity.photo_add": _("Activity photo added"),
         "activity.photo_remove": _("Activity photo removed"),
         "activity.demo_reopen": _("Demo activity reopened"),

@@ -290,6 +290,20 @@ class Activity(TimeStampedModel):
     minutes = models.TextField(pgettext_lazy("meeting record", "minutes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # A meeting held before the platform was used (or recorded on paper) and imported afterwards with
+    # its date, form and content. It has no attendance rows: the numbers expected (应到) and present
+    # (实到) are kept as counts, and nobody is credited study hours for it.
+    recorded_afterwards = models.BooleanField(_("recorded afterwards"), default=False)
+    expected_count = models.PositiveIntegerField(_("expected to attend (应到)"), null=True, blank=True)
+    present_count = models.PositiveIntegerField(_("attended (实到)"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("activity")
@@ -297,6 +311,11 @@ class Activity(TimeStampedModel):
         ordering = ["-starts_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="study_activity_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(present_count__isnull=True)
+                | Q(expected_count__isnull=False, present_count__lte=F("expected_count")),
+                name="study_activity_present_within_expected",
+            ),
         ]
         indexes = [models.Index(fields=["org", "starts_at"], name="study_activity_org_start_idx")]
 

@@ -1,9 +1,19 @@
-from dangjian.study.views import activities, calendar, committee_meetings, plans, records, schedule, selfstudy
+from dangjian.study.views import (
+    activities,
+    calendar,
+    committee_meetings,
+    past_records,
+    plans,
+    records,
+    schedule,
+    selfstudy,
+)
 
 app_name = "study"
 # Each area's view module owns its routes.
 urlpatterns = [
     *plans.urlpatterns,
+    *past_records.urlpatterns,
     *activities.urlpatterns,
     *selfstudy.urlpatterns,
     *schedule.urlpatterns,

@@ -85,6 +85,8 @@ OPERATIONS = {
     "leave_request_decide",
     "make_up_submit",
     "make_up_review",
+    "past_record_import_preview",
+    "past_record_import",
     # study: self-study, reading lists and the ledger
     "self_study_list",
     "self_study_create",

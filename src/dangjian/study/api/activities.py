@@ -57,6 +57,11 @@ class ActivityOut(Schema):
     check_in_opens_at: datetime.datetime | None
     check_in_closes_at: datetime.datetime | None
     late_after: datetime.datetime | None
+    recorded_afterwards: bool = Field(
+        description="A past meeting imported afterwards: no attendance list, so it credits nobody study hours."
+    )
+    expected_count: int | None = Field(description="应到, for a meeting recorded afterwards.")
+    present_count: int | None = Field(description="实到, for a meeting recorded afterwards.")
 
     @staticmethod
     def resolve_form_display(obj) -> str:

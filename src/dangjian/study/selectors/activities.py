@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from dangjian.accounts.models import User
@@ -208,9 +208,17 @@ def activity_list(
         qs = qs.filter(org__path__startswith=org.path) if org else qs.none()
     if term := filters.q.strip():
         qs = qs.filter(Q(theme__contains=term) | Q(place__contains=term))
+    # A past meeting recorded afterwards has no attendance rows: its counts were entered with the record.
+    afterwards = Q(recorded_afterwards=True)
     return qs.annotate(
-        n_expected=Count("attendances", filter=Q(attendances__expected=True)),
-        n_attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)),
+        n_expected=Case(
+            When(afterwards, then=F("expected_count")),
+            default=Count("attendances", filter=Q(attendances__expected=True)),
+        ),
+        n_attended=Case(
+            When(afterwards, then=F("present_count")),
+            default=Count("attendances", filter=Q(attendances__status__in=ATTENDED)),
+        ),
     )
 
 

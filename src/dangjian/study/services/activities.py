@@ -68,6 +68,10 @@ ACTIVITY_FIELDS = [
 ]
 EDITABLE_FIELDS = {"form", "theme", "audience", "starts_at", "ends_at", "place", "speaker", "speaker_name"}
 RECORD_FIELDS = ["minutes", "decisions", "summary"]
+# A past meeting imported afterwards keeps its numbers present and expected as counts, not attendance rows.
+RECORDED_AFTERWARDS = gettext_lazy(
+    "This meeting was recorded afterwards: its attendance was entered as numbers with the record."
+)
 MARKABLE_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEAVE, AttendanceStatus.ABSENT)
 
 
@@ -348,6 +352,11 @@ def activity_update(
     _validate_choices(activity)
     _check_speaker(activity)
     _apply_times(activity, late_grace_minutes, credit_minutes)
+    if activity.recorded_afterwards:
+        # A past meeting stays past, and without an attendance list it credits nobody.
+        if activity.ends_at > timezone.now():
+            raise DomainError(_("A meeting recorded afterwards must have ended."), field="ends_at")
+        activity.credit_minutes, activity.credit_overridden = 0, True
     activity.save()
     changes = audit.diff(before, audit.snapshot(activity, ACTIVITY_FIELDS))
     if joint_orgs is not None:
@@ -478,6 +487,8 @@ def activity_close(*, actor: User, activity: Activity, now: datetime.datetime | 
     _check_manage(actor, activity)
     if activity.status != ActivityStatus.PUBLISHED:
         raise DomainError(_("Only a published activity can be closed."))
+    if activity.recorded_afterwards:
+        raise DomainError(RECORDED_AFTERWARDS)
     if _now(now) <= check_in_window_of(activity).closes_at:
         raise DomainError(_("The activity can be closed once check-in has closed."))
     absent = activity.attendances.filter(status=AttendanceStatus.EXPECTED).update(
@@ -601,6 +612,8 @@ def attendance_mark(
     _check_manage(actor, activity)
     if activity.status != ActivityStatus.PUBLISHED:
         raise DomainError(_("Attendance is recorded for a published activity."))
+    if activity.recorded_afterwards:
+        raise DomainError(RECORDED_AFTERWARDS)
     if status not in MARKABLE_STATUSES:
         raise DomainError(_("Choose present, late, on leave or absent."), field="status")
     reason = (reason or "").strip()

@@ -227,7 +227,16 @@ def _detail_context(request: AuthedRequest, activity: Activity) -> dict:
         "overdue_make_ups": selectors.overdue_make_up_ids(detail.attendances, timezone.localdate(now)),
         "cancel_form": CancelForm(),
         "hours": services.credit_hours(activity),
+        "recorded_by": _recorded_by(activity),
     }
+
+
+def _recorded_by(activity: Activity) -> str:
+    """Who brought in a past meeting recorded afterwards ("" for an activity held on the platform)."""
+    if not activity.recorded_afterwards:
+        return ""
+    user = activity.recorded_by  # read only for such a record
+    return (user.display_name or user.username) if user else _("an account since removed")
 
 
 @page
