@@ -11,10 +11,12 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import CharField, Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -34,6 +36,7 @@ from dangjian.compliance.models import (
 )
 from dangjian.compliance.rules import reminders as reminder_rules
 from dangjian.compliance.rules import requirements as req
+from dangjian.core.calendar import WorkingCalendar
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.evaluation.models import Campaign
 from dangjian.evaluation.rules import Phase
@@ -878,6 +881,55 @@ def access_life_org(actor: User, branch: Organisation, org_id: int | str) -> Org
     if org.kind != OrgKind.GROUP or org.parent_id != branch.pk or org.dissolved_on is not None:
         raise NotFound()
     return org
+
+
+def life_url(branch: Organisation, period: req.ReportingPeriod, key: str) -> str:
+    """The branch's organisational-life page for the period, at the requirement."""
+    query = urlencode({"period": period.kind, "date": period.starts_on.isoformat()})
+    return f"{reverse('compliance:life-branch', args=[branch.pk])}?{query}#req-{key}"
+
+
+# The offices whose holders run a branch's organisational life, and are reminded of it.
+RUNNING_POSITIONS = (Position.SECRETARY, Position.DEPUTY_SECRETARY)
+
+
+def requirements_falling_due(
+    *, actor: User, today: datetime.date, calendar: WorkingCalendar
+) -> list[tuple[Organisation, LifeCheck]]:
+    """The requirements still due in the branches the actor runs (as secretary or deputy), from the
+    day their committee's lead time before the period closes (as the reminders go out) to the close.
+
+    Two queries on most days (the actor's offices and the settings in force, besides the working-day
+    calendar); the check itself runs only when some period of those branches is within its lead time."""
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        return []
+    branches = [
+        term.org
+        for term in OfficerTerm.objects.current(today)
+        .filter(member_id=member_id, position__in=RUNNING_POSITIONS, org__kind=OrgKind.BRANCH)
+        .select_related("org")
+    ]
+    if not branches:
+        return []
+    in_force = life_settings_for(branches)
+    closing = {req.period_of(kind, today).closes_on for kind in req.PeriodKind.ALL}
+    if not any(
+        reminder_rules.reminder_due(today, day, in_force[b.pk].reminder_working_days, calendar)
+        for b in branches
+        for day in closing
+    ):
+        return []
+    return [
+        (row.org, check)
+        for row in life_matrix(branches, req.period_of(req.PeriodKind.MONTH, today), today=today)
+        for cell in row.cells
+        for check in cell.checks
+        if check.status == req.Status.DUE
+        and reminder_rules.reminder_due(
+            today, check.result.closes_on, in_force[row.org.pk].reminder_working_days, calendar
+        )
+    ]
 
 
 # --- Reminders -------------------------------------------------------------------------------------

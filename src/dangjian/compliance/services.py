@@ -7,7 +7,6 @@ a new one opens only when a signal fires anew (`rules.evaluate` with `not_before
 
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Max
@@ -489,11 +488,6 @@ def life_reminders_send(*, today: datetime.date | None = None) -> ReminderResult
     return result
 
 
-def _life_url(branch: Organisation, period: req.ReportingPeriod, key: str) -> str:
-    query = urlencode({"period": period.kind, "date": period.starts_on.isoformat()})
-    return f"{reverse('compliance:life-branch', args=[branch.pk])}?{query}#req-{key}"
-
-
 @transaction.atomic(durable=True)
 def _remind_requirements(*, actor: User, today: datetime.date, calendar, result: ReminderResult) -> None:
     branches = list(Organisation.objects.active().branches().order_by("path"))
@@ -535,7 +529,7 @@ def _remind_requirements(*, actor: User, today: datetime.date, calendar, result:
                 "page why it cannot be held."
             )
             % numbers,
-            url=_life_url(branch, period, requirement.key),
+            url=sel.life_url(branch, period, requirement.key),
             key=f"life:{check.org.pk}:{requirement.key}:{period.kind}:{period.starts_on.isoformat()}",
         )
         if sent:
