@@ -1006,5 +1006,7 @@ def activities_to_remind(
     )
     recipients: dict[int, list[User]] = defaultdict(list)
     for row in rows:
-        recipients[row.activity_id].append(row.member.user)
+        user = row.member.user
+        if user is not None:  # always: only members with an active account are read
+            recipients[row.activity_id].append(user)
     return [ActivityReminder(a, recipients[a.pk]) for a in activities if recipients[a.pk]]

@@ -25,7 +25,7 @@ from dangjian.compliance.models import EntryStatus, LifeSettings, RequirementExc
 from dangjian.compliance.rules import reminders as reminder_rules
 from dangjian.compliance.rules import requirements as req
 from dangjian.core import audit
-from dangjian.core.calendar import working_calendar
+from dangjian.core.calendar import WorkingCalendar, working_calendar
 from dangjian.core.errors import DomainError, Forbidden, NotFound, raise_for_errors
 from dangjian.members.models import Member
 from dangjian.notices.services import notice_send
@@ -489,7 +489,9 @@ def life_reminders_send(*, today: datetime.date | None = None) -> ReminderResult
 
 
 @transaction.atomic(durable=True)
-def _remind_requirements(*, actor: User, today: datetime.date, calendar, result: ReminderResult) -> None:
+def _remind_requirements(
+    *, actor: User, today: datetime.date, calendar: WorkingCalendar, result: ReminderResult
+) -> None:
     branches = list(Organisation.objects.active().branches().order_by("path"))
     in_force = sel.life_settings_for(branches)
     due: list[tuple[Organisation, sel.LifeCheck]] = []
@@ -550,7 +552,7 @@ def _remind_requirements(*, actor: User, today: datetime.date, calendar, result:
 
 
 @transaction.atomic(durable=True)
-def _remind_activities(*, actor: User, today: datetime.date, calendar, result: ReminderResult) -> None:
+def _remind_activities(*, actor: User, today: datetime.date, calendar: WorkingCalendar, result: ReminderResult) -> None:
     # No committee reminds earlier than the longest lead time allowed.
     last_day = calendar.add_working_days(today, reminder_rules.MAX_REMINDER_WORKING_DAYS)
     reminders = sel.activities_to_remind(today, last_day)

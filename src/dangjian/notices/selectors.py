@@ -50,6 +50,8 @@ def _placed_member(actor: User) -> Member | None:
 def _addressed_q(member: Member, today: datetime.date, prefix: str = "") -> Q:
     """The announcements addressed to `member`: of their organisation or one above, for an audience
     including them (whether they hold an office is asked in the same query)."""
+    if member.org is None:  # not placed: nothing is addressed to them
+        return Q(pk__in=[])
     officer = Exists(OfficerTerm.objects.current(today).filter(member_id=member.pk))
     audiences = audiences_including(member.category, is_officer=False)
     return Q(**{f"{prefix}org__path__in": ancestor_paths(member.org.path)}) & (
@@ -111,7 +113,7 @@ def announcement_list(
 
 
 def access_announcement(
-    actor: User, announcement_id, *, manage: bool = False, today: datetime.date | None = None
+    actor: User, announcement_id: int | str, *, manage: bool = False, today: datetime.date | None = None
 ) -> Announcement:
     """An announcement the actor may see (with `manage`, change); 404 for missing and hidden alike."""
     try:
@@ -130,7 +132,7 @@ def can_manage(actor: User, announcement: Announcement) -> bool:
 def is_addressed_to(actor: User, announcement: Announcement, today: datetime.date | None = None) -> bool:
     """Whether the announcement addresses the actor as a member (live or not)."""
     member = _placed_member(actor)
-    if member is None:
+    if member is None or member.org is None:
         return False
     today = today or timezone.localdate()
     is_officer = OfficerTerm.objects.current(today).filter(member_id=member.pk).exists()
@@ -156,7 +158,7 @@ def publishing_orgs(*, actor: User) -> QuerySet[Organisation]:
     )
 
 
-def access_attachment(actor: User, announcement_id, attachment_id) -> AnnouncementAttachment:
+def access_attachment(actor: User, announcement_id: int | str, attachment_id: int | str) -> AnnouncementAttachment:
     announcement = access_announcement(actor, announcement_id)
     try:
         return announcement.attachments.get(pk=attachment_id)
@@ -216,7 +218,7 @@ def _row_roots(actor: User, announcement: Announcement) -> list[str] | None:
     return [root for root in roots if root.startswith(path)]
 
 
-def access_read_counts(actor: User, announcement_id) -> Announcement:
+def access_read_counts(actor: User, announcement_id: int | str) -> Announcement:
     """An announcement whose read counts the actor may see: they publish over its organisation or over
     a branch under it (a branch officer sees their branch's figures for the committee's notice)."""
     try:
@@ -252,7 +254,7 @@ def read_counts(*, actor: User, announcement: Announcement, today: datetime.date
     rows: dict[int, BranchReads] = {}
     for member_id, name, category, org_id, user_id in members:
         org = orgs[org_id]
-        branch = orgs.get(org.parent_id, org) if org.kind == OrgKind.GROUP else org
+        branch = orgs.get(org.parent_id, org) if org.kind == OrgKind.GROUP and org.parent_id is not None else org
         if roots is not None and not any(branch.path.startswith(root) for root in roots):
             continue
         if not rules.is_addressed(

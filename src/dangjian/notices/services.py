@@ -17,6 +17,7 @@ from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
@@ -175,7 +176,7 @@ def _save_files(announcement: Announcement, checked: list[tuple[UploadedFile, st
     return saved
 
 
-def _discard_files(names: Iterable[str], storage) -> None:
+def _discard_files(names: Iterable[str | None], storage: Storage) -> None:
     for name in names:
         if name:
             storage.delete(name)
@@ -219,7 +220,7 @@ def _check_publish(actor: User, org: Organisation) -> None:
         raise DomainError(_("Choose a committee or branch to publish for."), field="org")
 
 
-def _audit(actor: User, action: str, announcement: Announcement, **changes) -> None:
+def _audit(actor: User, action: str, announcement: Announcement, **changes: object) -> None:
     audit.record(
         actor=actor,
         action=action,
@@ -426,15 +427,15 @@ def digest_preference_set(*, actor: User, enabled: bool, email: str) -> DigestPr
     if enabled and not email:
         raise_for_errors({"email": _("Give the address the digest goes to.")})
     preference = DigestPreference.objects.select_for_update().filter(user=actor).first() or DigestPreference(user=actor)
-    before = {"enabled": preference.enabled, "email": preference.email}
-    if preference.pk is not None and before == {"enabled": enabled, "email": email}:
+    was_enabled, was_email = preference.enabled, preference.email
+    if preference.pk is not None and (was_enabled, was_email) == (enabled, email):
         return preference
     preference.enabled = enabled
     preference.email = email
     preference.save()
-    changes = {"enabled": [before["enabled"], enabled]} if before["enabled"] != enabled else {}
-    if before["email"] != email:
-        changes["email"] = [_masked(before["email"]), _masked(email)]
+    changes: dict[str, list[object]] = {"enabled": [was_enabled, enabled]} if was_enabled != enabled else {}
+    if was_email != email:
+        changes["email"] = [_masked(was_email), _masked(email)]
     audit.record(actor=actor, action="digest.update", obj=preference, org_path=_org_path(actor), changes=changes)
     return preference
 

@@ -778,6 +778,9 @@ class AgendaItem(TimeStampedModel):
     )
     resolution = models.TextField(_("decision of the meeting"), blank=True)
 
+    # Not stored: the item's decisions, set by the meeting record's selector.
+    decision_list: "list[Decision]"
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")

@@ -67,7 +67,7 @@ def _visible(actor: User) -> Q:
     query = scope.org_filter(Perm.VIEW_ORG) if scope.has_anywhere(Perm.VIEW_ORG) else Q(pk__in=[])
     member = actor_member(actor) if scope.member_id else None
     org_ids = own_org_ids(member)
-    if org_ids:  # a member sees the activities held for them once they are announced
+    if member is not None and org_ids:  # a member sees the activities held for them once they are announced
         query |= (
             (Q(org_id__in=org_ids) | _joint_of(org_ids))
             & ~Q(status=ActivityStatus.DRAFT)

@@ -211,7 +211,8 @@ def meeting_record(*, activity: Activity) -> MeetingRecord:
         .order_by("member__name")
     )
     posts = _posts(activity.org, [row.member_id for row in rows], day)
-    attendees, absent = [], []
+    attendees: list[Attendee] = []
+    absent: list[Attendee] = []
     for row in rows:
         line = Attendee(
             name=row.member.name,

@@ -339,13 +339,13 @@ def _clean_decision(decision: Decision, activity: Activity) -> None:
     if decision.owner_id is not None:
         decision.owner_name = ""
         owner = decision.owner
-        if owner.org is None or not owner.org.path.startswith(activity.org.path):
+        if owner is None or owner.org is None or not owner.org.path.startswith(activity.org.path):
             raise DomainError(_("Choose a member of %(org)s.") % {"org": activity.org.name}, field="owner")
     elif not decision.owner_name:
         raise DomainError(_("Name who carries it out: a member, or a name and post."), field="owner_name")
     if decision.agenda_item_id is not None:
         item = decision.agenda_item
-        if item.activity_id != activity.pk:
+        if item is None or item.activity_id != activity.pk:
             raise DomainError(_("The agenda item belongs to another meeting."), field="agenda_item")
         if item.outcome and not rules.decision_allowed_for(item.outcome):
             raise DomainError(_("Only an approved agenda item leads to decisions to carry out."), field="agenda_item")

@@ -12,6 +12,7 @@ The file is checked and read as the roster import reads its file (`members.impor
 import datetime
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import xlsxwriter
@@ -218,7 +219,7 @@ def past_record_template(*, actor: User) -> bytes:
 # --- Reading ------------------------------------------------------------------------------------
 
 
-def cell_time(value) -> datetime.time:
+def cell_time(value: object) -> datetime.time:
     """A time of day from a cell: a time, a date-time, Excel's fraction of a day, or text such as 14:30."""
     if isinstance(value, datetime.datetime):
         return value.time().replace(microsecond=0)
@@ -236,7 +237,7 @@ def cell_time(value) -> datetime.time:
     raise CellError(_("enter a time such as 14:30"))
 
 
-def cell_count(value) -> int:
+def cell_count(value: object) -> int:
     """A number of people: a whole number, 0 or more."""
     if isinstance(value, bool):
         raise CellError(_("enter a whole number"))
@@ -291,10 +292,10 @@ def _read_header(header: list, problems: list[RowProblem]) -> dict[str, int]:
     return positions
 
 
-def _org_reader(orgs: OrgIndex, allowed: set[int]):
+def _org_reader(orgs: OrgIndex, allowed: set[int]) -> Callable[[object], Organisation]:
     found_by_text: dict[str, Organisation | str] = {}
 
-    def read(value) -> Organisation:
+    def read(value: object) -> Organisation:
         text = cell_text(value, "org")
         if (found := found_by_text.get(text)) is None:
             try:
@@ -311,7 +312,7 @@ def _org_reader(orgs: OrgIndex, allowed: set[int]):
     return read
 
 
-def _read_form(value) -> str:
+def _read_form(value: object) -> str:
     text = cell_text(value, "form")
     if (code := FORM_LOOKUP.get(text)) is None:
         words = "、".join(words[0] for words in FORM_WORDS.values())
@@ -319,8 +320,8 @@ def _read_form(value) -> str:
     return code
 
 
-def _text_reader(key: str):
-    def read(value) -> str:
+def _text_reader(key: str) -> Callable[[object], str]:
+    def read(value: object) -> str:
         text = cell_text(value, key)
         if key in LIMITS and len(text) > LIMITS[key]:
             raise CellError(_("longer than %(limit)d characters") % {"limit": LIMITS[key]})
@@ -402,6 +403,8 @@ def _check(
         if messages:
             problems.extend(RowProblem(row_no, message) for message in messages)
             continue
+        if starts_at is None or ends_at is None:  # not reached: the day and both times are required columns
+            raise ValueError(f"row {row_no} was read without its day or times")
         records.append(
             PastRecord(
                 row=row_no,

@@ -8,6 +8,7 @@ check-in's rows when shown.
 
 import datetime
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -120,7 +121,7 @@ def minutes_save(
     minutes.agenda = "\n".join(line.strip() for line in agenda.splitlines() if line.strip())
     minutes.guests = guests.strip()
     minutes.save()
-    changes = {key: True for key in audit.diff(before, audit.snapshot(minutes, MINUTES_FIELDS))}
+    changes: dict[str, bool | int] = {key: True for key in audit.diff(before, audit.snapshot(minutes, MINUTES_FIELDS))}
     if decisions is not None and decisions.strip() != activity.decisions:
         activity.decisions = decisions.strip()
         activity.save(update_fields=["decisions", "updated_at"])
@@ -145,7 +146,23 @@ def minutes_save(
     return minutes
 
 
-def _vote_problems(values: dict, defaults: tuple[int, int]) -> dict[str, list[str]]:
+class VoteValues(TypedDict):
+    """A vote record's fields as entered (`VOTE_FIELDS`)."""
+
+    item: str
+    matter: str
+    entitled: int
+    present: int
+    adjust_reason: str
+    yes: int
+    no: int
+    abstain: int
+    written_yes: int
+    written_no: int
+    written_abstain: int
+
+
+def _vote_problems(values: VoteValues, defaults: tuple[int, int]) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if not (values.get("item") or "").strip():
         problems["item"] = [_("Say what was voted on.")]
@@ -201,7 +218,7 @@ def vote_record_add(
         raise DomainError(_("Votes are recorded for a general meeting (支部党员大会)."))
     _check_held(activity, now)
     defaults = voting_defaults(activity)
-    values = {
+    values: VoteValues = {
         "item": item.strip(),
         "matter": matter,
         "entitled": defaults[0] if entitled is None else entitled,
@@ -227,7 +244,17 @@ def vote_record_add(
         present_default=defaults[1],
         **values,
     )
-    result = rules.tally(**{k: values[k] for k in VOTE_FIELDS if k not in ("item", "adjust_reason")})
+    result = rules.tally(
+        matter=values["matter"],
+        entitled=values["entitled"],
+        present=values["present"],
+        yes=values["yes"],
+        no=values["no"],
+        abstain=values["abstain"],
+        written_yes=values["written_yes"],
+        written_no=values["written_no"],
+        written_abstain=values["written_abstain"],
+    )
     audit.record(
         actor=actor,
         action="vote_record.add",
