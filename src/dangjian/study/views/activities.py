@@ -165,6 +165,7 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         speakers=selectors.speaker_options(activity.org),
         speakers_org=activity.org,
         materials=material_choices(request.user, keep=chosen),
+        organiser=activity.org,
     )
 
     def update(data: dict[str, Any]) -> Activity:
