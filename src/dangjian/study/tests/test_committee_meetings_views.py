@@ -186,3 +186,20 @@ def test_the_lists_read_the_same_number_of_queries_whatever_the_number_of_meetin
     after = {url: count(url) for url in before}
     assert after == before
     assert max(before.values()) <= 30
+
+
+def test_the_activity_page_links_to_the_meeting_record(college, meeting):
+    committee = client_for(college.user("committee"))
+    link = f'href="/study/committee-meetings/{meeting.pk}/"'
+    assert link in committee.get(f"/study/activities/{meeting.pk}/").content.decode()
+    lecture = activity_services.activity_create(
+        actor=college.user("committee"), org=college.committee, form="lecture", theme="党课",
+        starts_at=START, ends_at=START + datetime.timedelta(hours=1),
+    )  # fmt: skip
+    assert 'id="committee-meeting-link"' not in committee.get(f"/study/activities/{lecture.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(("role", "shown"), [("committee", True), ("branch", False), ("member", False)])
+def test_the_activities_list_links_to_the_committee_meetings(college, role, shown):
+    page = client_for(college.user(role)).get("/study/activities/").content.decode()
+    assert ('href="/study/committee-meetings/"' in page) is shown
