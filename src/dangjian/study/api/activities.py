@@ -256,6 +256,8 @@ def activity_create(request, payload: ActivityCreateIn):
             raise NotFound()  # only the organisers the page offers (not a dissolved one); else the service says 403
     except NotFound as exc:
         raise NotFound(field="org") from exc
+    if payload.form and payload.form not in dict(selectors.form_choices([org])):  # what the page offers
+        raise DomainError(_("Only a Party committee holds this form of meeting."), field="form")
     joint = []
     for org_id in payload.joint_orgs:
         try:

@@ -12,6 +12,8 @@ from dangjian.members.forms import MemberChoiceField
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 from dangjian.study.models import Form
+from dangjian.study.rules.committee_meetings import form_fits_org_kind
+from dangjian.study.selectors.activities import form_choices
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -78,10 +80,17 @@ class ActivityForm(forms.Form):
         speakers: QuerySet[Member] | None = None,
         speakers_org: Organisation | None = None,
         materials: list = (),
+        organiser: Organisation | None = None,
         **kwargs,
     ):
-        """`speakers` is the organiser's `speaker_options`: what the speaker picker offers and accepts."""
+        """`speakers` is the organiser's `speaker_options`: what the speaker picker offers and accepts.
+        `orgs` are the organisers to choose from (creating); `organiser` is the one being edited. The forms
+        offered are those they may hold (`form_choices`)."""
         super().__init__(*args, **kwargs)
+        self.orgs = {str(o.pk): o for o in orgs or ()}
+        choosing_from = orgs if orgs is not None else [organiser] if organiser is not None else None
+        if choosing_from:
+            self.fields["form"].choices = form_choices(choosing_from)
         self.material_objects = {str(m.pk): m for m in materials}
         self.fields["materials"].choices = [(str(m.pk), m.title) for m in materials]
         self.fields["speaker"].queryset = speakers if speakers is not None else Member.objects.none()
@@ -102,6 +111,13 @@ class ActivityForm(forms.Form):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The activity must end after it starts."))
+        org, form = self.orgs.get(data.get("org") or ""), data.get("form")
+        if org is not None and form and not form_fits_org_kind(form, org.kind):
+            # An officer of a committee and its branches is offered the committee's meetings: the
+            # organiser chosen decides.
+            self.add_error(
+                "form", _("Only a Party committee holds this form of meeting: choose the committee as organiser.")
+            )
         return data
 
     def clean_materials(self):

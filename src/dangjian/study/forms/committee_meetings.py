@@ -147,7 +147,7 @@ class DecisionForm(forms.Form):
 
 class CompleteForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=pgettext_lazy("decision", "What was done"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReopenForm(forms.Form):

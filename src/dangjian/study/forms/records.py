@@ -4,6 +4,7 @@ stages, a 整改 item and reporting it done. They parse; the services decide."""
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.members.forms import MemberChoiceField
 from dangjian.members.models import Member
@@ -105,4 +106,6 @@ class RectificationForm(forms.Form):
 
 class RectificationDoneForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=DateInput())
-    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=pgettext_lazy("rectification", "What was done"), widget=forms.Textarea(attrs={"rows": 3})
+    )

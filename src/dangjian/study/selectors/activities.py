@@ -6,6 +6,7 @@ attendance, leave and make-up. `access_*` raise `NotFound` for missing and forbi
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -26,13 +27,14 @@ from dangjian.study.models import (
     ActivityStatus,
     Attendance,
     AttendanceStatus,
+    Form,
     LeaveRequest,
     MakeUp,
     MakeUpStatus,
     RequestStatus,
 )
 from dangjian.study.rules import attendance as rules
-from dangjian.study.rules.committee_meetings import LEADERSHIP_FORMS
+from dangjian.study.rules.committee_meetings import LEADERSHIP_FORMS, form_fits_org_kind
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
 
@@ -41,6 +43,14 @@ def orgs_run(actor: User) -> list[Organisation]:
     """Organisations where the actor runs study (may organise activities): active ones they manage study of."""
     scope = scope_for(actor)
     return [org for org in org_list(actor=actor) if scope.allows(Perm.MANAGE_STUDY, org.path)]
+
+
+def form_choices(orgs: Iterable[Organisation]) -> list[tuple[str, str]]:
+    """The forms of activity these organisers may hold between them (`form_fits_org_kind`: the leadership
+    meetings only where one of them is a committee). What the activity page offers and the API accepts; with
+    several organisers, the chosen one is checked against the same rule."""
+    kinds = {org.kind for org in orgs}
+    return [(value, label) for value, label in Form.choices if any(form_fits_org_kind(value, kind) for kind in kinds)]
 
 
 def own_org_ids(member: Member | None) -> list[int]:

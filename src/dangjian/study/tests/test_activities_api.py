@@ -11,6 +11,7 @@ from dangjian.core.tests.apiclient import api_as
 from dangjian.orgs.models import Organisation
 from dangjian.study import tokens
 from dangjian.study.models import Activity, Attendance, LeaveRequest, MakeUp
+from dangjian.study.selectors import activities as selectors
 from dangjian.study.services import activities as services
 from dangjian.study.tests.factories_activities import ActivityFactory, at
 
@@ -170,3 +171,15 @@ def test_leave_after_the_start_is_refused(college):
     response = api_as(college.user("member")).post(f"/study/activities/{activity.pk}/leave", {"reason": "出差"})
     assert response.status_code == 400
     assert not LeaveRequest.objects.exists()
+
+
+def test_create_takes_only_the_forms_the_page_offers(college):
+    """The same `form_choices` as the page: a branch does not hold a 党政联席会议."""
+    assert "joint_meeting" not in dict(selectors.form_choices([college.branch]))
+    assert "joint_meeting" in dict(selectors.form_choices([college.branch, college.committee]))
+    starts = at(24)
+    body = {"org": college.branch.pk, "form": "joint_meeting", "theme": "x", "starts_at": starts.isoformat(),
+            "ends_at": (starts + datetime.timedelta(hours=1)).isoformat()}  # fmt: skip
+    response = api_as(college.user("committee")).post("/study/activities", body)
+    assert (response.status_code, response.json()["field"]) == (400, "form")
+    assert not Activity.objects.filter(org=college.branch).exists()

@@ -7,7 +7,7 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dangjian.accounts.system import system_actor
 from dangjian.core.models import AuditEvent
@@ -458,3 +458,34 @@ def test_the_activity_list_pages_and_exports_every_activity(client, college):
     other = client.get(export_url)
     other_sheet = CalamineWorkbook.from_filelike(io.BytesIO(other.content)).get_sheet_by_index(0).to_python()
     assert all(row[3] != college.branch.name for row in other_sheet[1:])
+
+
+LEADERSHIP = {"party_committee_meeting", "joint_meeting"}
+
+
+def _offered_forms(response) -> set[str]:
+    return {value for value, _label in response.context["form"].fields["form"].choices}
+
+
+def test_a_branch_officer_is_not_offered_the_committee_meetings(client, college):
+    client.force_login(college.user("branch"))
+    offered = _offered_forms(client.get(reverse("study:activity-create")))
+    assert "lecture" in offered
+    assert not offered & LEADERSHIP
+    activity = ActivityFactory(org=college.branch, theme="党章学习", starts_at=at(24))
+    assert not _offered_forms(client.get(reverse("study:activity-edit", args=[activity.pk]))) & LEADERSHIP
+
+
+def test_an_officer_of_the_committee_and_its_branches_is_told_which_organiser_holds_it(client, college):
+    """Offered, since the committee is among the organisers; a branch chosen with it gets a form error."""
+    client.force_login(college.user("committee"))
+    assert _offered_forms(client.get(reverse("study:activity-create"))) >= LEADERSHIP
+    starts = timezone.localtime(at(24))
+    data = {"org": college.branch.pk, "form": "party_committee_meeting", "theme": "党委会", "audience": "all",
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (starts + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")}  # fmt: skip
+    with translation.override("zh-hans"):
+        response = client.post(reverse("study:activity-create"), data)
+    assert response.status_code == 200
+    assert "请选择党委作为组织单位" in response.context["form"].errors["form"][0]
+    assert not Activity.objects.filter(theme="党委会").exists()

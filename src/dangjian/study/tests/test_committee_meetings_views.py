@@ -186,3 +186,40 @@ def test_the_lists_read_the_same_number_of_queries_whatever_the_number_of_meetin
     after = {url: count(url) for url in before}
     assert after == before
     assert max(before.values()) <= 30
+
+
+def test_the_activity_page_links_to_the_meeting_record(college, meeting):
+    committee = client_for(college.user("committee"))
+    link = f'href="/study/committee-meetings/{meeting.pk}/"'
+    assert link in committee.get(f"/study/activities/{meeting.pk}/").content.decode()
+    lecture = activity_services.activity_create(
+        actor=college.user("committee"), org=college.committee, form="lecture", theme="党课",
+        starts_at=START, ends_at=START + datetime.timedelta(hours=1),
+    )  # fmt: skip
+    assert 'id="committee-meeting-link"' not in committee.get(f"/study/activities/{lecture.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(("role", "shown"), [("committee", True), ("branch", False), ("member", False)])
+def test_the_activities_list_links_to_the_committee_meetings(college, role, shown):
+    page = client_for(college.user(role)).get("/study/activities/").content.decode()
+    assert ('href="/study/committee-meetings/"' in page) is shown
+
+
+def test_meeting_pages_read_naturally_in_chinese(college, meeting, item):
+    """Agenda outcome and decision labels carry their own context, not the shared 整改结果/处理结果/采取的措施."""
+    decision = services.decision_create(
+        actor=college.user("committee"), activity=meeting, agenda_item=item, text="各支部组织学习",
+        owner_side="party", owner=college.secretary, orgs=[college.branch],
+    )  # fmt: skip
+    services.decision_complete(
+        actor=college.user("committee"), decision=decision, done_on=timezone.localdate(), note="已组织学习"
+    )
+    client = client_for(college.user("committee"))
+    record = client.get(f"/study/committee-meetings/{meeting.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "议定结果" in record
+    assert "整改结果" not in record
+    page = client.get(f"/study/decisions/{decision.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "决定事项" in page
+    assert "落实情况" in page
+    assert "处理结果" not in page
+    assert "采取的措施" not in page

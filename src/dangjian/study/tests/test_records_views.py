@@ -120,6 +120,9 @@ def test_rectification_to_done_through_the_pages(client, college, life):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == RectificationStatus.DONE
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "整改完成情况" in page  # not the shared 采取的措施, which reads like the measure itself
+    assert "采取的措施" not in page
 
 
 def test_the_record_and_the_list_read_in_a_fixed_number_of_queries(

@@ -49,6 +49,7 @@ from dangjian.study.forms.activities import (
 from dangjian.study.models import Activity, ActivityStatus, AttendanceStatus, MakeUpStatus, PlanItem, RequestStatus
 from dangjian.study.rules import attendance as rules
 from dangjian.study.selectors import activities as selectors
+from dangjian.study.selectors import committee_meetings as meeting_selectors
 from dangjian.study.selectors import selfstudy as selfstudy_selectors
 from dangjian.study.services import activities as services
 
@@ -87,6 +88,8 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
     template = "study/activities_list.html"
     if request.htmx and request.htmx.target == "activity-results":
         template += "#results"
+    else:  # the page's buttons: the committee meetings for those who may see them
+        context["can_see_meetings"] = meeting_selectors.can_see_meetings(request.user)
     return render(request, template, context)
 
 
@@ -165,6 +168,7 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         speakers=selectors.speaker_options(activity.org),
         speakers_org=activity.org,
         materials=material_choices(request.user, keep=chosen),
+        organiser=activity.org,
     )
 
     def update(data: dict[str, Any]) -> Activity:
@@ -228,6 +232,8 @@ def _detail_context(request: AuthedRequest, activity: Activity) -> dict:
         "cancel_form": CancelForm(),
         "hours": services.credit_hours(activity),
         "recorded_by": _recorded_by(activity),
+        # A 党委会 or 党政联席会议: its agenda and decisions are on the committee meeting's page.
+        "can_see_meeting": meeting_selectors.can_view_meeting(request.user, activity),
     }
 
 
