@@ -12,6 +12,7 @@ from typing import cast
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
@@ -45,7 +46,7 @@ def orgs_run(actor: User) -> list[Organisation]:
     return [org for org in org_list(actor=actor) if scope.allows(Perm.MANAGE_STUDY, org.path)]
 
 
-def form_choices(orgs: Iterable[Organisation]) -> list[tuple[str, str]]:
+def form_choices(orgs: Iterable[Organisation]) -> list[tuple[str, str | Promise]]:
     """The forms of activity these organisers may hold between them (`form_fits_org_kind`: the leadership
     meetings only where one of them is a committee). What the activity page offers and the API accepts; with
     several organisers, the chosen one is checked against the same rule."""
