@@ -105,6 +105,8 @@ def test_a_joint_meeting_decision_reaches_the_branch_secretary(new_context, brow
     expect(secretary.locator("main")).to_contain_text(DECISION)
     secretary.get_by_role("link", name="登记办结").click()
     expect(secretary.locator("input[name=done_on]")).to_have_value(timezone.localdate().isoformat())
+    expect(secretary.locator("main")).to_contain_text(THEME)
+    expect(secretary.locator("main a[href^='/study/committee-meetings/']")).to_have_count(0)  # not theirs to see
     secretary.locator("textarea[name=note]").fill("已收集案例12个并报学院")
     _save(secretary)
     expect(secretary).to_have_url(re.compile(r"/study/decisions/\d+/$"))

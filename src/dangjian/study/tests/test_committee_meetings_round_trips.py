@@ -58,3 +58,33 @@ def test_the_date_pickers_show_iso_dates_in_any_language(language):
         due = str(decision["due_on"])
     assert 'value="2026-12-08"' in done
     assert 'value="2026-12-08"' in due
+
+
+def test_an_owner_in_a_branch_records_a_decision_done_without_a_link_to_the_meeting(client, college):
+    starts = timezone.now() - datetime.timedelta(days=2)
+    meeting = services.committee_meeting_create(
+        actor=college.user("committee"),
+        org=college.committee,
+        form="joint_meeting",
+        theme="2026年第5次党政联席会议",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
+    decision = services.decision_create(
+        actor=college.user("committee"),
+        activity=meeting,
+        text="各支部完成案例征集",
+        owner_side="party",
+        owner=college.secretary,
+        orgs=[college.branch],
+    )
+    client.force_login(college.user("branch"))
+    body = client.get(f"/study/decisions/{decision.pk}/done/").content.decode()
+    assert "2026年第5次党政联席会议" in body
+    assert f"/study/committee-meetings/{meeting.pk}/" not in body
+    assert client.get(f"/study/committee-meetings/{meeting.pk}/").status_code == 404
+    client.force_login(college.user("committee"))
+    assert (
+        f"/study/committee-meetings/{meeting.pk}/"
+        in client.get(f"/study/decisions/{decision.pk}/done/").content.decode()
+    )
