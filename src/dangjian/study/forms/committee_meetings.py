@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.edge.forms import DateInput
 from dangjian.members.forms import MemberChoiceField
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
@@ -120,7 +121,7 @@ class DecisionForm(forms.Form):
         label=_("Owner (not a member here)"), max_length=64, required=False, help_text=_("…or a name.")
     )
     owner_post = forms.CharField(label=_("Owner's post"), max_length=64, required=False)
-    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
     orgs = forms.ModelMultipleChoiceField(
         label=_("Concerns"),
         queryset=Organisation.objects.none(),
@@ -146,7 +147,7 @@ class DecisionForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
     note = forms.CharField(label=pgettext_lazy("decision", "What was done"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

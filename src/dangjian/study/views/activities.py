@@ -48,6 +48,7 @@ from dangjian.study.forms.activities import (
 )
 from dangjian.study.models import Activity, ActivityStatus, AttendanceStatus, MakeUpStatus, PlanItem, RequestStatus
 from dangjian.study.rules import attendance as rules
+from dangjian.study.rules.committee_meetings import is_leadership_meeting
 from dangjian.study.selectors import activities as selectors
 from dangjian.study.selectors import committee_meetings as meeting_selectors
 from dangjian.study.selectors import selfstudy as selfstudy_selectors
@@ -251,7 +252,7 @@ def activity_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "study/activities_detail.html", _detail_context(request, activity))
 
 
-def _action(request: AuthedRequest, pk: int, do, success: str) -> HttpResponse:
+def _action(request: AuthedRequest, pk: int, do, success: str, *, meeting_page: bool = False) -> HttpResponse:
     activity = selectors.access_activity(request.user, pk, manage=True)
     try:
         do(activity)
@@ -259,6 +260,9 @@ def _action(request: AuthedRequest, pk: int, do, success: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
+    if meeting_page and is_leadership_meeting(activity.form):
+        # Published from the 党委会 or 党政联席会议's own page, whose agenda and decisions come next.
+        return redirect("study:committee-meeting-detail", pk=activity.pk)
     return redirect("study:activity-detail", pk=activity.pk)
 
 
@@ -270,6 +274,7 @@ def activity_publish(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         lambda a: services.activity_publish(actor=request.user, activity=a),
         _("The activity has been published and its expected attendees fixed."),
+        meeting_page=True,
     )
 
 

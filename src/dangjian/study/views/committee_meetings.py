@@ -345,7 +345,14 @@ def decision_complete(request: AuthedRequest, pk: int) -> HttpResponse:
 
     if submit(request, form, complete, success=_("The decision has been recorded as done.")):
         return redirect("study:decision-detail", pk=decision.pk)
-    context = {"form": form, "activity": decision.activity, "title": _("Record as done"), "decision": decision}
+    context = {
+        "form": form,
+        "activity": decision.activity,
+        "title": _("Record as done"),
+        "decision": decision,
+        # An owner in a branch sees the decision, not the meeting: no link to a page that would answer 404.
+        "can_see_meeting": selectors.can_view_meeting(request.user, decision.activity),
+    }
     return render(request, "study/committee_meetings/small_form.html", context, status=form_status(form))
 
 
