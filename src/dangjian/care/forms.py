@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.care import files, rules
 from dangjian.care.models import NeedCategory, NeedVisibility, TalkKind
+from dangjian.edge.forms import DateInput
 from dangjian.members.forms import MemberChoiceField
 
 
@@ -90,7 +91,7 @@ class AssignForm(forms.Form):
 class TalkForm(forms.Form):
     member = MemberChoiceField(label=_("Member"), url="care:talk-member-options")
     officer = MemberChoiceField(label=_("Held by"), url="care:talk-officer-options")
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=TalkKind.choices)
     summary = forms.CharField(
         label=_("Talk summary"),

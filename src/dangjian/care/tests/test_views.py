@@ -116,6 +116,8 @@ def test_recording_a_talk_from_a_todo(college):
     assert "新党员" in client.get(reverse("care:todo-list")).content.decode()
     form = client.get(reverse("care:talk-create"), {"todo": todo.pk})
     assert form.status_code == 200
+    # Today is filled in as the browser's date picker reads it (ISO), not in the locale's display format.
+    assert f'value="{timezone.localdate().isoformat()}"' in form.content.decode()
     future = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
     data = {"member": college.member.pk, "officer": college.secretary.pk, "kind": "required", "summary": "谈心"}
     assert client.post(reverse("care:talk-create") + f"?todo={todo.pk}", data | {"held_on": future}).status_code == 400
