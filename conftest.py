@@ -14,6 +14,7 @@ from dangjian.accounts import services as account_services
 from dangjian.accounts.models import Role, User
 from dangjian.accounts.system import system_actor
 from dangjian.accounts.tests.factories import UserFactory
+from dangjian.core.tests.migrations import migrate  # noqa: F401 - a fixture for the data-migration tests
 from dangjian.members.models import Member
 from dangjian.members.tests.factories import MemberFactory
 from dangjian.orgs import services as org_services

@@ -47,7 +47,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_PATH = "/static/crawl/axe.min.js"  # put among the site's static files: same origin (the CSP allows it), cached
 
 DEMO_PASSWORD = "dangjian-demo"  # noqa: S105 - the demo's published password (dangjian.demo.plan)
-MAX_PAGES = 120  # per role and size
+MAX_PAGES = 160  # per role and size (a committee officer reaches about 125 patterns)
 SCREENS_ENV = "DANGJIAN_CRAWL_SCREENS"  # where the screenshots go (default test-results/screens)
 PREBUILT_ENV = "DANGJIAN_CRAWL_DEMO"  # a data folder that already holds the demo college: copied, not built
 BUILD_TIMEOUT_S = 600

@@ -183,27 +183,18 @@ def test_api_find_answers_suggestions_when_nothing_is_found(college, role):
 # --- existing materials ----------------------------------------------------------------------------
 
 
-def _migrate(targets) -> None:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_indexes_the_summaries_of_existing_materials():
+def test_the_migration_indexes_the_summaries_of_existing_materials(migrate):
     from dangjian.library.models import MaterialPage
     from dangjian.orgs.tests.factories import OrganisationFactory
 
-    _migrate([("library", "0004_material_visibility_index")])
+    migrate([("library", "0004_material_visibility_index")])
     org = OrganisationFactory(kind="committee", name="党委", code="M01")
     material = Material.objects.create(
         org=org, title="七一学习材料", kind="txt", area="theory", summary="专题党课课件", keywords=["初心使命"]
     )
     MaterialPage.objects.create(material=material, number=1, text="坚持真理，坚守理想。")
-    _migrate([("library", "0005_search_summary")])
+    migrate([("library", "0005_search_summary")])
     everything = Material.objects.all()
     assert [hit.material_id for hit in search.search("党课", materials=everything).hits] == [material.pk]
     assert search.search("初心 坚守理想", materials=everything).total == 1

@@ -4,8 +4,6 @@ import datetime
 import json
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from dangjian.core.calendar import WorkingCalendar
 
@@ -17,24 +15,17 @@ DATA = json.loads(
 )
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 # No serialized_rollback: restoring the database as it was after migrating collides with content types
 # that an earlier committing test's flush created again under new ids. Tests that commit run after all
 # the others, and each flushes, so none of them can count on the migrated holidays anyway.
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_loads_2026_and_keeps_days_entered_before():
-    old_apps = _migrate(BEFORE)
+def test_the_migration_loads_2026_and_keeps_days_entered_before(migrate):
+    old_apps = migrate(BEFORE)
     CalendarDay = old_apps.get_model("core", "CalendarDay")
     assert not CalendarDay.objects.filter(date__year=2026).exists()
     # A committee entered National Day differently before the migration ran: it is kept.
     CalendarDay.objects.create(date=D(2026, 10, 1), kind="holiday", name="国庆")
-    new_apps = _migrate(AFTER)
+    new_apps = migrate(AFTER)
     CalendarDay = new_apps.get_model("core", "CalendarDay")
     rows = {day.date: (day.kind, day.name) for day in CalendarDay.objects.filter(date__year=2026)}
     assert len(rows) == 33 + 6
