@@ -62,6 +62,10 @@ def test_forced_password_change_redirects_everything(client, must_change):
     assert response.status_code == 302
     assert response.url == reverse("accounts:password-change")
     assert client.get(reverse("accounts:password-change")).status_code == 200
+    # What the page fetches after load (the to-do count) gets nothing to swap in, not the whole change page.
+    fragment = client.get(reverse("notices:inbox-count"), headers={"HX-Request": "true"})
+    assert fragment.status_code == 204
+    assert fragment.content == b""
 
 
 def test_password_change_errors_re_render_and_change_nothing(client, must_change):
