@@ -42,8 +42,7 @@ def test_an_attachment_downloads_for_readers_only(client, college):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")  # read to the end: the client closes the file
     client.force_login(college.user("other_branch"))
     assert client.get(url).status_code == 404
 
