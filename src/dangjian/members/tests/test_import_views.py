@@ -12,7 +12,7 @@ from dangjian.core.models import AuditEvent
 from dangjian.members import importing
 from dangjian.members.models import Member
 from dangjian.members.tests.test_importing import counts, member_row, sheet
-from dangjian.members.views.imports import SESSION_KEY
+from dangjian.members.views.imports import UPLOADS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,7 +66,7 @@ def test_a_good_file_goes_from_upload_through_preview_to_the_result(client, coll
     before = counts()
 
     token = token_of(upload(client, sheet(rows)))
-    assert (uploads / f"{token}.xlsx").exists()
+    assert UPLOADS.path(token).exists()
     preview = client.get(reverse("members:import-preview", args=[token]))
     assert preview.status_code == 200
     assert preview.context["preview"].creates == 2
@@ -81,7 +81,7 @@ def test_a_good_file_goes_from_upload_through_preview_to_the_result(client, coll
     assert result.context["result"]["accounts_created"] == 1
     assert b"alert-warning" in result.content  # the note that accounts need a one-time password
     assert Member.objects.filter(id_number__in=[r["id_number"] for r in rows]).count() == 2
-    assert not (uploads / f"{token}.xlsx").exists()
+    assert not UPLOADS.path(token).exists()
 
     again = client.post(reverse("members:import-confirm", args=[token]))  # a second click imports nothing more
     assert again.status_code == 302
@@ -152,7 +152,7 @@ def test_a_token_in_the_session_of_another_account_is_refused(client, college):
     client.force_login(college.user("committee"))
     token = token_of(upload(client, sheet([member_row(college.group)])))
     session = client.session
-    session[SESSION_KEY][token]["user"] = college.user("branch").pk
+    session[UPLOADS.session_key][token]["user"] = college.user("branch").pk
     session.save()
     assert client.get(reverse("members:import-preview", args=[token])).status_code == 404
 

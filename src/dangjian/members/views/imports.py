@@ -5,14 +5,9 @@ token is recorded in the uploader's session with their account, so nobody else c
 confirm it; the file is checked again when confirmed, since anything may have changed meanwhile.
 """
 
-import datetime
-import secrets
-import time
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,14 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.edge.http import page
+from dangjian.edge.uploads import PendingUploads
 from dangjian.edge.xlsx import xlsx_response
 from dangjian.members import exporting, importing
 from dangjian.members.forms import MemberFilterForm
 from dangjian.orgs.selectors import org_list
 
-SESSION_KEY = "roster_imports"  # token → {"user": account id, "filename": name, "result": counts once imported}
-KEEP_UPLOADS = datetime.timedelta(days=1)
-KEEP_PER_SESSION = 10
+UPLOADS = PendingUploads(session_key="roster_imports", prefix="roster-")
 MAX_LISTED = 500  # problems or changes listed on one page; the counts are always complete
 STEPS = [("upload", _("Upload")), ("check", _("Check")), ("import", _("Import"))]  # {% steps %} on each page
 
@@ -40,42 +34,6 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         help_text=_("Fill in the template and upload it here. Nothing is imported before you confirm."),
     )
-
-
-def _upload_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_old_uploads(folder: Path) -> None:
-    cutoff = time.time() - KEEP_UPLOADS.total_seconds()
-    for path in folder.glob("*.xlsx"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _store_upload(request: AuthedRequest, data: bytes, filename: str) -> str:
-    """Keep the file for the preview and the confirmation; its token goes into the session."""
-    folder = _upload_dir()
-    _forget_old_uploads(folder)
-    token = secrets.token_urlsafe(18)
-    (folder / f"{token}.xlsx").write_bytes(data)
-    uploads = request.session.get(SESSION_KEY, {})
-    for old_token in list(uploads)[: max(0, len(uploads) - KEEP_PER_SESSION + 1)]:
-        del uploads[old_token]
-        (folder / f"{old_token}.xlsx").unlink(missing_ok=True)
-    uploads[token] = {"user": request.user.pk, "filename": filename[:200]}
-    request.session[SESSION_KEY] = uploads
-    return token
-
-
-def _pending(request: AuthedRequest, token: str) -> dict:
-    """The upload behind `token`, if this session uploaded it while logged in as this user; else 404."""
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if not isinstance(entry, dict) or entry.get("user") != request.user.pk:
-        raise Http404
-    return entry
 
 
 @page(perm=Perm.MANAGE_MEMBERS)
@@ -90,7 +48,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
         if problem := problem or importing.file_problem(data, upload.name):
             form.add_error("file", problem)
         else:
-            return redirect("members:import-preview", token=_store_upload(request, data, upload.name))
+            return redirect("members:import-preview", token=UPLOADS.store(request, data, upload.name))
     context = {"form": form, "max_size": importing.size_text(settings.DANGJIAN_IMPORT_MAX_BYTES), "steps": STEPS}
     return render(request, "members/import_upload.html", context, status=400 if form.errors else 200)
 
@@ -105,13 +63,10 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def import_preview(request: AuthedRequest, token: str) -> HttpResponse:
-    entry = _pending(request, token)
+    entry = UPLOADS.pending(request, token)
     if "result" in entry:
         return render(request, "members/import_result.html", {"result": entry["result"], "steps": STEPS})
-    path = _upload_dir() / f"{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    preview = importing.roster_import_preview(actor=request.user, data=path.read_bytes(), filename=entry["filename"])
+    preview = importing.roster_import_preview(actor=request.user, data=UPLOADS.read(token), filename=entry["filename"])
     return _render_preview(request, token, preview)
 
 
@@ -131,30 +86,25 @@ def _render_preview(request: AuthedRequest, token: str, preview: importing.Impor
 @page(perm=Perm.MANAGE_MEMBERS)
 @require_POST
 def import_confirm(request: AuthedRequest, token: str) -> HttpResponse:
-    entry = _pending(request, token)
+    entry = UPLOADS.pending(request, token)
     if "result" in entry:  # confirmed twice (a double click): show what the first one did
         return redirect("members:import-preview", token=token)
-    path = _upload_dir() / f"{token}.xlsx"
-    if not path.exists():
-        raise Http404
     try:
-        result = importing.roster_import_apply(actor=request.user, data=path.read_bytes(), filename=entry["filename"])
+        result = importing.roster_import_apply(actor=request.user, data=UPLOADS.read(token), filename=entry["filename"])
     except importing.ImportRejected as exc:
         return _render_preview(request, token, exc.preview, status=400)
-    path.unlink(missing_ok=True)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads[token] = entry | {
-        "result": {
+    UPLOADS.done(
+        request,
+        token,
+        {
             "filename": result.filename,
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
             "transferred": result.transferred,
             "accounts_created": result.accounts_created,
-            "at": timezone.now().isoformat(),
-        }
-    }
-    request.session[SESSION_KEY] = uploads
+        },
+    )
     return redirect("members:import-preview", token=token)
 
 

@@ -1,20 +1,13 @@
 """Past meetings brought in from Excel: upload → check (writes nothing) → import, and the template.
 
-An uploaded file waits under DATA_DIR/imports/ under a random token recorded in the uploader's
-session with their account, as the roster import's does; it is checked again when confirmed.
+The uploaded file waits between the check and the import as the roster import's does (`edge.uploads`).
 """
-
-import datetime
-import secrets
-import time
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,15 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm
 from dangjian.edge.http import page
+from dangjian.edge.uploads import PendingUploads
 from dangjian.edge.xlsx import xlsx_response
 from dangjian.members.importing.cells import file_problem, size_problem, size_text
 from dangjian.study.rules import past_records as rules
 from dangjian.study.services import past_records as services
 
-SESSION_KEY = "past_record_imports"  # token → {"user": account id, "filename": name, "result": once imported}
-PREFIX = "records-"
-KEEP_UPLOADS = datetime.timedelta(days=1)
-KEEP_PER_SESSION = 10
+UPLOADS = PendingUploads(session_key="past_record_imports", prefix="records-")
 MAX_LISTED = 500  # problems or records listed on one page; the counts are always complete
 STEPS = [("upload", _("Upload")), ("check", _("Check")), ("import", _("Import"))]
 
@@ -41,41 +32,6 @@ class RecordUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         help_text=_("Fill in the template and upload it here. Nothing is imported before you confirm."),
     )
-
-
-def _upload_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _path(token: str) -> Path:
-    return _upload_dir() / f"{PREFIX}{token}.xlsx"
-
-
-def _store_upload(request: AuthedRequest, data: bytes, filename: str) -> str:
-    folder = _upload_dir()
-    cutoff = time.time() - KEEP_UPLOADS.total_seconds()
-    for old in folder.glob(f"{PREFIX}*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(18)
-    _path(token).write_bytes(data)
-    uploads = request.session.get(SESSION_KEY, {})
-    for old_token in list(uploads)[: max(0, len(uploads) - KEEP_PER_SESSION + 1)]:
-        del uploads[old_token]
-        _path(old_token).unlink(missing_ok=True)
-    uploads[token] = {"user": request.user.pk, "filename": filename[:200]}
-    request.session[SESSION_KEY] = uploads
-    return token
-
-
-def _pending(request: AuthedRequest, token: str) -> dict:
-    """The upload behind `token`, if this session uploaded it while logged in as this user; else 404."""
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if not isinstance(entry, dict) or entry.get("user") != request.user.pk:
-        raise Http404
-    return entry
 
 
 @page(perm=Perm.MANAGE_STUDY)
@@ -89,7 +45,7 @@ def record_import(request: AuthedRequest) -> HttpResponse:
         if problem := problem or file_problem(data, upload.name):
             form.add_error("file", problem)
         else:
-            return redirect("study:record-import-preview", token=_store_upload(request, data, upload.name))
+            return redirect("study:record-import-preview", token=UPLOADS.store(request, data, upload.name))
     context = {
         "form": form,
         "max_size": size_text(settings.DANGJIAN_IMPORT_MAX_BYTES),
@@ -111,14 +67,11 @@ def record_import_template(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def record_import_preview(request: AuthedRequest, token: str) -> HttpResponse:
-    entry = _pending(request, token)
+    entry = UPLOADS.pending(request, token)
     if "result" in entry:
         return render(request, "study/records_result.html", {"result": entry["result"], "steps": STEPS})
-    stored = _path(token)
-    if not stored.exists():
-        raise Http404
     preview = services.past_record_import_preview(
-        actor=request.user, data=stored.read_bytes(), filename=entry["filename"]
+        actor=request.user, data=UPLOADS.read(token), filename=entry["filename"]
     )
     return _render_preview(request, token, preview)
 
@@ -139,24 +92,16 @@ def _render_preview(request: AuthedRequest, token: str, preview: services.Record
 @page(perm=Perm.MANAGE_STUDY)
 @require_POST
 def record_import_confirm(request: AuthedRequest, token: str) -> HttpResponse:
-    entry = _pending(request, token)
+    entry = UPLOADS.pending(request, token)
     if "result" in entry:  # confirmed twice (a double click): show what the first one did
         return redirect("study:record-import-preview", token=token)
-    stored = _path(token)
-    if not stored.exists():
-        raise Http404
     try:
         result = services.past_record_import_apply(
-            actor=request.user, data=stored.read_bytes(), filename=entry["filename"]
+            actor=request.user, data=UPLOADS.read(token), filename=entry["filename"]
         )
     except services.RecordImportRejected as exc:
         return _render_preview(request, token, exc.preview, status=400)
-    stored.unlink(missing_ok=True)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads[token] = entry | {
-        "result": {"filename": result.filename, "created": result.created, "at": timezone.now().isoformat()}
-    }
-    request.session[SESSION_KEY] = uploads
+    UPLOADS.done(request, token, {"filename": result.filename, "created": result.created})
     return redirect("study:record-import-preview", token=token)
 
 
