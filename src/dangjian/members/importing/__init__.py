@@ -125,18 +125,13 @@ class PlannedChange:
 
 
 @dataclass
-class ImportPreview:
-    """What importing a file would do. With any problem, importing it does nothing at all."""
+class SheetPreview:
+    """What an import's check found in a file, whatever it imports. With any problem, importing it does
+    nothing at all."""
 
     filename: str
     rows: int = 0  # data rows read (blank rows are skipped)
     problems: list[RowProblem] = field(default_factory=list)
-    creates: int = 0
-    updates: int = 0  # members on the roster with any change, transfers included
-    unchanged: int = 0
-    transfers: int = 0  # the part of `updates` that moves to another organisation
-    accounts: int = 0  # new accounts, for new members with a staff or student number
-    changes: list[PlannedChange] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
@@ -148,8 +143,20 @@ class ImportPreview:
 
     @property
     def unreadable(self) -> bool:
-        """The file could not be read as a roster at all, so no row was checked."""
+        """The file could not be read as a sheet at all, so no row was checked."""
         return any(problem.row is None for problem in self.problems)
+
+
+@dataclass
+class ImportPreview(SheetPreview):
+    """What importing a roster would do."""
+
+    creates: int = 0
+    updates: int = 0  # members on the roster with any change, transfers included
+    unchanged: int = 0
+    transfers: int = 0  # the part of `updates` that moves to another organisation
+    accounts: int = 0  # new accounts, for new members with a staff or student number
+    changes: list[PlannedChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -166,7 +173,7 @@ class ImportResult:
 class ImportRejected(DomainError):
     """The file has problems, so nothing was imported; `preview` lists them."""
 
-    def __init__(self, preview: ImportPreview):
+    def __init__(self, preview: SheetPreview):
         self.preview = preview
         count = len(preview.problems)
         message = ngettext(

@@ -19,17 +19,17 @@ import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.core import audit
-from dangjian.core.errors import DomainError, NotFound
+from dangjian.core.errors import NotFound
 from dangjian.core.files import ChildFailed, FileRefused, refusal_message
 from dangjian.edge.xlsx import write_headers
 from dangjian.members.audience import Audience
 from dangjian.members.exporting import org_label
-from dangjian.members.importing import RowProblem
+from dangjian.members.importing import ImportRejected, RowProblem, SheetPreview
 from dangjian.members.importing.cells import (
     CellError,
     OrgIndex,
@@ -127,26 +127,10 @@ class PastRecord:
 
 
 @dataclass
-class RecordImportPreview:
-    """What importing a file would bring in. With any problem, importing it brings in nothing."""
+class RecordImportPreview(SheetPreview):
+    """What importing a file of past meetings would bring in."""
 
-    filename: str
-    rows: int = 0  # data rows read (blank rows are skipped)
-    problems: list[RowProblem] = field(default_factory=list)
     records: list[PastRecord] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[str]:
-        return [str(problem) for problem in self.problems]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def unreadable(self) -> bool:
-        """The file could not be read as a sheet of records at all, so no row was checked."""
-        return any(problem.row is None for problem in self.problems)
 
 
 @dataclass(frozen=True)
@@ -156,18 +140,8 @@ class RecordImportResult:
     activity_ids: list[int]
 
 
-class RecordImportRejected(DomainError):
-    """The file has problems, so nothing was imported; `preview` lists them."""
-
-    def __init__(self, preview: RecordImportPreview):
-        self.preview = preview
-        count = len(preview.problems)
-        message = ngettext(
-            "The file has %(count)d problem; nothing was imported.",
-            "The file has %(count)d problems; nothing was imported.",
-            count,
-        )
-        super().__init__(message % {"count": count}, errors={"file": preview.errors})
+# The file has problems, so nothing was imported: the roster import's refusal, with this preview.
+RecordImportRejected = ImportRejected
 
 
 # --- The template -------------------------------------------------------------------------------
