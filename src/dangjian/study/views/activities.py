@@ -235,6 +235,8 @@ def _detail_context(request: AuthedRequest, activity: Activity) -> dict:
         "recorded_by": _recorded_by(activity),
         # A 党委会 or 党政联席会议: its agenda and decisions are on the committee meeting's page.
         "can_see_meeting": meeting_selectors.can_view_meeting(request.user, activity),
+        # Its record is the committee meeting's own page, not a branch's minutes.
+        "leadership_meeting": is_leadership_meeting(activity.form),
     }
 
 
