@@ -6,6 +6,7 @@ values (member names, ID numbers), not interface labels.
 """
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import PASSWORD
@@ -90,3 +91,18 @@ def log_in(page: Page, user: User, password: str = PASSWORD) -> Page:
     submit_login(page, user.username, password)
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
     return page
+
+
+def pick(page: Page, field: str, typed: str, option: str) -> None:
+    """Choose in a search select (`dangjian.edge.widgets`) the way a person does: type, then click.
+
+    The click waits for the server's answer to all that was typed and for the box to draw it.
+    Clicking sooner races the redraw: the press lands on an option of an earlier answer, the
+    release on its replacement, and nothing is chosen.
+    """
+    control = page.locator(f"#id_{field}-ts-control")
+    control.click()
+    with page.expect_response(lambda response: parse_qs(urlsplit(response.url).query).get("q") == [typed]):
+        control.press_sequentially(typed, delay=50)
+    expect(page.locator(f".ts-wrapper:has(#id_{field}-ts-control)")).not_to_have_class(re.compile(r"\bloading\b"))
+    page.locator(f"#id_{field}-ts-dropdown .option", has_text=option).first.click()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from dangjian.study.models import Decision, DecisionStatus
-from tests.browser.conftest import _open, log_in
+from tests.browser.conftest import _open, log_in, pick
 
 pytestmark = pytest.mark.browser
 
@@ -77,10 +77,7 @@ def test_a_joint_meeting_decision_reaches_the_branch_secretary(new_context, brow
     item.get_by_role("link", name="登记决定事项").click()
     page.locator("textarea[name=text]").fill(DECISION)
     page.get_by_role("radio", name="党委").check()
-    owner = page.locator("#id_owner-ts-control")
-    owner.click()
-    owner.press_sequentially("李书记", delay=50)
-    page.locator(".ts-dropdown .option", has_text="李书记").first.click()
+    pick(page, "owner", "李书记", "李书记")
     expect(page.locator("select[name=owner]")).to_have_value(str(college.secretary.pk))
     page.locator("input[name=due_on]").fill(due.isoformat())
     page.get_by_role("checkbox", name=college.branch.name).check()

@@ -14,7 +14,7 @@ from dangjian.members.models import Member
 from dangjian.study.models import RectificationItem, RectificationStatus
 from dangjian.study.services import activities as activity_services
 from dangjian.study.tests.factories_records import held_meeting
-from tests.browser.conftest import _open, log_in
+from tests.browser.conftest import _open, log_in, pick
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +26,6 @@ def _present(meeting, *members) -> None:
         activity_services.attendance_mark(
             actor=system_actor(), activity=meeting, member=member, status="present", reason="现场登记"
         )
-
-
-def _pick(page: Page, field: str, typed: str, name: str) -> None:
-    """Choose a member in a search-as-you-type picker, the way a person does."""
-    control = page.locator(f"#id_{field}-ts-control")
-    control.click()
-    control.press_sequentially(typed, delay=50)
-    page.locator(".ts-dropdown .option", has_text=name).first.click()
 
 
 def test_the_secretary_writes_a_life_meeting_and_the_member_reports_the_measure_done(
@@ -53,7 +45,7 @@ def test_the_secretary_writes_a_life_meeting_and_the_member_reports_the_measure_
 
     # The minutes: the host picked from those present, the agenda, one speech.
     page.get_by_role("link", name="填写会议记录").click()
-    _pick(page, "host", "李书记", "李书记")
+    pick(page, "host", "李书记", "李书记")
     expect(page.locator("select[name=host]")).to_have_value(str(college.secretary.pk))
     page.locator("textarea[name=agenda]").fill("一、通报查摆问题\n二、开展批评与自我批评")
     page.locator("input[name='speeches-0-speaker_name']").fill("王老师")
@@ -68,7 +60,7 @@ def test_the_secretary_writes_a_life_meeting_and_the_member_reports_the_measure_
     page.get_by_role("link", name="添加整改措施").click()
     page.locator("input[name=problem]").fill("理论学习不够深入")
     page.locator("textarea[name=measure]").fill("每周精读一篇原著并写笔记")
-    _pick(page, "owner", "张三", "张三")
+    pick(page, "owner", "张三", "张三")
     page.locator("input[name=due_on]").fill(due.isoformat())
     page.locator("main form[method=post] button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/study/activities/{meeting.pk}/minutes/$"))
