@@ -175,10 +175,36 @@ def _indexes(table: str) -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
+def _defaults(table: str, columns: list[str], postgres: bool) -> tuple[list[str], tuple]:
+    """The columns of `table` that `columns` leaves out, are NOT NULL and have a default in the model, with
+    those defaults as the loader writes them: a column added to the model later does not break the load."""
+    from django.apps import apps
+    from django.db.models import JSONField
+
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or not field.has_default():
+            continue
+        value = field.get_default()
+        if isinstance(field, JSONField):
+            value = json.dumps(value)
+        elif isinstance(value, bool):
+            value = ("t" if value else "f") if postgres else int(value)
+        names.append(field.column)
+        values.append(value)
+    return names, tuple(values)
+
+
 def load(table: str, columns: list[str], rows, postgres: bool) -> int:
-    """Bulk-load `rows` into `table` with its secondary indexes dropped and built again; returns the count."""
+    """Bulk-load `rows` into `table` with its secondary indexes dropped and built again; returns the count.
+    Columns not given take the model's default (`_defaults`)."""
     from django.db import connection, transaction
 
+    extra_columns, extra = _defaults(table, columns, postgres)
+    if extra_columns:
+        columns = [*columns, *extra_columns]
+        rows = (row + extra for row in rows)
     count = 0
     with transaction.atomic():
         indexes = _indexes(table)

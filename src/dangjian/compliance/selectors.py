@@ -11,11 +11,13 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, Max, Min, OuterRef, Q, Sum
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import CharField, Count, Exists, F, Func, Max, Min, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -665,6 +667,24 @@ def _aware(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _local_day(first: datetime.date, last: datetime.date) -> tuple[Func | TruncDate | None, str]:
+    """An expression for an activity's local day computed by the database, and how its value arrives.
+
+    PostgreSQL converts the time zone itself. SQLite has no time zones, only a fixed shift: where the zone's
+    offset is the same on every day of the span (China keeps no summer time), `date(starts_at, '+480 minutes')`
+    gives the local day as text. Otherwise nothing: the start is converted in Python, row by row."""
+    zone = timezone.get_current_timezone()
+    if connection.vendor == "postgresql":
+        return TruncDate("starts_at", tzinfo=zone), "date"
+    offsets = {_aware(first + datetime.timedelta(days=n)).utcoffset() for n in range((last - first).days + 2)} | {
+        timezone.make_aware(datetime.datetime.combine(last, datetime.time.max)).utcoffset()
+    }
+    if connection.vendor == "sqlite" and len(offsets) == 1:
+        minutes = int((offsets.pop() or datetime.timedelta(0)).total_seconds() // 60)
+        return Func(F("starts_at"), Value(f"{minutes:+d} minutes"), function="date", output_field=CharField()), "text"
+    return None, "moment"
+
+
 def held_activities(
     org_ids: list[int], first: datetime.date, last: datetime.date, now: datetime.datetime | None = None
 ) -> dict[int, list[req.HeldActivity]]:
@@ -675,9 +695,14 @@ def held_activities(
     attendance was taken (at least one attendee marked, as closing the activity does) or it is the record of
     a past meeting brought in afterwards with its content (minutes not empty). Whether the speaker
     was the organisation's secretary on that day is read from the terms of office. A closed democratic
-    evaluation counts as held on the day of its general meeting (the pseudo-form "evaluation")."""
+    evaluation counts as held on the day of its general meeting (the pseudo-form "evaluation").
+
+    A university's year is tens of thousands of rows, so the work per row is kept to a minimum: the local day
+    comes from the database where it can (`_local_day`), and the secretary's terms are looked at only for a
+    speaker who was a secretary of that organisation at some time."""
     now = now or timezone.now()
     taken = Attendance.objects.filter(activity=OuterRef("pk")).exclude(status=AttendanceStatus.EXPECTED)
+    local_day, arrives_as = _local_day(first, last)
     rows = list(
         Activity.objects.filter(
             org_id__in=org_ids,
@@ -687,10 +712,10 @@ def held_activities(
             ends_at__lte=now,
         )
         .filter(Exists(taken) | (Q(recorded_afterwards=True) & ~Q(minutes="")))
-        # The start as the database's text (UTC), read below: Django's per-row conversion to an aware
-        # datetime cost more than the query itself for a university's year.
-        .annotate(starts_text=Cast("starts_at", CharField()))
-        .values_list("pk", "org_id", "form", "starts_text", "theme", "speaker_id")
+        # Without a day from the database, the start as the database's text (UTC), read below: Django's
+        # per-row conversion to an aware datetime cost more than the query itself for a university's year.
+        .annotate(day=local_day if local_day is not None else Cast("starts_at", CharField()))
+        .values_list("pk", "org_id", "form", "day", "theme", "speaker_id")
         .order_by()
     )
     secretaries: dict[int, list[tuple[int, datetime.date, datetime.date | None]]] = defaultdict(list)
@@ -698,19 +723,26 @@ def held_activities(
         org_id__in=org_ids, position=Position.SECRETARY
     ).values_list("org_id", "member_id", "since", "until"):
         secretaries[org_id].append((member_id, since, until))
+    ever_secretary = {(org_id, term[0]) for org_id, terms in secretaries.items() for term in terms}
 
-    def by_secretary(org_id: int, speaker_id: int | None, day: datetime.date) -> bool:
-        return speaker_id is not None and any(
+    def by_secretary(org_id: int, speaker_id: int, day: datetime.date) -> bool:
+        return any(
             member_id == speaker_id and since <= day and (until is None or day <= until)
             for member_id, since, until in secretaries[org_id]
         )
 
-    held: dict[int, list[req.HeldActivity]] = defaultdict(list)
     zone = timezone.get_current_timezone()  # once: looking it up per row cost as much as the query at scale
-    for pk, org_id, form, starts_text, theme, speaker_id in rows:
-        starts_at = datetime.datetime.fromisoformat(starts_text)
-        day = (starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=datetime.UTC)).astimezone(zone).date()
-        held[org_id].append(req.HeldActivity(pk, form, day, by_secretary(org_id, speaker_id, day), theme))
+
+    def day_of(value: str) -> datetime.date:
+        starts_at = datetime.datetime.fromisoformat(value)
+        return (starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=datetime.UTC)).astimezone(zone).date()
+
+    to_day = {"date": None, "text": datetime.date.fromisoformat, "moment": day_of}[arrives_as]
+    held: dict[int, list[req.HeldActivity]] = defaultdict(list)
+    for pk, org_id, form, value, theme, speaker_id in rows:
+        day = to_day(value) if to_day is not None else value
+        secretary = (org_id, speaker_id) in ever_secretary and by_secretary(org_id, speaker_id, day)
+        held[org_id].append(req.HeldActivity(pk, form, day, secretary, theme))
     campaigns = Campaign.objects.filter(
         org_id__in=org_ids, phase=Phase.CLOSED, meeting_on__gte=first, meeting_on__lte=last
     ).values_list("pk", "org_id", "meeting_on", "year")
@@ -719,8 +751,9 @@ def held_activities(
             continue
         title = _("%(year)s democratic evaluation of members") % {"year": year}
         held[org_id].append(req.HeldActivity(pk, req.Form.EVALUATION, meeting_on, title=title))
+    in_order = attrgetter("held_on", "id")
     for items in held.values():
-        items.sort(key=lambda a: (a.held_on, a.id))
+        items.sort(key=in_order)
     return held
 
 

@@ -351,6 +351,10 @@ class CheckResult:
         return tuple(lines)
 
 
+def _in_order(activity: HeldActivity) -> tuple[datetime.date, int]:
+    return activity.held_on, activity.id
+
+
 def check(
     requirement: Requirement,
     org: OrganisationFacts,
@@ -377,7 +381,7 @@ def check(
     for activity in activities:
         if counts_for(requirement, activity, period, today):
             seen.setdefault(activity.id, activity)
-    counted = tuple(sorted(seen.values(), key=lambda a: (a.held_on, a.id)))
+    counted = tuple(seen.values()) if len(seen) < 2 else tuple(sorted(seen.values(), key=_in_order))
     if len(counted) >= requirement.times:
         status = Status.MET
     elif excuse is not None:

@@ -1,7 +1,9 @@
 """A record of a past meeting imported afterwards counts as held, in the same query as attendance taken."""
 
 import datetime
+import zoneinfo
 
+import pytest
 from django.utils import timezone
 
 from dangjian.compliance import selectors
@@ -46,3 +48,23 @@ def test_imported_records_cost_no_extra_query(college, django_assert_num_queries
     with django_assert_num_queries(3):  # the activities, the secretaries, the evaluation campaigns
         counted = selectors.held_activities([college.branch.pk], period.starts_on, period.ends_on)
     assert len(counted[college.branch.pk]) == 2
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Asia/Shanghai",  # one offset all year: SQLite computes the day itself
+        "Europe/Berlin",  # summer time began on 2026-03-29, inside the span: the day is computed in Python
+    ],
+)
+def test_an_activity_is_held_on_its_local_day_just_after_and_before_midnight(college, zone):
+    day = datetime.date(2026, 3, 30)
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        early, late = held(college.branch, 10), held(college.branch, 10)
+        for activity, clock in ((early, datetime.time(0, 10)), (late, datetime.time(23, 50))):
+            starts = timezone.make_aware(datetime.datetime.combine(day, clock))
+            Activity.objects.filter(pk=activity.pk).update(
+                starts_at=starts, ends_at=starts + datetime.timedelta(minutes=5)
+            )
+        found = selectors.held_activities([college.branch.pk], datetime.date(2026, 3, 1), datetime.date(2026, 4, 30))
+    assert [(a.id, a.held_on) for a in found[college.branch.pk]] == [(early.pk, day), (late.pk, day)]
