@@ -81,15 +81,19 @@ class ActivityForm(forms.Form):
         speakers_org: Organisation | None = None,
         materials: list = (),
         organiser: Organisation | None = None,
+        form_options: list | None = None,
         **kwargs,
     ):
         """`speakers` is the organiser's `speaker_options`: what the speaker picker offers and accepts.
         `orgs` are the organisers to choose from (creating); `organiser` is the one being edited. The forms
-        offered are those they may hold (`form_choices`)."""
+        offered are those they may hold (`form_choices`), or `form_options` where given (editing:
+        `form_choices_on_edit`)."""
         super().__init__(*args, **kwargs)
         self.orgs = {str(o.pk): o for o in orgs or ()}
         choosing_from = orgs if orgs is not None else [organiser] if organiser is not None else None
-        if choosing_from:
+        if form_options is not None:
+            self.fields["form"].choices = form_options
+        elif choosing_from:
             self.fields["form"].choices = form_choices(choosing_from)
         self.material_objects = {str(m.pk): m for m in materials}
         self.fields["materials"].choices = [(str(m.pk), m.title) for m in materials]

@@ -35,7 +35,7 @@ from dangjian.study.models import (
     RequestStatus,
 )
 from dangjian.study.rules import attendance as rules
-from dangjian.study.rules.committee_meetings import LEADERSHIP_FORMS, form_fits_org_kind
+from dangjian.study.rules.committee_meetings import LEADERSHIP_FORMS, form_fits_org_kind, is_leadership_meeting
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
 
@@ -52,6 +52,16 @@ def form_choices(orgs: Iterable[Organisation]) -> list[tuple[str, str | Promise]
     several organisers, the chosen one is checked against the same rule."""
     kinds = {org.kind for org in orgs}
     return [(value, label) for value, label in Form.choices if any(form_fits_org_kind(value, kind) for kind in kinds)]
+
+
+def form_choices_on_edit(activity: Activity) -> list[tuple[str, str | Promise]]:
+    """The forms an existing activity may change to: its organiser's (`form_choices`), a committee meeting
+    staying a committee meeting and any other activity staying one of the others (what `activity_update`
+    accepts)."""
+    leadership = is_leadership_meeting(activity.form)
+    return [
+        (value, label) for value, label in form_choices([activity.org]) if is_leadership_meeting(value) == leadership
+    ]
 
 
 def own_org_ids(member: Member | None) -> list[int]:

@@ -225,3 +225,22 @@ def test_meeting_pages_read_naturally_in_chinese(college, meeting, item):
     assert "落实情况" in page
     assert "处理结果" not in page
     assert "采取的措施" not in page
+
+
+def test_editing_a_committee_meeting_offers_only_the_committee_meetings_forms(college, meeting):
+    """The service refuses turning a 党委会 into a 党课 (and back): the page does not offer it."""
+    page = client_for(college.user("committee")).get(f"/study/activities/{meeting.pk}/edit/")
+    assert page.status_code == 200
+    offered = [value for value, _label in page.context["form"].fields["form"].choices]
+    assert sorted(offered) == ["joint_meeting", "party_committee_meeting"]
+
+
+def test_editing_another_activity_of_the_committee_does_not_offer_the_committee_meetings(college):
+    lecture = activity_services.activity_create(
+        actor=college.user("committee"), org=college.committee, form="lecture", theme="专题党课",
+        starts_at=START, ends_at=START + datetime.timedelta(hours=2),
+    )  # fmt: skip
+    page = client_for(college.user("committee")).get(f"/study/activities/{lecture.pk}/edit/")
+    offered = [value for value, _label in page.context["form"].fields["form"].choices]
+    assert "lecture" in offered
+    assert not {"joint_meeting", "party_committee_meeting"} & set(offered)

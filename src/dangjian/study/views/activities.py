@@ -170,6 +170,7 @@ def activity_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         speakers_org=activity.org,
         materials=material_choices(request.user, keep=chosen),
         organiser=activity.org,
+        form_options=selectors.form_choices_on_edit(activity),
     )
 
     def update(data: dict[str, Any]) -> Activity:
