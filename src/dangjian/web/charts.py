@@ -84,7 +84,7 @@ def for_screen(chart: Chart) -> Chart:
 
 
 def requirements_chart(counts, *, key: str = "requirements", extra: dict | None = None) -> Chart:
-    """Per requirement, the share of the branches it applies to that met it (or were excused)."""
+    """Per requirement, the share of the branches that met it (or were excused) among those where it is decided."""
     known = [c for c in counts if c.met_rate is not None]
     return Chart(
         key=key,
@@ -92,7 +92,10 @@ def requirements_chart(counts, *, key: str = "requirements", extra: dict | None 
         kind="hbar",
         categories=[str(c.requirement.name) for c in known],
         series=[Series(_("Met or excused"), [c.met_rate for c in known])],
-        summary=_("For each requirement, the share of the branches it applies to that met it or were excused."),
+        summary=_(
+            "For each requirement, the share of the branches that met it or were excused, among those that met it, "
+            "were excused or are overdue; branches still within the period are not counted."
+        ),
         unit="%",
         max_value=100,
         extra=ROOM_FOR_PERCENT | (extra or {}),

@@ -65,9 +65,12 @@ class RequirementCount:
 
     @property
     def met_rate(self) -> int | None:
-        """Percent of the branches it applies to that met it or were excused."""
+        """Percent of the branches that met it or were excused, among those where it is decided: met, excused
+        or overdue. A branch still within its period (due) is not counted as failing: early in a year, a
+        yearly requirement would otherwise show 0 %. None while nothing is decided."""
         done = self.counts.get(req.Status.MET, 0) + self.counts.get(req.Status.EXCUSED, 0)
-        return round(done * 100 / self.applicable) if self.applicable else None
+        decided = done + self.counts.get(req.Status.OVERDUE, 0)
+        return round(done * 100 / decided) if decided else None
 
     def count(self, status: str) -> int:
         return self.counts.get(status, 0)

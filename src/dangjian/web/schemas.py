@@ -25,7 +25,9 @@ class RequirementCountOut(Schema):
     due: int
     overdue: int
     not_applicable: int
-    met_rate: int | None = Field(description="Percent of the branches it applies to that met it or were excused.")
+    met_rate: int | None = Field(
+        description="Percent of the branches that met it or were excused, among those that met it, were excused or are overdue (branches still within the period are left out); null while none is."
+    )
 
 
 class BranchShortOut(Schema):

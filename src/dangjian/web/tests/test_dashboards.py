@@ -270,3 +270,17 @@ def test_the_homes_and_the_navigation_link_the_dashboard(client, college):
     for role in ("committee", "branch", "member"):
         client.force_login(college.user(role))
         assert url in client.get(reverse("web:home")).content.decode(), role
+
+
+@pytest.mark.parametrize(
+    ("counts", "rate"),
+    [
+        ({"due": 5, "not_applicable": 2}, None),  # early in the period: nothing decided, no 0 %
+        ({"met": 3, "overdue": 1, "due": 4}, 75),  # the branches still within the period are left out
+        ({"met": 1, "excused": 1, "not_applicable": 3}, 100),
+        ({"overdue": 2}, 0),
+    ],
+)
+def test_the_met_rate_counts_only_the_branches_where_the_requirement_is_decided(counts, rate):
+    requirement = req.REGULATIONS_2018.requirements[0]
+    assert dashboards.RequirementCount(requirement, counts).met_rate == rate
