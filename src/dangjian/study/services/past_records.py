@@ -277,7 +277,17 @@ def _org_reader(orgs: OrgIndex, allowed: set[int]) -> Callable[[object], Organis
             except CellError as exc:
                 found = str(exc)
             else:
-                found = org if org.pk in allowed else _("you do not run study for %(org)s") % {"org": org_label(org)}
+                if org.pk in allowed:
+                    found = org
+                elif org.dissolved_on is not None:
+                    found = _(
+                        "%(org)s was dissolved on %(day)s; records are brought in only for organisations that exist"
+                    ) % {
+                        "org": org_label(org),
+                        "day": org.dissolved_on.isoformat(),
+                    }
+                else:
+                    found = _("you do not run study for %(org)s") % {"org": org_label(org)}
             found_by_text[text] = found
         if isinstance(found, str):
             raise CellError(found)

@@ -15,6 +15,7 @@ from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import api_as
 from dangjian.members.importing.cells import read_sheet
+from dangjian.orgs.models import Organisation
 from dangjian.study.models import Activity, ActivityStatus
 from dangjian.study.rules import past_records as rules
 from dangjian.study.services import activities as activity_services
@@ -351,3 +352,12 @@ def test_api_answers_a_bad_file_with_json_4xx(college, role, status):
         assert response["Content-Type"].startswith("application/json")
         if status == 400:
             assert response.json()["errors"]["file"]
+
+
+def test_a_dissolved_branch_is_named_as_dissolved_not_as_out_of_reach(college):
+    Organisation.objects.filter(pk=college.branch.pk).update(dissolved_on=ago(30))
+    result = preview(college.user("committee"), [row()])
+    assert not result.ok
+    (problem,) = result.problems
+    assert "撤销" in problem.message
+    assert ago(30).isoformat() in problem.message
