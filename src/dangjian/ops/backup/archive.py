@@ -138,7 +138,8 @@ class ArchiveWriter:
     def add_file(self, name: str, path, *, mode: int = 0o600) -> Entry:
         """Add the file at `path` as `name`, hashing what is copied (a file that grows meanwhile is
         copied at its length when the copy began)."""
-        assert safe_name(name), name
+        if not safe_name(name):
+            raise ValueError(f"not a name for a backup's member: {name}")
         with open(path, "rb") as source:
             info = tarfile.TarInfo(name)
             info.size = size = os.fstat(source.fileno()).st_size
@@ -178,7 +179,8 @@ def _open(path) -> tarfile.TarFile:
     try:
         return tarfile.open(path, mode="r:*")
     except (tarfile.TarError, OSError, EOFError) as exc:
-        raise ArchiveError(_("The backup file cannot be opened: %(error)s") % {"error": exc}) from exc
+        reason = str(exc).splitlines()[-1].strip(" -") if str(exc) else exc.__class__.__name__
+        raise ArchiveError(_("The backup file cannot be opened: %(error)s") % {"error": reason}) from exc
 
 
 def check(path) -> Manifest:
@@ -205,7 +207,8 @@ def check(path) -> Manifest:
             if name in found or (name == MANIFEST and raw_manifest is not None):
                 raise ArchiveError(_("The backup holds %(name)s twice.") % {"name": name})
             stream = tar.extractfile(info)
-            assert stream is not None
+            if stream is None:  # not reached: a regular file always has content
+                raise ArchiveError(_("The backup holds a link or special file: %(name)s") % {"name": name})
             if name == MANIFEST:
                 if info.size > MANIFEST_MAX_BYTES:
                     raise ArchiveError(_("The backup's manifest is too large."))
@@ -237,7 +240,7 @@ def check(path) -> Manifest:
     return manifest
 
 
-def iter_verified(path, manifest: Manifest) -> Iterator[tuple[Entry, IO[bytes]]]:
+def iter_verified(path, manifest: Manifest) -> Iterator[tuple[Entry, "_CheckedReader"]]:
     """Each member with a stream of its content, in archive order; the stream must be read to its end.
 
     A member whose content does not match its size or checksum raises `ArchiveError` when its
@@ -250,7 +253,8 @@ def iter_verified(path, manifest: Manifest) -> Iterator[tuple[Entry, IO[bytes]]]
             if entry is None or not info.isreg():
                 continue
             stream = tar.extractfile(info)
-            assert stream is not None
+            if stream is None:  # not reached: `check` let only regular files through
+                raise ArchiveError(_("The backup holds a link or special file: %(name)s") % {"name": info.name})
             checked = _CheckedReader(stream, entry)
             yield entry, checked
             checked.finish()
@@ -268,7 +272,9 @@ class _CheckedReader:
         self._digest.update(chunk)
         self._size += len(chunk)
         if self._size > self._entry.size:
-            raise ArchiveError(_("%(name)s in the backup is larger than its manifest says.") % {"name": self._entry.name})
+            raise ArchiveError(
+                _("%(name)s in the backup is larger than its manifest says.") % {"name": self._entry.name}
+            )
         return chunk
 
     def finish(self) -> None:

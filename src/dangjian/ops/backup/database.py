@@ -61,16 +61,32 @@ def dump(connection: BaseDatabaseWrapper, dest: Path) -> None:
         _run(["pg_dump", "--format=custom", "--compress=6", f"--file={dest}"], connection)
 
 
+def _in_memory(connection: BaseDatabaseWrapper) -> bool:
+    return bool(getattr(connection, "is_in_memory_db", lambda: False)())
+
+
 def _sqlite_dump(connection: BaseDatabaseWrapper, dest: Path) -> None:
-    connection.ensure_connection()
-    target = sqlite3.connect(dest)
+    if _in_memory(connection):
+        # Tests: the database exists only in this connection, perhaps inside its open transaction,
+        # where the backup API would wait for the transaction forever; its image is what it holds.
+        connection.ensure_connection()
+        dest.write_bytes(connection.connection.serialize())
+    else:
+        # A connection of its own, so the copy holds what is committed whatever this process does.
+        source = sqlite3.connect(connection.settings_dict["NAME"], timeout=60)
+        target = sqlite3.connect(dest)
+        try:
+            # pages=-1: every page in one step, inside one read transaction: one moment of the database.
+            source.backup(target, pages=-1)
+        finally:
+            target.close()
+            source.close()
+    copy = sqlite3.connect(dest)
     try:
-        # pages=-1: every page in one step, so the copy is one moment of the database.
-        connection.connection.backup(target, pages=-1)
-        target.execute("PRAGMA journal_mode=DELETE")
-        _sqlite_check(target)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        _sqlite_check(copy)
     finally:
-        target.close()
+        copy.close()
 
 
 def _sqlite_check(db: sqlite3.Connection) -> None:
@@ -85,7 +101,7 @@ def is_empty(connection: BaseDatabaseWrapper) -> bool:
     For SQLite the file is looked at directly: connecting through Django would create it.
     """
     if vendor_of(connection) == "sqlite":
-        if connection.is_in_memory_db():
+        if _in_memory(connection):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT count(*) FROM sqlite_master")
                 return cursor.fetchone()[0] == 0
@@ -133,7 +149,7 @@ def _sqlite_load(connection: BaseDatabaseWrapper, source: Path) -> None:
     finally:
         check.close()
     connection.close()
-    if connection.is_in_memory_db():
+    if _in_memory(connection):
         raise DatabaseBackupError(_("A backup cannot be restored into a database held in memory."))
     target = Path(connection.settings_dict["NAME"])
     for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):

@@ -11,6 +11,7 @@ path outside its folders, comes from a newer schema or another database, and a t
 empty; then it writes, migrates an older schema forward, and rebuilds derived data that needs it.
 """
 
+import contextlib
 import datetime
 import logging
 import os
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 NAME_PREFIX = "dangjian-backup-"
 NAME_PATTERN = re.compile(r"^dangjian-backup-(\d{8}-\d{6})(?:-\d+)?\.tar\.gz$")
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
-SECRET_KEY_MEMBER = "data/secret_key"
+SECRET_KEY_MEMBER = "data/secret_key"  # noqa: S105 - a member's name, not a secret
 # Room left on the disk beyond the restored data itself (the database's temporary copy, the migrations).
 SPACE_MARGIN = 64 * 1024 * 1024
 
@@ -123,7 +124,7 @@ def backup_create(*, to: Path | None = None, trigger: str = BackupTrigger.MANUAL
     return done
 
 
-def _record(started: datetime.datetime, trigger: str, *, ok: bool, path: Path | None = None, **fields) -> None:
+def _record(started: datetime.datetime, trigger: str, *, ok: bool, path: Path | None = None, **fields: object) -> None:
     try:
         BackupRun.objects.create(
             started_at=started,
@@ -186,7 +187,7 @@ def backups_prune(folder: Path, *, keep_daily: int, keep_monthly: int) -> list[P
 
     Only files named as this command names its archives are considered.
     """
-    archives = {}
+    archives: dict[datetime.datetime, list[Path]] = {}
     for path in folder.iterdir() if folder.is_dir() else []:
         stamp = archive_stamp(path.name)
         if stamp is not None and path.is_file():
@@ -350,7 +351,5 @@ def _remove(paths: list[Path], root: Path | None) -> None:
         path.unlink(missing_ok=True)
     if root is not None:
         for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-            try:
+            with contextlib.suppress(OSError):
                 folder.rmdir()  # only empty ones: nothing else was there before
-            except OSError:
-                pass
