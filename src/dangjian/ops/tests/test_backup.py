@@ -249,3 +249,55 @@ def test_scheduling_keeps_one_waiting_nightly_backup(settings, monkeypatch):
     waiting = DBTaskResult.objects.get()
     assert waiting.task_path == nightly.nightly_backup.module_path
     assert timezone.localtime(waiting.run_after).time() == datetime.time(2, 30)
+
+
+def test_a_sqlite_copy_taken_under_writes_is_one_moment_of_the_database(tmp_path):
+    """A writer commits pairs of rows while the copy is taken: the copy is whole and never holds half a pair."""
+    import sqlite3
+    import threading
+    from types import SimpleNamespace
+
+    from dangjian.ops.backup import database
+
+    path = tmp_path / "busy.sqlite3"
+    setup = sqlite3.connect(path)
+    setup.execute("PRAGMA journal_mode=WAL")
+    setup.execute("CREATE TABLE pair (id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, payload TEXT NOT NULL)")
+    setup.executemany("INSERT INTO pair (batch, payload) VALUES (?, ?)", [(n // 2, "党" * 2000) for n in range(20_000)])
+    setup.commit()
+    setup.close()
+    stop = threading.Event()
+    committed = []
+
+    def write() -> None:
+        writer = sqlite3.connect(path, timeout=30, isolation_level=None)
+        batch = 10_000
+        while not stop.is_set():
+            writer.execute("BEGIN IMMEDIATE")
+            writer.executemany("INSERT INTO pair (batch, payload) VALUES (?, ?)", [(batch, "写"), (batch, "入")])
+            writer.execute("COMMIT")
+            committed.append(batch)
+            batch += 1
+        writer.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        while len(committed) < 20:
+            stop.wait(0.01)
+        before = len(committed)
+        copy = tmp_path / "copy.sqlite3"
+        database.dump(SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(path)}), copy)
+    finally:
+        stop.set()
+        thread.join()
+    assert len(committed) > before  # the writer went on while the copy was taken
+    check = sqlite3.connect(copy)
+    rows, halves = check.execute(
+        "SELECT count(*), (SELECT count(*) FROM (SELECT batch FROM pair GROUP BY batch HAVING count(*) <> 2)) FROM pair"
+    ).fetchone()
+    journal = check.execute("PRAGMA journal_mode").fetchone()[0]
+    check.close()
+    assert halves == 0
+    assert rows >= 20_000 + 2 * before  # every pair committed before the copy began is in it
+    assert journal == "delete"
