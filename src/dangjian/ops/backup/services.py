@@ -26,7 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,7 +261,13 @@ def restore_check(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Manifest:
             )
             % {"version": manifest.project_version, "migrations": ", ".join(f"{a}.{n}" for a, n in unknown[:5])}
         )
-    if not database.is_empty(connection):
+    try:
+        empty = database.is_empty(connection)
+    except DatabaseError as exc:
+        raise RestoreRefused(
+            _("The database cannot be reached: %(error)s") % {"error": str(exc).strip().splitlines()[0]}
+        ) from exc
+    if not empty:
         raise RestoreRefused(
             _(
                 "The database is not empty. A backup is restored only into an empty database "
