@@ -125,3 +125,52 @@ def test_the_demo_survives_a_backup_and_a_restore(vendor, tmp_path, databases):
     again = dangjian(target, "restore", str(archive))
     assert again.returncode != 0
     assert "不是空的" in again.stderr
+
+
+def _as_if_older(archive: Path, work: Path) -> Path:
+    """The SQLite archive as the version before the backups' own table would have written it."""
+    import hashlib
+    import io
+    import sqlite3
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+        members = {info.name: tar.extractfile(info).read() for info in tar if info.isfile()}
+    manifest = json.loads(members.pop("manifest.json"))
+    db = work / "older.sqlite3"
+    db.write_bytes(members[manifest["database"]])
+    older = sqlite3.connect(db)
+    try:
+        older.execute("DROP TABLE ops_backuprun")
+        older.execute("DELETE FROM django_migrations WHERE app = 'ops' AND name = '0003_backup_run'")
+        older.commit()
+    finally:
+        older.close()
+    members[manifest["database"]] = db.read_bytes()
+    manifest["migrations"]["ops"].remove("0003_backup_run")
+    for entry in manifest["files"]:
+        entry["size"] = len(members[entry["name"]])
+        entry["sha256"] = hashlib.sha256(members[entry["name"]]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest).encode()
+    out = work / "dangjian-backup-older.tar.gz"
+    with tarfile.open(out, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out
+
+
+def test_a_backup_of_an_older_schema_is_migrated_forward(tmp_path):
+    source = _environment(tmp_path / "source", None)
+    assert dangjian(source, "migrate", "--verbosity", "0").returncode == 0
+    backed_up = dangjian(source, "backup", "--to", str(tmp_path / "backups"))
+    assert backed_up.returncode == 0, backed_up.stderr
+    [archive] = (tmp_path / "backups").glob("dangjian-backup-*.tar.gz")
+    older = _as_if_older(archive, tmp_path)
+    target = _environment(tmp_path / "target", None)
+    restored = dangjian(target, "restore", str(older))
+    assert restored.returncode == 0, restored.stderr
+    assert "数据库已迁移到当前版本的结构" in restored.stdout
+    unapplied = dangjian(target, "migrate", "--check")
+    assert unapplied.returncode == 0, unapplied.stdout
