@@ -235,6 +235,14 @@ DANGJIAN_EARLY_WARNING = json.loads(env_str("DANGJIAN_EARLY_WARNING", "{}"))
 # the database and run by `dangjian worker` (`dangjian serve` starts and supervises one beside the server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Backups (`dangjian backup`, `dangjian restore`; docs/backup.md): the folder archives go to (better on
+# another disk than the data folder), and nightly backups on the background worker, off unless turned on,
+# keeping the newest of each of the last N days and of each of the last M months.
+DANGJIAN_BACKUP_DIR = Path(env_str("DANGJIAN_BACKUP_DIR") or DATA_DIR / "backups").resolve()
+DANGJIAN_BACKUP_NIGHTLY = env_bool("DANGJIAN_BACKUP_NIGHTLY")
+DANGJIAN_BACKUP_KEEP_DAILY = env_int("DANGJIAN_BACKUP_KEEP_DAILY", 7)
+DANGJIAN_BACKUP_KEEP_MONTHLY = env_int("DANGJIAN_BACKUP_KEEP_MONTHLY", 12)
+
 # API bearer tokens live this many days.
 DANGJIAN_API_TOKEN_DAYS = env_int("DANGJIAN_API_TOKEN_DAYS", 30)
 # A member's calendar feed link (revocable) lives this many days; a new one can be made at any time.

@@ -76,3 +76,40 @@ def worker_health_check(app_configs=None, **kwargs) -> list[Warning]:
             )
         )
     return warnings
+
+
+@register("dangjian")
+def backup_check(app_configs=None, **kwargs) -> list[Warning]:
+    """Warns when nightly backups are on and the last one failed, or none succeeded for two days."""
+    from django.conf import settings
+
+    if not settings.DANGJIAN_BACKUP_NIGHTLY or _database_missing():
+        return []
+    from dangjian.ops.selectors import backup_status
+
+    try:
+        status = backup_status()
+    except DatabaseError:
+        return []
+    if status.last_failed is not None:
+        return [
+            Warning(
+                _("The backup of %(time)s failed: %(error)s")
+                % {
+                    "time": timezone.localtime(status.last_failed.started_at).strftime("%Y-%m-%d %H:%M"),
+                    "error": status.last_failed.error[:500],
+                },
+                hint=_("Run `dangjian backup` to see the error, and read docs/backup.md."),
+                id="ops.W004",
+            )
+        ]
+    if status.stale and status.last_good is not None:
+        return [
+            Warning(
+                _("No backup has succeeded since %(time)s.")
+                % {"time": timezone.localtime(status.last_good.finished_at).strftime("%Y-%m-%d %H:%M")},
+                hint=_("Check that the background worker runs; the status page shows it."),
+                id="ops.W005",
+            )
+        ]
+    return []

@@ -70,8 +70,11 @@ def next_run_at(now: datetime.datetime) -> datetime.datetime:
 @task()
 def daily() -> dict[str, object]:
     """Run the daily jobs, then schedule tomorrow's run."""
+    from dangjian.ops.backup.nightly import schedule_backup
+
     results = run_daily_jobs()
     schedule_daily()
+    schedule_backup()  # mends the nightly backups' chain if a killed worker broke it
     return results
 
 

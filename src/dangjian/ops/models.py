@@ -30,3 +30,34 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class BackupTrigger(models.TextChoices):
+    MANUAL = "manual", _("By hand")
+    NIGHTLY = "nightly", _("Nightly")
+
+
+class BackupRun(models.Model):
+    """One backup made by `dangjian backup` or the nightly job, good or failed.
+
+    Written by the backup itself after the archive is complete (so an archive never holds its own
+    row); like the heartbeat, a machine's log rather than a user's change, so not audited.
+    """
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    trigger = models.CharField(_("trigger"), max_length=16, choices=BackupTrigger.choices)
+    ok = models.BooleanField(_("succeeded"))
+    archive = models.CharField(_("archive"), max_length=1024, blank=True)  # the archive's full path
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    files = models.PositiveIntegerField(_("uploaded files"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("backup")
+        verbose_name_plural = _("backups")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["ok", "-started_at"], name="ops_backup_ok_started")]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else 'failed'}"

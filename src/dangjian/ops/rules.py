@@ -34,3 +34,44 @@ def worker_state(
 def retry_delay(failures: int, *, interval: float, ceiling: float = 30.0) -> float:
     """Seconds a worker waits after `failures` database errors in a row before polling again."""
     return min(ceiling, max(interval, 0.5) * 2 ** min(max(0, failures - 1), 10))
+
+
+# Backups ------------------------------------------------------------------------------------------
+
+BACKUP_AT = datetime.time(2, 30)  # local time: after the daily jobs (01:30), before anyone starts work
+# `dangjian check` warns when nightly backups are on and none succeeded for this long.
+BACKUP_STALE_AFTER = datetime.timedelta(hours=50)
+
+
+def next_time_at(now: datetime.datetime, at: datetime.time) -> datetime.datetime:
+    """The next `at` strictly after `now`, on `now`'s clock (`now` is local and aware).
+
+    Written as a wall-clock time and localised again, so a change of UTC offset in between keeps `at`.
+    """
+    candidate = datetime.datetime.combine(now.date(), at, tzinfo=now.tzinfo)
+    if candidate <= now:
+        candidate = datetime.datetime.combine(now.date() + datetime.timedelta(days=1), at, tzinfo=now.tzinfo)
+    return candidate
+
+
+def backups_to_keep(stamps: list[datetime.datetime], *, daily: int, monthly: int) -> set[datetime.datetime]:
+    """Which backups a retention of `daily` days and `monthly` months keeps (grandfather–father–son).
+
+    Kept: the newest backup of each of the `daily` most recent days that have one, and the newest
+    of each of the `monthly` most recent months that have one (a month's last state). The newest
+    backup of all is always kept, whatever the numbers. Stamps are local times.
+    """
+    newest_by_day: dict[datetime.date, datetime.datetime] = {}
+    newest_by_month: dict[tuple[int, int], datetime.datetime] = {}
+    for stamp in stamps:
+        day = stamp.date()
+        if day not in newest_by_day or stamp > newest_by_day[day]:
+            newest_by_day[day] = stamp
+        month = (stamp.year, stamp.month)
+        if month not in newest_by_month or stamp > newest_by_month[month]:
+            newest_by_month[month] = stamp
+    keep = {newest_by_day[day] for day in sorted(newest_by_day, reverse=True)[: max(daily, 0)]}
+    keep |= {newest_by_month[month] for month in sorted(newest_by_month, reverse=True)[: max(monthly, 0)]}
+    if stamps:
+        keep.add(max(stamps))
+    return keep

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Min
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -12,7 +13,7 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import scope_for
 from dangjian.core.errors import NotFound
 from dangjian.ops import rules
-from dangjian.ops.models import WorkerHeartbeat
+from dangjian.ops.models import BackupRun, WorkerHeartbeat
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,35 @@ def access_worker_health(actor: User) -> WorkerHealth:
     if not scope_for(actor).is_admin:
         raise NotFound()
     return worker_health()
+
+
+def access_backup_status(actor: User) -> "BackupStatus":
+    """The backups' status for a system administrator; 404 for anyone else."""
+    if not scope_for(actor).is_admin:
+        raise NotFound()
+    return backup_status()
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    nightly: bool  # DANGJIAN_BACKUP_NIGHTLY
+    last_good: BackupRun | None
+    last_failed: BackupRun | None  # only when newer than the last good one
+
+    @property
+    def stale(self) -> bool:
+        """Nightly backups are on, and none succeeded recently while one has been tried."""
+        if not self.nightly:
+            return False
+        if self.last_failed is not None:
+            return True
+        return self.last_good is not None and timezone.now() - self.last_good.finished_at > rules.BACKUP_STALE_AFTER
+
+
+def backup_status() -> BackupStatus:
+    """The last good backup and a failure since, for the status page and the check."""
+    last_good = BackupRun.objects.filter(ok=True).order_by("-started_at").first()
+    failed = BackupRun.objects.filter(ok=False).order_by("-started_at")
+    if last_good is not None:
+        failed = failed.filter(started_at__gt=last_good.started_at)
+    return BackupStatus(nightly=settings.DANGJIAN_BACKUP_NIGHTLY, last_good=last_good, last_failed=failed.first())

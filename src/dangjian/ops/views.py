@@ -8,6 +8,7 @@ from dangjian.ops import selectors
 
 @page
 def status(request: AuthedRequest) -> HttpResponse:
-    """The background worker's health for system administrators: heartbeats, the queue, failed tasks."""
+    """The system's health for administrators: the worker's heartbeats, the queue, failed tasks, the last backup."""
     health = selectors.access_worker_health(request.user)
-    return render(request, "ops/status.html", {"health": health})
+    backups = selectors.access_backup_status(request.user)
+    return render(request, "ops/status.html", {"health": health, "backups": backups})

@@ -9,6 +9,7 @@ import datetime
 from django.core.management import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from dangjian.ops.backup.nightly import schedule_backup
 from dangjian.ops.daily import run_daily_jobs, schedule_daily
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, date: str | None, schedule: bool, **options):
         if schedule:
             added = schedule_daily()
+            schedule_backup()
             self.stdout.write(
                 _("The nightly jobs are scheduled.") if added else _("The nightly jobs were already scheduled.")
             )

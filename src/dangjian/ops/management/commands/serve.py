@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core.env import env_int
 from dangjian.core.supervisor import Supervisor
+from dangjian.ops.backup.nightly import schedule_backup
 from dangjian.ops.daily import schedule_daily
 
 WSGI_APPLICATION = "dangjian.config.wsgi:application"
@@ -141,6 +142,7 @@ class Command(BaseCommand):
         sys.stderr.flush()
         if not no_worker:
             schedule_daily()  # the nightly jobs (overdue needs, the early warning) run on the worker below
+            schedule_backup()  # and the nightly backup, when DANGJIAN_BACKUP_NIGHTLY is on
         connections.close_all()
         # The served application must use the same data folder even if it was given relative
         # to the current directory, and the same settings.
