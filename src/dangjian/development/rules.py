@@ -675,7 +675,8 @@ def check_clock(
         facts |= {"due": ends}
         meeting = next((r for r in history.all(FULL_MEETING) if r.on >= anchor.on), None)
         if extension is not None:
-            meeting = next((r for r in history.all(FULL_MEETING) if r.on >= extension.on), None)
+            # The meeting that decided the extension does not count: the next discussion must follow it.
+            meeting = next((r for r in history.all(FULL_MEETING) if r.on > extension.on), None)
         if meeting is not None:
             return ClockState(clock, ruleset, OK, ends, _words(clock, ruleset, gettext("Kept.")))
         why = (
