@@ -18,7 +18,6 @@ from dangjian.development.schemas import (
     ApplicantDetailOut,
     ApplicantListIn,
     ApplicantListOut,
-    ApplicantOut,
     DevelopmentClockItemOut,
     DevelopmentClockOut,
     DevelopmentClocksIn,
@@ -44,7 +43,16 @@ def _require(request, perm: Perm) -> None:
 def _detail(person: Person) -> dict:
     file = selectors.person_file(person=person, today=timezone.localdate())
     return {
-        **ApplicantOut.from_orm(person).model_dump(),
+        "id": person.pk,
+        "name": person.name,
+        "gender": person.gender,
+        "birth_date": person.birth_date,
+        "id_number": person.id_number,  # masked by the schema's resolver
+        "number": person.number,
+        "category": person.category,
+        "org": person.org,
+        "stage": person.stage,
+        "applied_on": person.applied_on,
         "mentors": [{"id": m.pk, "name": m.name} for m in file.mentors],
         "steps": [DevelopmentStepOut.from_record(r) for r in file.records],
         "clocks": [DevelopmentClockOut.from_state(s) for s in file.clocks],

@@ -27,6 +27,7 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.calendar import WorkingCalendar
 
@@ -448,7 +449,7 @@ OPEN = "open"  # running, its day not yet near
 OK = "ok"  # kept
 
 STATE_LABELS: dict[str, Promise] = {
-    LATE: _("Late"),
+    LATE: pgettext_lazy("development clock", "Late"),
     COMING: _("Coming"),
     BROKEN: _("Not as the rule says"),
     OPEN: _("Running"),

@@ -91,7 +91,8 @@ class ApplicantOut(Schema):
 
     @staticmethod
     def resolve_id_number(obj) -> str:
-        return mask_id_number(obj.id_number)
+        # A person from the database, or the detail's dict built from one.
+        return mask_id_number(obj["id_number"] if isinstance(obj, dict) else obj.id_number)
 
 
 class ApplicantDetailOut(ApplicantOut):

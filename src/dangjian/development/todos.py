@@ -4,7 +4,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
@@ -30,7 +30,7 @@ def late_step_todos(actor: User, today: datetime.date) -> list[ToDo]:
             app=APP,
             icon="user-plus",
             where=item.person.org.name,
-            action=_("Record"),
+            action=pgettext("development step", "Record"),
         )
         for item in pipeline.clocks
         if item.state.state == rules.LATE

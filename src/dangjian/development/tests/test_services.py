@@ -35,7 +35,13 @@ def test_register_checks_the_id_number_and_keeps_it_masked_in_the_audit(college)
         register(secretary, college.branch, name="重复", applied_on=D(2025, 3, 1), id_number=id_number)
     assert refused.value.field == "id_number"
     with pytest.raises(DomainError) as bad:
-        register(secretary, college.branch, name="错号", applied_on=D(2025, 3, 1), id_number=_wrong_check_digit(applicant_id()))
+        register(
+            secretary,
+            college.branch,
+            name="错号",
+            applied_on=D(2025, 3, 1),
+            id_number=_wrong_check_digit(applicant_id()),
+        )
     assert bad.value.field == "id_number"
     with pytest.raises(DomainError) as member:
         register(secretary, college.branch, name="党员", applied_on=D(2025, 3, 1), id_number=college.member.id_number)

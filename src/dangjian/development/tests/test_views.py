@@ -52,7 +52,13 @@ def test_bad_input_re_renders_with_400_and_saves_nothing(college):
     client = _client(college.user("branch"))
     response = client.post(
         reverse("development:person-create"),
-        {"org": college.branch.pk, "name": "错号", "id_number": "123", "category": "undergraduate", "applied_on": "2025-03-01"},
+        {
+            "org": college.branch.pk,
+            "name": "错号",
+            "id_number": "123",
+            "category": "undergraduate",
+            "applied_on": "2025-03-01",
+        },
     )
     assert response.status_code == 400
     assert "身份证号" in response.content.decode()
