@@ -58,7 +58,7 @@ class Person(TimeStampedModel):
 
     @property
     def stage_label(self) -> str:
-        return str(rules.STAGE_LABELS.get(self.stage, self.stage))
+        return self.get_stage_display()
 
 
 class StepRecord(TimeStampedModel):
