@@ -25,9 +25,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from dangjian.core.calendar import WorkingCalendar
 
@@ -88,8 +88,9 @@ class Step:
     requires: tuple[str, ...] = ()  # steps normally recorded before this one
 
     @property
-    def label(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else str(self.title)
+    def label(self) -> Promise:
+        """ "7. 确定发展对象", lazily translated (the steps' choices are built at import)."""
+        return format_lazy("{}. {}", self.number, self.title) if self.number else self.title
 
 
 R2014 = "《中国共产党发展党员工作细则》（2014）"
@@ -175,7 +176,7 @@ STEPS: tuple[Step, ...] = (
 )  # fmt: skip
 
 STEP_BY_KEY: dict[str, Step] = {step.key: step for step in STEPS}
-STEP_CHOICES: list[tuple[str, str]] = [(step.key, step.label) for step in STEPS]
+STEP_CHOICES: list[tuple[str, Promise]] = [(step.key, step.label) for step in STEPS]
 REPEATING: frozenset[str] = frozenset(step.key for step in STEPS if step.repeats)
 DECISIONS: frozenset[str] = frozenset(step.key for step in STEPS if step.decision)
 STEP_ORDER: dict[str, int] = {step.key: index for index, step in enumerate(STEPS)}

@@ -23,7 +23,7 @@ def test_twenty_five_numbered_steps_in_five_stages():
     numbered = [s for s in rules.STEPS if s.number]
     assert [s.number for s in numbered] == list(range(1, 26))
     assert {s.stage for s in rules.STEPS} == {key for key, _ in rules.STAGES}
-    assert rules.REPEATING == {"review", "thought_report", "probation_review"}
+    assert {"review", "thought_report", "probation_review"} == rules.REPEATING
     assert {"activist", "candidate", "pre_review", "approval"} <= rules.DECISIONS
     for step in rules.STEPS:
         assert step.citation, step.key
@@ -36,7 +36,8 @@ def test_the_version_in_force_on_a_day():
     assert rules.ruleset_on(D(2010, 1, 1)).key == "2014"  # before any version: the oldest
     assert rules.ruleset_on(D(2026, 5, 17)).key == "2014"
     assert rules.ruleset_on(D(2026, 5, 18)).key == "2026"
-    assert not rules.RULES_2026.verified and rules.RULES_2014.verified
+    assert not rules.RULES_2026.verified
+    assert rules.RULES_2014.verified
     assert all(not c.verified and "未核实" in c.citation for c in rules.RULES_2026.clocks)
     assert rules.RULES_2014.clock("oath_within_month") is None
     assert rules.RULES_2014.clock("meeting_within_month_of_pre_review") is None
@@ -62,7 +63,8 @@ def test_talk_within_one_month_at_its_boundary():
     late = states([applied], D(2025, 4, 11))["talk_within_month"]
     assert late.state == rules.LATE
     assert late.due == D(2025, 4, 10)
-    assert "第七条" in late.why and late.advice
+    assert "第七条" in late.why
+    assert late.advice
     assert states([applied, Record("talk", D(2025, 4, 10))], D(2025, 6, 1))["talk_within_month"].state == rules.OK
     broken = states([applied, Record("talk", D(2025, 4, 11))], D(2025, 6, 1))["talk_within_month"]
     assert broken.state == rules.BROKEN
@@ -167,8 +169,10 @@ def test_publicity_covers_exactly_five_working_days(start, holidays, workdays):
         last,
         calendar,
     )
-    assert meeting_after is not None and meeting_after.state == rules.OK
-    assert meeting_on is not None and meeting_on.state == rules.BROKEN
+    assert meeting_after is not None
+    assert meeting_after.state == rules.OK
+    assert meeting_on is not None
+    assert meeting_on.state == rules.BROKEN
 
 
 @given(applied=st.dates(D(2014, 6, 10), D(2030, 12, 31)), days=st.integers(0, 90))
@@ -184,7 +188,9 @@ def test_meeting_within_a_month_of_the_pre_review_only_under_2026():
     assert "meeting_within_month_of_pre_review" not in states(old, D(2025, 5, 1))
     new = [Record("application", D(2024, 1, 1)), Record("pre_review", D(2026, 6, 1))]
     late = states(new, D(2026, 7, 2))["meeting_within_month_of_pre_review"]
-    assert late.state == rules.LATE and late.ruleset.key == "2026" and "未核实" in late.why
+    assert late.state == rules.LATE
+    assert late.ruleset.key == "2026"
+    assert "未核实" in late.why
     assert states(new, D(2026, 7, 1))["meeting_within_month_of_pre_review"].state == rules.COMING
 
 
@@ -199,7 +205,8 @@ def test_approval_within_three_months_six_at_most():
     meeting = Record("admission_meeting", D(2025, 1, 15))
     assert states([meeting], D(2025, 4, 15))["approval_within_three_months"].state == rules.COMING
     late = states([meeting], D(2025, 4, 16))["approval_within_three_months"]
-    assert late.state == rules.LATE and "2025-07-15" in late.why
+    assert late.state == rules.LATE
+    assert "2025-07-15" in late.why
     beyond = states([meeting], D(2025, 7, 16))["approval_within_three_months"]
     assert "2025-07-15" in beyond.why
 
@@ -210,10 +217,13 @@ def test_probation_of_one_year_and_an_extension():
     assert states([meeting], D(2026, 1, 16))["probation_one_year"].state == rules.LATE
     extended = [meeting, Record("full_meeting", D(2026, 1, 10)), Record("extension", D(2026, 1, 10), months=6)]
     state = states(extended, D(2026, 7, 16))["probation_one_year"]
-    assert state.due == D(2026, 7, 15) and state.state == rules.LATE
+    assert state.due == D(2026, 7, 15)
+    assert state.state == rules.LATE
     assert rules.probation_ends(D(2025, 1, 15)) == D(2026, 1, 15)
-    assert rules.extension_allowed(6) and rules.extension_allowed(12)
-    assert not rules.extension_allowed(5) and not rules.extension_allowed(13)
+    assert rules.extension_allowed(6)
+    assert rules.extension_allowed(12)
+    assert not rules.extension_allowed(5)
+    assert not rules.extension_allowed(13)
 
 
 def test_step_problems_refuse_only_the_impossible():

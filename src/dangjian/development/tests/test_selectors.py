@@ -33,7 +33,8 @@ def test_the_file_has_five_stages_and_the_clocks(college):
     person = register(secretary, college.branch, applied_on=D(2025, 3, 1))
     file = selectors.person_file(person=person, today=D(2025, 4, 2))
     assert [s.key for s in file.stages] == [key for key, _ in rules.STAGES]
-    assert file.stages[0].current and file.stages[0].lines[0].done
+    assert file.stages[0].current
+    assert file.stages[0].lines[0].done
     assert [w.clock.key for w in file.warnings] == ["talk_within_month"]
 
 
@@ -55,5 +56,6 @@ def test_the_clocks_of_a_scope_take_the_same_queries_for_1_or_20_people(college,
         large = selectors.scope_clocks(actor=actor, today=D(2025, 1, 1))
     assert len(large.late) == 20 * len(small.late) > 0
     reviews = [c for c in large.late if c.state.clock.key == "review_half_year"]
-    assert len(reviews) == 20 and all(c.state.why and c.state.advice for c in reviews)
+    assert len(reviews) == 20
+    assert all(c.state.why and c.state.advice for c in reviews)
     assert dict((k, len(p)) for k, _, p in large.stages)[rules.ACTIVIST] == 20

@@ -20,8 +20,10 @@ def test_register_checks_the_id_number_and_keeps_it_masked_in_the_audit(college)
     secretary = college.user("branch")
     id_number = applicant_id(D(2004, 5, 6), "female")
     person = register(secretary, college.branch, name="孙申请", applied_on=D(2025, 3, 1), id_number=id_number)
-    assert person.birth_date == D(2004, 5, 6) and person.gender == "female"
-    assert person.stage == rules.APPLY and person.name_initials == "ssq"
+    assert person.birth_date == D(2004, 5, 6)
+    assert person.gender == "female"
+    assert person.stage == rules.APPLY
+    assert person.name_initials == "ssq"
     first = person.steps.get()
     assert (first.step, first.on, first.rule_version, first.recorded_by) == (
         "application",
@@ -30,7 +32,8 @@ def test_register_checks_the_id_number_and_keeps_it_masked_in_the_audit(college)
         secretary,
     )
     event = AuditEvent.objects.get(action="development.register")
-    assert id_number not in str(event.changes) and event.org_path == college.branch.path
+    assert id_number not in str(event.changes)
+    assert event.org_path == college.branch.path
     with pytest.raises(DomainError) as refused:
         register(secretary, college.branch, name="重复", applied_on=D(2025, 3, 1), id_number=id_number)
     assert refused.value.field == "id_number"
@@ -66,7 +69,8 @@ def test_an_applicant_under_18_is_registered_with_a_warning(college):
         actor=college.user("branch"), org=college.branch, name="小李", id_number=applicant_id(D(2008, 1, 1)),
         applied_on=D(2025, 3, 1), category="undergraduate", today=D(2025, 3, 1),
     )  # fmt: skip
-    assert done.warnings and "18" in done.warnings[0]
+    assert done.warnings
+    assert "18" in done.warnings[0]
 
 
 def test_a_step_too_early_is_saved_with_its_warning(college):
@@ -74,7 +78,8 @@ def test_a_step_too_early_is_saved_with_its_warning(college):
     person = register(secretary, college.branch, applied_on=D(2024, 3, 1))
     walk(secretary, person, [("talk", D(2024, 3, 10)), ("activist", D(2024, 4, 1)), ("activist_filed", D(2024, 4, 10))])
     done = record(secretary, person, "candidate", D(2025, 1, 5))
-    assert done.record.pk and done.record.rule_version == "2014"
+    assert done.record.pk
+    assert done.record.rule_version == "2014"
     assert any("2025-04-10" in w for w in done.warnings)
     person.refresh_from_db()
     assert person.stage == rules.CANDIDATE
@@ -151,11 +156,13 @@ def test_mentors_are_one_or_two_full_members_of_the_branch(college):
         on=D(2025, 4, 1),
         today=D(2025, 4, 1),
     )
-    assert done is not None and done.record.step == "mentors"
+    assert done is not None
+    assert done.record.step == "mentors"
     assert set(person.mentors.all()) == {college.member, college.secretary}
     assert done.warnings  # before the activist was named
     again = services.mentors_assign(actor=secretary, person=person, mentors=[college.member], today=D(2025, 4, 2))
-    assert again is None and list(person.mentors.all()) == [college.member]
+    assert again is None
+    assert list(person.mentors.all()) == [college.member]
     with pytest.raises(DomainError):
         services.mentors_assign(actor=secretary, person=person, mentors=[])
     with pytest.raises(DomainError):
