@@ -195,6 +195,22 @@ class Pipeline:
         return [c for c in self.clocks if c.state.state == rules.COMING]
 
 
+class _CalendarOnDemand(WorkingCalendar):
+    """The working-day calendar, read from the database only when a clock counts working days (the 公示)."""
+
+    _loaded: WorkingCalendar | None
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_loaded", None)
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        loaded = self._loaded
+        if loaded is None:
+            loaded = working_calendar()
+            object.__setattr__(self, "_loaded", loaded)
+        return loaded.is_working_day(day)
+
+
 def _clocks_for(
     people: list[Person], qs: QuerySet[Person], today: datetime.date, calendar_: WorkingCalendar
 ) -> dict[int, list[rules.ClockState]]:
@@ -212,13 +228,14 @@ def scope_clocks(
     *, actor: User, org: Organisation | None = None, today: datetime.date | None = None, perm: Perm = Perm.VIEW_MEMBERS
 ) -> Pipeline:
     """The people in the pipeline the actor may see (within `org`), by stage, with their late, coming and
-    irregular steps: three queries whatever the number of people (people, their records, the calendar)."""
+    irregular steps: two or three queries whatever the number of people (the people, their records, and the
+    working-day calendar when someone's 公示 is counted)."""
     today = today or timezone.localdate()
     qs = Person.objects.filter(scope_for(actor).org_filter(perm)).exclude(stage=Stage.FULL).for_list()
     if org is not None:
         qs = qs.filter(org__path__startswith=org.path)
     people = list(qs.order_by("org__path", "applied_on", "name", "pk"))
-    by_person = _clocks_for(people, qs, today, working_calendar()) if people else {}
+    by_person = _clocks_for(people, qs, today, _CalendarOnDemand()) if people else {}
     clocks: list[PersonClock] = []
     warnings: dict[int, list[rules.ClockState]] = {}
     for person in people:

@@ -49,7 +49,7 @@ def test_the_clocks_of_a_scope_take_the_same_queries_for_1_or_20_people(college,
     _people(college, 1, 0)
     actor = college.user("committee")
     selectors.scope_for(actor)
-    with django_assert_num_queries(3) as few:
+    with django_assert_num_queries(2) as few:  # the people, their records: nobody has a 公示 to count
         small = selectors.scope_clocks(actor=actor, today=D(2025, 1, 1))
     _people(college, 19, 100)
     with django_assert_num_queries(len(few.captured_queries)):
@@ -59,3 +59,15 @@ def test_the_clocks_of_a_scope_take_the_same_queries_for_1_or_20_people(college,
     assert len(reviews) == 20
     assert all(c.state.why and c.state.advice for c in reviews)
     assert dict((k, len(p)) for k, _, p in large.stages)[rules.ACTIVIST] == 20
+
+
+def test_a_public_notice_reads_the_working_day_calendar_once(college, django_assert_num_queries):
+    secretary = college.user("branch")
+    for i in range(3):
+        person = register(secretary, college.branch, name=f"公示{i}", applied_on=D(2024, 1, 1))
+        walk(secretary, person, [("pre_review", D(2025, 3, 1)), ("publicity", D(2025, 3, 6))])
+    actor = college.user("committee")
+    selectors.scope_for(actor)
+    with django_assert_num_queries(3):
+        pipeline = selectors.scope_clocks(actor=actor, today=D(2025, 3, 7))
+    assert len(pipeline.stages[3][2]) == 3
