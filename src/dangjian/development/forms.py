@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.development import rules
-from dangjian.development.models import Stage
 from dangjian.edge.forms import DateInput
 from dangjian.members.forms import MemberMultipleChoiceField
 from dangjian.members.models import Category
@@ -77,12 +76,6 @@ class MentorForm(forms.Form):
 class PipelineFilterForm(forms.Form):
     org = forms.ModelChoiceField(
         label=_("Branch"), queryset=None, required=False, empty_label=_("All visible branches")
-    )
-    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All"))] + Stage.choices)
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, pinyin initials or number")}),
     )
 
     def __init__(self, *args, orgs, **kwargs):
