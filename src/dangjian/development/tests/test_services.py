@@ -176,3 +176,15 @@ def test_reveal_is_audited_and_limited(college):
     assert AuditEvent.objects.filter(action="development.reveal").count() == 1
     with pytest.raises(Forbidden):
         services.person_reveal(actor=college.user("auditor"), person=person)
+
+
+def test_the_probation_is_extended_once_by_6_to_12_months(college):
+    secretary = college.user("branch")
+    person = register(secretary, college.branch, applied_on=D(2023, 1, 1))
+    walk(secretary, person, [("admission_meeting", D(2024, 3, 1)), ("approval", D(2024, 4, 1))])
+    done = record(secretary, person, "extension", D(2025, 3, 5), months=6)
+    assert done.record.months == 6
+    with pytest.raises(DomainError) as twice:
+        record(secretary, person, "extension", D(2025, 3, 6), months=6)
+    assert twice.value.field == "step"
+    assert person.steps.filter(step="extension").count() == 1
