@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dangjian.rights",
     "dangjian.evaluation",
     "dangjian.compliance",
+    "dangjian.development",
     "dangjian.ops",
     "dangjian.web",
     "dangjian.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("rights/", include("dangjian.rights.urls")),
     path("evaluation/", include("dangjian.evaluation.urls")),
     path("compliance/", include("dangjian.compliance.urls")),
+    path("development/", include("dangjian.development.urls")),
     path("ops/", include("dangjian.ops.urls")),
     path("api/v1/", include("dangjian.config.api_urls")),
 ]

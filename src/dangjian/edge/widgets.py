@@ -67,6 +67,7 @@ class _SearchMixin:
             "data-picker-empty": _("Nothing matches: try fewer or other characters."),
             "data-picker-loading": _("Searching…"),
             "data-picker-more": _("More match: type more to narrow the list."),
+            "data-picker-remove": _("Take this choice away"),
         }
         if self.follow:
             extra["data-picker-follow"] = self.follow

@@ -146,6 +146,16 @@ def _items(request) -> list[NavItem]:
             )
         )
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
+        items.append(
+            NavItem(
+                "development:",
+                reverse("development:pipeline"),
+                _("Member development"),
+                _("Development"),
+                "user-plus",
+            )
+        )
+    if scope.has_anywhere(Perm.VIEW_MEMBERS):
         items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "clock-hour-4"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):
         items.append(

@@ -6,6 +6,7 @@ from dangjian.care.tests.api_operations import OPERATIONS as CARE_OPERATIONS
 from dangjian.compliance.tests.api_operations import OPERATIONS as COMPLIANCE_OPERATIONS
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import API, ApiClient, api_as
+from dangjian.development.tests.api_operations import OPERATIONS as DEVELOPMENT_OPERATIONS
 from dangjian.evaluation.tests.api_operations import OPERATIONS as EVALUATION_OPERATIONS
 from dangjian.rights.tests.api_operations import OPERATIONS as RIGHTS_OPERATIONS
 from dangjian.study.tests.api_operations_committee_meetings import OPERATIONS as COMMITTEE_MEETING_OPERATIONS
@@ -160,6 +161,7 @@ def test_openapi_lists_every_operation_once(openapi):
         | RIGHTS_OPERATIONS
         | EVALUATION_OPERATIONS
         | COMPLIANCE_OPERATIONS
+        | DEVELOPMENT_OPERATIONS
         | RECORDS_OPERATIONS
         | COMMITTEE_MEETING_OPERATIONS
     )

@@ -18,7 +18,8 @@
     let more = false;
     let latest = 0; // answers to earlier searches arriving late are dropped
     const keep = (select.dataset.pickerKeep || "").split(" ").filter(Boolean); // offered whatever is typed
-    const plugins = select.multiple ? ["remove_button"] : [];
+    // The × of a chosen item, titled in the page's language (Tom Select's own title is English).
+    const plugins = select.multiple ? { remove_button: { title: select.dataset.pickerRemove || "" } } : {};
     const box = new window.TomSelect(select, {
       plugins: plugins,
       valueField: "value",

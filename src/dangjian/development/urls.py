@@ -1,0 +1,4 @@
+from dangjian.development import views
+
+app_name = "development"
+urlpatterns = views.urlpatterns
