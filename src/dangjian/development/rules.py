@@ -6,8 +6,8 @@ Sources:
   standard flow chart, which matches its chapters 2–5. Article numbers are cited where the project's
   domain reference gives them; elsewhere the chapter is cited and the citation says the article is
   unverified.
-- 细则2026: the revision issued by 中办 in May 2026 (People's Daily 2026-05-19). Its text has not been
-  read here: the clauses (§13 公示, §19 支部大会 within 1 month of 预审, §25 approval within 3 months,
+- 细则2026: the revision issued by 中办 in May 2026 (People's Daily 2026-05-19). Its published text has
+  not been verified: the clauses (§13 公示, §19 支部大会 within 1 month of 预审, §25 approval within 3 months,
   §29 宣誓 within 1 month, §31 预备期 1 year, §33 转正 approval within 3 months) come from secondary
   sources and every one of them is marked unverified, as is its effective date (taken as the date it
   was published, 2026-05-18).
