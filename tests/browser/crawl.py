@@ -71,6 +71,7 @@ DATA_PATTERNS = [
         r"[^\s/\\，。、（(]*\.(pdf|docx?|pptx?|xlsx?|csv|txt|md|png|jpe?g|gif|webp|mp4|zip)\b", re.IGNORECASE
     ),  # files
     re.compile(_NOT_LATIN + r"demo-[a-z-]+"),  # the demo's user names
+    re.compile(_NOT_LATIN + r"DANGJIAN_[A-Z0-9_]+"),  # a setting's name, as the operator sets it (status page)
     re.compile(_NOT_LATIN + r"(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]+"),  # codes with digits: T100001, DEMO-B01, C303
 ]
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}(?:['’.-][A-Za-z]+)*")

@@ -16,6 +16,8 @@ from tests.browser.crawl import english_words, pattern_of
         ("A-", []),  # a single letter
         ("合同.pdf 已上传，旧版 .doc 文件", []),  # file names and extensions
         ("demo-member 于 2025-01-01 登录", []),  # a user name
+        ("每晚自动备份未开启（DANGJIAN_BACKUP_NIGHTLY）。", []),  # a setting's name
+        ("BACKUP_NIGHTLY", ["BACKUP", "NIGHTLY"]),  # not one of the project's settings
         ("zhang@example.com，见 https://example.com/a?b=1", []),
     ],
 )
