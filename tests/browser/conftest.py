@@ -6,6 +6,8 @@ values (member names, ID numbers), not interface labels.
 """
 
 import re
+import time
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -38,18 +40,23 @@ class BrowserProblems:
 
     def __init__(self) -> None:
         self.messages: list[str] = []
+        self.listening = True  # off once the test has ended and its pages are being quietened
 
     def watch(self, page: Page) -> Page:
-        page.on("pageerror", lambda error: self.messages.append(f"script error: {error}"))
+        page.on("pageerror", lambda error: self._add(f"script error: {error}"))
         page.on(
             "console",
             lambda message: (
-                self.messages.append(f"console: {message.text}")
+                self._add(f"console: {message.text}")
                 if message.type == "error" and "Content Security Policy" in message.text
                 else None
             ),
         )
         return page
+
+    def _add(self, message: str) -> None:
+        if self.listening:
+            self.messages.append(message)
 
 
 def _open(context: BrowserContext, problems: BrowserProblems) -> Page:
@@ -59,10 +66,49 @@ def _open(context: BrowserContext, problems: BrowserProblems) -> Page:
 
 
 @pytest.fixture
-def browser_problems() -> BrowserProblems:
+def browser_problems() -> Iterator[BrowserProblems]:
     problems = BrowserProblems()
     yield problems
     assert not problems.messages, "the browser reported problems:\n" + "\n".join(problems.messages)
+
+
+SETTLE_SECONDS = 5
+
+
+@pytest.fixture
+def new_context(new_context, browser_problems: BrowserProblems, request: pytest.FixtureRequest):
+    """pytest-playwright's, and the browser falls quiet before the test's database is emptied.
+
+    A page still talks to the live server after the test's last step: the to-do count a page
+    loads after it has shown, a check-in screen's refresh, the reader's beat. A request the
+    server answers while the database is being emptied after the test deadlocks PostgreSQL's
+    flush, and the next test finds the last one's data. So the database is set up before this
+    fixture (and emptied after it), and when the test ends every further request is refused in
+    the browser and those under way are waited for. The pages stay open for pytest-playwright's
+    screenshot of a failed test.
+    """
+    if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    contexts: list[tuple[BrowserContext, set]] = []
+
+    def open_context(**kwargs) -> BrowserContext:
+        context = new_context(**kwargs)
+        under_way: set = set()
+        context.on("request", lambda sent: under_way.add(sent))
+        context.on("requestfinished", lambda done: under_way.discard(done))
+        context.on("requestfailed", lambda failed: under_way.discard(failed))
+        contexts.append((context, under_way))
+        return context
+
+    yield open_context
+    browser_problems.listening = False
+    for context, under_way in contexts:
+        if not context.pages:
+            continue
+        context.route("**/*", lambda route: route.abort())
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while under_way and time.monotonic() < deadline:
+            context.pages[0].wait_for_timeout(20)
 
 
 # Through pytest-playwright's `new_context`, so that --screenshot and --tracing keep working.
