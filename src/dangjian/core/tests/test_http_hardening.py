@@ -1,16 +1,16 @@
 """HTTP hardening: the client address behind trusted proxies, Retry-After on 429, private caching, HSTS."""
 
-import json
 import os
-import subprocess
-import sys
+import runpy
+from unittest import mock
 
 import pytest
 from conftest import PASSWORD
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
+import dangjian.config.settings as settings_module
 from dangjian.core.clientip import client_ip
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import ApiClient
@@ -117,18 +117,23 @@ def test_public_pages_and_static_files_keep_their_caching(client, college):
     assert "no-store" not in static.get("Cache-Control", "")
 
 
-def _settings_with(env: dict[str, str]) -> dict:
-    code = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps([s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
-        "s.SECURE_PROXY_SSL_HEADER, s.DANGJIAN_TRUSTED_PROXIES, s.DANGJIAN_CLIENT_IP_HEADER]))"
-    )
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("DANGJIAN_HSTS")}
-    environment |= {"DJANGO_SETTINGS_MODULE": "dangjian.config.test_settings"} | env
-    output = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+def _settings_with(env: dict[str, str]) -> list:
+    """The settings module's values when read under `env` (and no other HSTS variable), in this process."""
+    with mock.patch.dict(os.environ, env):
+        for key in [key for key in os.environ if key.startswith("DANGJIAN_HSTS") and key not in env]:
+            del os.environ[key]
+        values = runpy.run_path(settings_module.__file__)
+    return [
+        values.get(name, getattr(global_settings, name, None))  # a setting left out keeps Django's default
+        for name in (
+            "SECURE_HSTS_SECONDS",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+            "SECURE_HSTS_PRELOAD",
+            "SECURE_PROXY_SSL_HEADER",
+            "DANGJIAN_TRUSTED_PROXIES",
+            "DANGJIAN_CLIENT_IP_HEADER",
+        )
+    ]
 
 
 def test_hsts_is_off_by_default_and_set_from_the_environment():
@@ -140,7 +145,7 @@ def test_hsts_is_off_by_default_and_set_from_the_environment():
             "DANGJIAN_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16",
             "DANGJIAN_CLIENT_IP_HEADER": "X-Real-IP",
         }
-    ) == [31536000, False, False, ["HTTP_X_FORWARDED_PROTO", "https"], ["10.0.0.5", "10.1.0.0/16"], "X-Real-IP"]
+    ) == [31536000, False, False, ("HTTP_X_FORWARDED_PROTO", "https"), ["10.0.0.5", "10.1.0.0/16"], "X-Real-IP"]
     assert _settings_with({"DANGJIAN_HSTS_INCLUDE_SUBDOMAINS": "true", "DANGJIAN_HSTS_PRELOAD": "true"})[1:3] == [
         True,
         True,
