@@ -54,8 +54,10 @@ def run_demo(*args) -> str:
     return out.getvalue()
 
 
+# One build serves the four steps below: building the demo is the slow part, and what each step
+# checks is what a later run of the command does to an existing demo.
 @pytest.mark.django_db
-def test_demo_builds_once_and_prints_the_accounts(small_demo, served):
+def test_demo_builds_once_resets_a_changed_password_and_serves(small_demo, served):
     output = run_demo("--no-serve")
     counts = (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count())
     assert counts[1] >= 50
@@ -63,23 +65,27 @@ def test_demo_builds_once_and_prints_the_accounts(small_demo, served):
         assert account.username in output
     assert generator.DEMO_PASSWORD in output
     assert "哲学系教工党支部" in output
+    assert served == []
 
+    # Run again: nothing is built twice, the accounts are printed again.
     again = run_demo("--no-serve")
     assert (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == counts
     assert "demo-student" in again
-    assert served == []
 
-
-@pytest.mark.django_db
-def test_demo_sets_a_changed_demo_password_back(small_demo, served):
-    run_demo("--no-serve")
+    # A demo password someone changed is set back, so the printed accounts log in.
     user = User.objects.get(username="demo-branch")
     user.set_password("something-else-1")
     user.save()
-    output = run_demo("--no-serve")
-    assert "demo-branch" in output
+    assert "demo-branch" in run_demo("--no-serve")
     user.refresh_from_db()
     assert user.check_password(generator.DEMO_PASSWORD)
+
+    # Without --no-serve, the built demo is served on the address asked for.
+    run_demo("--host", "127.0.0.2", "--port", "8123")
+    [(argv, env)] = granian_calls(served)
+    assert argv[1:5] == ["-m", "granian", "--interface", "wsgi"]
+    assert argv[argv.index("--host") + 1] == "127.0.0.2"
+    assert argv[argv.index("--port") + 1] == "8123"
 
 
 @pytest.mark.django_db
@@ -102,15 +108,6 @@ def test_demo_refuses_a_database_with_other_data(make, small_demo, served):
     assert "demo" in str(exc.value).lower() or "演示" in str(exc.value)
     assert (Organisation.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == before
     assert served == []
-
-
-@pytest.mark.django_db
-def test_demo_serves_after_building(small_demo, served):
-    run_demo("--host", "127.0.0.2", "--port", "8123")
-    [(argv, env)] = granian_calls(served)
-    assert argv[1:5] == ["-m", "granian", "--interface", "wsgi"]
-    assert argv[argv.index("--host") + 1] == "127.0.0.2"
-    assert argv[argv.index("--port") + 1] == "8123"
 
 
 def test_serve_runs_granian_in_wsgi_mode(served, monkeypatch, settings):
