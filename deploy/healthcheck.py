@@ -20,7 +20,8 @@ def main() -> int:
     headers = {"Host": host, "Connection": "close"}
     if proto_header := os.environ.get("DANGJIAN_PROXY_SSL_HEADER"):
         headers[proto_header] = "https"
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    # The first request after a start loads what the page needs: give it time.
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
     try:
         connection.request("GET", PATH, headers=headers)
         status = connection.getresponse().status
