@@ -10,15 +10,12 @@
 """
 
 import http.server
-import os
 import re
 import runpy
-import secrets
 import shlex
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.core.management import get_commands, load_command_class
@@ -28,24 +25,11 @@ from dangjian.evaluation import rules as evaluation_rules
 from dangjian.notices import rules as notices_rules
 from dangjian.ops import checks
 from dangjian.ops.management.commands import serve
+from dangjian.ops.tests.deploy_env import ENV_EXAMPLE, ROOT, documented_environment, read_env_file
 from dangjian.study.services.activities import PHOTO_MAX_BYTES
 
-ROOT = Path(__file__).resolve().parents[4]
 DEPLOY = ROOT / "deploy"
-ENV_EXAMPLE = DEPLOY / "env.example"
 MIB = 1024 * 1024
-
-
-def read_env_file(path: Path) -> tuple[dict[str, str], set[str]]:
-    """The variables an EnvironmentFile sets, and the names it shows commented out (`# NAME=default`)."""
-    values: dict[str, str] = {}
-    mentioned: set[str] = set()
-    for line in path.read_text().splitlines():
-        if match := re.fullmatch(r"([A-Z][A-Z0-9_]*)=(.*)", line):
-            values[match[1]] = match[2]
-        elif match := re.fullmatch(r"# ([A-Z][A-Z0-9_]*)=.*", line):
-            mentioned.add(match[1])
-    return values, mentioned
 
 
 def test_the_documented_environment_passes_the_deploy_checks(tmp_path):
@@ -56,20 +40,9 @@ def test_the_documented_environment_passes_the_deploy_checks(tmp_path):
     assert documented["DANGJIAN_TRUSTED_PROXIES"]
     assert documented["DATABASE_URL"].startswith("postgresql://")
     assert documented["REDIS_URL"].startswith("redis://")
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DANGJIAN_", "DJANGO_")) and name not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env |= documented
-    # What each installation fills in: its own key, its own folders. The database is an empty one in
-    # memory (the checks that read its tables stay silent), so nothing connects anywhere.
-    env |= {
-        "DANGJIAN_SECRET_KEY": secrets.token_urlsafe(50),
-        "DANGJIAN_DATA_DIR": str(tmp_path / "data"),
-        "DANGJIAN_BACKUP_DIR": str(tmp_path / "backups"),
-        "DATABASE_URL": "sqlite://:memory:",
-    }
+    # What each installation fills in (key, folders) is the test's own. The database is an empty one
+    # in memory (the checks that read its tables stay silent), so nothing connects anywhere.
+    env = documented_environment(tmp_path, database_url="sqlite://:memory:")
     result = subprocess.run(  # noqa: S603 - this interpreter, our own command
         [sys.executable, "-m", "dangjian.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -80,6 +53,7 @@ def test_the_documented_environment_passes_the_deploy_checks(tmp_path):
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+    assert (tmp_path / "static").is_dir()  # the settings' folders were the test's, not the documented ones
 
 
 def environment_names() -> set[str]:
