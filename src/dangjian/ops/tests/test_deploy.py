@@ -154,6 +154,20 @@ def test_units_run_as_a_dedicated_user_restart_always_and_read_the_environment_f
         assert "EnvironmentFile=/etc/dangjian/dangjian.env" in text
 
 
+def test_the_image_is_built_from_the_lock_file_and_runs_as_a_user():
+    containerfile = (ROOT / "Containerfile").read_text()
+    assert re.search(r"^COPY pyproject.toml uv.lock ", containerfile, re.MULTILINE)
+    syncs = re.findall(r"uv sync ([^\n]*)", containerfile)
+    assert syncs
+    assert all("--frozen" in sync and "--no-dev" in sync for sync in syncs)
+    assert re.findall(r"^FROM (\S+)", containerfile, re.MULTILINE) == ["${PYTHON_IMAGE}", "${PYTHON_IMAGE}"]
+    assert "ARG PYTHON_IMAGE=python:3.13-slim" in containerfile
+    (user,) = re.findall(r"^USER (\S+)$", containerfile, re.MULTILINE)
+    assert user not in {"root", "0"}
+    assert "COPY deploy/healthcheck.py /opt/dangjian/healthcheck.py" in containerfile
+    assert re.search(r'^\s+CMD \["python", "/opt/dangjian/healthcheck.py"\]$', containerfile, re.MULTILINE)
+
+
 def test_the_two_ignore_files_leave_out_the_same_paths():
     def rules(name: str) -> list[str]:
         return [line for line in (ROOT / name).read_text().splitlines() if line and not line.startswith("#")]
