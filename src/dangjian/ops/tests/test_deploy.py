@@ -110,6 +110,9 @@ def test_nginx_passes_the_headers_the_documented_settings_read():
     target = (DEPLOY / "systemd/dangjian.target").read_text()
     assert sorted(servers) == sorted(re.findall(r"dangjian@(\d+)\.service", target))
     assert "127.0.0.1" in documented["DANGJIAN_TRUSTED_PROXIES"].split(",")
+    (upstream_idle,) = re.findall(r"^\s+keepalive_timeout\s+(\d+)s;\n}", nginx, re.MULTILINE)
+    documented_idle = int(documented.get("DANGJIAN_IDLE_TIMEOUT", serve.DEFAULT_IDLE_TIMEOUT))
+    assert int(upstream_idle) < documented_idle  # nginx lets an idle connection go before the app does
     timeouts = re.findall(r"proxy_read_timeout\s+(\d+)s;", nginx)
     assert len(timeouts) == 2
     assert int(max(timeouts, key=int)) > 60  # longer only for the uploads read while the request waits
