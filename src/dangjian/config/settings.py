@@ -95,7 +95,12 @@ TEMPLATES = [
 
 def _databases() -> dict:
     if url := env_str("DATABASE_URL"):
-        return {"default": dj_database_url.parse(url, conn_max_age=env_int("DANGJIAN_DB_CONN_MAX_AGE", 60))}
+        # A kept connection is tested before a request uses it, so a restarted database server costs no errors.
+        return {
+            "default": dj_database_url.parse(
+                url, conn_max_age=env_int("DANGJIAN_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+            )
+        }
     return {
         "default": {
             "ENGINE": "dangjian.core.sqlite",  # Django's, able to read a read-only folder
@@ -165,6 +170,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DANGJIAN_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("DANGJIAN_HSTS_PRELOAD")
 if _proto_header := env_str("DANGJIAN_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proto_header.upper().replace("-", "_"), "https")
+# Answer a plain-HTTP request with a redirect to HTTPS (the reverse proxy usually does this already;
+# behind one, DANGJIAN_PROXY_SSL_HEADER must be set too, or every request looks like plain HTTP).
+SECURE_SSL_REDIRECT = env_bool("DANGJIAN_SSL_REDIRECT")
+# HSTS preload is a decision for the whole registered domain (the university's), made by whoever runs it
+# and submitted for that domain; the platform runs on one host name of it, so `check --deploy` does not
+# ask for it (DANGJIAN_HSTS_PRELOAD still adds it to the header where wanted).
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -185,7 +197,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files: in the data folder unless named (a container image collects them at build).
+STATIC_ROOT = Path(env_str("DANGJIAN_STATIC_ROOT") or DATA_DIR / "static").resolve()
 ensure_folder(STATIC_ROOT)  # WhiteNoise warns about a missing folder
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"

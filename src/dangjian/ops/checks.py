@@ -1,9 +1,11 @@
-"""`dangjian check` warns when the background worker is silent, tasks wait with no worker, or tasks failed.
+"""`dangjian check` warns when the background worker is silent, tasks wait with no worker, or tasks failed;
+`dangjian check --deploy` also when settings fit one machine but not a deployment (docs/deploy.md).
 
 The check reads the database, so it says nothing when there is none yet (no SQLite file, tables not
 migrated, server unreachable): a fresh install or `migrate` itself must not be warned about that.
 """
 
+import os
 from pathlib import Path
 
 from django.core.checks import Warning, register
@@ -113,3 +115,38 @@ def backup_check(app_configs=None, **kwargs) -> list[Warning]:
             )
         ]
     return []
+
+
+def _shared_database() -> bool:
+    return connections[DEFAULT_DB_ALIAS].vendor != "sqlite"
+
+
+@register("dangjian", deploy=True)
+def deploy_settings_check(app_configs=None, **kwargs) -> list[Warning]:
+    """`check --deploy`: settings that work on one machine but not behind a proxy or across several (docs/deploy.md)."""
+    from django.conf import settings
+
+    warnings = []
+    if _shared_database() and not os.environ.get("DANGJIAN_SECRET_KEY"):
+        warnings.append(
+            Warning(
+                _("The secret key was generated into the data folder, while the database is shared."),
+                hint=_(
+                    "App processes on another machine would each generate a key of their own, and sign-ins "
+                    "made on one would not hold on another. Set DANGJIAN_SECRET_KEY, the same for every process."
+                ),
+                id="ops.W006",
+            )
+        )
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not settings.DANGJIAN_TRUSTED_PROXIES:
+        warnings.append(
+            Warning(
+                _("A reverse proxy is named for HTTPS, but no trusted proxy for the client's address."),
+                hint=_(
+                    "Every request then seems to come from the proxy: login lock-out would lock an account for "
+                    "everyone, and the audit log would record the proxy's address. Set DANGJIAN_TRUSTED_PROXIES."
+                ),
+                id="ops.W007",
+            )
+        )
+    return warnings

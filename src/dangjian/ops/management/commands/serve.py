@@ -8,7 +8,11 @@ exits for any reason is started again, after a delay that grows while it keeps f
 SIGTERM stop both children; when granian itself exits, `serve` stops the worker and exits too. A
 deployment may run its workers separately and pass `--no-worker` (then it schedules the nightly jobs
 with `dangjian daily --schedule`, or runs `dangjian daily` from cron). WhiteNoise serves the
-collected static files from inside the application.
+collected static files from inside the application. Collecting them (and compressing each ahead of
+time) takes tens of seconds; a deployment with several server processes collects them once per
+upgrade (`dangjian collectstatic`, or at a container image's build) and starts each process with
+`--no-collectstatic`, so that a restart is quick and no two processes write the same files at once
+(docs/deploy.md).
 
 How granian is configured, and why (the defaults suit one 2-core machine; each is an environment
 variable, see README "Configuration"):
@@ -119,8 +123,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start a background task worker beside the server."
         )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Serve the static files collected before (by `dangjian collectstatic`) without collecting them again.",
+        )
 
-    def handle(self, *args, host: str, port: int, workers: int | None, no_worker: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        host: str,
+        port: int,
+        workers: int | None,
+        no_worker: bool = False,
+        no_collectstatic: bool = False,
+        **options,
+    ):
         workers = workers if workers is not None else env_int("DANGJIAN_WORKERS", 1)
         if workers < 1:
             raise CommandError(_("The number of workers must be at least 1."))
@@ -132,7 +150,8 @@ class Command(BaseCommand):
         idle_timeout = env_int("DANGJIAN_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT)
         if not 1 <= idle_timeout <= MAX_IDLE_TIMEOUT:
             raise CommandError(_("DANGJIAN_IDLE_TIMEOUT must be between 1 and 60 seconds."))
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(
             _("Serving dangjian at http://%(host)s:%(port)d/ with %(workers)d worker(s); press Ctrl+C to stop.")
             % {"host": host, "port": port, "workers": workers}
