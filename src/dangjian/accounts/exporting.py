@@ -8,7 +8,6 @@ import io
 import json
 from collections.abc import Iterable
 
-import xlsxwriter
 from django.utils import timezone
 
 from dangjian.accounts import audit_actions
@@ -31,6 +30,8 @@ HEADERS = [
 
 def audit_workbook(events: Iterable[AuditEvent]) -> bytes:
     """One row per event, newest first, as the log page lists them."""
+    import xlsxwriter  # imported when used: importing it at start-up slows every process
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     sheet = book.add_worksheet("审计日志")

@@ -5,7 +5,6 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
 
 # Values shorter than this are not looked for inside a password (a one-letter name would refuse half of them);
 # Chinese names count per character, so a two-character name is looked for.
@@ -20,6 +19,8 @@ def _looked_for(value: str) -> bool:
 def personal_values(user) -> dict[str, list[str]]:
     """What a password must not contain or resemble, by the field it comes from: the name as written and in
     pinyin, the staff or student number and its digits."""
+    from pypinyin import lazy_pinyin  # imported when used: importing it at start-up slows every process
+
     username = (getattr(user, "username", "") or "").strip()
     name = (getattr(user, "display_name", "") or "").strip()
     digits = "".join(re.findall(r"\d+", username))

@@ -16,7 +16,6 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -123,6 +122,8 @@ def roster_workbook(
     columns; the import ignores them. With `guide`, a sheet of instructions with an example row
     follows the roster.
     """
+    import xlsxwriter  # imported when used: importing it at start-up slows every process
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     formats = {
@@ -185,6 +186,8 @@ def roster_workbook(
 
 def _write_lists(lists, org_choices: Sequence[str]) -> dict[str, str]:
     """The drop-down values on a hidden sheet (an inline list is limited to 255 characters)."""
+    import xlsxwriter  # imported when used: importing it at start-up slows every process
+
     lists.hide()
     columns = {
         "gender": [words[0] for words in GENDER_WORDS.values()],

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from pypinyin import Style, lazy_pinyin
 
 # GB 11643-1999 §8.2: ISO 7064 MOD 11-2 over the first 17 digits.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -95,6 +94,8 @@ def _keep_ascii_alnum(chars: str) -> str:
 
 def name_initials(name: str) -> str:
     """Pinyin initials for search: 张三 → "zs". Latin letters and digits are kept, lower-cased."""
+    from pypinyin import Style, lazy_pinyin  # imported when used: importing it at start-up slows every process
+
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors=_keep_ascii_alnum)).lower()
 
 

@@ -7,7 +7,6 @@ like the ledger's. The sheet names activities, organisations and counts, no memb
 import io
 from collections.abc import Iterable
 
-import xlsxwriter
 from django.utils import timezone
 
 from dangjian.edge.xlsx import write_headers
@@ -27,6 +26,8 @@ HEADERS = [
 
 def activities_workbook(activities: Iterable[Activity]) -> bytes:
     """One row per activity, in the list's order; the counts are those `activity_list` annotates."""
+    import xlsxwriter  # imported when used: importing it at start-up slows every process
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("学习活动")

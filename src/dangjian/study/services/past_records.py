@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -156,6 +155,8 @@ def _check_may_import(actor: User) -> list[Organisation]:
 
 def past_record_template(*, actor: User) -> bytes:
     """An empty sheet of past meetings with drop-down lists of the actor's organisations and the forms."""
+    import xlsxwriter  # imported when used: importing it at start-up slows every process
+
     orgs = _check_may_import(actor)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer)

@@ -6,7 +6,6 @@ from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -481,6 +480,8 @@ def _remark(row: selectors.LedgerRow) -> str:
 
 def ledger_workbook(ledger: selectors.Ledger) -> bytes:
     """The ledger as one .xlsx sheet, rows in the ledger's order (organisation, name), gaps marked."""
+    import xlsxwriter  # imported when used: importing it at start-up slows every process
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(f"{ledger.year}年学时")
