@@ -7,6 +7,7 @@ from dangjian.accounts.models import User
 from dangjian.core.models import AuditEvent
 from dangjian.demo import generator
 from dangjian.demo.committee_meetings import committee_meetings_demo_ensure, committee_meetings_demo_summary
+from dangjian.demo.plan import SMALL_SCALE
 from dangjian.notices.inbox import inbox_for
 from dangjian.study.models import AgendaItem, Decision, ExternalAttendee
 from dangjian.study.selectors.committee_meetings import DecisionFilters, decision_list
@@ -17,7 +18,7 @@ TODAY = datetime.date(2026, 11, 18)
 
 @pytest.mark.django_db
 def test_the_demo_committee_has_met_this_year_with_decisions_some_done_one_overdue():
-    generator.build_demo(today=TODAY)
+    generator.build_demo(today=TODAY, scale=SMALL_SCALE)
     result = committee_meetings_demo_ensure(today=TODAY)
     assert result.built
     assert result.meetings == 4

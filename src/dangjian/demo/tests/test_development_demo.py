@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from dangjian.demo import development, generator
+from dangjian.demo.plan import SMALL_SCALE
 from dangjian.development import rules
 from dangjian.development.models import Person
 from dangjian.development.selectors import scope_clocks
@@ -12,7 +13,7 @@ TODAY = datetime.date(2026, 11, 18)
 
 @pytest.mark.django_db
 def test_the_demo_college_gets_people_at_every_stage_once():
-    generator.build_demo(today=TODAY)
+    generator.build_demo(today=TODAY, scale=SMALL_SCALE)
     result = development.development_demo_ensure(today=TODAY)
     assert result.people == len(development.STORIES)
     assert {p.stage for p in Person.objects.all()} >= {

@@ -5,6 +5,7 @@ import pytest
 
 from dangjian.accounts.models import User
 from dangjian.demo import generator, study
+from dangjian.demo.plan import SMALL_SCALE
 from dangjian.demo.records import records_demo_ensure, records_demo_summary
 from dangjian.notices.inbox import inbox_for
 from dangjian.study.models import RectificationItem, VoteRecord
@@ -17,7 +18,7 @@ TODAY = NOW.date()
 
 @pytest.mark.django_db
 def test_the_demo_life_meeting_has_its_record_and_half_of_its_measures_done():
-    generator.build_demo(today=TODAY)
+    generator.build_demo(today=TODAY, scale=SMALL_SCALE)
     study.study_demo_ensure(now=NOW)
     result = records_demo_ensure(now=NOW)
     assert result.built

@@ -6,6 +6,7 @@ import pytest
 from dangjian.accounts.models import User
 from dangjian.core.models import AuditEvent
 from dangjian.demo import generator, rights
+from dangjian.demo.plan import SMALL_SCALE
 from dangjian.rights import rules, selectors
 from dangjian.rights.models import Appeal, AppealStatus, Opinion, OpinionStatus
 from dangjian.rights.tests.fakes import FakeDecisions
@@ -16,7 +17,7 @@ NOW = datetime.datetime(2026, 11, 18, 15, 5, tzinfo=SHANGHAI)
 
 @pytest.mark.django_db
 def test_the_demo_college_gets_opinions_and_an_appeal_once():
-    generator.build_demo(today=NOW.date())
+    generator.build_demo(today=NOW.date(), scale=SMALL_SCALE)
     result = rights.rights_demo_ensure(now=NOW)
     assert (result.opinions, result.answered, result.appeals) == (5, 4, 0)  # no kind of decision yet: no appeal
 
