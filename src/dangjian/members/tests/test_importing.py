@@ -8,6 +8,7 @@ import zipfile
 import pytest
 import xlsxwriter
 from django.contrib.auth.hashers import is_password_usable
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
@@ -150,7 +151,8 @@ def test_the_import_hashes_every_event_without_another_query(college, django_ass
     actor = college.user("committee")
     rows = [member_row(college.group), member_row(college.branch), member_row(college.group, number=None)]
     data = sheet(rows)
-    with django_assert_num_queries(15):  # as many as before events were hashed
+    # As many as before events were hashed (PostgreSQL reads the id sequences and COPYs).
+    with django_assert_num_queries(15 if connection.vendor == "sqlite" else 19):
         result = importing.roster_import_apply(actor=actor, data=data, filename="花名册.xlsx")
     events = AuditEvent.objects.filter(pk__lte=result.event_id, action__startswith="member.").order_by("-pk")[:4]
     assert len(events) == 4
