@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import ApiToken, RoleGrant, User
 from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
-from dangjian.core.auditchain.chain import describe, last_sealable_day
+from dangjian.core.auditchain.chain import describe, unsealed_days
 from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.models import AuditEvent, AuditSeal, AuditVerification
 
@@ -145,15 +145,13 @@ def audit_chain_status(*, actor: User, now: datetime.datetime | None = None) -> 
         raise NotFound()
     seal = AuditSeal.objects.order_by("-day").first()
     verification = AuditVerification.objects.order_by("-started_at", "-pk").first()
-    until = last_sealable_day(now or timezone.now())
-    if seal is not None:
-        unsealed = max((until - seal.day).days, 0)
-    else:
-        first = AuditEvent.objects.order_by("at").values_list("at", flat=True).first()
-        unsealed = max((until - timezone.localdate(first)).days + 1, 0) if first else 0
     findings = [describe(f) for f in verification.findings] if verification and scope.is_admin else []
     return AuditChainStatus(
-        seal=seal, unsealed_days=unsealed, verification=verification, findings=findings, may_verify=scope.is_admin
+        seal=seal,
+        unsealed_days=unsealed_days(now),
+        verification=verification,
+        findings=findings,
+        may_verify=scope.is_admin,
     )
 
 

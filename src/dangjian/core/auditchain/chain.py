@@ -119,6 +119,16 @@ def last_sealable_day(now: datetime.datetime) -> datetime.date:
     return timezone.localdate(now - SEAL_MARGIN) - datetime.timedelta(days=1)
 
 
+def unsealed_days(now: datetime.datetime | None = None) -> int:
+    """How many finished days wait for their seal (the nightly job leaves none older than a day)."""
+    until = last_sealable_day(now or timezone.now())
+    newest = AuditSeal.objects.order_by("-day").values_list("day", flat=True).first()
+    if newest is not None:
+        return max((until - newest).days, 0)
+    first = AuditEvent.objects.order_by("at").values_list("at", flat=True).first()
+    return max((until - timezone.localdate(first)).days + 1, 0) if first else 0
+
+
 def audit_seal(*, now: datetime.datetime | None = None) -> SealResult:
     """Seal every finished day not sealed yet, in order; idempotent, safe to run twice at once."""
     now = now or timezone.now()
