@@ -37,9 +37,15 @@ HASHED_FIELDS = (
 )
 
 
+_SCALARS = (str, int, bool, type(None))
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _json_value(value):
     """`value` as it reads back from either database's JSON column: string keys, lists, whole floats as ints."""
     if isinstance(value, dict):
+        if all(type(k) is str and type(v) in _SCALARS for k, v in value.items()):
+            return value  # the usual flat dict: nothing to change
         return {(k if isinstance(k, str) else json.dumps(k)): _json_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_json_value(v) for v in value]
@@ -62,7 +68,26 @@ def _address(value: str | None) -> str | None:
 
 
 def _utc(at: datetime.datetime) -> str:
-    return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+# The canonical form is three lines of JSON: what one writer shares across a bulk write (the time, the
+# actor, the origin), the event's own fields, and its changes. JSON escapes every line break inside a
+# string, so the lines are unambiguous; a bulk writer hashes the first line once, and can write the
+# third (`changes_json`) as the column's text, so the changes are encoded once for both.
+
+
+def _head(at, actor_id, actor_name, ip_address, user_agent) -> bytes:
+    return (_ENCODE([VERSION, _utc(at), actor_id, actor_name, _address(ip_address), user_agent]) + "\n").encode()
+
+
+def changes_json(changes: dict | None) -> str:
+    """The changes in their canonical JSON text (keys sorted, no spaces): valid for the JSON column too."""
+    return _ENCODE(_json_value(changes or {}))
+
+
+def _body(action, object_type, object_id, object_repr, org_path, changes_text: str) -> bytes:
+    return (_ENCODE([action, object_type, object_id, object_repr, org_path]) + "\n" + changes_text).encode()
 
 
 def canonical(
@@ -79,31 +104,34 @@ def canonical(
     ip_address: str | None,
     user_agent: str,
 ) -> bytes:
-    """The bytes that are hashed: one JSON array, keys sorted, no spaces, UTF-8."""
-    return json.dumps(
-        [
-            VERSION,
-            _utc(at),
-            actor_id,
-            actor_name,
-            action,
-            object_type,
-            object_id,
-            object_repr,
-            org_path,
-            _json_value(changes or {}),
-            _address(ip_address),
-            user_agent,
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode()
+    """The bytes that are hashed: three lines of JSON (keys sorted, no spaces, UTF-8)."""
+    return _head(at, actor_id, actor_name, ip_address, user_agent) + _body(
+        action, object_type, object_id, object_repr, org_path, changes_json(changes)
+    )
 
 
 def event_hash(**fields) -> str:
     """SHA-256 (hex) of the event's canonical form; `fields` are HASHED_FIELDS."""
     return hashlib.sha256(canonical(**fields)).hexdigest()
+
+
+class BulkHasher:
+    """`event_hash` for many events of one time, actor and origin (a bulk writer's): the shared line is hashed once.
+
+    Each event's changes are given as `changes_json(changes)`, the text the writer also stores.
+    """
+
+    def __init__(
+        self, *, at: datetime.datetime, actor_id: int | None, actor_name: str, ip_address: str | None, user_agent: str
+    ):
+        self._head = hashlib.sha256(_head(at, actor_id, actor_name, ip_address, user_agent))
+
+    def __call__(
+        self, *, action: str, object_type: str, object_id: str, object_repr: str, org_path: str, changes_text: str
+    ) -> str:
+        digest = self._head.copy()
+        digest.update(_body(action, object_type, object_id, object_repr, org_path, changes_text))
+        return digest.hexdigest()
 
 
 def merkle_root(hashes: Iterable[str]) -> str:

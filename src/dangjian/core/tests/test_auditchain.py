@@ -120,6 +120,15 @@ def test_the_hash_is_stable_and_independent_of_how_values_are_spelled():
     assert hashing.canonical(**BASE).startswith(b'["dangjian.audit.v1","2027-01-05T08:30:00.000005Z",7,"\xe5')
 
 
+def test_a_bulk_writer_hashes_as_the_model_does():
+    shared = {name: BASE[name] for name in ("at", "actor_id", "actor_name", "ip_address", "user_agent")}
+    own = {name: BASE[name] for name in ("action", "object_type", "object_id", "object_repr", "org_path")}
+    bulk = hashing.BulkHasher(**shared)
+    assert bulk(**own, changes_text=hashing.changes_json(BASE["changes"])) == hashing.event_hash(**BASE)
+    assert bulk(**own, changes_text=hashing.changes_json({})) != hashing.event_hash(**BASE)
+    assert hashing.changes_json({"b": 1.0, "a": ("x", "y")}) == '{"a":["x","y"],"b":1}'
+
+
 @pytest.mark.parametrize("name", hashing.HASHED_FIELDS)
 def test_the_hash_changes_with_every_field(name):
     assert hashing.event_hash(**(BASE | {name: OTHER[name]})) != hashing.event_hash(**BASE)

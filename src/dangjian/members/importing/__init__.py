@@ -17,7 +17,6 @@ import base64
 import contextlib
 import datetime
 import gc
-import json
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, Scope, scope_for
 from dangjian.core import audit
-from dangjian.core.auditchain.hashing import event_hash
+from dangjian.core.auditchain.hashing import BulkHasher, changes_json
 from dangjian.core.errors import DomainError
 from dangjian.core.files import ChildFailed, FileRefused, refusal_message
 from dangjian.core.models import AuditEvent
@@ -681,25 +680,21 @@ def _write(plan: _Plan, actor: User) -> ImportResult:
     event_id = event_pks[-1]
     org_path = _common_path(row.org.path for row in plan.rows)
     rows.append((event_id, "member.import", "", "", preview.filename[:200], org_path, summary))
-    dumps = json.JSONEncoder().encode  # the text Django's JSONField writes
-    # Each row's content hash, as the model would compute it on insert (see core.auditchain).
-    event_values = [
-        (
-            *row[:6],
-            dumps(row[6]),
-            event_hash(
-                at=now,
-                action=row[1],
-                object_type=row[2],
-                object_id=row[3],
-                object_repr=row[4],
-                org_path=row[5],
-                changes=row[6],
-                **constants,
-            ),
+    # Each row's content hash, as the model would compute it on insert (see core.auditchain); the changes'
+    # canonical text is both hashed and written, so they are encoded once.
+    content_hash = BulkHasher(at=now, **constants)
+    event_values = []
+    for event_pk, action, object_type, object_id, object_repr, path, changes in rows:
+        text = changes_json(changes)
+        digest = content_hash(
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            org_path=path,
+            changes_text=text,
         )
-        for row in rows
-    ]
+        event_values.append((event_pk, action, object_type, object_id, object_repr, path, text, digest))
     events.write(event_values)
     return ImportResult(
         filename=preview.filename,
