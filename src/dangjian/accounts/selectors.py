@@ -133,7 +133,7 @@ class AuditChainStatus:
 
     seal: AuditSeal | None  # the newest
     unsealed_days: int  # finished days not sealed yet (the nightly job seals them)
-    verification: AuditVerification | None  # the last run
+    verification: AuditVerification | None  # the last run over the whole log
     findings: list[str]  # what it found, in words (administrators only: the log is not scoped)
     may_verify: bool
 
@@ -144,7 +144,8 @@ def audit_chain_status(*, actor: User, now: datetime.datetime | None = None) -> 
     if not scope.has_anywhere(Perm.VIEW_AUDIT):
         raise NotFound()
     seal = AuditSeal.objects.order_by("-day").first()
-    verification = AuditVerification.objects.order_by("-started_at", "-pk").first()
+    # A run over part of the log (`verify --since`) must not hide what the last whole run found.
+    verification = AuditVerification.objects.filter(since=None).order_by("-started_at", "-pk").first()
     findings = [describe(f) for f in verification.findings] if verification and scope.is_admin else []
     return AuditChainStatus(
         seal=seal,

@@ -124,7 +124,7 @@ def audit_chain_check(app_configs=None, **kwargs) -> list[Warning]:
     from dangjian.core.models import AuditVerification
 
     try:
-        last = AuditVerification.objects.order_by("-started_at", "-pk").first()
+        last = AuditVerification.objects.filter(since=None).order_by("-started_at", "-pk").first()
         waiting = unsealed_days()
     except DatabaseError:
         return []

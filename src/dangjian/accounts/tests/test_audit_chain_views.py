@@ -1,10 +1,13 @@
 """The audit page shows the audit log's tamper evidence; an administrator can have it verified now."""
 
+import datetime
+
 import pytest
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
-from dangjian.core.auditchain.chain import audit_seal
+from dangjian.core.auditchain.chain import audit_seal, audit_verify
 from dangjian.core.models import AuditEvent, AuditVerification
 
 
@@ -55,3 +58,12 @@ def test_only_administrators_may_start_a_verification(client, college, role):
 def test_a_verification_cannot_be_started_with_get(client, college):
     client.force_login(college.user("admin"))
     assert client.get(reverse("accounts:audit-verify")).status_code == 405
+
+
+def test_a_partial_verification_does_not_hide_what_the_whole_one_found(client, college):
+    event = AuditEvent.objects.order_by("pk").first()
+    models.QuerySet.update(AuditEvent.objects.filter(pk=event.pk), object_repr="改过的")
+    audit_verify()
+    assert audit_verify(since=timezone.localdate() + datetime.timedelta(days=1)).ok
+    client.force_login(college.user("admin"))
+    assert "alert-danger" in client.get(reverse("accounts:audit-list")).content.decode()

@@ -320,6 +320,7 @@ def test_verify_since_a_day_checks_from_that_day_and_its_link(db, clock):
     assert (result.days, result.events) == (1, 1)
     result, found = verify(since=DAY)
     assert ("event", DAY.isoformat()) in kinds(found)
+    assert result.since == DAY
 
 
 def test_verification_reads_in_chunks(db, clock, monkeypatch):

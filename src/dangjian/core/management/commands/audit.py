@@ -45,16 +45,15 @@ class Command(BaseCommand):
         verification = audit_verify(
             since=day, trigger=Trigger.COMMAND, on_finding=lambda f: self.stderr.write(describe(f.as_json()))
         )
-        summary = _("Checked %(events)d events and %(days)d sealed days.") % {
-            "events": verification.events,
-            "days": verification.days,
-        }
+        self.stdout.write(
+            _("Checked %(events)d events and %(days)d sealed days.")
+            % {"events": verification.events, "days": verification.days}
+        )
         if verification.head_day:
-            summary += " " + _("Newest seal: %(day)s, chain %(chain)s.") % {
-                "day": verification.head_day,
-                "chain": verification.head_chain,
-            }
-        self.stdout.write(summary)
+            self.stdout.write(
+                _("Newest seal: %(day)s, chain %(chain)s.")
+                % {"day": verification.head_day, "chain": verification.head_chain}
+            )
         if not verification.ok:
             raise CommandError(
                 _("The audit log failed verification: %(count)d findings.") % {"count": verification.finding_count}
