@@ -34,15 +34,15 @@ class TimeStampedModel(models.Model):
 class AppendOnlyQuerySet(models.QuerySet):
     # Bulk writes would bypass the model's own refusal of updates and deletes.
     def update(self, **kwargs):
-        raise ValueError("Audit events are append-only.")
+        raise ValueError("Audit rows are append-only.")
 
     def delete(self):
-        raise ValueError("Audit events are append-only.")
+        raise ValueError("Audit rows are append-only.")
 
     delete.queryset_only = True
 
     def bulk_update(self, objs, fields, batch_size=None):
-        raise ValueError("Audit events are append-only.")
+        raise ValueError("Audit rows are append-only.")
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):
