@@ -1,8 +1,8 @@
-"""Permission-matrix rows of the caller's own tokens: 张三's token, and the caller's own list."""
+"""Permission-matrix rows of the caller's own tokens (张三's token, the caller's own list) and of the audit log's verification."""
 
 from functools import cached_property
 
-from tests.matrix_roles import API_ANON, LOGGED_IN, MEMBER, allow
+from tests.matrix_roles import ADMIN, API_ANON, LOGGED_IN, MEMBER, allow
 
 
 class Objects:
@@ -20,6 +20,8 @@ class Objects:
 PAGES = {
     # Someone else's token looks missing, to administrators too.
     "accounts:token-revoke": ("post", allow(302, [MEMBER])),
+    # The audit log's verification covers every organisation's events: administrators only (the auditor 404s).
+    "accounts:audit-verify": ("post", allow(302, [ADMIN])),
 }
 KWARGS = {"accounts:token-revoke": lambda o: {"pk": o.token.pk}}
 QUERY: dict = {}

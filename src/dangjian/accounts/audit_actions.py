@@ -69,6 +69,7 @@ register(
         "role.end": _("Role ended"),
         "role.withdraw": _("Role withdrawn"),
         "audit_log.export": _("Audit log exported"),
+        "audit_log.verify": _("Audit log verification requested"),
         "token.calendar.create": _("Calendar feed link made"),
         "token.calendar.revoke": _("Calendar feed link revoked"),
     }

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from dangjian.accounts.models import ApiToken, RoleGrant, User
 from dangjian.accounts.permissions import PERMISSION_DESCRIPTIONS, Perm, scope_for
-from dangjian.core.errors import DomainError
-from dangjian.core.models import AuditEvent
+from dangjian.core.auditchain.chain import describe, unsealed_days
+from dangjian.core.errors import DomainError, NotFound
+from dangjian.core.models import AuditEvent, AuditSeal, AuditVerification
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,35 @@ def audit_list(*, actor: User, filters: AuditFilters = AuditFilters()) -> QueryS
     if filters.date_to:
         qs = qs.filter(at__date__lte=filters.date_to)
     return qs.select_related("actor").order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class AuditChainStatus:
+    """The audit log's tamper evidence, as the audit page shows it."""
+
+    seal: AuditSeal | None  # the newest
+    unsealed_days: int  # finished days not sealed yet (the nightly job seals them)
+    verification: AuditVerification | None  # the last run over the whole log
+    findings: list[str]  # what it found, in words (administrators only: the log is not scoped)
+    may_verify: bool
+
+
+def audit_chain_status(*, actor: User, now: datetime.datetime | None = None) -> AuditChainStatus:
+    """The newest seal and the last verification; the findings and the verify button for administrators."""
+    scope = scope_for(actor)
+    if not scope.has_anywhere(Perm.VIEW_AUDIT):
+        raise NotFound()
+    seal = AuditSeal.objects.order_by("-day").first()
+    # A run over part of the log (`verify --since`) must not hide what the last whole run found.
+    verification = AuditVerification.objects.filter(since=None).order_by("-started_at", "-pk").first()
+    findings = [describe(f) for f in verification.findings] if verification and scope.is_admin else []
+    return AuditChainStatus(
+        seal=seal,
+        unsealed_days=unsealed_days(now),
+        verification=verification,
+        findings=findings,
+        may_verify=scope.is_admin,
+    )
 
 
 def audit_actions() -> list[str]:

@@ -21,6 +21,7 @@ from dangjian.accounts.permissions import ROLE_PERMISSIONS, Perm, Scope, forget_
 from dangjian.accounts.selectors import AuditFilters, audit_list
 from dangjian.accounts.system import system_actor
 from dangjian.core import audit
+from dangjian.core.auditchain.tasks import audit_verify_now
 from dangjian.core.datadir import is_read_only
 from dangjian.core.errors import DomainError, Forbidden, NotFound
 
@@ -392,3 +393,12 @@ def audit_export(*, actor: User, filters: AuditFilters) -> AuditExport:
             },
         )
     return AuditExport(content=content, count=count, filename=_("Audit log") + ".xlsx")
+
+
+def audit_chain_verify(*, actor: User) -> None:
+    """Queue a verification of the whole audit log on the background worker; administrators only, audited."""
+    if not scope_for(actor).is_admin:
+        raise NotFound()
+    with transaction.atomic(durable=True):
+        audit.record(actor=actor, action="audit_log.verify")
+    audit_verify_now.enqueue()

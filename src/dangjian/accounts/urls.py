@@ -11,4 +11,5 @@ urlpatterns = [
     path("password/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/export/", views.audit_export, name="audit-export"),
+    path("audit/verify/", views.audit_verify, name="audit-verify"),
 ]

@@ -79,7 +79,20 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     template = "accounts/audit_list.html"
     if request.htmx and request.htmx.target == "audit-results":
         template += "#results"
-    return render(request, template, {"form": form, "page_obj": events})
+        return render(request, template, {"form": form, "page_obj": events})
+    chain = account_selectors.audit_chain_status(actor=request.user)
+    return render(request, template, {"form": form, "page_obj": events, "chain": chain})
+
+
+@page(perm=Perm.VIEW_AUDIT)
+@require_POST
+def audit_verify(request: AuthedRequest) -> HttpResponse:
+    """An administrator asks for the whole log to be verified now, on the background worker."""
+    services.audit_chain_verify(actor=request.user)
+    messages.success(
+        request, _("The verification has been started; its result appears here when the background worker has run it.")
+    )
+    return redirect("accounts:audit-list")
 
 
 @page(perm=Perm.VIEW_AUDIT)

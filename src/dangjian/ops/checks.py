@@ -150,3 +150,42 @@ def deploy_settings_check(app_configs=None, **kwargs) -> list[Warning]:
             )
         )
     return warnings
+
+
+@register("dangjian")
+def audit_chain_check(app_configs=None, **kwargs) -> list[Warning]:
+    """Warns when the audit log's last verification found changes, or finished days wait for their seal."""
+    if _database_missing():
+        return []
+    from dangjian.core.auditchain.chain import unsealed_days
+    from dangjian.core.models import AuditVerification
+
+    try:
+        last = AuditVerification.objects.filter(since=None).order_by("-started_at", "-pk").first()
+        waiting = unsealed_days()
+    except DatabaseError:
+        return []
+    warnings = []
+    if last is not None and not last.ok:
+        warnings.append(
+            Warning(
+                _("The audit log's verification of %(time)s found %(count)d problems: it was changed in the database.")
+                % {
+                    "time": timezone.localtime(last.finished_at).strftime("%Y-%m-%d %H:%M"),
+                    "count": last.finding_count,
+                },
+                hint=_("Run `dangjian audit verify` for the list, and read docs/audit.md."),
+                id="ops.W008",
+            )
+        )
+    if waiting > rules.AUDIT_UNSEALED_DAYS:
+        warnings.append(
+            Warning(
+                _("%(count)d finished days of the audit log are not sealed.") % {"count": waiting},
+                hint=_(
+                    "The nightly jobs seal them: check that the background worker runs, or run `dangjian audit seal`."
+                ),
+                id="ops.W009",
+            )
+        )
+    return warnings

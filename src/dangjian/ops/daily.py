@@ -32,6 +32,8 @@ DAILY_JOBS: list[tuple[str, str]] = [
     ("compliance.life_reminders_send", "dangjian.compliance.services.life_reminders_send"),
     ("compliance.warnings_refresh", "dangjian.compliance.services.warnings_refresh"),
     ("accounts.tokens_purge", "dangjian.accounts.services.tokens_purge"),
+    # Seal yesterday's audit events into the chain, then verify the whole log (core/auditchain).
+    ("core.audit_seal_verify", "dangjian.core.auditchain.chain.audit_nightly"),
     # Last, so the digest lists what the jobs before it sent.
     ("notices.digest_send", "dangjian.notices.services.digest_send"),
 ]

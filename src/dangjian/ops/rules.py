@@ -75,3 +75,8 @@ def backups_to_keep(stamps: list[datetime.datetime], *, daily: int, monthly: int
     if stamps:
         keep.add(max(stamps))
     return keep
+
+
+# The nightly jobs seal yesterday's audit events each night; more finished days than this waiting for
+# their seal means the nightly jobs have not run (`dangjian check` warns, ops.W009).
+AUDIT_UNSEALED_DAYS = 2

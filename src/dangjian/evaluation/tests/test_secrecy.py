@@ -3,18 +3,23 @@
 The voters are known (the roll and the audit log say who voted), and each voter's ratings carry a
 pattern of scores that is theirs alone, so the test can tell which voter wrote each row. Then it shows
 that nothing in the database ties a row to its voter: no column or foreign key refers to a voter or to
-a time, the rows are not stored in the order of the votes, their ids are not monotonic, and no audit
-event names a ballot. And the tally is right.
+a time, the rows are not stored in the order of the votes, their ids are not monotonic, no audit
+event names a ballot, and the audit log's hashes and seals cover nothing more than the events show. And
+the tally is right.
 """
 
+import datetime
 import json
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from dangjian.core.models import AuditEvent
+from dangjian.core.auditchain import hashing
+from dangjian.core.auditchain.chain import audit_seal, day_bounds
+from dangjian.core.models import AuditEvent, AuditSeal
 from dangjian.evaluation import rules, selectors, services
 from dangjian.evaluation.models import Ballot, Participant, Rating
 from dangjian.evaluation.rules import Grade, Phase
@@ -161,6 +166,39 @@ def test_the_audit_log_says_who_voted_but_never_which_ballot(branch_of_six):
         text = f"{event.object_id} {event.object_repr} {event.changes}"
         assert not any(secret in text for secret in secrets)
     assert not AuditEvent.objects.filter(object_type__in=["evaluation.ballot", "evaluation.rating"]).exists()
+
+
+def test_the_audit_chain_adds_no_link_between_a_ballot_and_its_voter(branch_of_six):
+    """Each vote event's hash covers only what the row shows, and a day's seal only those hashes, in no time order."""
+    campaign, voters = run_campaign(branch_of_six, YEAR)
+    votes = list(AuditEvent.objects.filter(action="evaluation.vote"))
+    assert len(votes) == len(voters)
+    for event in votes:
+        assert event.content_hash == hashing.event_hash(
+            **{name: getattr(event, name) for name in hashing.HASHED_FIELDS}
+        )
+    audit_seal(now=timezone.now() + datetime.timedelta(days=1, hours=2))
+    seal = AuditSeal.objects.get(day=timezone.localdate())
+    assert {f.name for f in AuditSeal._meta.concrete_fields} == {
+        "id",
+        "day",
+        "root",
+        "count",
+        "previous_chain",
+        "chain",
+        "sealed_at",
+    }
+    start, end = day_bounds(seal.day)
+    day_hashes = list(AuditEvent.objects.filter(at__gte=start, at__lt=end).values_list("content_hash", flat=True))
+    # The root is the tree over the day's event hashes and nothing else (no ballot, no rating) ...
+    assert (seal.root, seal.count) == (hashing.merkle_root(day_hashes), len(day_hashes))
+    # ... taken in the order of the hashes, so the tree keeps no order of the votes either.
+    assert hashing.merkle_root(reversed(day_hashes)) == seal.root
+    secrets = {str(i) for i in Ballot.objects.values_list("id", flat=True)}
+    secrets |= {str(i) for i in Rating.objects.values_list("id", flat=True)}
+    secrets |= set(Ballot.objects.values_list("receipt_hash", flat=True))
+    for row in AuditSeal.objects.values():
+        assert not any(secret in str(value) for value in row.values() for secret in secrets)
 
 
 def test_closing_the_phase_writes_the_rows_again(branch_of_six):

@@ -17,7 +17,6 @@ import base64
 import contextlib
 import datetime
 import gc
-import json
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, Scope, scope_for
 from dangjian.core import audit
+from dangjian.core.auditchain.hashing import BulkHasher, changes_json
 from dangjian.core.errors import DomainError
 from dangjian.core.files import ChildFailed, FileRefused, refusal_message
 from dangjian.core.models import AuditEvent
@@ -665,22 +665,36 @@ def _write(plan: _Plan, actor: User) -> ImportResult:
         "ip_address": base["ip_address"],
         "user_agent": base["user_agent"],
     }
-    columns = ("id", "action", "object_type", "object_id", "object_repr", "org_path", "changes")
+    columns = ("id", "action", "object_type", "object_id", "object_repr", "org_path", "changes", "content_hash")
     events = Table(AuditEvent, columns, now, constants)
     event_pks = events.reserve(len(new_events) + len(other_events) + 1)
     member_type = Member._meta.label_lower
-    dumps = json.JSONEncoder().encode  # the text Django's JSONField writes
-    event_values = [
-        (event_pk, "member.create", member_type, str(pk), name[:200], path, dumps(changes))
+    rows = [
+        (event_pk, "member.create", member_type, str(pk), name[:200], path, changes)
         for event_pk, (pk, name, path, changes) in zip(event_pks, new_events, strict=False)
     ]
-    event_values.extend(
-        (event_pk, action, member_type, str(pk), name[:200], path, dumps(changes))
+    rows.extend(
+        (event_pk, action, member_type, str(pk), name[:200], path, changes)
         for event_pk, (action, pk, name, path, changes) in zip(event_pks[len(new_events) :], other_events, strict=False)
     )
     event_id = event_pks[-1]
     org_path = _common_path(row.org.path for row in plan.rows)
-    event_values.append((event_id, "member.import", "", "", preview.filename[:200], org_path, dumps(summary)))
+    rows.append((event_id, "member.import", "", "", preview.filename[:200], org_path, summary))
+    # Each row's content hash, as the model would compute it on insert (see core.auditchain); the changes'
+    # canonical text is both hashed and written, so they are encoded once.
+    content_hash = BulkHasher(at=now, **constants)
+    event_values = []
+    for event_pk, action, object_type, object_id, object_repr, path, changes in rows:
+        text = changes_json(changes)
+        digest = content_hash(
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            org_path=path,
+            changes_text=text,
+        )
+        event_values.append((event_pk, action, object_type, object_id, object_repr, path, text, digest))
     events.write(event_values)
     return ImportResult(
         filename=preview.filename,

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 import xlsxwriter
 from django.contrib.auth.hashers import is_password_usable
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
@@ -141,6 +142,22 @@ def test_a_good_sheet_imports_members_memberships_accounts_and_audit(college):
     later = services.member_create(actor=actor, **member_row(college.group))
     assert later.pk > max(first.pk, without_account.pk)
     assert later.user.pk > first.user.pk
+
+
+def test_the_import_hashes_every_event_without_another_query(college, django_assert_num_queries):
+    """Each event carries its content hash (core.auditchain), computed before the one bulk write."""
+    from dangjian.core.auditchain.hashing import HASHED_FIELDS, event_hash
+
+    actor = college.user("committee")
+    rows = [member_row(college.group), member_row(college.branch), member_row(college.group, number=None)]
+    data = sheet(rows)
+    # As many as before events were hashed (PostgreSQL reads the id sequences and COPYs).
+    with django_assert_num_queries(15 if connection.vendor == "sqlite" else 19):
+        result = importing.roster_import_apply(actor=actor, data=data, filename="花名册.xlsx")
+    events = AuditEvent.objects.filter(pk__lte=result.event_id, action__startswith="member.").order_by("-pk")[:4]
+    assert len(events) == 4
+    for event in events:
+        assert event.content_hash == event_hash(**{name: getattr(event, name) for name in HASHED_FIELDS})
 
 
 def test_the_import_writes_the_rows_the_services_write(college):

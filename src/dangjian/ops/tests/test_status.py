@@ -125,3 +125,28 @@ def test_status_page_shows_heartbeat_queue_and_failures(client, college, db_queu
 def test_status_page_is_for_administrators_only(client, college, role):
     client.force_login(college.user(role))
     assert client.get(reverse("ops:status")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_check_warns_of_unsealed_audit_days_and_of_a_failed_verification(monkeypatch):
+    from django.db import models
+
+    from dangjian.core import audit
+    from dangjian.core.auditchain.chain import audit_seal, audit_verify
+    from dangjian.core.models import AuditEvent
+    from dangjian.ops.checks import audit_chain_check
+
+    assert audit_chain_check in registry.get_checks()
+    event = audit.record(actor=None, action="settings.change", object_repr="全局")
+    assert audit_chain_check() == []
+    later = timezone.now() + datetime.timedelta(days=rules.AUDIT_UNSEALED_DAYS + 2)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # the nightly jobs have not run for days
+    [warning] = audit_chain_check()
+    assert warning.id == "ops.W009"
+    audit_seal()
+    assert audit_chain_check() == []
+    models.QuerySet.update(AuditEvent.objects.filter(pk=event.pk), object_repr="改过")
+    audit_verify()
+    [warning] = audit_chain_check()
+    assert warning.id == "ops.W008"
+    assert "1" in warning.msg

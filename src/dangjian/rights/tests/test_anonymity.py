@@ -12,7 +12,10 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from dangjian.core.auditchain import hashing
+from dangjian.core.auditchain.chain import audit_seal
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import ApiClient
 from dangjian.rights import rules
@@ -94,8 +97,16 @@ def test_an_anonymous_opinion_through_the_page_leaves_no_trace_of_its_writer(col
     assert (event.actor_id, event.actor_name, event.ip_address, event.user_agent) == (None, "", None, "")
     assert event.changes == {"kind": "criticism", "org": college.committee.pk, "anonymous": True}
 
+    # Its content hash covers what the row shows and nothing else (core.auditchain) ...
+    assert event.content_hash == hashing.event_hash(**{name: getattr(event, name) for name in hashing.HASHED_FIELDS})
     # Nothing else added or changed in the request (the session, a notice, a message) leads back either.
     assert_no_trace(changed, college.member)
+    # ... and sealing the day writes nothing that leads back to the writer.
+    before_seal = snapshot()
+    audit_seal(now=timezone.now() + datetime.timedelta(days=1, hours=2))
+    sealed = new_or_changed(before_seal, snapshot())
+    assert {key.split(":")[0] for key in sealed} == {"core.AuditSeal"}
+    assert_no_trace(sealed, college.member)
     # The code was shown once, and is stored nowhere in the clear.
     code = response.context["code"]
     assert code in response.content.decode()
