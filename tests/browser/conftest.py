@@ -6,8 +6,10 @@ values (member names, ID numbers), not interface labels.
 """
 
 import re
+import threading
 import time
 from collections.abc import Iterator
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -26,13 +28,33 @@ LOG_IN_BUTTON = re.compile(r"^\s*(Log in|登录)\s*$", re.IGNORECASE)
 
 
 @pytest.fixture(scope="session")
-def base_url(django_db_setup, live_server) -> str:
+def base_url(django_db_setup, live_server) -> Iterator[str]:
     """Relative URLs in `page.goto` go to the live server (pytest-playwright reads this fixture).
 
     The test database comes first: a live server started before it would not share SQLite's
     in-memory database connection and would leave a connection open per request thread.
+
+    That one connection is all the live server's threads have on SQLite, and two requests using it
+    at once break it ("bad parameter or other API misuse"): a page's to-do count loading while the
+    reader sends its beat, and the request after it finds no session. So on SQLite the server's
+    threads answer one request at a time (as one database connection can); they still read and
+    keep connections open side by side.
     """
-    return live_server.url
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield live_server.url
+        return
+    one_at_a_time = threading.Lock()
+    answer = WSGIHandler.__call__
+
+    def answer_alone(handler, environ, start_response):
+        with one_at_a_time:
+            return answer(handler, environ, start_response)
+
+    with mock.patch.object(WSGIHandler, "__call__", answer_alone):
+        yield live_server.url
 
 
 class BrowserProblems:
