@@ -6,3 +6,9 @@ class DuesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dangjian.dues"
     verbose_name = _("Party dues")
+
+    def ready(self) -> None:
+        # Members three months or more behind: a to-do for their branch's officers and a reminder to themselves.
+        from dangjian.dues import todos
+
+        todos.register()

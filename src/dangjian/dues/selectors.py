@@ -23,7 +23,8 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation, OrgKind
 from dangjian.orgs.selectors import home_branch
 
-LEDGER_ORGS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+LEDGER_ORGS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)  # where a month is generated
+VIEW_ORGS = (*LEDGER_ORGS, OrgKind.GROUP)  # a group leader reads their group's part
 
 
 def can_collect(actor: User, member: Member) -> bool:
@@ -87,10 +88,10 @@ def access_relief(actor: User, relief_id: int | str) -> Relief:
 
 
 def ledger_orgs(*, actor: User, perm: Perm = Perm.VIEW_MEMBERS) -> QuerySet[Organisation]:
-    """Committees and branches whose ledger the actor may see, in tree order: the page's choice."""
+    """Organisations whose ledger the actor may see, in tree order: the page's choice."""
     return (
         Organisation.objects.active()
-        .filter(kind__in=LEDGER_ORGS)
+        .filter(kind__in=VIEW_ORGS)
         .filter(scope_for(actor).org_filter(perm, prefix="path"))
         .order_by("path")
     )

@@ -294,7 +294,7 @@ def payment_record(
     if paid:
         raise DomainError(_("Already paid: %(months)s.") % {"months": "、".join(paid)}, field="months")
     now = timezone.now()
-    voluntary = rules.to_fen(voluntary)
+    voluntary = rules.to_fen(Decimal(voluntary))
     for line in lines:
         extra = voluntary if line is lines[-1] else Decimal("0")
         line.paid_on = paid_on
