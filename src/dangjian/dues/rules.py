@@ -170,7 +170,7 @@ class BaseMissing(ValueError):
 
 def to_fen(value: Decimal) -> Decimal:
     """Rounded to the fen, half up (the rules fix no rounding; collectors round to the fen as cash is counted)."""
-    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def bracket_for(base: Decimal, brackets: tuple[Bracket, ...]) -> Bracket:

@@ -112,12 +112,17 @@ def default_ledger_org(*, actor: User) -> Organisation | None:
 # --- Bases and reliefs in force ---------------------------------------------------------------------
 
 
-def bases_in_force(member_ids: Iterable[int], month: datetime.date) -> dict[int, DuesBase]:
+def _ids(member_ids: Iterable[int] | QuerySet) -> list[int] | QuerySet:
+    # A queryset stays a subquery: a whole committee's members would overflow a database's parameter limit.
+    return member_ids if isinstance(member_ids, QuerySet) else list(member_ids)
+
+
+def bases_in_force(member_ids: Iterable[int] | QuerySet, month: datetime.date) -> dict[int, DuesBase]:
     """Each member's base that prices `month`: the latest imported or confirmed one from that month or before."""
     found: dict[int, DuesBase] = {}
     rows = (
         DuesBase.objects.in_force()
-        .filter(member_id__in=list(member_ids), effective_month__lte=month)
+        .filter(member_id__in=_ids(member_ids), effective_month__lte=month)
         .order_by("member_id", "-effective_month")
     )
     for base in rows:
@@ -125,11 +130,11 @@ def bases_in_force(member_ids: Iterable[int], month: datetime.date) -> dict[int,
     return found
 
 
-def reliefs_in_force(member_ids: Iterable[int], month: datetime.date) -> dict[int, Relief]:
+def reliefs_in_force(member_ids: Iterable[int] | QuerySet, month: datetime.date) -> dict[int, Relief]:
     found: dict[int, Relief] = {}
     rows = (
         Relief.objects.approved()
-        .filter(member_id__in=list(member_ids), from_month__lte=month, until_month__gte=month)
+        .filter(member_id__in=_ids(member_ids), from_month__lte=month, until_month__gte=month)
         .order_by("member_id", "-from_month")
     )
     for relief in rows:
