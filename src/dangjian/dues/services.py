@@ -164,7 +164,7 @@ def base_declare(
 @transaction.atomic(durable=True)
 def base_confirm(*, actor: User, base: DuesBase) -> DuesBase:
     """The branch confirms a member's declaration; unpaid lines from its month on are re-priced (Art.10)."""
-    base = DuesBase.objects.select_for_update().select_related("member", "member__org").get(pk=base.pk)
+    base = DuesBase.objects.select_for_update(of=("self",)).select_related("member", "member__org").get(pk=base.pk)
     if not can_collect(actor, base.member):
         raise Forbidden()
     if base.applies:
@@ -389,7 +389,7 @@ def relief_propose(
 def relief_approve(*, actor: User, relief: Relief) -> Relief:
     """The committee above the branch approves a relief (Art.7); the unpaid lines of its months are re-priced."""
     relief = (
-        Relief.objects.select_for_update()
+        Relief.objects.select_for_update(of=("self",))
         .select_related("member", "member__org", "member__org__parent")
         .get(pk=relief.pk)
     )
