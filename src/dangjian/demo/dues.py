@@ -3,17 +3,19 @@
 Faculty and staff get a monthly base from the payroll office (imported, as the later Excel import will do),
 retirees a pension; students pay the fixed 0.2 元 and need none. The months are generated through the dues
 service (bulk, a few queries a month). Paid lines are marked in bulk, each on the 10th of its month, by cash
-or transfer, with one audit event. Some members are behind: `demo-member` by three months (a reminder on
+or transfer, in a few updates and one audit event. Some members are behind: `demo-member` by three months (a reminder on
 their home page and a to-do for their branch), a few others by three or four, one by six months (the Art.13
 warning), and one member has a hardship waiver decided by the branch and approved by the committee.
 Idempotent: written once, when the demo committee's tree has no dues line yet.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,38 +108,37 @@ def dues_demo_ensure(*, today: datetime.date | None = None) -> DuesDemoResult:
     for month in months:
         result.lines += services.ledger_generate(actor=system, org=committee, month=month, today=today).created
 
-    lines = list(
-        LedgerLine.objects.filter(org__path__startswith=committee.path, month__in=months, amount_due__gt=0).order_by(
-            "member_id", "month"
-        )
-    )
+    lines = LedgerLine.objects.filter(
+        org__path__startswith=committee.path, month__in=months, amount_due__gt=0
+    ).values_list("pk", "member_id", "month")
     now = timezone.now()
-    paid: list[LedgerLine] = []
-    for line in lines:
-        late = behind.get(line.member_id, 0)
-        if line.month == current:
-            if line.member_id % 2 or line.member_id in behind:
+    paid: dict[tuple[datetime.date, str], list[int]] = defaultdict(list)  # (month, how) → lines
+    for pk, member_id, month in lines:
+        late = behind.get(member_id, 0)
+        if month == current:
+            if member_id % 2 or member_id in behind:
                 continue  # half the members have not paid this month yet
-        elif line.month >= rules.add_months(current, -late):
+        elif month >= rules.add_months(current, -late):
             continue
-        line.paid_on = min(line.month.replace(day=10), today)
-        line.method = Method.TRANSFER if line.member_id % 3 else Method.CASH
-        line.paid_amount = line.amount_due
-        line.recorded_by = system
-        line.recorded_at = now
-        paid.append(line)
+        paid[month, Method.TRANSFER if member_id % 3 else Method.CASH].append(pk)
     with transaction.atomic():
-        LedgerLine.objects.bulk_update(
-            paid, ["paid_on", "method", "paid_amount", "recorded_by", "recorded_at"], batch_size=1000
-        )
+        for (month, method), pks in paid.items():
+            for start in range(0, len(pks), 1000):
+                LedgerLine.objects.filter(pk__in=pks[start : start + 1000]).update(
+                    paid_on=min(month.replace(day=10), today),
+                    method=method,
+                    paid_amount=F("amount_due"),
+                    recorded_by=system,
+                    recorded_at=now,
+                )
         audit.record(
             actor=system,
             action="dues.payment_record",
             obj=committee,
             org_path=committee.path,
-            changes={"lines": len(paid), "demo": True},
+            changes={"lines": sum(len(pks) for pks in paid.values()), "demo": True},
         )
-    result.paid = len(paid)
+    result.paid = sum(len(pks) for pks in paid.values())
     return result
 
 
