@@ -242,6 +242,47 @@ def arrears_list(
     return items
 
 
+@dataclass(frozen=True)
+class ArrearsWatch:
+    managed: list[ArrearsItem]  # members behind where the actor collects, at the reminder level or worse
+    own: rules.Arrears | None  # the actor's own arrears, when they are a member
+
+
+def arrears_watch(*, actor: User, today: datetime.date) -> ArrearsWatch:
+    """What the to-do inbox shows of dues: one query (a second only when someone is behind)."""
+    scope = scope_for(actor)
+    roots = scope.paths(Perm.MANAGE_MEMBERS)
+    if "" in roots:
+        where = Q()
+    else:
+        where = Q(member_id=scope.member_id) if scope.member_id else Q(pk__in=[])
+        for root in roots:
+            where |= Q(member__org__path__startswith=root)
+        if not roots and scope.member_id is None:
+            return ArrearsWatch([], None)
+    rows = (
+        LedgerLine.objects.unpaid()
+        .filter(where, month__lt=rules.month_of(today), member__org__isnull=False)
+        .values_list("member_id", "month", "member__org__path")
+    )
+    unpaid: dict[int, list[datetime.date]] = defaultdict(list)
+    paths: dict[int, str] = {}
+    for member_id, month, path in rows:
+        unpaid[member_id].append(month)
+        paths[member_id] = path
+    own = rules.arrears(unpaid.get(scope.member_id, []), today) if scope.member_id else None
+    behind = {
+        pk: arrears
+        for pk, months in unpaid.items()
+        if (arrears := rules.arrears(months, today)).level in (rules.REMINDER, rules.WARNING)
+        and any(paths[pk].startswith(root) for root in roots)
+    }
+    members = Member.objects.filter(pk__in=list(behind)).select_related("org", "org__parent") if behind else []
+    items = [ArrearsItem(m, behind[m.pk]) for m in members]
+    items.sort(key=lambda i: (-i.arrears.consecutive, paths[i.member.pk], i.member.name))
+    return ArrearsWatch(items, own)
+
+
 def pending_bases(*, actor: User, org: Organisation | None = None) -> QuerySet[DuesBase]:
     """Declarations waiting for the branch's confirmation where the actor collects."""
     qs = (

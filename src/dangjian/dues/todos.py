@@ -11,10 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
-from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.dues import rules
-from dangjian.dues.models import LedgerLine
-from dangjian.dues.selectors import arrears_list
+from dangjian.dues.selectors import arrears_watch
 from dangjian.notices.inbox import ToDo, register_todo_source
 from dangjian.orgs.selectors import home_branch
 
@@ -35,45 +33,37 @@ def _title(name: str, arrears: rules.Arrears) -> str:
 
 def arrears_todos(actor: User, today: datetime.date) -> list[ToDo]:
     """Members behind by three months or more where the actor collects, and the actor's own arrears."""
+    watch = arrears_watch(actor=actor, today=today)
     todos: list[ToDo] = []
-    scope = scope_for(actor)
-    if scope.has_anywhere(Perm.MANAGE_MEMBERS):
-        for item in arrears_list(actor=actor, today=today, perm=Perm.MANAGE_MEMBERS):
-            branch = home_branch(item.member.org)
-            todos.append(
-                ToDo(
-                    kind="dues.arrears",
-                    title=_title(item.member.name, item.arrears),
-                    url=reverse("dues:payment-record", args=[item.member.pk]),
-                    due=item.arrears.warning_from,
-                    overdue=item.arrears.level == rules.WARNING,
-                    app=APP,
-                    icon="alert-circle",
-                    where=branch.name if branch is not None else "",
-                    action=_("Record a payment"),
-                )
+    for item in watch.managed:
+        branch = home_branch(item.member.org)
+        todos.append(
+            ToDo(
+                kind="dues.arrears",
+                title=_title(item.member.name, item.arrears),
+                url=reverse("dues:payment-record", args=[item.member.pk]),
+                due=item.arrears.warning_from,
+                overdue=item.arrears.level == rules.WARNING,
+                app=APP,
+                icon="alert-circle",
+                where=branch.name if branch is not None else "",
+                action=_("Record a payment"),
             )
-    if scope.member_id is not None:
-        unpaid = list(
-            LedgerLine.objects.unpaid()
-            .filter(member_id=scope.member_id, month__lt=rules.month_of(today))
-            .values_list("month", flat=True)
         )
-        own = rules.arrears(unpaid, today)
-        if own.level in (rules.REMINDER, rules.WARNING):
-            todos.append(
-                ToDo(
-                    kind="dues.own_arrears",
-                    title=_("Your dues are %(n)s months behind: please pay your branch's collector")
-                    % {"n": own.behind},
-                    url=reverse("dues:my-dues"),
-                    due=own.warning_from,
-                    overdue=own.level == rules.WARNING,
-                    app=APP,
-                    icon="alert-circle",
-                    action=_("See my dues"),
-                )
+    own = watch.own
+    if own is not None and own.level in (rules.REMINDER, rules.WARNING):
+        todos.append(
+            ToDo(
+                kind="dues.own_arrears",
+                title=_("Your dues are %(n)s months behind: please pay your branch's collector") % {"n": own.behind},
+                url=reverse("dues:my-dues"),
+                due=own.warning_from,
+                overdue=own.level == rules.WARNING,
+                app=APP,
+                icon="alert-circle",
+                action=_("See my dues"),
             )
+        )
     return todos
 
 
