@@ -56,11 +56,9 @@ def ledger(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def ledger_generate(request: AuthedRequest) -> HttpResponse:
     form = GenerateForm(request.POST)
-    if not form.is_valid():
-        raise NotFound()
-    org = (
-        selectors.ledger_orgs(actor=request.user, perm=Perm.MANAGE_MEMBERS).filter(pk=form.cleaned_data["org"]).first()
-    )
+    raw = request.POST.get("org", "")
+    orgs = selectors.ledger_orgs(actor=request.user, perm=Perm.MANAGE_MEMBERS)
+    org = orgs.filter(pk=raw).first() if raw.isdigit() else None
     if org is None:
         raise NotFound()
     if done := submit(

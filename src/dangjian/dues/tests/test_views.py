@@ -69,6 +69,9 @@ def test_a_bad_month_to_generate_is_reported_not_written(college):
     assert not LedgerLine.objects.exists()
     other = client.post(reverse("dues:ledger-generate"), {"org": college.other_branch.pk, "month": "2026-01"})
     assert other.status_code == 404
+    bad = client.post(reverse("dues:ledger-generate"), {"org": college.branch.pk, "month": "2026-13"}, follow=True)
+    assert "YYYY-MM" in bad.content.decode()
+    assert not LedgerLine.objects.exists()
 
 
 def test_the_ledger_page_keeps_its_queries_bounded(college, django_assert_max_num_queries):
