@@ -79,6 +79,7 @@ class RuleSet:
 RULES_2008 = RuleSet(
     key="2008",
     title="中组发〔2008〕3号《关于中国共产党党费收缴、使用和管理的规定》",
+    # Issued in February 2008; the month it first priced is not verified against the published text.
     effective=datetime.date(2008, 4, 1),
     # Art.2: brackets inclusive at their upper bound, the rate on the whole base (6500 → 97.50).
     on_job=(
