@@ -30,6 +30,7 @@ PAGED_LISTS = [
     ("notices:list", "member", "page_obj"),
     ("accounts:audit-list", "admin", "page_obj"),
     ("accounts:role-list", "admin", "page_obj"),
+    ("dues:ledger", "committee", "page_obj"),
 ]
 
 

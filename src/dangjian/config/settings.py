@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dangjian.evaluation",
     "dangjian.compliance",
     "dangjian.development",
+    "dangjian.dues",
     "dangjian.ops",
     "dangjian.web",
     "dangjian.demo",

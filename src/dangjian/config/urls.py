@@ -16,6 +16,7 @@ urlpatterns = [
     path("evaluation/", include("dangjian.evaluation.urls")),
     path("compliance/", include("dangjian.compliance.urls")),
     path("development/", include("dangjian.development.urls")),
+    path("dues/", include("dangjian.dues.urls")),
     path("ops/", include("dangjian.ops.urls")),
     path("api/v1/", include("dangjian.config.api_urls")),
 ]

@@ -96,6 +96,8 @@ def _items(request) -> list[NavItem]:
     if scope.member_id:
         items.append(NavItem("care:my-need", reverse("care:my-needs"), _("My needs"), _("Needs"), "heart-handshake"))
     if scope.member_id:
+        items.append(NavItem("dues:my", reverse("dues:my-dues"), _("My dues"), _("Dues"), "file-text"))
+    if scope.member_id:
         items.append(NavItem("rights:", reverse("rights:index"), _("Members' rights"), _("Rights"), "shield-check"))
     if scope.has_anywhere(Perm.MANAGE_CARE):
         items.append(NavItem("care:need", reverse("care:need-list"), _("Members' needs"), _("Needs"), "heart"))
@@ -155,6 +157,8 @@ def _items(request) -> list[NavItem]:
                 "user-plus",
             )
         )
+    if scope.has_anywhere(Perm.VIEW_MEMBERS):
+        items.append(NavItem("dues:", reverse("dues:ledger"), _("Dues ledger"), _("Dues"), "table"))
     if scope.has_anywhere(Perm.VIEW_MEMBERS):
         items.append(NavItem("study:ledger", reverse("study:ledger"), _("Study hours"), _("Hours"), "clock-hour-4"))
     if scope.has_anywhere(Perm.MANAGE_MEMBERS):

@@ -7,6 +7,7 @@ from dangjian.compliance.tests.api_operations import OPERATIONS as COMPLIANCE_OP
 from dangjian.core.models import AuditEvent
 from dangjian.core.tests.apiclient import API, ApiClient, api_as
 from dangjian.development.tests.api_operations import OPERATIONS as DEVELOPMENT_OPERATIONS
+from dangjian.dues.tests.api_operations import OPERATIONS as DUES_OPERATIONS
 from dangjian.evaluation.tests.api_operations import OPERATIONS as EVALUATION_OPERATIONS
 from dangjian.rights.tests.api_operations import OPERATIONS as RIGHTS_OPERATIONS
 from dangjian.study.tests.api_operations_committee_meetings import OPERATIONS as COMMITTEE_MEETING_OPERATIONS
@@ -162,6 +163,7 @@ def test_openapi_lists_every_operation_once(openapi):
         | EVALUATION_OPERATIONS
         | COMPLIANCE_OPERATIONS
         | DEVELOPMENT_OPERATIONS
+        | DUES_OPERATIONS
         | RECORDS_OPERATIONS
         | COMMITTEE_MEETING_OPERATIONS
     )

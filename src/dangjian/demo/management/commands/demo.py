@@ -19,6 +19,7 @@ from dangjian.demo import care as demo_care
 from dangjian.demo import committee_meetings as demo_committee_meetings
 from dangjian.demo import compliance as demo_compliance
 from dangjian.demo import development as demo_development
+from dangjian.demo import dues as demo_dues
 from dangjian.demo import evaluation as demo_evaluation
 from dangjian.demo import generator
 from dangjian.demo import records as demo_records
@@ -121,6 +122,7 @@ class Command(BaseCommand):
             demo_compliance.compliance_demo_summary(demo_compliance.compliance_demo_ensure()),
             demo_announcements.announcements_demo_summary(demo_announcements.announcements_demo_ensure()),
             demo_development.development_demo_summary(demo_development.development_demo_ensure()),
+            demo_dues.dues_demo_summary(demo_dues.dues_demo_ensure()),
             demo_records.records_demo_summary(demo_records.records_demo_ensure()),
             demo_committee_meetings.committee_meetings_demo_summary(
                 demo_committee_meetings.committee_meetings_demo_ensure()

@@ -1,0 +1,4 @@
+from dangjian.dues import views
+
+app_name = "dues"
+urlpatterns = views.urlpatterns
