@@ -3,12 +3,14 @@
 import json
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
@@ -99,6 +101,22 @@ Every error body is `ErrorOut`: `{"detail": "...", "field": ..., "errors": {fiel
 with `detail` in the user's language.
 """
 
+
+class BundledSwagger(Swagger):
+    """Swagger UI from Django Ninja's bundled files, which the settings add to the template and static
+    folders. Ninja renders them only when "ninja" is an installed app (else from a CDN), and it is not
+    one, so that starting a process does not import it."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="dangjian API",
     version="1",
@@ -110,6 +128,7 @@ api = NinjaAPI(
     ),
     auth=[BearerAuth(), ActiveSessionAuth()],
     parser=JsonParser(),
+    docs=BundledSwagger(),
     urls_namespace="api",
 )
 
