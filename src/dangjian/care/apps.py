@@ -9,6 +9,8 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         # Needs to accept, answer or confirm and required talks: in the to-do inbox.
-        from dangjian.care import todos
+        from dangjian.notices.inbox import register_todo_source
 
-        todos.register()
+        register_todo_source("care.needs", "dangjian.care.todos.need_todos")
+        register_todo_source("care.confirm", "dangjian.care.todos.confirm_todos")
+        register_todo_source("care.talks", "dangjian.care.todos.talk_todos")

@@ -13,7 +13,7 @@ from dangjian.accounts.permissions import scope_for
 from dangjian.care.models import NeedState
 from dangjian.care.selectors.needs import Access, NeedFilters, my_needs, officer_needs
 from dangjian.care.selectors.talks import todo_list
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 
 APP = gettext_lazy("Member care")
 
@@ -75,9 +75,3 @@ def talk_todos(actor: User, today: datetime.date) -> list[ToDo]:
         )
         for todo in todos
     ]
-
-
-def register() -> None:
-    register_todo_source("care.needs", need_todos)
-    register_todo_source("care.confirm", confirm_todos)
-    register_todo_source("care.talks", talk_todos)

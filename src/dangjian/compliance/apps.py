@@ -9,6 +9,7 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         # Branches with open early-warning entries: in the officers' to-do inbox.
-        from dangjian.compliance import todos
+        from dangjian.notices.inbox import register_todo_source
 
-        todos.register()
+        register_todo_source("compliance.warnings", "dangjian.compliance.todos.warning_todos")
+        register_todo_source("compliance.requirements", "dangjian.compliance.todos.requirement_todos")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from dangjian.accounts.models import User
 from dangjian.compliance.selectors import branch_overview, life_url, requirements_falling_due
 from dangjian.core.calendar import working_calendar
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 
 APP = gettext_lazy("Early warning")
 LIFE_APP = gettext_lazy("Organisational life")
@@ -68,8 +68,3 @@ def requirement_todos(actor: User, today: datetime.date) -> list[ToDo]:
             )
         )
     return items
-
-
-def register() -> None:
-    register_todo_source("compliance.warnings", warning_todos)
-    register_todo_source("compliance.requirements", requirement_todos)

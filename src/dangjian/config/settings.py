@@ -1,6 +1,7 @@
 """Settings for dangjian, read from the environment (see README, "Configuration")."""
 
 import json
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -25,7 +26,6 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "axes",
-    "ninja",  # the API docs page then uses Django Ninja's bundled Swagger UI files, not a CDN
     "dangjian.core",
     "dangjian.edge",
     "dangjian.accounts",
@@ -74,10 +74,15 @@ WSGI_APPLICATION = "dangjian.config.wsgi.application"
 # Every form widget wears the design system's classes (form-control, form-select…).
 FORM_RENDERER = "dangjian.edge.forms.Renderer"
 
+# The API docs page uses Django Ninja's bundled Swagger UI files (templates and static files), not a
+# CDN. They are found without importing the package: as an installed app, `ninja` (and pydantic with
+# it) would be imported by every process as it starts, whether it serves the API or not.
+NINJA_DIR = Path(find_spec("ninja").origin).parent  # type: ignore[union-attr, arg-type]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -198,6 +203,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [NINJA_DIR / "static"]  # ninja/swagger-ui-bundle.js, … for the API docs page
 # Collected static files: in the data folder unless named (a container image collects them at build).
 STATIC_ROOT = Path(env_str("DANGJIAN_STATIC_ROOT") or DATA_DIR / "static").resolve()
 ensure_folder(STATIC_ROOT)  # WhiteNoise warns about a missing folder

@@ -9,6 +9,6 @@ class DevelopmentConfig(AppConfig):
 
     def ready(self) -> None:
         # Late steps of the people in the pipeline: in the branch officers' to-do inbox.
-        from dangjian.development import todos
+        from dangjian.notices.inbox import register_todo_source
 
-        todos.register()
+        register_todo_source("development.late_steps", "dangjian.development.todos.late_step_todos")

@@ -10,7 +10,7 @@ from dangjian.accounts.models import User
 from dangjian.accounts.permissions import Perm, scope_for
 from dangjian.development import rules
 from dangjian.development.selectors import scope_clocks
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 
 APP = gettext_lazy("Member development")
 
@@ -35,7 +35,3 @@ def late_step_todos(actor: User, today: datetime.date) -> list[ToDo]:
         for item in pipeline.clocks
         if item.state.state == rules.LATE
     ]
-
-
-def register() -> None:
-    register_todo_source("development.late_steps", late_step_todos)

@@ -21,9 +21,10 @@ class EvaluationConfig(AppConfig):
             )
         )
         # A ballot still to cast: in the to-do inbox.
-        from dangjian.evaluation import todos
+        from dangjian.notices.inbox import register_todo_source
 
-        todos.register()
+        register_todo_source("evaluation.ballots", "dangjian.evaluation.todos.ballot_todos")
+        register_todo_source("evaluation.self_assessments", "dangjian.evaluation.todos.self_assessment_todos")
 
 
 def _recognitions_panel(*, actor, member) -> dict:

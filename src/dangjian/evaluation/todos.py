@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
 from dangjian.evaluation.selectors import campaigns_awaiting_my_self_assessment, campaigns_awaiting_my_vote
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 
 APP = gettext_lazy("Democratic evaluation")
 
@@ -55,8 +55,3 @@ def self_assessment_todos(actor: User, today: datetime.date) -> list[ToDo]:
         )
         for campaign in campaigns_awaiting_my_self_assessment(actor=actor)
     ]
-
-
-def register() -> None:
-    register_todo_source("evaluation.ballots", ballot_todos)
-    register_todo_source("evaluation.self_assessments", self_assessment_todos)

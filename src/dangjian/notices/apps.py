@@ -9,6 +9,6 @@ class NoticesConfig(AppConfig):
 
     def ready(self) -> None:
         # Announcements not yet read (or confirmed): in their readers' to-do inbox.
-        from dangjian.notices import todos
+        from dangjian.notices.inbox import register_todo_source
 
-        todos.register()
+        register_todo_source("notices.announcements", "dangjian.notices.todos.announcement_todos")

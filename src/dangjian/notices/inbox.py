@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from dangjian.accounts.models import User
+from dangjian.core.lazy import lazy_function
 
 SOON_DAYS = 3  # due within this many days: shown as a warning
 
@@ -48,9 +49,13 @@ TodoSource = Callable[[User, datetime.date], list[ToDo]]
 _SOURCES: dict[str, TodoSource] = {}
 
 
-def register_todo_source(name: str, function: TodoSource) -> None:
-    """Called from an app's `AppConfig.ready`; a second registration under the same name replaces the first."""
-    _SOURCES[name] = function
+def register_todo_source(name: str, function: TodoSource | str) -> None:
+    """Called from an app's `AppConfig.ready`; a second registration under the same name replaces the first.
+
+    `function` is best given by its dotted path ("dangjian.study.todos.officer_todos"): its module, and
+    the selectors it imports, are then imported when an inbox is first read, not when a process starts.
+    """
+    _SOURCES[name] = lazy_function(function)
 
 
 def unregister_todo_source(name: str) -> None:

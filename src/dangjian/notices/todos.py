@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 from dangjian.notices.selectors import addressed_announcements
 
 APP = gettext_lazy("Announcements")
@@ -40,7 +40,3 @@ def announcement_todos(actor: User, today: datetime.date) -> list[ToDo]:
             )
         )
     return todos
-
-
-def register() -> None:
-    register_todo_source("notices.announcements", announcement_todos)

@@ -9,6 +9,6 @@ class RightsConfig(AppConfig):
 
     def ready(self) -> None:
         # Appeals to answer: in the to-do inbox.
-        from dangjian.rights import todos
+        from dangjian.notices.inbox import register_todo_source
 
-        todos.register()
+        register_todo_source("rights.appeals", "dangjian.rights.todos.appeal_todos")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 from dangjian.rights.selectors import AppealFilters, received_appeals
 
 APP = gettext_lazy("Members' rights")
@@ -29,7 +29,3 @@ def appeal_todos(actor: User, today: datetime.date) -> list[ToDo]:
         )
         for appeal in received_appeals(actor=actor, filters=AppealFilters(status="open"), today=today)
     ]
-
-
-def register() -> None:
-    register_todo_source("rights.appeals", appeal_todos)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 from dangjian.study.rules import committee_meetings as rules
 from dangjian.study.selectors.committee_meetings import decisions_to_carry_out
 
@@ -30,7 +30,3 @@ def decision_todos(actor: User, today: datetime.date) -> list[ToDo]:
         )
         for decision in decisions_to_carry_out(actor=actor)
     ]
-
-
-def register() -> None:
-    register_todo_source("study.decisions", decision_todos)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 from dangjian.study.rules import attendance as rules
 from dangjian.study.selectors.activities import make_ups_to_hand_in, review_queue
 from dangjian.study.selectors.plans import plans_to_publish
@@ -106,10 +106,3 @@ def reading_todos(actor: User, today: datetime.date) -> list[ToDo]:
         )
         for progress in reading_lists_due(actor=actor, today=today)
     ]
-
-
-def register() -> None:
-    register_todo_source("study.review", officer_todos)
-    register_todo_source("study.make_ups", member_todos)
-    register_todo_source("study.plans", plan_todos)
-    register_todo_source("study.reading", reading_todos)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.accounts.models import User
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 from dangjian.study.rules import records as rules
 from dangjian.study.selectors.records import my_open_rectifications
 
@@ -30,7 +30,3 @@ def rectification_todos(actor: User, today: datetime.date) -> list[ToDo]:
         )
         for item in my_open_rectifications(actor=actor)
     ]
-
-
-def register() -> None:
-    register_todo_source("study.rectifications", rectification_todos)

@@ -77,6 +77,28 @@ def test_apps_register_their_sources():
     } <= set(todo_sources())
 
 
+def test_apps_register_their_sources_by_path_and_each_path_names_a_function():
+    """The apps name their sources by dotted path, so starting a process imports none of them; each
+    path must still lead to a function (a wrong one would only fail when an inbox is read)."""
+    from dangjian.core.lazy import LazyFunction
+
+    sources = todo_sources()
+    assert all(isinstance(source, LazyFunction) for name, source in sources.items() if not name.startswith("test."))
+    for source in sources.values():
+        if isinstance(source, LazyFunction):
+            assert callable(source.resolve()), source.path
+
+
+def test_a_source_given_by_path_is_imported_when_the_inbox_is_read(college, monkeypatch):
+    from dangjian.notices import inbox
+
+    monkeypatch.setattr(inbox, "_SOURCES", {})
+    register_todo_source("test.lazy", "dangjian.notices.tests.lazy_source.overdue_report")
+    assert inbox._SOURCES["test.lazy"]._function is None  # nothing imported yet
+    items = inbox_for(college.user("member"), TODAY)
+    assert [(item.kind, item.overdue) for item in items] == [("test.lazy", True)]
+
+
 def test_badges_overdue_is_a_problem_and_soon_a_warning(fake_source):
     rows = {row.item.title: row for row in inbox_rows(sorted(fake_source, key=lambda i: i.sort_key), TODAY)}
     assert (rows["已逾期"].tone, rows["已逾期"].label) == ("problem", "已逾期")

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -421,6 +420,8 @@ def _check_in_url(request: HttpRequest, activity: Activity, now: datetime.dateti
 def _qr_context(request: HttpRequest, activity: Activity) -> dict:
     now = timezone.now()
     url = _check_in_url(request, activity, now)
+    import segno  # imported when used: importing it at start-up slows every process
+
     qr = segno.make(url, error="m")
     return {
         "activity": activity,

@@ -19,7 +19,6 @@ from dangjian.accounts.models import ApiToken, TokenPurpose
 from dangjian.accounts.permissions import access_token
 from dangjian.edge.http import page
 from dangjian.members.selectors import actor_member
-from dangjian.study.exporting.calendar_ics import activities_ics
 from dangjian.study.selectors.activities import calendar_activities
 from dangjian.study.services.calendar import calendar_link_create
 
@@ -37,6 +36,9 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     member = actor_member(user)
     name = _("Organisational life · %(name)s") % {"name": member.name if member else user.display_name}
+    # Imported when used (icalendar): importing it at start-up slows every process.
+    from dangjian.study.exporting.calendar_ics import activities_ics
+
     body = activities_ics(
         calendar_activities(actor=user),
         name=name,

@@ -19,7 +19,6 @@ from dangjian.core.errors import DomainError, NotFound
 from dangjian.core.years import year_in_range
 from dangjian.edge.http import page, submit
 from dangjian.edge.paging import paginate
-from dangjian.study.exporting.plan_docx import DOCX_CONTENT_TYPE, plan_docx, plan_docx_filename
 from dangjian.study.forms.plans import (
     CalendarDayForm,
     DirectiveForm,
@@ -416,6 +415,9 @@ def plan_publish(request: AuthedRequest, pk: int) -> HttpResponse:
 def plan_export(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.access_study_plan(request.user, pk)
     detail = selectors.study_plan_detail(plan=plan)
+    # Imported when used (python-docx): importing it at start-up slows every process.
+    from dangjian.study.exporting.plan_docx import DOCX_CONTENT_TYPE, plan_docx, plan_docx_filename
+
     response = HttpResponse(plan_docx(detail), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, plan_docx_filename(detail))
     return response
