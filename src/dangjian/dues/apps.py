@@ -9,6 +9,6 @@ class DuesConfig(AppConfig):
 
     def ready(self) -> None:
         # Members three months or more behind: a to-do for their branch's officers and a reminder to themselves.
-        from dangjian.dues import todos
+        from dangjian.notices.inbox import register_todo_source
 
-        todos.register()
+        register_todo_source("dues.arrears", "dangjian.dues.todos.arrears_todos")

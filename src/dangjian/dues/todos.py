@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.accounts.models import User
 from dangjian.dues import rules
 from dangjian.dues.selectors import arrears_watch
-from dangjian.notices.inbox import ToDo, register_todo_source
+from dangjian.notices.inbox import ToDo
 from dangjian.orgs.selectors import home_branch
 
 APP = gettext_lazy("Party dues")
@@ -65,7 +65,3 @@ def arrears_todos(actor: User, today: datetime.date) -> list[ToDo]:
             )
         )
     return todos
-
-
-def register() -> None:
-    register_todo_source("dues.arrears", arrears_todos)
