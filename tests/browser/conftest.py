@@ -94,7 +94,9 @@ def browser_problems() -> Iterator[BrowserProblems]:
     assert not problems.messages, "the browser reported problems:\n" + "\n".join(problems.messages)
 
 
-SETTLE_SECONDS = 5
+# How long the requests a page still has under way at the end of a test may take. A passing test waits
+# only as long as they need; one still running after this is reported, not left to break the next test.
+SETTLE_SECONDS = 30
 
 
 @pytest.fixture
@@ -124,6 +126,7 @@ def new_context(new_context, browser_problems: BrowserProblems, request: pytest.
 
     yield open_context
     browser_problems.listening = False
+    lingering: list[str] = []
     for context, under_way in contexts:
         if not context.pages:
             continue
@@ -131,6 +134,8 @@ def new_context(new_context, browser_problems: BrowserProblems, request: pytest.
         deadline = time.monotonic() + SETTLE_SECONDS
         while under_way and time.monotonic() < deadline:
             context.pages[0].wait_for_timeout(20)
+        lingering += [f"{sent.method} {sent.url}" for sent in under_way]
+    assert not lingering, f"requests still under way {SETTLE_SECONDS} s after the test: {lingering}"
 
 
 # Through pytest-playwright's `new_context`, so that --screenshot and --tracing keep working.
