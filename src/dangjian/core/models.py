@@ -45,6 +45,21 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise ValueError("Audit rows are append-only.")
 
 
+class AppendOnlyModel(models.Model):
+    """A row written once: saving it again or deleting it raises (its querysets refuse updates and deletes)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} rows are append-only.")
+
+
 class AuditEventQuerySet(AppendOnlyQuerySet):
     def for_objects(self, object_type: str, object_id) -> "AuditEventQuerySet":
         return self.filter(object_type=object_type, object_id=str(object_id))
@@ -73,7 +88,7 @@ class ContentHashField(models.CharField):
         return super().pre_save(model_instance, add)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One write (or one reveal of personal data): who, what, when, from where, and the change.
 
     Append-only: the model refuses updates and deletes, and the admin shows it read-only. Each row
@@ -114,14 +129,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit events are append-only.")
-
 
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Public holiday")
@@ -148,7 +155,7 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
-class AuditSeal(models.Model):
+class AuditSeal(AppendOnlyModel):
     """One day's audit events, sealed: their Merkle root and number, chained to the previous day's seal.
 
     Written by the nightly job (or `dangjian audit seal`) for every day from the first event's day to
@@ -173,14 +180,6 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.count} {self.chain[:12]}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit seals are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit seals are append-only.")
 
 
 class AuditVerification(models.Model):
