@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import Perm, scope_for
-from dangjian.core.errors import DomainError, NotFound
+from dangjian.core.errors import NotFound
 from dangjian.dues import rules, selectors, services
 from dangjian.dues.forms import BaseForm, GenerateForm, PaymentForm, ReliefForm, parse_month
-from dangjian.edge.http import form_status, page, submit
+from dangjian.edge.http import act, form_status, page, submit
 from dangjian.edge.paging import paginate
 from dangjian.members.models import Member
 from dangjian.members.selectors import actor_member
@@ -166,13 +166,11 @@ def member_base_declare(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def base_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     base = selectors.access_base(request.user, pk)
-    try:
-        services.base_confirm(actor=request.user, base=base)
-        messages.success(request, _("%(name)s's base has been confirmed.") % {"name": base.member.name})
-    except DomainError as exc:
-        if exc.status_code != 400:
-            raise
-        messages.error(request, exc.message)
+    act(
+        request,
+        lambda: services.base_confirm(actor=request.user, base=base),
+        success=_("%(name)s's base has been confirmed.") % {"name": base.member.name},
+    )
     return redirect(_ledger_url(_branch_id(base.member), timezone.localdate()))
 
 
@@ -195,13 +193,11 @@ def relief_propose(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def relief_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     relief = selectors.access_relief(request.user, pk)
-    try:
-        services.relief_approve(actor=request.user, relief=relief)
-        messages.success(request, _("The relief of %(name)s has been approved.") % {"name": relief.member.name})
-    except DomainError as exc:
-        if exc.status_code != 400:
-            raise
-        messages.error(request, exc.message)
+    act(
+        request,
+        lambda: services.relief_approve(actor=request.user, relief=relief),
+        success=_("The relief of %(name)s has been approved.") % {"name": relief.member.name},
+    )
     return redirect(_ledger_url(_branch_id(relief.member), timezone.localdate()))
 
 

@@ -2,7 +2,8 @@
 
 `page` turns the domain's errors into HTTP (login required, `NotFound` → 404, `Forbidden` → 403)
 and checks a permission through Django's `user.has_perm`, which accounts answers from the scope.
-`submit` runs a bound form's service and puts a refusal on the form, so a view reads:
+`submit` runs a bound form's service and puts a refusal on the form (`act` does the same for a button
+without a form, with messages), so a view reads:
 
     form = NoteForm(request.POST or None)
     if done := submit(request, form, lambda data: services.note_add(actor=request.user, **data),
@@ -108,3 +109,18 @@ def submit(
 def form_status(*forms: BaseForm | BaseFormSet) -> int:
     """400 when a submitted form came back with errors, so scripts and tests can tell; otherwise 200."""
     return 400 if any(form.is_bound and not form.is_valid() for form in forms) else 200
+
+
+def act(request: HttpRequest, action: Callable[[], Any], *, success: str | Promise) -> bool:
+    """Run a button's service (a POST without a form): on success show `success`; a refusal the user can
+    read (a `DomainError` with status 400) is shown as an error message instead, and nothing has changed.
+    404 and 403 pass on to `page`. The answer says whether the action was done."""
+    try:
+        action()
+    except DomainError as exc:
+        if exc.status_code != 400:
+            raise
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True

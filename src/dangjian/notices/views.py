@@ -1,7 +1,6 @@
 """The member's messages (我的消息): notices left by the platform, newest first; and announcements
 (通知公告): the list, one announcement, the officers' form, withdrawal and read counts."""
 
-from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,8 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.accounts.http import AuthedRequest
 from dangjian.accounts.permissions import scope_for
-from dangjian.core.errors import DomainError
-from dangjian.edge.http import form_status, page, submit
+from dangjian.edge.http import act, form_status, page, submit
 from dangjian.edge.paging import paginate
 from dangjian.notices import selectors, services
 from dangjian.notices.forms import AnnouncementForm, DigestForm
@@ -170,14 +168,11 @@ def announcement_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def announcement_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     announcement = selectors.access_announcement(request.user, pk, manage=True)
-    try:
-        services.announcement_withdraw(actor=request.user, announcement=announcement)
-    except DomainError as exc:
-        if exc.status_code != 400:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The announcement has been withdrawn. Members no longer see it."))
+    act(
+        request,
+        lambda: services.announcement_withdraw(actor=request.user, announcement=announcement),
+        success=_("The announcement has been withdrawn. Members no longer see it."),
+    )
     return redirect("notices:announcement-detail", pk=announcement.pk)
 
 
@@ -186,14 +181,11 @@ def announcement_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
 def announcement_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     """确认收到: the member confirms an announcement that asks for it."""
     announcement = selectors.access_announcement(request.user, pk)
-    try:
-        services.announcement_confirm(actor=request.user, announcement=announcement)
-    except DomainError as exc:
-        if exc.status_code != 400:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Thank you: your confirmation has been recorded."))
+    act(
+        request,
+        lambda: services.announcement_confirm(actor=request.user, announcement=announcement),
+        success=_("Thank you: your confirmation has been recorded."),
+    )
     return redirect("notices:announcement-detail", pk=announcement.pk)
 
 

@@ -330,3 +330,33 @@ def test_a_multipart_body_without_its_boundary_answers_400_as_json(college):
     )
     assert response.status_code == 400
     assert response.json() == {"detail": "无法读取该请求。"}
+
+
+def _message_request():
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def test_a_button_action_shows_its_success_or_the_refusal_and_lets_404_through():
+    from dangjian.core.errors import NotFound
+    from dangjian.edge.http import act
+
+    request = _message_request()
+    assert act(request, lambda: None, success="已确认。")
+
+    def refused():
+        raise DomainError("该月已交纳。")
+
+    assert not act(request, refused, success="已确认。")
+    assert [(m.level_tag, str(m)) for m in request._messages] == [("success", "已确认。"), ("error", "该月已交纳。")]
+
+    def missing():
+        raise NotFound("x")
+
+    with pytest.raises(NotFound):
+        act(request, missing, success="已确认。")
